@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import { Server as SocketServer } from 'socket.io';
+import type { Logger } from '../shared/logger.ts';
+import { LIVE_NAMESPACE } from '../shared/socket-events.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { kpiRoutes } from './routes/kpis.ts';
+import type { AuthService } from './services/auth-service.ts';
+import type { IngestService } from './services/ingest-service.ts';
+import type { KpiService } from './services/kpi-service.ts';
+import type { LiveNamespace } from './services/live-service.ts';
+import type { Redis } from 'ioredis';
+
+export const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
+
+export interface AppDeps {
+  redis: Redis;
+  auth: AuthService;
+  ingest: IngestService;
+  kpis: KpiService;
+  ingestToken: string;
+  log: Logger;
+}
+
+/** The HTTP app and the socket.io server on one http.Server; entry points start and stop it. */
+export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketServer; live: LiveNamespace } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      // Bureaus often serve intranet pages over plain HTTP; HSTS belongs to the TLS-terminating proxy.
+      strictTransportSecurity: false,
+    }),
+  );
+
+  const api = express.Router();
+  api.use(healthRoutes(deps.redis));
+  api.use(ingestRoutes(deps.ingest, deps.auth, deps.ingestToken));
+  api.use(express.json({ limit: '1mb' }));
+  api.use(authRoutes(deps.auth));
+  api.use(kpiRoutes(deps.kpis, deps.auth));
+  api.use(notFound);
+  app.use('/api', api);
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => res.sendFile('index.html', { root: CLIENT_DIST }));
+  } else {
+    app.get('/', (_req, res) =>
+      res.status(503).type('text/plain; charset=utf-8').send('The client is not built: run `npm run build` (npm start does it for you).'),
+    );
+  }
+  app.use(errorHandler(deps.log));
+
+  const httpServer = createServer(app);
+  const io = new SocketServer(httpServer, { serveClient: false });
+  const live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
+  live.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    const principal = typeof token === 'string' ? await deps.auth.resolve(token).catch(() => null) : null;
+    if (!principal) return next(new Error('unauthorized'));
+    socket.data.principal = principal;
+    next();
+  });
+  return { httpServer, io, live };
+}

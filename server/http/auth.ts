@@ -1,0 +1,35 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Role } from '../../shared/api-types.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { AuthService, Principal } from '../services/auth-service.ts';
+
+export function bearerToken(req: Request): string | null {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1]! : null;
+}
+
+/** The principal set by requireRole. */
+export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
+
+/** Lets a request through only with a bearer token of one of `roles` (admin may do what a manager may). */
+export function requireRole(auth: AuthService, ...roles: Role[]): RequestHandler {
+  const allowed = new Set<Role>(roles.includes('manager') ? [...roles, 'admin'] : roles);
+  return async (req, res, next) => {
+    const token = bearerToken(req);
+    if (!token) return next(new AppError('unauthorized', 'a bearer token is required (POST /api/auth/login)'));
+    const principal = await auth.resolve(token);
+    if (!principal) return next(new AppError('unauthorized', 'the token is unknown or has expired'));
+    if (!allowed.has(principal.role)) return next(new AppError('forbidden', `role ${principal.role} may not do this`));
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+/** Constant-time comparison of two secrets of any length. */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../shared/config.ts';
+import { FEED_NAMES } from '../shared/feeds/feed.ts';
+import type { Logger } from '../shared/logger.ts';
+import { connectRedis, waitForReady } from '../shared/redis.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import { createApp } from './app.ts';
+import { AuthService } from './services/auth-service.ts';
+import { IngestService } from './services/ingest-service.ts';
+import { KpiService } from './services/kpi-service.ts';
+import { LiveService } from './services/live-service.ts';
+import { getOrCreateSecret } from './services/secrets.ts';
+
+export interface RunningServer {
+  port: number;
+  /** Secrets this process generated (printed once by the entry point). */
+  generated: { adminPassword?: string; ingestToken?: string };
+  ingestToken: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP API, the live stream and the ingest producer on `config.PORT` (0: any free port). */
+export async function startServer(config: Config, redisUrl: string, log: Logger): Promise<RunningServer> {
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const redis = connectRedis(redisUrl, 'command', 'pulse-server');
+  const subscriber = connectRedis(redisUrl, 'blocking', 'pulse-server-sub');
+  redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
+  subscriber.on('error', (err) => log.debug({ err: err.message }, 'redis subscriber error'));
+  await waitForReady(redis, 30_000);
+
+  const auth = new AuthService(redis, keys, config.SESSION_TTL_MINUTES * 60);
+  const { generatedPassword } = await auth.ensureAdmin(config.ADMIN_PASSWORD);
+  const ingestSecret = config.INGEST_TOKEN
+    ? { value: config.INGEST_TOKEN, created: false }
+    : await getOrCreateSecret(redis, keys, 'ingest-token');
+  const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
+
+  const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
+  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)));
+  const { httpServer, io, live: nsp } = createApp({ redis, auth, ingest, kpis, ingestToken: ingestSecret.value, log });
+  const live = new LiveService(
+    nsp,
+    subscriber,
+    redis,
+    keys,
+    kpis,
+    { tz: config.TZ_REPORT, coalesceMs: config.LIVE_COALESCE_MS, heartbeatMs: config.LIVE_HEARTBEAT_MS },
+    log,
+  );
+  await live.start();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  log.info({ port }, 'server listening');
+
+  return {
+    port,
+    generated: {
+      ...(generatedPassword && { adminPassword: generatedPassword }),
+      ...(ingestSecret.created && { ingestToken: ingestSecret.value }),
+    },
+    ingestToken: ingestSecret.value,
+    async close() {
+      await live.stop();
+      await ingest.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+    },
+  };
+}

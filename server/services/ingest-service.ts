@@ -1,0 +1,143 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { IngestResponse } from '../../shared/api-types.ts';
+import type { Config } from '../../shared/config.ts';
+import { AppError } from '../../shared/errors.ts';
+import { FEED_NAMES, type FeedModule, type FeedName, type NormalizeContext } from '../../shared/feeds/feed.ts';
+import { hotlineFeed } from '../../shared/feeds/hotline.feed.ts';
+import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../shared/queues.ts';
+import type { RedisKeys } from '../../shared/redis-keys.ts';
+import { localDayHour } from '../../shared/time.ts';
+
+/** Requests above this many records are refused whole (API.md). */
+export const MAX_RECORDS_PER_REQUEST = 10_000;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const FEEDS: Partial<Record<FeedName, FeedModule<any>>> = { hotline: hotlineFeed };
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+/**
+ * Validates records and queues the accepted ones durably in BullMQ before answering. Personal data is
+ * hashed here, before anything is queued. While Redis is unreachable it refuses (503) rather than
+ * holding records in memory; while the backlog is over its limit it asks senders to come back (429).
+ */
+export class IngestService {
+  private readonly queues = new Map<FeedName, Queue>();
+  private backlogCheckedAt = 0;
+  private backlogJobs = 0;
+  private readonly normalizeContext: NormalizeContext;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly redisUrl: string,
+    private readonly keys: RedisKeys,
+    private readonly config: Config,
+    piiKey: string,
+  ) {
+    this.normalizeContext = {
+      tz: config.TZ_REPORT,
+      hashPhone: (phone) => createHmac('sha256', piiKey).update(phone).digest('base64url').slice(0, 24),
+    };
+    for (const feed of FEED_NAMES) {
+      const queue = new Queue(ingestQueueName(feed), {
+        connection: bullConnection(redisUrl, 'command'),
+        prefix: keys.queuePrefix(),
+        defaultJobOptions: INGEST_JOB_OPTIONS,
+        skipWaitingForReady: true,
+      });
+      // Connection errors surface as a rejected add() (→ 503); the server's own connection logs them.
+      queue.on('error', () => undefined);
+      this.queues.set(feed, queue);
+    }
+  }
+
+
+  isSupported(feed: string): feed is FeedName {
+    return FEEDS[feed as FeedName] !== undefined;
+  }
+
+  async ingest(feed: FeedName, records: unknown[]): Promise<IngestResponse> {
+    const module = FEEDS[feed];
+    if (!module) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
+    if (records.length > MAX_RECORDS_PER_REQUEST) {
+      throw new AppError('payload_too_large', `at most ${MAX_RECORDS_PER_REQUEST} records a request, got ${records.length}`);
+    }
+    this.assertRedisReachable();
+    await this.assertBacklogBelowLimit();
+
+    const accepted: { id: string }[] = [];
+    const rejected: IngestResponse['rejected'] = [];
+    records.forEach((raw, index) => {
+      const result = module.normalize(raw, this.normalizeContext);
+      if (result.ok) accepted.push(result.record);
+      else rejected.push({ index, errors: result.errors });
+    });
+
+    const receivedAt = Date.now();
+    const batchId = accepted.length > 0 ? randomUUID() : null;
+    try {
+      if (batchId) {
+        await this.queues.get(feed)!.add(feed, { feed, batchId, receivedAt, records: accepted }, { jobId: batchId });
+      }
+      await this.redis
+        .pipeline()
+        .hincrby(this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day), 'received', records.length)
+        .hincrby(this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day), 'rejected', rejected.length)
+        .exec();
+    } catch (err) {
+      throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, {
+        cause: err,
+      });
+    }
+    return { accepted: accepted.length, rejected, batchId };
+  }
+
+  private assertRedisReachable(): void {
+    if (this.redis.status !== 'ready') {
+      throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5);
+    }
+  }
+
+  /** Jobs waiting across feeds, refreshed at most every 500 ms. */
+  private async assertBacklogBelowLimit(): Promise<void> {
+    if (Date.now() - this.backlogCheckedAt > 500) {
+      const counts = await Promise.all([...this.queues.values()].map((q) => q.getWaitingCount()));
+      this.backlogJobs = counts.reduce((a, b) => a + b, 0);
+      this.backlogCheckedAt = Date.now();
+    }
+    if (this.backlogJobs >= this.config.INGEST_MAX_BACKLOG_JOBS) {
+      throw new AppError('backlog_full', `ingest backlog is over ${this.config.INGEST_MAX_BACKLOG_JOBS} batches; retry later`, undefined, 10);
+    }
+  }
+
+  /** Per-feed queue counts and whether everything accepted so far is reflected in the figures. */
+  async status(): Promise<{ idle: boolean; feeds: Record<FeedName, QueueCounts> }> {
+    const entries = await Promise.all(
+      [...this.queues.entries()].map(async ([feed, queue]) => {
+        const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+        const counts: QueueCounts = {
+          waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+          active: c.active ?? 0,
+          delayed: c.delayed ?? 0,
+          failed: c.failed ?? 0,
+        };
+        return [feed, counts] as const;
+      }),
+    );
+    const feeds = Object.fromEntries(entries) as Record<FeedName, QueueCounts>;
+    // A failed batch is accepted but not reflected: not idle until it is retried.
+    const idle = Object.values(feeds).every((c) => c.waiting + c.active + c.delayed + c.failed === 0);
+    return { idle, feeds };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

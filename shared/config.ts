@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { isValidTimeZone } from './time.ts';
+
+/**
+ * The one validated configuration of every Pulse process (API.md, "Configuration").
+ * Everything that is not a secret has a default; a bad value stops the process with a message
+ * naming each offending variable.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalSecret = (min: number) =>
+  z.string().min(min, `must be at least ${min} characters`).optional();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32').default('pulse'),
+    TZ_REPORT: z.string().refine(isValidTimeZone, 'is not a known IANA time zone').default('Asia/Shanghai'),
+    ADMIN_PASSWORD: optionalSecret(8),
+    INGEST_TOKEN: optionalSecret(16),
+    /** Comma-separated, so a secret can be rotated while the old one is still accepted. */
+    INGEST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Live updates to a screen are coalesced to at most one per this many milliseconds. */
+    LIVE_COALESCE_MS: positiveInt.max(10_000).default(250),
+    /** Heartbeat interval of the live stream (API.md: at least every 10 s). */
+    LIVE_HEARTBEAT_MS: positiveInt.max(10_000).default(5_000),
+    /** Batches (requests of up to 10,000 records) waiting to be applied above which ingest answers 429. */
+    INGEST_MAX_BACKLOG_JOBS: positiveInt.default(1_000),
+    /** Idle session lifetime in minutes. */
+    SESSION_TTL_MINUTES: positiveInt.default(480),
+    WORKER_CONCURRENCY: positiveInt.max(64).default(2),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.ADMIN_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+export type Config = Readonly<
+  Omit<z.output<typeof envSchema>, 'INGEST_HMAC_SECRET'> & { INGEST_HMAC_SECRETS: readonly string[] }
+>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` (default: process.env); throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]),
+  );
+  const parsed = envSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'environment');
+        const value = env[name];
+        const shown = value === undefined || /PASSWORD|TOKEN|SECRET/.test(name) ? '' : ` (got "${value}")`;
+        return `${name} ${i.message}${shown}`;
+      }),
+    );
+  }
+  const { INGEST_HMAC_SECRET, ...rest } = parsed.data;
+  return Object.freeze({
+    ...rest,
+    INGEST_HMAC_SECRETS: (INGEST_HMAC_SECRET ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+}

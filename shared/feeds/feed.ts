@@ -1,0 +1,31 @@
+/**
+ * What every feed module provides. A feed owns its field list (English names and the Chinese column
+ * names of FEEDS.md), the validation and normalisation of a raw record, and its natural key.
+ * What a record adds to the aggregates lives beside it in `workers/feeds/`.
+ */
+export const FEED_NAMES = ['hotline', 'online', 'hall', 'crossRegion', 'evaluations'] as const;
+export type FeedName = (typeof FEED_NAMES)[number];
+
+export function isFeedName(name: string): name is FeedName {
+  return (FEED_NAMES as readonly string[]).includes(name);
+}
+
+/** What normalisation needs from the outside world. */
+export interface NormalizeContext {
+  /** The report's time zone, for times written without an offset. */
+  tz: string;
+  /** Keyed hash of a phone number (PIPL: the clear number never goes further than this call). */
+  hashPhone(phone: string): string;
+}
+
+export type NormalizeResult<R> = { ok: true; record: R } | { ok: false; errors: string[] };
+
+export interface FeedModule<R extends { id: string }> {
+  name: FeedName;
+  /** Chinese column name → English field name (FEEDS.md); English names map to themselves. */
+  fieldAliases: Readonly<Record<string, string>>;
+  /** Validates one raw record; on success the canonical record, else every reason it is refused. */
+  normalize(raw: unknown, ctx: NormalizeContext): NormalizeResult<R>;
+  /** The natural key of FEEDS.md, as a string unique within the feed. */
+  naturalKey(record: R): string;
+}

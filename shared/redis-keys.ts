@@ -1,0 +1,40 @@
+import type { FeedName } from './feeds/feed.ts';
+import type { LocalDay } from './time.ts';
+
+/**
+ * Every Redis key Pulse uses is built here. Keys of one feed share the hash tag `{<feed>}` so that the
+ * feed's apply script, which touches the ledger, the day buckets and the statistics together, stays in
+ * one Redis Cluster slot.
+ */
+export function redisKeys(prefix: string) {
+  const tag = (feed: FeedName) => `${prefix}:{${feed}}`;
+  return {
+    prefix,
+    /** Hash: natural-key part → canonical JSON of the accepted record (the ledger); `o:<part>` → origin. */
+    ledger: (feed: FeedName, entity: string) => `${tag(feed)}:l:${entity}`,
+    /** Prefix of the ledger keys of a feed, for SCAN during rebuild/verify. */
+    ledgerPattern: (feed: FeedName) => `${tag(feed)}:l:*`,
+    /** Hash: aggregate field → integer, for one local day (day totals and `<field>@HH` hours). */
+    dayBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:d:${day}`,
+    /** Hash: accepted / duplicate / conflict / rejected / received for records processed on a local day. */
+    ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,
+    /** List (newest first, capped at 1000): conflicting records kept out of the figures. */
+    conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,
+    /** Hash: feed → epoch ms of the last record applied. */
+    lastRecordAt: () => `${prefix}:feeds:last`,
+    /** Pub/sub channel: a worker announces `{ feed, days }` after applying a batch. */
+    changedChannel: () => `${prefix}:changed`,
+    /** Hash: username → JSON user (role, scrypt password hash). */
+    users: () => `${prefix}:users`,
+    /** String with TTL: session of a bearer token, keyed by the token's SHA-256. */
+    session: (tokenHash: string) => `${prefix}:session:${tokenHash}`,
+    /** Hash: display token's SHA-256 → JSON { name, createdAt }. */
+    displayTokens: () => `${prefix}:display-tokens`,
+    /** String: a secret generated once and shared by every process (e.g. `ingest-token`, `pii-key`). */
+    secret: (name: string) => `${prefix}:secret:${name}`,
+    /** BullMQ prefix for this instance's queues. */
+    queuePrefix: () => `${prefix}:bull`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../shared/config.ts';
+
+describe('configuration', () => {
+  it('has a default for everything that is not a secret', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, TZ_REPORT: 'Asia/Shanghai', REDIS_PREFIX: 'pulse', INGEST_HMAC_SECRETS: [] });
+    expect(c.REDIS_URL).toBeUndefined();
+  });
+
+  it('names every bad variable at once, without echoing secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', TZ_REPORT: 'Mars/Olympus', REDIS_URL: 'localhost:6379', INGEST_TOKEN: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/^PORT .*"eighty"/m);
+    expect(problems.join('\n')).toMatch(/^TZ_REPORT is not a known IANA time zone/m);
+    expect(problems.join('\n')).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/m);
+    expect(problems.join('\n')).toMatch(/^INGEST_TOKEN must be at least 16 characters$/m);
+    expect((error as Error).message).not.toContain('short');
+  });
+
+  it('requires ADMIN_PASSWORD in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_PASSWORD is required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough' }).NODE_ENV).toBe('production');
+  });
+
+  it('splits HMAC secrets for rotation', () => {
+    expect(loadConfig({ INGEST_HMAC_SECRET: 'old-secret-0123456789, new-secret-0123456789' }).INGEST_HMAC_SECRETS).toEqual([
+      'old-secret-0123456789',
+      'new-secret-0123456789',
+    ]);
+  });
+});

@@ -1,0 +1,41 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../shared/config.ts';
+import type { Logger } from '../shared/logger.ts';
+import { bullConnection, ingestQueueName } from '../shared/queues.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import { ApplyService, SUPPORTED_FEEDS, type BatchResult, type IngestJobData } from './apply-service.ts';
+
+export interface IngestWorkers {
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per supported feed; each applies its queue's batches via ApplyService. */
+export function startIngestWorkers(config: Config, redisUrl: string, redis: Redis, log: Logger): IngestWorkers {
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const applyService = new ApplyService(redis, keys, config.TZ_REPORT);
+  const workers = SUPPORTED_FEEDS.map((feed) => {
+    const worker = new Worker<IngestJobData, BatchResult>(
+      ingestQueueName(feed),
+      (job) => applyService.applyBatch(job.data),
+      {
+        connection: bullConnection(redisUrl, 'blocking'),
+        prefix: keys.queuePrefix(),
+        concurrency: config.WORKER_CONCURRENCY,
+      },
+    );
+    worker.on('completed', (job, result) =>
+      log.debug({ feed, batchId: job.data.batchId, ...result.counts }, 'batch applied'),
+    );
+    worker.on('failed', (job, err) =>
+      log.error({ feed, batchId: job?.data.batchId, attempt: job?.attemptsMade, err: err.message }, 'batch failed'),
+    );
+    worker.on('error', (err) => log.warn({ feed, err: err.message }, 'worker connection error'));
+    return worker;
+  });
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
