@@ -6,15 +6,20 @@ import { isValidTimeZone } from './time.ts';
  * Everything that is not a secret has a default; a bad value stops the process with a message
  * naming each offending variable.
  */
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+/** A whole number from `min` to `max`, given as text in the environment. */
+const intVar = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number from ${min} to ${max}`)
+    .transform(Number);
 const optionalSecret = (min: number) =>
   z.string().min(min, `must be at least ${min} characters`).optional();
 
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: port.default(3000),
+    PORT: intVar(0, 65535, 3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     REDIS_URL: z
       .string()
@@ -30,14 +35,14 @@ const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Live updates to a screen are coalesced to at most one per this many milliseconds. */
-    LIVE_COALESCE_MS: positiveInt.max(10_000).default(250),
+    LIVE_COALESCE_MS: intVar(10, 10_000, 250),
     /** Heartbeat interval of the live stream (API.md: at least every 10 s). */
-    LIVE_HEARTBEAT_MS: positiveInt.max(10_000).default(5_000),
+    LIVE_HEARTBEAT_MS: intVar(100, 10_000, 5_000),
     /** Batches (requests of up to 10,000 records) waiting to be applied above which ingest answers 429. */
-    INGEST_MAX_BACKLOG_JOBS: positiveInt.default(1_000),
+    INGEST_MAX_BACKLOG_JOBS: intVar(1, 1_000_000, 1_000),
     /** Idle session lifetime in minutes. */
-    SESSION_TTL_MINUTES: positiveInt.default(480),
-    WORKER_CONCURRENCY: positiveInt.max(64).default(2),
+    SESSION_TTL_MINUTES: intVar(1, 525_600, 480),
+    WORKER_CONCURRENCY: intVar(1, 64, 2),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.ADMIN_PASSWORD) {

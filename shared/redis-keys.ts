@@ -32,6 +32,8 @@ export function redisKeys(prefix: string) {
     displayTokens: () => `${prefix}:display-tokens`,
     /** String: a secret generated once and shared by every process (e.g. `ingest-token`, `pii-key`). */
     secret: (name: string) => `${prefix}:secret:${name}`,
+    /** String with TTL: a worker process is alive (container health checks). */
+    workerHeartbeat: (host: string, pid: string) => `${prefix}:worker:${host}:${pid}`,
     /** BullMQ prefix for this instance's queues. */
     queuePrefix: () => `${prefix}:bull`,
   };

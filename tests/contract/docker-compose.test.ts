@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// No Docker engine runs on the build machines: this checks the file a deployer would run.
+const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, { command?: string[]; healthcheck?: { test: string[] }; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+};
+const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** The npm script a command runs (`npm run X` / `npm start`), if it is one. */
+function npmScript(command: string[]): string | null {
+  if (command[0] !== 'npm') return null;
+  if (command[1] === 'start') return 'start';
+  return command[1] === 'run' ? command.find((part, i) => i > 1 && !part.startsWith('-')) ?? null : null;
+}
+
+describe('docker-compose.yml', () => {
+  it('runs redis, server and worker, each with a health check', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['redis', 'server', 'worker']);
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.healthcheck?.test.length, `${name} has a health check`).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs Redis with AOF on and eviction off', () => {
+    const command = compose.services.redis!.command!.join(' ');
+    expect(command).toMatch(/--appendonly yes/);
+    expect(command).toMatch(/--maxmemory-policy noeviction/);
+  });
+
+  it('runs only commands that package.json defines, against the compose Redis', () => {
+    for (const name of ['server', 'worker'] as const) {
+      const service = compose.services[name]!;
+      for (const command of [service.command!, service.healthcheck!.test.slice(1)]) {
+        const script = npmScript(command);
+        expect(script, `${name}: ${command.join(' ')}`).not.toBeNull();
+        expect(scripts[script!], `package.json has "${script}"`).toBeDefined();
+      }
+      expect(service.environment?.REDIS_URL).toBe('redis://redis:6379');
+      expect(service.depends_on).toHaveProperty('redis');
+    }
+  });
+});
