@@ -54,6 +54,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const redis = new Redis(redisUrl);
   const sockets: Socket[] = [];
+  let closed = false;
   const app: TestApp = {
     baseUrl,
     config,
@@ -92,6 +93,8 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       return socket;
     },
     async close() {
+      if (closed) return;
+      closed = true;
       for (const s of sockets) s.disconnect();
       await worker.close();
       await server.close();

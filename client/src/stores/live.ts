@@ -1,0 +1,192 @@
+import { defineStore } from 'pinia';
+import { io, type Socket } from 'socket.io-client';
+import { computed, ref, shallowRef } from 'vue';
+import type { KpiValue } from '@shared/kpis.ts';
+import {
+  LIVE_NAMESPACE,
+  type ClientToServerEvents,
+  type Heartbeat,
+  type LiveMessage,
+  type ServerToClientEvents,
+} from '@shared/socket-events.ts';
+import { reportDayOf } from '../time-format.ts';
+import { useAuthStore } from './auth.ts';
+
+/** connecting: no figures yet; live: figures current; stale: link down or silent for STALE_AFTER_MS. */
+export type LiveState = 'connecting' | 'live' | 'stale';
+
+/** Silence (heartbeats included) after which the figures are marked stale; the server beats every ≤ 10 s. */
+export const STALE_AFTER_MS = 15_000;
+/** How long a `resync` may stay unanswered before a further gap may ask again. */
+const RESYNC_RETRY_MS = 5_000;
+/** Delay before reconnecting by hand where socket.io gives up by itself (server-side disconnect, middleware error). */
+const MANUAL_RECONNECT_MS = 3_000;
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * Today's figures from the `/live` stream: a snapshot replaces everything, a delta with the next `seq`
+ * replaces the KPIs it names, and any gap (or a new day) asks the server for a fresh snapshot.
+ */
+export const useLiveStore = defineStore('live', () => {
+  const state = ref<LiveState>('connecting');
+  const connected = ref(false);
+  /** Last applied seq; null before the first snapshot. */
+  const seq = ref<number | null>(null);
+  /** The local day (YYYY-MM-DD) the figures are for; null before the first snapshot. */
+  const day = ref<string | null>(null);
+  /** When the server computed the figures shown (ISO instant of the last snapshot/delta). */
+  const dataAt = ref<string | null>(null);
+  const kpis = shallowRef<Record<string, KpiValue>>({});
+  const lastRecordAt = shallowRef<Record<string, string>>({});
+  /** Client clock (epoch ms) of the last message of any kind. */
+  const lastMessageAtMs = ref<number | null>(null);
+  /** Grows by one per applied snapshot or delta: watch it to refetch what depends on the figures. */
+  const revision = ref(0);
+
+  /** Today for the page: the snapshot's day, or today in the report zone before the first one. */
+  const today = computed(() => day.value ?? reportDayOf(new Date()));
+
+  let socket: LiveSocket | null = null;
+  let staleTimer: ReturnType<typeof setTimeout> | undefined;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let resyncRequestedAtMs: number | null = null;
+  /** True from (re)connecting until a snapshot lands: deltas and heartbeats cannot make the figures current. */
+  let awaitingSnapshot = true;
+
+  function armStaleTimer(): void {
+    clearTimeout(staleTimer);
+    staleTimer = setTimeout(() => (state.value = 'stale'), STALE_AFTER_MS);
+  }
+
+  function noteMessage(): void {
+    lastMessageAtMs.value = Date.now();
+    armStaleTimer();
+  }
+
+  function requestResync(): void {
+    const now = Date.now();
+    if (resyncRequestedAtMs !== null && now - resyncRequestedAtMs < RESYNC_RETRY_MS) return;
+    resyncRequestedAtMs = now;
+    socket?.emit('resync');
+  }
+
+  function applySnapshot(message: LiveMessage): void {
+    noteMessage();
+    resyncRequestedAtMs = null;
+    awaitingSnapshot = false;
+    seq.value = message.seq;
+    day.value = message.day;
+    dataAt.value = message.at;
+    kpis.value = { ...message.kpis };
+    lastRecordAt.value = { ...message.lastRecordAt };
+    state.value = 'live';
+    revision.value++;
+  }
+
+  function applyDelta(message: LiveMessage): void {
+    noteMessage();
+    if (awaitingSnapshot || seq.value === null || message.seq !== seq.value + 1 || message.day !== day.value) {
+      requestResync();
+      return;
+    }
+    seq.value = message.seq;
+    dataAt.value = message.at;
+    kpis.value = { ...kpis.value, ...message.kpis };
+    if (message.lastRecordAt) lastRecordAt.value = { ...lastRecordAt.value, ...message.lastRecordAt };
+    state.value = 'live';
+    revision.value++;
+  }
+
+  function applyHeartbeat(beat: Heartbeat): void {
+    noteMessage();
+    // A heartbeat carries the server's current seq: a mismatch means a delta went missing.
+    if (awaitingSnapshot || seq.value === null || beat.seq !== seq.value) {
+      requestResync();
+      return;
+    }
+    if (resyncRequestedAtMs === null) state.value = 'live';
+  }
+
+  function markDown(): void {
+    connected.value = false;
+    resyncRequestedAtMs = null;
+    awaitingSnapshot = true;
+    clearTimeout(staleTimer);
+    state.value = 'stale';
+  }
+
+  function reconnectLater(): void {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(() => socket?.connect(), MANUAL_RECONNECT_MS);
+  }
+
+  /** Opens the stream with `token` (replacing any open one); reconnects forever until `disconnect()`. */
+  function connect(token: string): void {
+    disconnect();
+    state.value = seq.value === null ? 'connecting' : 'stale';
+    awaitingSnapshot = true;
+    armStaleTimer();
+    const s: LiveSocket = io(LIVE_NAMESPACE, {
+      auth: { token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: true,
+      reconnectionAttempts: Infinity,
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 10_000,
+    });
+    socket = s;
+
+    s.on('connect', () => {
+      connected.value = true;
+      clearTimeout(reconnectTimer);
+      // The server sends a snapshot on every (re)connect; until it lands the old figures stay marked stale.
+    });
+    s.on('disconnect', (reason) => {
+      markDown();
+      if (reason === 'io server disconnect') reconnectLater();
+    });
+    s.on('connect_error', (error) => {
+      markDown();
+      if (error.message === 'unauthorized') {
+        disconnect();
+        useAuthStore().drop();
+      } else if (!s.active) {
+        reconnectLater();
+      }
+    });
+    s.on('snapshot', applySnapshot);
+    s.on('delta', applyDelta);
+    s.on('heartbeat', applyHeartbeat);
+  }
+
+  /** Closes the stream; the figures stay as they were, marked stale. */
+  function disconnect(): void {
+    clearTimeout(staleTimer);
+    clearTimeout(reconnectTimer);
+    if (socket) {
+      socket.removeAllListeners();
+      socket.disconnect();
+      socket = null;
+    }
+    connected.value = false;
+    resyncRequestedAtMs = null;
+    if (state.value === 'live') state.value = 'stale';
+  }
+
+  return {
+    state,
+    connected,
+    seq,
+    day,
+    today,
+    dataAt,
+    kpis,
+    lastRecordAt,
+    lastMessageAtMs,
+    revision,
+    connect,
+    disconnect,
+  };
+});

@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig, type Plugin } from 'vite';
+
+const clientDir = fileURLToPath(new URL('.', import.meta.url));
+const sharedDir = fileURLToPath(new URL('../shared', import.meta.url));
+const sharedFeedsDir = fileURLToPath(new URL('../shared/feeds/', import.meta.url));
+
+/** The browser bundle may read shared types and KPI definitions, never the Node-only feed modules (node:crypto). */
+function forbidSharedFeeds(): Plugin {
+  return {
+    name: 'pulse:forbid-shared-feeds',
+    enforce: 'pre',
+    load(id) {
+      if (id.startsWith(sharedFeedsDir)) {
+        this.error(`client code must not import ${id}: shared/feeds is server-only (import types with "import type")`);
+      }
+      return null;
+    },
+  };
+}
+
+const apiServer = 'http://localhost:3000';
+
+export default defineConfig({
+  root: clientDir,
+  plugins: [vue(), forbidSharedFeeds()],
+  resolve: {
+    alias: { '@shared': sharedDir },
+  },
+  define: {
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
+  server: {
+    fs: { allow: [clientDir, sharedDir] },
+    proxy: {
+      '/api': { target: apiServer, changeOrigin: true },
+      '/socket.io': { target: apiServer, changeOrigin: true, ws: true },
+    },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    // echarts/core alone minifies to ~530 kB; it is one cached vendor chunk, not app code.
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        // Libraries change less often than the app: separate chunks stay cached across deployments.
+        codeSplitting: {
+          groups: [
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 2 },
+            { name: 'vendor', test: /node_modules[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
+  },
+});
