@@ -10,13 +10,15 @@ export function redisKeys(prefix: string) {
   const tag = (feed: FeedName) => `${prefix}:{${feed}}`;
   return {
     prefix,
-    /** Hash: natural-key part → canonical JSON of the accepted record (the ledger); `o:<part>` → origin. */
+    /** Hash, the ledger of one entity: slot → `<origin>\n<id>\n<canonical JSON>`, and `_v` → version. */
     ledger: (feed: FeedName, entity: string) => `${tag(feed)}:l:${entity}`,
     /** Prefix of the ledger keys of a feed, for SCAN during rebuild/verify. */
     ledgerPattern: (feed: FeedName) => `${tag(feed)}:l:*`,
+    /** Sorted set maintained by the feed's applier (e.g. hotline `open`: open tickets scored by deadline). */
+    liveSet: (feed: FeedName, name: string) => `${tag(feed)}:z:${name}`,
     /** Hash: aggregate field → integer, for one local day (day totals and `<field>@HH` hours). */
     dayBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:d:${day}`,
-    /** Hash: accepted / duplicate / conflict / rejected / received for records processed on a local day. */
+    /** Hash: received / rejected / accepted / duplicate / conflict / replaced / superseded, by processing day. */
     ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,
     /** List (newest first, capped at 1000): conflicting records kept out of the figures. */
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,

@@ -1,10 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../shared/time.ts';
-import type { FeedApplier } from './feeds/feed-applier.ts';
-import { hotlineApplier } from './feeds/hotline.apply.ts';
+import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan } from './entity-plan.ts';
+import { APPLIERS } from './feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
+
+export type { ApplyOutcome } from './entity-plan.ts';
 
 /** A queued batch: the accepted, normalised records of one ingest request. */
 export interface IngestJobData {
@@ -15,32 +18,41 @@ export interface IngestJobData {
   records: { id: string }[];
 }
 
-export type ApplyOutcome = 'new' | 'replay' | 'duplicate' | 'conflict';
-
 export interface BatchResult {
   counts: Record<ApplyOutcome, number>;
   /** Local days whose buckets changed. */
   days: LocalDay[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const APPLIERS: Partial<Record<FeedName, FeedApplier<any>>> = { hotline: hotlineApplier };
-
 /** Feeds whose records can be applied. */
 export const SUPPORTED_FEEDS = Object.keys(APPLIERS) as FeedName[];
 
+/** Entities planned and applied per pipeline round trip. */
 const CHUNK = 500;
-const pad2 = (h: number) => (h < 10 ? `0${h}` : String(h));
+/** Rounds an entity may be re-planned because another worker changed it meanwhile. */
+const MAX_ROUNDS = 50;
+
+/** Statistics field per outcome (a replay is not counted again). */
+const STAT_FIELD: Partial<Record<ApplyOutcome, string>> = {
+  new: 'accepted',
+  duplicate: 'duplicate',
+  conflict: 'conflict',
+  replaced: 'replaced',
+  superseded: 'superseded',
+};
 
 /**
- * Applies queued batches to the Redis aggregates, each record exactly once (apply-once.lua). A batch
- * that is retried after a crash re-applies only what it had not applied before.
+ * Applies queued batches to the Redis aggregates, each record exactly once: the records of a batch are
+ * grouped by ledger entity, each entity's change is planned against its current ledger
+ * (entity-plan.ts) and applied with apply-entity.lua, which refuses a plan made on a version that has
+ * since moved (another worker got there first); such entities are re-read and re-planned.
  */
 export class ApplyService {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly tz: string,
+    private readonly settings: Settings = DEFAULT_SETTINGS,
     private readonly now: () => number = Date.now,
   ) {
     defineScripts(redis);
@@ -49,48 +61,75 @@ export class ApplyService {
   async applyBatch(job: IngestJobData): Promise<BatchResult> {
     const applier = APPLIERS[job.feed];
     if (!applier) throw new Error(`no applier for feed ${job.feed}`);
-    const counts: Record<ApplyOutcome, number> = { new: 0, replay: 0, duplicate: 0, conflict: 0 };
+    const counts: Record<ApplyOutcome, number> = { new: 0, replay: 0, duplicate: 0, conflict: 0, replaced: 0, superseded: 0 };
     const days = new Set<LocalDay>();
     const processedAt = this.now();
+    const ctx = { settings: this.settings, tz: this.tz };
     const statsKey = this.keys.ingestStats(job.feed, localDayHour(processedAt, this.tz).day);
     const conflictsKey = this.keys.conflicts(job.feed);
 
-    for (let start = 0; start < job.records.length; start += CHUNK) {
-      const chunk = job.records.slice(start, start + CHUNK);
-      const pipeline = this.redis.pipeline();
-      const chunkDays: LocalDay[] = [];
-      chunk.forEach((record, i) => {
-        const { id, ...content } = record;
-        const { entity, field } = applier.ledgerLocation(record);
-        const { day, hour } = localDayHour(applier.countedAt(record), this.tz);
-        chunkDays.push(day);
-        const args: (string | number)[] = [];
-        for (const [name, increment] of applier.increments(record)) {
-          args.push(name, increment, `${name}@${pad2(hour)}`, increment);
-        }
-        pipeline.applyOnce(
-          this.keys.ledger(job.feed, entity),
-          this.keys.dayBucket(job.feed, day),
-          statsKey,
-          conflictsKey,
-          field,
-          `${job.batchId}:${start + i}`,
-          id,
-          JSON.stringify(content),
-          `${entity}|${field}`,
-          processedAt,
-          ...args,
-        );
-      });
-      const results = (await pipeline.exec()) ?? [];
-      results.forEach(([err, outcome], i) => {
-        if (err) throw err;
-        counts[outcome as ApplyOutcome]++;
-        // A replay may follow a crash before the change was announced: announce it again.
-        if (outcome === 'new' || outcome === 'replay') days.add(chunkDays[i]!);
-      });
+    const byEntity = new Map<string, Delivery<{ id: string }>[]>();
+    job.records.forEach((record, index) => {
+      const entity = applier.entityOf(record);
+      let list = byEntity.get(entity);
+      if (!list) byEntity.set(entity, (list = []));
+      list.push({ record, origin: `${job.batchId}:${index}` });
+    });
+
+    const entities = [...byEntity.keys()];
+    for (let start = 0; start < entities.length; start += CHUNK) {
+      let pending = entities.slice(start, start + CHUNK);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${pending.slice(0, 5).join(', ')}`);
+        const read = this.redis.pipeline();
+        for (const entity of pending) read.hgetall(this.keys.ledger(job.feed, entity));
+        const states = (await read.exec()) ?? [];
+
+        const plans: EntityPlan[] = [];
+        const write = this.redis.pipeline();
+        pending.forEach((entity, i) => {
+          const [err, hash] = states[i]!;
+          if (err) throw err;
+          const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
+          const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt);
+          plans.push(plan);
+          const stats = new Map<string, number>();
+          for (const outcome of plan.outcomes) {
+            const field = STAT_FIELD[outcome];
+            if (field) stats.set(field, (stats.get(field) ?? 0) + 1);
+          }
+          write.applyEntity(
+            this.keys.ledger(job.feed, entity),
+            statsKey,
+            conflictsKey,
+            version,
+            plan.ledgerWrites.length,
+            ...plan.ledgerWrites.flat(),
+            stats.size,
+            ...[...stats].flat(),
+            plan.conflicts.length,
+            ...plan.conflicts,
+            plan.counts.length,
+            ...plan.counts.flat(),
+            plan.members.length,
+            ...plan.members.flat(),
+          );
+        });
+        const results = (await write.exec()) ?? [];
+        const stale: string[] = [];
+        results.forEach(([err, status], i) => {
+          if (err) throw err;
+          if (status === 'stale') return stale.push(pending[i]!);
+          const plan = plans[i]!;
+          for (const outcome of plan.outcomes) counts[outcome]++;
+          for (const day of plan.days) days.add(day);
+        });
+        pending = stale;
+      }
     }
-    if (days.size > 0) {
+
+    // Announce even when this run only replayed: a crash may have come before the first announcement.
+    if (days.size > 0 || counts.replay > 0) {
       await this.redis
         .multi()
         .hset(this.keys.lastRecordAt(), job.feed, processedAt)

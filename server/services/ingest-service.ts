@@ -4,17 +4,14 @@ import type { Redis } from 'ioredis';
 import type { IngestResponse } from '../../shared/api-types.ts';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import { FEED_NAMES, type FeedModule, type FeedName, type NormalizeContext } from '../../shared/feeds/feed.ts';
-import { hotlineFeed } from '../../shared/feeds/hotline.feed.ts';
+import { FEED_NAMES, type FeedName, type NormalizeContext } from '../../shared/feeds/feed.ts';
+import { FEED_MODULES } from '../../shared/feeds/index.ts';
 import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../shared/queues.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { localDayHour } from '../../shared/time.ts';
 
 /** Requests above this many records are refused whole (API.md). */
 export const MAX_RECORDS_PER_REQUEST = 10_000;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const FEEDS: Partial<Record<FeedName, FeedModule<any>>> = { hotline: hotlineFeed };
 
 export interface QueueCounts {
   waiting: number;
@@ -60,11 +57,11 @@ export class IngestService {
 
 
   isSupported(feed: string): feed is FeedName {
-    return FEEDS[feed as FeedName] !== undefined;
+    return FEED_MODULES[feed as FeedName] !== undefined;
   }
 
   async ingest(feed: FeedName, records: unknown[]): Promise<IngestResponse> {
-    const module = FEEDS[feed];
+    const module = FEED_MODULES[feed];
     if (!module) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
     if (records.length > MAX_RECORDS_PER_REQUEST) {
       throw new AppError('payload_too_large', `at most ${MAX_RECORDS_PER_REQUEST} records a request, got ${records.length}`);

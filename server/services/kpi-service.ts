@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { KpisResponse, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
-import { KPI_BY_ID, computeKpis, DEFAULT_KPI_SETTINGS, type Fields, type KpiValue } from '../../shared/kpis.ts';
+import { KPI_BY_ID, computeKpis, type Fields, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { addDays, daysInRange, isLocalDay, type LocalDay } from '../../shared/time.ts';
 
@@ -79,7 +79,7 @@ export class KpiService {
       }
       fieldsByFeed[feed] = sum;
     }
-    return { period: { from, to }, kpis: computeKpis(fieldsByFeed, DEFAULT_KPI_SETTINGS) };
+    return { period: { from, to }, kpis: computeKpis(fieldsByFeed) };
   }
 
   async getSeries(ids: string[], from: LocalDay, to: LocalDay, interval: SeriesInterval): Promise<SeriesResponse> {
@@ -122,7 +122,7 @@ export class KpiService {
     });
     const series: Record<string, KpiValue[]> = Object.fromEntries(ids.map((id) => [id, [] as KpiValue[]]));
     for (const label of labels) {
-      const kpis = computeKpis(fieldsPerBucket.get(label)!, DEFAULT_KPI_SETTINGS);
+      const kpis = computeKpis(fieldsPerBucket.get(label)!);
       for (const id of ids) series[id]!.push(kpis[id] ?? { value: null });
     }
     return { period: { from, to }, interval, buckets: labels, series };

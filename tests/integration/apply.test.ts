@@ -106,7 +106,7 @@ describe('applying hotline batches', () => {
     // A first attempt that died after its first 8 records: they were applied under the same origins.
     await service.applyBatch({ ...batch, records: records.slice(0, 8) });
     const retry = await service.applyBatch(batch);
-    expect(retry.counts).toEqual({ new: 12, replay: 8, duplicate: 0, conflict: 0 });
+    expect(retry.counts).toMatchObject({ new: 12, replay: 8, duplicate: 0, conflict: 0 });
     const stats = await redis.hgetall(redisKeys(prefix).ingestStats('hotline', new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })));
     expect(stats).toMatchObject({ accepted: '20' });
     expect(stats.duplicate).toBeUndefined();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KPI_BY_ID, computeKpis, rate } from '../../shared/kpis.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 
 describe('rate', () => {
   it('is a fraction with numerator and denominator, null over nothing (never NaN, never 0%)', () => {
@@ -34,7 +35,7 @@ describe('hotline KPIs', () => {
   });
 
   it('leaves 基本满意 out of satisfaction when the setting says so', () => {
-    const k = computeKpis({ hotline: fields }, { countBasicallySatisfied: false });
+    const k = computeKpis({ hotline: fields }, { ...DEFAULT_SETTINGS, countBasicallySatisfied: false });
     expect(k['hotline.satisfactionRate']).toEqual({ value: 2600 / 2735, numerator: 2600, denominator: 2735 });
   });
 

@@ -1,15 +1,50 @@
 import type { FeedName } from '../../shared/feeds/feed.ts';
+import type { Settings } from '../../shared/settings.ts';
 
 /**
- * What a feed's records add to the aggregates. The apply service counts each increment into the day
- * bucket of `countedAt` in the report's zone, once as a day total and once for its hour (`field@HH`).
+ * What a feed's records add to the aggregates. Records are grouped into ledger *entities* (a ticket, a
+ * hall visit, a snapshot row); an entity's contribution to the figures is a pure function of the
+ * records it holds. Applying a record is re-computing its entity's contribution and adding the
+ * difference, which makes the figures independent of arrival order, lets snapshot rows replace each
+ * other, and lets `rebuild` and `verify` recompute everything from the ledger with the same function.
  */
+
+/** One count: `n` (default 1) of `field` at instant `at`, broken down by `dims` (absent values skipped). */
+export interface ContributionEntry {
+  at: number;
+  field: string;
+  n?: number;
+  dims?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Membership of a live set (e.g. open tickets scored by deadline). */
+export interface LiveMember {
+  set: string;
+  member: string;
+  score: number;
+}
+
+export interface Contribution {
+  entries: ContributionEntry[];
+  members?: LiveMember[];
+}
+
+export interface ContributionContext {
+  settings: Settings;
+  tz: string;
+}
+
 export interface FeedApplier<R extends { id: string }> {
   feed: FeedName;
-  /** Where the record lives in the ledger: the entity hash and the field within it (its natural key). */
-  ledgerLocation(record: R): { entity: string; field: string };
-  /** Epoch ms the record counts at (its own time). */
-  countedAt(record: R): number;
-  /** Aggregate fields this record adds to, with their increments. */
-  increments(record: R): [field: string, increment: number][];
+  /** The ledger entity a record belongs to. */
+  entityOf(record: R): string;
+  /** The record's place within its entity: the rest of its natural key. */
+  slotOf(record: R): string;
+  /**
+   * Snapshot feeds: a different record for an occupied slot replaces it (the latest `asOf` wins; without
+   * `asOf` the later arrival wins). Lifecycle feeds leave this out: a different record is a conflict.
+   */
+  snapshotAsOf?(record: R): number | undefined;
+  /** What the entity, holding `records` by slot, adds to the figures. */
+  contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution;
 }

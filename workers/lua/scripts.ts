@@ -5,17 +5,16 @@ import type { Redis, Result, ClientContext } from 'ioredis';
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
-    /** See apply-once.lua for KEYS and ARGV. */
-    applyOnce(...keysAndArgs: (string | number)[]): Result<string, Context>;
+    /** See apply-entity.lua for KEYS and ARGV. */
+    applyEntity(...keysAndArgs: (string | number)[]): Result<string, Context>;
   }
 }
 
 const load = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
-
 const defined = new WeakSet<Redis>();
 
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  redis.defineCommand('applyOnce', { numberOfKeys: 4, lua: load('apply-once.lua') });
+  redis.defineCommand('applyEntity', { numberOfKeys: 3, lua: load('apply-entity.lua') });
   defined.add(redis);
 }

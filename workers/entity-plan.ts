@@ -1,0 +1,159 @@
+import type { FeedName } from '../shared/feeds/feed.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+import { localDayHour, type LocalDay } from '../shared/time.ts';
+import type { Contribution, ContributionContext, FeedApplier } from './feeds/feed-applier.ts';
+
+/** What happened to one delivered record. */
+export type ApplyOutcome = 'new' | 'replay' | 'duplicate' | 'conflict' | 'replaced' | 'superseded';
+
+/** A record as the ledger stores it: who delivered it, and its canonical content. */
+export interface StoredRecord<R> {
+  origin: string;
+  content: string;
+  record: R;
+}
+
+export interface Delivery<R> {
+  record: R;
+  /** `<batchId>:<index>`: identifies this delivery, so a retried job is recognised. */
+  origin: string;
+}
+
+/** Characters that structure field names are replaced in dimension values. */
+const sanitize = (value: string) => value.replace(/[|=@\n]/g, '_');
+const pad2 = (h: number) => (h < 10 ? `0${h}` : String(h));
+
+/** Canonical content of a record: its JSON without `id`, in the feed module's key order. */
+export function canonicalContent(record: { id: string }): string {
+  const { id: _id, ...content } = record;
+  return JSON.stringify(content);
+}
+
+export function encodeStored(origin: string, record: { id: string }): string {
+  return `${origin}\n${record.id}\n${canonicalContent(record)}`;
+}
+
+/** Parses an entity's ledger hash (`HGETALL`) into its version and records by slot. */
+export function decodeEntity<R>(hash: Record<string, string>): { version: string; slots: Map<string, StoredRecord<R>> } {
+  const slots = new Map<string, StoredRecord<R>>();
+  for (const [slot, value] of Object.entries(hash)) {
+    if (slot === '_v') continue;
+    const first = value.indexOf('\n');
+    const second = value.indexOf('\n', first + 1);
+    const content = value.slice(second + 1);
+    slots.set(slot, {
+      origin: value.slice(0, first),
+      content,
+      record: { id: value.slice(first + 1, second), ...(JSON.parse(content) as object) } as R,
+    });
+  }
+  return { version: hash._v ?? '0', slots };
+}
+
+/** Bucket increments of a contribution: `<dayBucketKey>\u0000<field>` → n. */
+export function expandContribution(
+  feed: FeedName,
+  contribution: Contribution,
+  keys: RedisKeys,
+  tz: string,
+  into = new Map<string, number>(),
+  sign = 1,
+): Map<string, number> {
+  for (const entry of contribution.entries) {
+    const n = (entry.n ?? 1) * sign;
+    const { day, hour } = localDayHour(entry.at, tz);
+    const key = keys.dayBucket(feed, day);
+    const add = (field: string) => {
+      const k = `${key}\u0000${field}`;
+      into.set(k, (into.get(k) ?? 0) + n);
+    };
+    add(entry.field);
+    add(`${entry.field}@${pad2(hour)}`);
+    for (const [dim, value] of Object.entries(entry.dims ?? {})) {
+      if (value !== undefined && value !== '') add(`${entry.field}|${dim}=${sanitize(value)}`);
+    }
+  }
+  return into;
+}
+
+/** Live-set members of a contribution: `<setKey>\u0000<member>` → score. */
+function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, number> {
+  return new Map((contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, m.score]));
+}
+
+export interface EntityPlan {
+  outcomes: ApplyOutcome[];
+  ledgerWrites: [slot: string, value: string][];
+  conflicts: string[];
+  counts: [key: string, field: string, n: number][];
+  members: [key: string, member: string, score: number | ''][];
+  days: Set<LocalDay>;
+}
+
+/**
+ * Decides, against the entity's current ledger, what each delivery is (new, a replayed delivery, a
+ * duplicate, a conflict, or for snapshot rows a replacement or a superseded row), and what the
+ * figures must change by: the entity's contribution after, minus before.
+ */
+export function planEntity<R extends { id: string }>(
+  applier: FeedApplier<R>,
+  entity: string,
+  current: Map<string, StoredRecord<R>>,
+  deliveries: Delivery<R>[],
+  keys: RedisKeys,
+  ctx: ContributionContext,
+  processedAt: number,
+): EntityPlan {
+  const records = (slots: Map<string, StoredRecord<R>>) => new Map([...slots].map(([slot, s]) => [slot, s.record]));
+  const before = applier.contribution(entity, records(current), ctx);
+  const slots = new Map(current);
+  const plan: EntityPlan = { outcomes: [], ledgerWrites: [], conflicts: [], counts: [], members: [], days: new Set() };
+  const written = new Set<string>();
+
+  for (const { record, origin } of deliveries) {
+    const slot = applier.slotOf(record);
+    const content = canonicalContent(record);
+    const existing = slots.get(slot);
+    let outcome: ApplyOutcome;
+    if (!existing) outcome = 'new';
+    else if (existing.origin === origin) outcome = 'replay';
+    else if (existing.content === content) outcome = 'duplicate';
+    else if (applier.snapshotAsOf) {
+      const incomingAsOf = applier.snapshotAsOf(record);
+      const existingAsOf = applier.snapshotAsOf(existing.record);
+      outcome = incomingAsOf !== undefined && existingAsOf !== undefined && incomingAsOf < existingAsOf ? 'superseded' : 'replaced';
+    } else outcome = 'conflict';
+    plan.outcomes.push(outcome);
+    if (outcome === 'new' || outcome === 'replaced') {
+      slots.set(slot, { origin, content, record });
+      written.add(slot);
+    } else if (outcome === 'conflict') {
+      plan.conflicts.push(JSON.stringify({ key: `${entity}|${slot}`, at: processedAt, kept: existing!.content, refused: content }));
+    }
+  }
+  for (const slot of written) {
+    const s = slots.get(slot)!;
+    plan.ledgerWrites.push([slot, `${s.origin}\n${s.record.id}\n${s.content}`]);
+  }
+  if (written.size === 0) return plan;
+
+  const after = applier.contribution(entity, records(slots), ctx);
+  const diff = expandContribution(applier.feed, after, keys, ctx.tz);
+  expandContribution(applier.feed, before, keys, ctx.tz, diff, -1);
+  for (const [k, n] of diff) {
+    if (n === 0) continue;
+    const [key, field] = k.split('\u0000') as [string, string];
+    plan.counts.push([key, field, n]);
+    plan.days.add(key.slice(-10));
+  }
+  const membersBefore = membersOf(applier.feed, before, keys);
+  const membersAfter = membersOf(applier.feed, after, keys);
+  for (const [k, score] of membersAfter) {
+    if (membersBefore.get(k) !== score) plan.members.push([...(k.split('\u0000') as [string, string]), score]);
+  }
+  for (const k of membersBefore.keys()) {
+    if (!membersAfter.has(k)) plan.members.push([...(k.split('\u0000') as [string, string]), '']);
+  }
+  if (plan.members.length > 0) plan.days.add(localDayHour(processedAt, ctx.tz).day); // live figures are today's
+  return plan;
+}
