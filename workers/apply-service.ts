@@ -70,7 +70,7 @@ export class ApplyService {
 
     const byEntity = new Map<string, Delivery<{ id: string }>[]>();
     job.records.forEach((record, index) => {
-      const entity = applier.entityOf(record);
+      const entity = applier.entityOf(record, this.tz);
       let list = byEntity.get(entity);
       if (!list) byEntity.set(entity, (list = []));
       list.push({ record, origin: `${job.batchId}:${index}` });

@@ -118,11 +118,13 @@ export function planEntity<R extends { id: string }>(
     if (!existing) outcome = 'new';
     else if (existing.origin === origin) outcome = 'replay';
     else if (existing.content === content) outcome = 'duplicate';
-    else if (applier.snapshotAsOf) {
-      const incomingAsOf = applier.snapshotAsOf(record);
-      const existingAsOf = applier.snapshotAsOf(existing.record);
-      outcome = incomingAsOf !== undefined && existingAsOf !== undefined && incomingAsOf < existingAsOf ? 'superseded' : 'replaced';
-    } else outcome = 'conflict';
+    else {
+      const incoming = applier.snapshot?.(record);
+      if (incoming) {
+        const kept = applier.snapshot!(existing.record)?.asOf;
+        outcome = incoming.asOf !== undefined && kept !== undefined && incoming.asOf < kept ? 'superseded' : 'replaced';
+      } else outcome = 'conflict';
+    }
     plan.outcomes.push(outcome);
     if (outcome === 'new' || outcome === 'replaced') {
       slots.set(slot, { origin, content, record });

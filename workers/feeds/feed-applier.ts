@@ -36,15 +36,16 @@ export interface ContributionContext {
 
 export interface FeedApplier<R extends { id: string }> {
   feed: FeedName;
-  /** The ledger entity a record belongs to. */
-  entityOf(record: R): string;
+  /** The ledger entity a record belongs to (`tz` for natural keys that hold a local date). */
+  entityOf(record: R, tz: string): string;
   /** The record's place within its entity: the rest of its natural key. */
   slotOf(record: R): string;
   /**
-   * Snapshot feeds: a different record for an occupied slot replaces it (the latest `asOf` wins; without
-   * `asOf` the later arrival wins). Lifecycle feeds leave this out: a different record is a conflict.
+   * For a snapshot row (FEEDS.md: online volumes, hall footfall) `{ asOf }`: a different row for an
+   * occupied slot replaces it — the latest `asOf` wins; without `asOf` the later arrival wins. For a
+   * lifecycle record null (or leave the method out): a different record is a conflict.
    */
-  snapshotAsOf?(record: R): number | undefined;
+  snapshot?(record: R): { asOf?: number } | null;
   /** What the entity, holding `records` by slot, adds to the figures. */
   contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution;
 }
