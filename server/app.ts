@@ -14,6 +14,8 @@ import { kpiRoutes } from './routes/kpis.ts';
 import type { AuthService } from './services/auth-service.ts';
 import type { IngestService } from './services/ingest-service.ts';
 import type { KpiService } from './services/kpi-service.ts';
+import type { TargetsService } from './services/targets-service.ts';
+import { adminRoutes } from './routes/admin.ts';
 import type { LiveNamespace } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
 
@@ -24,6 +26,7 @@ export interface AppDeps {
   auth: AuthService;
   ingest: IngestService;
   kpis: KpiService;
+  targets: TargetsService;
   ingestToken: string;
   log: Logger;
 }
@@ -47,6 +50,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(deps.auth));
   api.use(kpiRoutes(deps.kpis, deps.auth));
+  api.use(adminRoutes(deps.auth, deps.targets));
   api.use(notFound);
   app.use('/api', api);
 

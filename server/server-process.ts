@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { AuthService } from './services/auth-service.ts';
 import { IngestService } from './services/ingest-service.ts';
 import { KpiService } from './services/kpi-service.ts';
+import { TargetsService } from './services/targets-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
 
@@ -36,8 +37,9 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
 
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)));
-  const { httpServer, io, live: nsp } = createApp({ redis, auth, ingest, kpis, ingestToken: ingestSecret.value, log });
+  const targets = new TargetsService(redis, keys);
+  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets });
+  const { httpServer, io, live: nsp } = createApp({ redis, auth, ingest, kpis, targets, ingestToken: ingestSecret.value, log });
   const live = new LiveService(
     nsp,
     subscriber,

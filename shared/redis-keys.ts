@@ -22,6 +22,8 @@ export function redisKeys(prefix: string) {
     ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,
     /** List (newest first, capped at 1000): conflicting records kept out of the figures. */
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,
+    /** Hash: KPI id → JSON { target, direction } for one year (年度指标值). */
+    targets: (year: number) => `${prefix}:targets:${year}`,
     /** Hash: feed → epoch ms of the last record applied. */
     lastRecordAt: () => `${prefix}:feeds:last`,
     /** Pub/sub channel: a worker announces `{ feed, days }` after applying a batch. */

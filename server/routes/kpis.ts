@@ -12,9 +12,9 @@ export function kpiRoutes(kpis: KpiService, auth: AuthService): Router {
   const router = Router();
   const readers = requireRole(auth, 'manager', 'display');
   router.get('/kpis', readers, async (req, res) => {
-    if (req.query.groupBy !== undefined) throw new AppError('validation_failed', 'groupBy is not supported yet');
     const { from, to } = parsePeriod(req.query.from, req.query.to);
-    res.json(await kpis.getKpis(from, to));
+    const groupBy = req.query.groupBy === undefined || req.query.groupBy === '' ? undefined : String(req.query.groupBy);
+    res.json(await kpis.getKpis(from, to, groupBy));
   });
   router.get('/kpis/series', readers, async (req, res) => {
     const { from, to } = parsePeriod(req.query.from, req.query.to);

@@ -1,19 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { KpisResponse, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
+import { DIMENSIONS, ALL_DIMENSIONS } from '../../shared/dimensions.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
-import { KPI_BY_ID, computeKpis, type Fields, type KpiValue } from '../../shared/kpis.ts';
+import { KPI_BY_ID, KPI_DEFINITIONS, computeKpis, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
 import { addDays, daysInRange, isLocalDay, type LocalDay } from '../../shared/time.ts';
+import { addInto, readBuckets, sameDayLastYear, sumBucket, sumBucketGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
+import { readLiveFields } from './live-figures.ts';
+import { withTargets, type TargetsService } from './targets-service.ts';
 
 /** The longest period one request may cover, in days (about ten years). */
 export const MAX_PERIOD_DAYS = 3_700;
-
-type MutableFields = Record<string, number>;
-
-function addInto(target: MutableFields, name: string, value: number): void {
-  target[name] = (target[name] ?? 0) + value;
-}
 
 /** Validates a period of local days; `to` defaults to `from`. */
 export function parsePeriod(from: unknown, to: unknown): { from: LocalDay; to: LocalDay } {
@@ -39,47 +38,124 @@ function bucketStart(day: LocalDay, interval: Exclude<SeriesInterval, 'hour'>): 
   return addDays(day, -((weekday + 6) % 7));
 }
 
+/** Reference data the crossRegion KPIs count (server/services/reference-service.ts). */
+export interface ReferenceCounts {
+  countsAsOf(day: LocalDay): Promise<{ partners: number; partnersByScope: Record<'inter_provincial' | 'changzhutan', number>; items: number }>;
+}
+
+export interface KpiServiceOptions {
+  tz: string;
+  settings?: Settings;
+  now?: () => number;
+  reference?: ReferenceCounts;
+  targets?: TargetsService;
+}
+
+export interface GroupedKpis {
+  key: string;
+  kpis: Record<string, KpiValue>;
+}
+
 /**
- * Computes KPIs from the pre-aggregated day buckets: one pipelined HGETALL per feed and day, never a
- * scan of raw records. Hour fields (`name@HH`) feed hourly series; day totals feed everything else.
+ * Computes KPIs from the pre-aggregated day buckets (one pipelined HGETALL per feed and day, never a
+ * scan of raw records), adding the synthetic fields the definitions read: active days, the same period
+ * a year earlier, live sets, reference data (shared/kpis/kpi-helpers.ts).
  */
 export class KpiService {
+  private readonly settings: Settings;
+  private readonly feedsWithPreviousYear: ReadonlySet<FeedName>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly feeds: readonly FeedName[],
-  ) {}
-
-  /** Raw bucket hashes for every feed and day, in the order of `days`. */
-  private async readBuckets(days: LocalDay[]): Promise<Map<FeedName, Record<string, string>[]>> {
-    const pipeline = this.redis.pipeline();
-    for (const feed of this.feeds) for (const day of days) pipeline.hgetall(this.keys.dayBucket(feed, day));
-    const results = (await pipeline.exec()) ?? [];
-    const out = new Map<FeedName, Record<string, string>[]>();
-    this.feeds.forEach((feed, f) => {
-      out.set(
-        feed,
-        days.map((_, d) => {
-          const [err, value] = results[f * days.length + d]!;
-          if (err) throw err;
-          return value as Record<string, string>;
-        }),
-      );
-    });
-    return out;
+    private readonly options: KpiServiceOptions,
+  ) {
+    this.settings = options.settings ?? DEFAULT_SETTINGS;
+    this.feedsWithPreviousYear = new Set(KPI_DEFINITIONS.filter((k) => k.needsPreviousYear).map((k) => k.feed));
   }
 
-  async getKpis(from: LocalDay, to: LocalDay): Promise<KpisResponse> {
-    const buckets = await this.readBuckets(daysInRange(from, to));
-    const fieldsByFeed: Partial<Record<FeedName, Fields>> = {};
-    for (const [feed, days] of buckets) {
-      const sum: MutableFields = {};
-      for (const bucket of days) {
-        for (const name in bucket) if (!name.includes('@')) addInto(sum, name, Number(bucket[name]));
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Previous-year buckets of the feeds that need them, day by day aligned with `days`. */
+  private async readPreviousYear(days: LocalDay[]): Promise<Map<FeedName, Bucket[]>> {
+    const feeds = this.feeds.filter((f) => this.feedsWithPreviousYear.has(f));
+    if (feeds.length === 0) return new Map();
+    return readBuckets(this.redis, this.keys, feeds, days.map(sameDayLastYear));
+  }
+
+  /** Every feed's fields over the period: day totals, `_days.active`, `_prev.*`, `_live.*`, `_ref.*`. */
+  private async periodFields(from: LocalDay, to: LocalDay): Promise<{ fields: Partial<Record<FeedName, MutableFields>>; buckets: Map<FeedName, Bucket[]> }> {
+    const days = daysInRange(from, to);
+    const [buckets, previous, live, reference] = await Promise.all([
+      readBuckets(this.redis, this.keys, this.feeds, days),
+      this.readPreviousYear(days),
+      readLiveFields(this.redis, this.keys, this.feeds, { from, to }, { tz: this.options.tz, settings: this.settings, now: this.now() }),
+      this.feeds.includes('crossRegion') && this.options.reference ? this.options.reference.countsAsOf(to) : null,
+    ]);
+    const fields: Partial<Record<FeedName, MutableFields>> = {};
+    for (const feed of this.feeds) {
+      const sum: MutableFields = { '_days.active': 0 };
+      for (const bucket of buckets.get(feed)!) {
+        sumBucket(bucket, sum);
+        if (Object.keys(bucket).length > 0) sum['_days.active']! += 1;
       }
-      fieldsByFeed[feed] = sum;
+      for (const bucket of previous.get(feed) ?? []) sumBucket(bucket, sum, '_prev.');
+      Object.assign(sum, live[feed]);
+      fields[feed] = sum;
     }
-    return { period: { from, to }, kpis: computeKpis(fieldsByFeed) };
+    if (reference && fields.crossRegion) {
+      Object.assign(fields.crossRegion, {
+        '_ref.partners': reference.partners,
+        '_ref.partners.inter_provincial': reference.partnersByScope.inter_provincial,
+        '_ref.partners.changzhutan': reference.partnersByScope.changzhutan,
+        '_ref.items': reference.items,
+      });
+    }
+    return { fields, buckets };
+  }
+
+  private async targetsFor(from: LocalDay, to: LocalDay) {
+    // A year's targets apply to periods within that year.
+    if (!this.options.targets || from.slice(0, 4) !== to.slice(0, 4)) return null;
+    return this.options.targets.get(Number(from.slice(0, 4)));
+  }
+
+  async getKpis(from: LocalDay, to: LocalDay, groupBy?: string): Promise<KpisResponse & { groupBy?: string; groups?: GroupedKpis[] }> {
+    if (groupBy !== undefined && !ALL_DIMENSIONS.includes(groupBy)) {
+      throw new AppError('validation_failed', `groupBy must be one of ${ALL_DIMENSIONS.join(', ')}`);
+    }
+    const [{ fields, buckets }, targets] = await Promise.all([this.periodFields(from, to), this.targetsFor(from, to)]);
+    const response: KpisResponse & { groupBy?: string; groups?: GroupedKpis[] } = {
+      period: { from, to },
+      kpis: withTargets(computeKpis(fields, this.settings), targets),
+    };
+    if (groupBy === undefined) return response;
+
+    const groups = new Map<string, Record<string, KpiValue>>();
+    for (const feed of this.feeds) {
+      if (!DIMENSIONS[feed].includes(groupBy)) continue;
+      const byValue = new Map<string, MutableFields>();
+      for (const bucket of buckets.get(feed)!) {
+        const today = new Map<string, MutableFields>();
+        sumBucketGroups(bucket, groupBy, today);
+        for (const [value, dayFields] of today) {
+          let total = byValue.get(value);
+          if (!total) byValue.set(value, (total = { '_days.active': 0 }));
+          for (const [name, n] of Object.entries(dayFields)) addInto(total, name, n);
+          total['_days.active']! += 1;
+        }
+      }
+      for (const [value, groupFields] of byValue) {
+        const kpis = computeKpis({ [feed]: groupFields }, this.settings);
+        groups.set(value, { ...groups.get(value), ...kpis });
+      }
+    }
+    response.groupBy = groupBy;
+    response.groups = [...groups].map(([key, kpis]) => ({ key, kpis })).sort((a, b) => a.key.localeCompare(b.key, 'zh-CN'));
+    return response;
   }
 
   async getSeries(ids: string[], from: LocalDay, to: LocalDay, interval: SeriesInterval): Promise<SeriesResponse> {
@@ -91,39 +167,45 @@ export class KpiService {
     if (interval === 'hour' && days.length > 31) {
       throw new AppError('validation_failed', 'hourly series cover at most 31 days');
     }
-    const buckets = await this.readBuckets(days);
+    const feeds = [...new Set(ids.map((id) => KPI_BY_ID.get(id)!.feed))].filter((f) => this.feeds.includes(f));
+    const [buckets, previous] = await Promise.all([readBuckets(this.redis, this.keys, feeds, days), this.readPreviousYear(days)]);
     const labels: string[] = [];
-    const fieldsPerBucket = new Map<string, Partial<Record<FeedName, MutableFields>>>();
-    const bucketFields = (label: string, feed: FeedName): MutableFields => {
-      let perFeed = fieldsPerBucket.get(label);
+    const perBucket = new Map<string, Partial<Record<FeedName, MutableFields>>>();
+    const fieldsOf = (label: string, feed: FeedName): MutableFields => {
+      let perFeed = perBucket.get(label);
       if (!perFeed) {
-        perFeed = {};
-        fieldsPerBucket.set(label, perFeed);
+        perBucket.set(label, (perFeed = {}));
         labels.push(label);
       }
-      return (perFeed[feed] ??= {});
+      return (perFeed[feed] ??= { '_days.active': 0 });
     };
     days.forEach((day, d) => {
       if (interval === 'hour') {
-        for (let h = 0; h < 24; h++) for (const feed of this.feeds) bucketFields(`${day} ${h < 10 ? '0' : ''}${h}:00`, feed);
+        for (let h = 0; h < 24; h++) for (const feed of feeds) fieldsOf(`${day} ${h < 10 ? '0' : ''}${h}:00`, feed);
       }
-      for (const feed of this.feeds) {
+      for (const feed of feeds) {
         const bucket = buckets.get(feed)![d]!;
         if (interval === 'hour') {
           for (const name in bucket) {
             const at = name.indexOf('@');
-            if (at > 0) addInto(bucketFields(`${day} ${name.slice(at + 1)}:00`, feed), name.slice(0, at), Number(bucket[name]));
+            if (at > 0 && !name.includes('|')) addInto(fieldsOf(`${day} ${name.slice(at + 1)}:00`, feed), name.slice(0, at), Number(bucket[name]));
           }
-        } else {
-          const target = bucketFields(bucketStart(day, interval), feed);
-          for (const name in bucket) if (!name.includes('@')) addInto(target, name, Number(bucket[name]));
+          continue;
         }
+        const target = fieldsOf(bucketStart(day, interval), feed);
+        sumBucket(bucket, target);
+        if (Object.keys(bucket).length > 0) target['_days.active']! += 1;
+        const prev = previous.get(feed)?.[d];
+        if (prev) sumBucket(prev, target, '_prev.');
       }
     });
     const series: Record<string, KpiValue[]> = Object.fromEntries(ids.map((id) => [id, [] as KpiValue[]]));
     for (const label of labels) {
-      const kpis = computeKpis(fieldsPerBucket.get(label)!);
-      for (const id of ids) series[id]!.push(kpis[id] ?? { value: null });
+      const kpis = computeKpis(perBucket.get(label)!, this.settings);
+      for (const id of ids) {
+        // Live figures have no history: a series of them is all null.
+        series[id]!.push(KPI_BY_ID.get(id)!.kind === 'live' ? { value: null } : (kpis[id] ?? { value: null }));
+      }
     }
     return { period: { from, to }, interval, buckets: labels, series };
   }

@@ -52,6 +52,6 @@ describe('while Redis is unreachable', () => {
     // The session survived the restart with Redis's AOF, as everything accepted does.
     await app.waitIdle(token);
     const kpis = (await (await app.get('/api/kpis?from=2022-07-01', token)).json()) as KpisResponse;
-    expect(kpis.kpis['hotline.signed']).toEqual({ value: 1 });
+    expect(kpis.kpis['hotline.signed']).toMatchObject({ value: 1 });
   });
 });

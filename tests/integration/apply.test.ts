@@ -58,7 +58,7 @@ function generateTickets(): HotlineMilestone[] {
 }
 
 async function figures(prefix: string) {
-  const kpis = new KpiService(redis, redisKeys(prefix), ['hotline']);
+  const kpis = new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' });
   return (await kpis.getKpis('2022-03-04', '2022-03-05')).kpis;
 }
 
@@ -139,7 +139,7 @@ describe('applying hotline batches', () => {
         milestone({ ticketId: 'Z2', type: 'signed', at: '2022-03-04T16:01:00Z' }), // 00:01 on the 5th, local
       ],
     });
-    const kpis = new KpiService(redis, redisKeys(prefix), ['hotline']);
+    const kpis = new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' });
     expect((await kpis.getKpis('2022-03-04', '2022-03-04')).kpis['hotline.signed']!.value).toBe(1);
     expect((await kpis.getKpis('2022-03-05', '2022-03-05')).kpis['hotline.signed']!.value).toBe(1);
     const series = await kpis.getSeries(['hotline.signed'], '2022-03-04', '2022-03-05', 'hour');
