@@ -18,6 +18,7 @@ import type { TargetsService } from './services/targets-service.ts';
 import { adminRoutes } from './routes/admin.ts';
 import type { LiveNamespace } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../shared/redis-keys.ts';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.url));
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   kpis: KpiService;
   targets: TargetsService;
   ingestToken: string;
+  hmacSecrets: readonly string[];
+  keys: RedisKeys;
   log: Logger;
 }
 
@@ -46,7 +49,14 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
 
   const api = express.Router();
   api.use(healthRoutes(deps.redis));
-  api.use(ingestRoutes(deps.ingest, deps.auth, deps.ingestToken));
+  api.use(
+    ingestRoutes(deps.ingest, deps.auth, {
+      token: deps.ingestToken,
+      hmacSecrets: deps.hmacSecrets,
+      claimSignature: async (signature, ttlSeconds) =>
+        (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX')) === 'OK',
+    }),
+  );
   api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(deps.auth));
   api.use(kpiRoutes(deps.kpis, deps.auth));

@@ -39,7 +39,17 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
   const targets = new TargetsService(redis, keys);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets });
-  const { httpServer, io, live: nsp } = createApp({ redis, auth, ingest, kpis, targets, ingestToken: ingestSecret.value, log });
+  const { httpServer, io, live: nsp } = createApp({
+    redis,
+    keys,
+    auth,
+    ingest,
+    kpis,
+    targets,
+    ingestToken: ingestSecret.value,
+    hmacSecrets: config.INGEST_HMAC_SECRETS,
+    log,
+  });
   const live = new LiveService(
     nsp,
     subscriber,

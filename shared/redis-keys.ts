@@ -22,8 +22,14 @@ export function redisKeys(prefix: string) {
     ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,
     /** List (newest first, capped at 1000): conflicting records kept out of the figures. */
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,
+    /** String with TTL: a signed ingest request already received (replay protection). */
+    seenSignature: (signature: string) => `${prefix}:hmac-seen:${signature.slice(-64)}`,
     /** Hash: KPI id → JSON { target, direction } for one year (年度指标值). */
     targets: (year: number) => `${prefix}:targets:${year}`,
+    /** String, JSON array: the 跨域通办 partner list (reference data, replaced whole by an administrator). */
+    referencePartners: () => `${prefix}:{reference}:cross-region-partners`,
+    /** String, JSON array: the 跨域通办 item catalogue (reference data, replaced whole by an administrator). */
+    referenceItems: () => `${prefix}:{reference}:cross-region-items`,
     /** Hash: feed → epoch ms of the last record applied. */
     lastRecordAt: () => `${prefix}:feeds:last`,
     /** Pub/sub channel: a worker announces `{ feed, days }` after applying a batch. */
