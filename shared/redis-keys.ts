@@ -14,11 +14,17 @@ export function redisKeys(prefix: string) {
     ledger: (feed: FeedName, entity: string) => `${tag(feed)}:l:${entity}`,
     /** Prefix of the ledger keys of a feed, for SCAN during rebuild/verify. */
     ledgerPattern: (feed: FeedName) => `${tag(feed)}:l:*`,
+    /** Pattern of a feed's day buckets, for SCAN during rebuild/verify. */
+    dayBucketPattern: (feed: FeedName) => `${tag(feed)}:d:*`,
+    /** Pattern of a feed's live sets. */
+    liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
+    /** Pattern of a feed's ingest statistics. */
+    ingestStatsPattern: (feed: FeedName) => `${tag(feed)}:st:*`,
     /** Sorted set maintained by the feed's applier (e.g. hotline `open`: open tickets scored by deadline). */
     liveSet: (feed: FeedName, name: string) => `${tag(feed)}:z:${name}`,
     /** Hash: aggregate field → integer, for one local day (day totals and `<field>@HH` hours). */
     dayBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:d:${day}`,
-    /** Hash: received / rejected / accepted / duplicate / conflict / replaced / superseded, by processing day. */
+    /** Hash: received / rejected / accepted / duplicate / conflict / replaced / superseded, by the day the server received them. */
     ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,
     /** List (newest first, capped at 1000): conflicting records kept out of the figures. */
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,

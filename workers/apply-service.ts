@@ -65,7 +65,8 @@ export class ApplyService {
     const days = new Set<LocalDay>();
     const processedAt = this.now();
     const ctx = { settings: this.settings, tz: this.tz };
-    const statsKey = this.keys.ingestStats(job.feed, localDayHour(processedAt, this.tz).day);
+    // Statistics count on the day the server received the batch, where it counted `received`.
+    const statsKey = this.keys.ingestStats(job.feed, localDayHour(job.receivedAt, this.tz).day);
     const conflictsKey = this.keys.conflicts(job.feed);
 
     const byEntity = new Map<string, Delivery<{ id: string }>[]>();

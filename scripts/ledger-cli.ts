@@ -1,0 +1,68 @@
+/**
+ * `npm run rebuild` — recompute every aggregate from the ledger (ingest paused meanwhile).
+ * `npm run verify`  — prove the live aggregates equal that recomputation, feed by feed and day by day,
+ *                     and that received = accepted + duplicate + conflict + replaced + superseded + rejected
+ *                     (+ records still queued). Exit code 1 on any difference.
+ * Both use REDIS_URL, or the Redis `npm start` uses (127.0.0.1:6379).
+ */
+import { Redis } from 'ioredis';
+import { ConfigError, loadConfig } from '../shared/config.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import { DEFAULT_SETTINGS } from '../shared/settings.ts';
+import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
+import { SUPPORTED_FEEDS } from '../workers/apply-service.ts';
+import { rebuildAggregates, verifyAggregates, withIngestPaused, type VerifyReport } from '../workers/ledger/ledger-service.ts';
+
+function printReport(report: VerifyReport): void {
+  for (const [feed, v] of Object.entries(report.feeds)) {
+    const unbalanced = v.days.filter((d) => !d.balanced);
+    const status = v.differenceCount === 0 && v.liveSetDifferences === 0 && unbalanced.length === 0 && v.ledgerMatchesAccepted ? 'OK ' : 'DIFF';
+    console.log(
+      `${status} ${feed.padEnd(12)} ${String(v.records).padStart(8)} records in ${String(v.entities).padStart(7)} entities, ` +
+        `${v.daysCompared} day buckets: ${v.differenceCount} field differences, ${v.liveSetDifferences} live-set differences, ` +
+        `${unbalanced.length} unbalanced days, ledger ${v.ledgerMatchesAccepted ? '=' : '≠'} accepted`,
+    );
+    for (const d of v.differences) console.log(`     ${d.day} ${d.field}: live ${d.live}, recomputed ${d.recomputed}`);
+    for (const d of unbalanced.slice(0, 10)) console.log(`     ${d.day} received ${d.stats.received} ≠ ${JSON.stringify({ ...d.stats, pending: d.pending })}`);
+  }
+  console.log(report.ok ? '\nverify: zero difference' : '\nverify: DIFFERENCES FOUND');
+}
+
+async function main(): Promise<number> {
+  const command = process.argv[2];
+  if (command !== 'rebuild' && command !== 'verify') throw new Error('usage: ledger-cli.ts rebuild|verify');
+  const config = loadConfig();
+  const url = config.REDIS_URL ?? DEFAULT_LOCAL_REDIS;
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const ctx = { tz: config.TZ_REPORT, settings: DEFAULT_SETTINGS };
+  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  try {
+    return await withIngestPaused(url, keys, SUPPORTED_FEEDS, async (pending) => {
+      if (command === 'rebuild') {
+        const started = performance.now();
+        await rebuildAggregates(redis, keys, SUPPORTED_FEEDS, ctx, (feed, s) =>
+          console.log(`rebuilt ${feed.padEnd(12)} ${s.records} records, ${s.entities} entities → ${s.buckets} day buckets in ${s.seconds.toFixed(2)} s`),
+        );
+        console.log(`rebuild finished in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+        return 0;
+      }
+      const report = await verifyAggregates(redis, keys, SUPPORTED_FEEDS, ctx, pending);
+      printReport(report);
+      return report.ok ? 0 : 1;
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : `${command()} failed: ${err.message}`}\n`);
+    process.exit(2);
+  },
+);
+
+function command(): string {
+  return process.argv[2] ?? 'ledger';
+}

@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import type { FeedName } from '../../shared/feeds/feed.ts';
+import type { RedisKeys } from '../../shared/redis-keys.ts';
+import { decodeEntity, expandContribution } from '../entity-plan.ts';
+import type { ContributionContext } from '../feeds/feed-applier.ts';
+import { APPLIERS } from '../feeds/index.ts';
+
+/** Everything a feed's aggregates should hold, recomputed from its ledger alone. */
+export interface Recomputed {
+  /** Day-bucket key → field → count (zero counts left out). */
+  buckets: Map<string, Map<string, number>>;
+  /** Live-set key → member → score. */
+  members: Map<string, Map<string, number>>;
+  entities: number;
+  records: number;
+}
+
+const SCAN_COUNT = 1_000;
+
+/** Calls `visit` with every ledger entity of `feed` (id and HGETALL hash), a pipeline per SCAN page. */
+export async function forEachEntity(
+  redis: Redis,
+  keys: RedisKeys,
+  feed: FeedName,
+  visit: (entity: string, hash: Record<string, string>) => void,
+): Promise<void> {
+  const prefixLength = keys.ledger(feed, '').length;
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', keys.ledgerPattern(feed), 'COUNT', SCAN_COUNT);
+    cursor = next;
+    if (found.length === 0) continue;
+    const pipeline = redis.pipeline();
+    for (const key of found) pipeline.hgetall(key);
+    const results = (await pipeline.exec()) ?? [];
+    found.forEach((key, i) => {
+      const [err, hash] = results[i]!;
+      if (err) throw err;
+      visit(key.slice(prefixLength), hash as Record<string, string>);
+    });
+  } while (cursor !== '0');
+}
+
+/** Recomputes a feed's day buckets and live sets from its ledger with the same applier the worker uses. */
+export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedName, ctx: ContributionContext): Promise<Recomputed> {
+  const applier = APPLIERS[feed];
+  if (!applier) throw new Error(`no applier for feed ${feed}`);
+  const increments = new Map<string, number>();
+  const members = new Map<string, Map<string, number>>();
+  let entities = 0;
+  let records = 0;
+  await forEachEntity(redis, keys, feed, (entity, hash) => {
+    const { slots } = decodeEntity<{ id: string }>(hash);
+    if (slots.size === 0) return;
+    entities++;
+    records += slots.size;
+    const contribution = applier.contribution(entity, new Map([...slots].map(([slot, s]) => [slot, s.record])), ctx);
+    expandContribution(feed, contribution, keys, ctx.tz, increments);
+    for (const m of contribution.members ?? []) {
+      const key = keys.liveSet(feed, m.set);
+      let set = members.get(key);
+      if (!set) members.set(key, (set = new Map()));
+      set.set(m.member, m.score);
+    }
+  });
+  const buckets = new Map<string, Map<string, number>>();
+  for (const [k, n] of increments) {
+    if (n === 0) continue;
+    const [key, field] = k.split('\u0000') as [string, string];
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = new Map()));
+    bucket.set(field, n);
+  }
+  return { buckets, members, entities, records };
+}
+
+/** Every existing key of a feed matching `pattern` (day buckets, live sets). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    out.push(...found);
+  } while (cursor !== '0');
+  return out;
+}
