@@ -44,12 +44,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real server and worker on a random port, against the run's redis-server. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/** The real server and worker (unless `worker: false`) on a random port, against the run's redis-server. */
+export async function startTestApp(overrides: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestApp> {
   const config = testConfig(overrides);
   const log = createLogger('silent', 'test');
   const redisUrl = config.REDIS_URL!;
-  const worker = startWorker(config, redisUrl, log);
+  const worker = options.worker === false ? null : startWorker(config, redisUrl, log);
   const server = await startServer(config, redisUrl, log);
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const redis = new Redis(redisUrl);
@@ -96,7 +96,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       if (closed) return;
       closed = true;
       for (const s of sockets) s.disconnect();
-      await worker.close();
+      await worker?.close();
       await server.close();
       redis.disconnect();
     },
