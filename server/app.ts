@@ -16,6 +16,8 @@ import type { IngestService } from './services/ingest-service.ts';
 import type { KpiService } from './services/kpi-service.ts';
 import type { TargetsService } from './services/targets-service.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { referenceRoutes } from './routes/reference.ts';
+import type { ReferenceService } from './services/reference-service.ts';
 import type { LiveNamespace } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../shared/redis-keys.ts';
@@ -28,6 +30,7 @@ export interface AppDeps {
   ingest: IngestService;
   kpis: KpiService;
   targets: TargetsService;
+  reference: ReferenceService;
   ingestToken: string;
   hmacSecrets: readonly string[];
   keys: RedisKeys;
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(authRoutes(deps.auth));
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets));
+  api.use(referenceRoutes(deps.reference, deps.auth));
   api.use(notFound);
   app.use('/api', api);
 

@@ -9,6 +9,7 @@ import { AuthService } from './services/auth-service.ts';
 import { IngestService } from './services/ingest-service.ts';
 import { KpiService } from './services/kpi-service.ts';
 import { TargetsService } from './services/targets-service.ts';
+import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
 
@@ -38,7 +39,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
 
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
   const targets = new TargetsService(redis, keys);
-  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets });
+  const reference = new ReferenceService(redis, keys);
+  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
   const { httpServer, io, live: nsp } = createApp({
     redis,
     keys,
@@ -46,6 +48,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     ingest,
     kpis,
     targets,
+    reference,
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
     log,

@@ -1,6 +1,10 @@
 import type { FeedName } from './feeds/feed.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
 import { HOTLINE_KPIS } from './kpis/hotline.kpis.ts';
+import { ONLINE_KPIS } from './kpis/online.kpis.ts';
+import { HALL_KPIS } from './kpis/hall.kpis.ts';
+import { CROSS_REGION_KPIS } from './kpis/cross-region.kpis.ts';
+import { EVALUATION_KPIS } from './kpis/evaluations.kpis.ts';
 import type { Fields, KpiDefinition, KpiValue } from './kpis/kpi-helpers.ts';
 
 /**
@@ -11,7 +15,7 @@ import type { Fields, KpiDefinition, KpiValue } from './kpis/kpi-helpers.ts';
 export type { Fields, KpiDefinition, KpiKind, KpiStatus, KpiValue } from './kpis/kpi-helpers.ts';
 export { rate } from './kpis/kpi-helpers.ts';
 
-export const KPI_DEFINITIONS: readonly KpiDefinition[] = [...HOTLINE_KPIS];
+export const KPI_DEFINITIONS: readonly KpiDefinition[] = [...HOTLINE_KPIS, ...ONLINE_KPIS, ...HALL_KPIS, ...CROSS_REGION_KPIS, ...EVALUATION_KPIS];
 
 export const KPI_BY_ID: ReadonlyMap<string, KpiDefinition> = new Map(KPI_DEFINITIONS.map((k) => [k.id, k]));
 

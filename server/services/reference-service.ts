@@ -24,7 +24,7 @@ export interface CrossRegionItem {
 }
 
 /** Reference figures as of the end of a day: the `_ref.*` fields of the crossRegion KPIs. */
-export interface ReferenceCounts {
+export interface ReferenceTotals {
   partners: number;
   partnersByScope: Record<ReferenceScope, number>;
   items: number;
@@ -119,7 +119,7 @@ function validateList<T>(
 }
 
 /** Counts of `partners` and `items` dated on or before `day` (both lists as stored). */
-export function countReferenceAsOf(partners: readonly CrossRegionPartner[], items: readonly CrossRegionItem[], day: LocalDay): ReferenceCounts {
+export function countReferenceAsOf(partners: readonly CrossRegionPartner[], items: readonly CrossRegionItem[], day: LocalDay): ReferenceTotals {
   const partnersByScope: Record<ReferenceScope, number> = { inter_provincial: 0, changzhutan: 0 };
   for (const p of partners) if (p.signedAt <= day) partnersByScope[p.scope]++;
   return {
@@ -165,7 +165,7 @@ export class ReferenceService {
   }
 
   /** Partners signed and items added on or before the local day `day` (the period's end). */
-  async countsAsOf(day: LocalDay): Promise<ReferenceCounts> {
+  async countsAsOf(day: LocalDay): Promise<ReferenceTotals> {
     if (!isLocalDay(day)) throw new AppError('validation_failed', `"${day}" is not a calendar day YYYY-MM-DD`);
     // One MGET (both keys share the {reference} hash tag): both lists from the same moment.
     const [partners, items] = await this.redis.mget(this.keys.referencePartners(), this.keys.referenceItems());

@@ -1,0 +1,38 @@
+import { Router, type Request } from 'express';
+import { AppError } from '../../shared/errors.ts';
+import { requireRole } from '../http/auth.ts';
+import type { AuthService } from '../services/auth-service.ts';
+import type { ReferenceService } from '../services/reference-service.ts';
+
+const PARTNERS_PATH = '/admin/reference/cross-region-partners';
+const ITEMS_PATH = '/admin/reference/cross-region-items';
+
+/** The `items` array of a `{ "items": [...] }` body. */
+function itemsOf(req: Request): unknown[] {
+  const items = (req.body as { items?: unknown } | undefined)?.items;
+  if (!Array.isArray(items)) throw new AppError('bad_request', 'expected a JSON body { "items": [...] }');
+  return items;
+}
+
+/**
+ * 跨域通办 reference data (API.md): PUT replaces the partner list / item catalogue whole (admin) and
+ * answers `{ items }` as stored; GET reads it (manager). Needs the JSON body parser mounted before it.
+ */
+export function referenceRoutes(reference: ReferenceService, auth: AuthService): Router {
+  const router = Router();
+  const admins = requireRole(auth, 'admin');
+  const readers = requireRole(auth, 'manager');
+  router.put(PARTNERS_PATH, admins, async (req, res) => {
+    res.json({ items: await reference.replacePartners(itemsOf(req)) });
+  });
+  router.put(ITEMS_PATH, admins, async (req, res) => {
+    res.json({ items: await reference.replaceItems(itemsOf(req)) });
+  });
+  router.get(PARTNERS_PATH, readers, async (_req, res) => {
+    res.json({ items: await reference.listPartners() });
+  });
+  router.get(ITEMS_PATH, readers, async (_req, res) => {
+    res.json({ items: await reference.listItems() });
+  });
+  return router;
+}

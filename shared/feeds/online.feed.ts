@@ -1,0 +1,99 @@
+import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
+import { FieldCollector, aliasesFrom, contentId, parseBoolean, parseEnum, parseText, parseTime, renameFields, type Parsed } from './fields.ts';
+import { isLocalDay, type LocalDay } from '../time.ts';
+
+/** “一网通办” daily volume rows (FEEDS.md §2), a snapshot feed. Natural key: (date, itemCode, channel). */
+
+export const ONLINE_CHANNELS = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' } as const;
+export type OnlineChannel = keyof typeof ONLINE_CHANNELS;
+
+/** Field → 中文列名, as FEEDS.md lists them (`id` and `asOf` are the common-rule fields). */
+export const ONLINE_FIELD_LABELS = {
+  id: '编号',
+  date: '日期',
+  itemCode: '事项编码',
+  itemName: '事项名称',
+  department: '部门',
+  channel: '渠道',
+  fullyOnline: '是否全程网办',
+  count: '办件量',
+  asOf: '统计时间',
+} as const;
+
+/** One accepted volume row: `count` 办件 of `itemCode` on local day `date` through `channel`. */
+export interface OnlineVolumeRow {
+  id: string;
+  date: LocalDay;
+  itemCode: string;
+  channel: OnlineChannel;
+  /** Whole number ≥ 0. */
+  count: number;
+  /** 全程网办; false when the source leaves it out. */
+  fullyOnline: boolean;
+  itemName?: string;
+  department?: string;
+  /** Epoch ms the source produced the count; the row with the latest `asOf` wins. */
+  asOf?: number;
+}
+
+/** A calendar day written `YYYY-MM-DD`. */
+export function parseLocalDay(value: unknown): Parsed<LocalDay> {
+  if (typeof value !== 'string') return { error: `expected a date YYYY-MM-DD, got ${typeof value}` };
+  const text = value.trim();
+  return isLocalDay(text) ? { value: text } : { error: `"${text}" is not a calendar day YYYY-MM-DD` };
+}
+
+/**
+ * A count (办件量, 进入人数): a whole number ≥ 0, given as a JSON number or a string of digits.
+ * Negative numbers, fractions and any other text are refused, each with its own reason.
+ */
+export function parseCount(value: unknown): Parsed<number> {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) n = Number(value.trim());
+  else return { error: `${JSON.stringify(value)} is not a number; expected a whole number ≥ 0` };
+  if (!Number.isFinite(n)) return { error: `${n} is not a number; expected a whole number ≥ 0` };
+  if (n < 0) return { error: `${n} is negative; expected a whole number ≥ 0` };
+  if (!Number.isInteger(n)) return { error: `${n} is not a whole number; expected a whole number ≥ 0` };
+  if (!Number.isSafeInteger(n)) return { error: `${n} is too large` };
+  return { value: n };
+}
+
+function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<OnlineVolumeRow> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: ['record must be a JSON object'] };
+  }
+  const raw = renameFields(input as Record<string, unknown>, onlineFeed.fieldAliases);
+  const c = new FieldCollector(raw, ONLINE_FIELD_LABELS);
+  const givenId = c.optional('id', (v) => parseText(v, 128));
+  const date = c.required('date', parseLocalDay);
+  const itemCode = c.required('itemCode', (v) => parseText(v, 64));
+  const itemName = c.optional('itemName', (v) => parseText(v, 256));
+  const department = c.optional('department', (v) => parseText(v, 128));
+  const channel = c.required('channel', (v) => parseEnum(v, ONLINE_CHANNELS));
+  const fullyOnline = c.optional('fullyOnline', parseBoolean) ?? false;
+  const count = c.required('count', parseCount);
+  const asOf = c.optional('asOf', (v) => parseTime(v, ctx.tz));
+  if (c.errors.length > 0 || date === undefined || itemCode === undefined || channel === undefined || count === undefined) {
+    return { ok: false, errors: c.errors };
+  }
+  // Fixed key order: the canonical JSON is what duplicates and replacements are compared on.
+  const content: Omit<OnlineVolumeRow, 'id'> = {
+    date,
+    itemCode,
+    channel,
+    count,
+    fullyOnline,
+    ...(itemName !== undefined && { itemName }),
+    ...(department !== undefined && { department }),
+    ...(asOf !== undefined && { asOf }),
+  };
+  return { ok: true, record: { id: givenId ?? contentId(JSON.stringify(content)), ...content } };
+}
+
+export const onlineFeed: FeedModule<OnlineVolumeRow> = {
+  name: 'online',
+  fieldAliases: aliasesFrom(ONLINE_FIELD_LABELS),
+  normalize,
+  naturalKey: (r) => `${r.date}|${r.itemCode}|${r.channel}`,
+};
