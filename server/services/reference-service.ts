@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../../shared/errors.ts';
-import { FieldCollector, aliasesFrom, parseEnum, parseText, renameFields, type Parsed } from '../../shared/feeds/fields.ts';
+import { FieldCollector, aliasesFrom, parseEnum, parseLocalDay, parseText, renameFields } from '../../shared/feeds/fields.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { isLocalDay, type LocalDay } from '../../shared/time.ts';
 
@@ -43,11 +43,6 @@ type Rejected = { index: number; errors: string[] };
 const PARTNER_ALIASES = aliasesFrom(PARTNER_FIELD_LABELS);
 const ITEM_ALIASES = aliasesFrom(ITEM_FIELD_LABELS);
 
-function parseDay(value: unknown): Parsed<LocalDay> {
-  const text = String(value).trim();
-  return typeof value === 'string' && isLocalDay(text) ? { value: text } : { error: `"${String(value)}" is not a calendar day YYYY-MM-DD` };
-}
-
 const parseScope = (value: unknown) => parseEnum(value, REFERENCE_SCOPES);
 
 function fieldsOf(input: unknown, aliases: Readonly<Record<string, string>>): Record<string, unknown> | null {
@@ -61,7 +56,7 @@ function validatePartner(input: unknown): Validation<CrossRegionPartner> {
   const c = new FieldCollector(raw, PARTNER_FIELD_LABELS);
   const region = c.required('region', (v) => parseText(v, 128));
   const scope = c.required('scope', parseScope);
-  const signedAt = c.required('signedAt', parseDay);
+  const signedAt = c.required('signedAt', parseLocalDay);
   if (c.errors.length > 0 || region === undefined || scope === undefined || signedAt === undefined) return { ok: false, errors: c.errors };
   return { ok: true, entry: { region, scope, signedAt } };
 }
@@ -73,7 +68,7 @@ function validateItem(input: unknown): Validation<CrossRegionItem> {
   const itemCode = c.required('itemCode', (v) => parseText(v, 64));
   const itemName = c.required('itemName', (v) => parseText(v, 256));
   const scope = c.required('scope', parseScope);
-  const addedAt = c.required('addedAt', parseDay);
+  const addedAt = c.required('addedAt', parseLocalDay);
   if (c.errors.length > 0 || itemCode === undefined || itemName === undefined || scope === undefined || addedAt === undefined) {
     return { ok: false, errors: c.errors };
   }

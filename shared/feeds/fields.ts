@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseInstant } from '../time.ts';
+import { isLocalDay, parseInstant, type LocalDay } from '../time.ts';
 
 /**
  * Field-level parsing shared by the feed modules: enumerations by code or Chinese label, booleans in
@@ -107,4 +107,27 @@ export function aliasesFrom(labels: Readonly<Record<string, string>>): Record<st
     out[zh] = field;
   }
   return out;
+}
+
+/** A calendar day written `YYYY-MM-DD`. */
+export function parseLocalDay(value: unknown): Parsed<LocalDay> {
+  if (typeof value !== 'string') return { error: `expected a date YYYY-MM-DD, got ${typeof value}` };
+  const text = value.trim();
+  return isLocalDay(text) ? { value: text } : { error: `"${text}" is not a calendar day YYYY-MM-DD` };
+}
+
+/**
+ * A count (办件量, 进入人数): a whole number ≥ 0, given as a JSON number or a string of digits.
+ * Negative numbers, fractions and any other text are refused, each with its own reason.
+ */
+export function parseCount(value: unknown): Parsed<number> {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) n = Number(value.trim());
+  else return { error: `${JSON.stringify(value)} is not a number; expected a whole number ≥ 0` };
+  if (!Number.isFinite(n)) return { error: `${n} is not a number; expected a whole number ≥ 0` };
+  if (n < 0) return { error: `${n} is negative; expected a whole number ≥ 0` };
+  if (!Number.isInteger(n)) return { error: `${n} is not a whole number; expected a whole number ≥ 0` };
+  if (!Number.isSafeInteger(n)) return { error: `${n} is too large` };
+  return { value: n };
 }

@@ -1,6 +1,5 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, contentId, parseEnum, parseText, parseTime, renameFields } from './fields.ts';
-import { parseCount } from './online.feed.ts';
+import { FieldCollector, aliasesFrom, contentId, parseCount, parseEnum, parseText, parseTime, renameFields } from './fields.ts';
 import { localDayHour, type LocalDay } from '../time.ts';
 
 /**

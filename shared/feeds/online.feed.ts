@@ -1,6 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, contentId, parseBoolean, parseEnum, parseText, parseTime, renameFields, type Parsed } from './fields.ts';
-import { isLocalDay, type LocalDay } from '../time.ts';
+import { FieldCollector, aliasesFrom, contentId, parseBoolean, parseCount, parseEnum, parseLocalDay, parseText, parseTime, renameFields } from './fields.ts';
+import type { LocalDay } from '../time.ts';
 
 /** “一网通办” daily volume rows (FEEDS.md §2), a snapshot feed. Natural key: (date, itemCode, channel). */
 
@@ -34,29 +34,6 @@ export interface OnlineVolumeRow {
   department?: string;
   /** Epoch ms the source produced the count; the row with the latest `asOf` wins. */
   asOf?: number;
-}
-
-/** A calendar day written `YYYY-MM-DD`. */
-export function parseLocalDay(value: unknown): Parsed<LocalDay> {
-  if (typeof value !== 'string') return { error: `expected a date YYYY-MM-DD, got ${typeof value}` };
-  const text = value.trim();
-  return isLocalDay(text) ? { value: text } : { error: `"${text}" is not a calendar day YYYY-MM-DD` };
-}
-
-/**
- * A count (办件量, 进入人数): a whole number ≥ 0, given as a JSON number or a string of digits.
- * Negative numbers, fractions and any other text are refused, each with its own reason.
- */
-export function parseCount(value: unknown): Parsed<number> {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) n = Number(value.trim());
-  else return { error: `${JSON.stringify(value)} is not a number; expected a whole number ≥ 0` };
-  if (!Number.isFinite(n)) return { error: `${n} is not a number; expected a whole number ≥ 0` };
-  if (n < 0) return { error: `${n} is negative; expected a whole number ≥ 0` };
-  if (!Number.isInteger(n)) return { error: `${n} is not a whole number; expected a whole number ≥ 0` };
-  if (!Number.isSafeInteger(n)) return { error: `${n} is too large` };
-  return { value: n };
 }
 
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<OnlineVolumeRow> {

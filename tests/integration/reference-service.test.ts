@@ -104,7 +104,7 @@ describe('replacing the partner list and the item catalogue', () => {
         { index: 2, errors: ['entry must be a JSON object'] },
         { index: 3, errors: ['signedAt (签约日期): "2022/5/1" is not a calendar day YYYY-MM-DD'] },
         { index: 4, errors: ['region (地区): "广东省深圳市南山区" is already listed at index 0'] },
-        { index: 5, errors: ['signedAt (签约日期): "20220601" is not a calendar day YYYY-MM-DD'] },
+        { index: 5, errors: ['signedAt (签约日期): expected a date YYYY-MM-DD, got number'] },
       ],
     });
     expect(await reference.listPartners()).toEqual(before);
