@@ -30,6 +30,8 @@ export function redisKeys(prefix: string) {
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,
     /** String with TTL: a signed ingest request already received (replay protection). */
     seenSignature: (signature: string) => `${prefix}:hmac-seen:${signature.slice(-64)}`,
+    /** Hash with TTL (1 day): what the worker made of a batch (outcome → count), for imports to report. */
+    batchResult: (batchId: string) => `${prefix}:batch:${batchId}`,
     /** Hash: KPI id → JSON { target, direction } for one year (年度指标值). */
     targets: (year: number) => `${prefix}:targets:${year}`,
     /** String, JSON array: the 跨域通办 partner list (reference data, replaced whole by an administrator). */

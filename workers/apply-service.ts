@@ -129,14 +129,12 @@ export class ApplyService {
       }
     }
 
+    const done = this.redis.multi().hset(this.keys.batchResult(job.batchId), counts).expire(this.keys.batchResult(job.batchId), 86_400);
     // Announce even when this run only replayed: a crash may have come before the first announcement.
     if (days.size > 0 || counts.replay > 0) {
-      await this.redis
-        .multi()
-        .hset(this.keys.lastRecordAt(), job.feed, processedAt)
-        .publish(this.keys.changedChannel(), JSON.stringify({ feed: job.feed, days: [...days] }))
-        .exec();
+      done.hset(this.keys.lastRecordAt(), job.feed, processedAt).publish(this.keys.changedChannel(), JSON.stringify({ feed: job.feed, days: [...days] }));
     }
+    await done.exec();
     return { counts, days: [...days] };
   }
 }

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { IngestResponse } from '../../shared/api-types.ts';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
-import { FEED_NAMES, type FeedName, type NormalizeContext } from '../../shared/feeds/feed.ts';
+import { FEED_NAMES, type FeedName, type NormalizeContext, type NormalizeResult } from '../../shared/feeds/feed.ts';
+import type { ApplyOutcome } from '../../workers/apply-service.ts';
 import { FEED_MODULES } from '../../shared/feeds/index.ts';
 import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../shared/queues.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
@@ -60,40 +61,68 @@ export class IngestService {
     return FEED_MODULES[feed as FeedName] !== undefined;
   }
 
+  /** Validates and queues one request's records (HTTP ingest). */
   async ingest(feed: FeedName, records: unknown[]): Promise<IngestResponse> {
-    const module = FEED_MODULES[feed];
-    if (!module) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
     if (records.length > MAX_RECORDS_PER_REQUEST) {
       throw new AppError('payload_too_large', `at most ${MAX_RECORDS_PER_REQUEST} records a request, got ${records.length}`);
     }
-    this.assertRedisReachable();
-    await this.assertBacklogBelowLimit();
-
+    await this.assertAccepting(feed);
     const accepted: { id: string }[] = [];
     const rejected: IngestResponse['rejected'] = [];
     records.forEach((raw, index) => {
-      const result = module.normalize(raw, this.normalizeContext);
+      const result = this.normalize(feed, raw);
       if (result.ok) accepted.push(result.record);
       else rejected.push({ index, errors: result.errors });
     });
+    const batchId = await this.enqueue(feed, accepted, records.length, rejected.length);
+    return { accepted: accepted.length, rejected, batchId };
+  }
 
+  /** Validates one raw record with its feed's module (personal data hashed on the way). */
+  normalize(feed: FeedName, raw: unknown): NormalizeResult<{ id: string }> {
+    const module = FEED_MODULES[feed];
+    if (!module) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
+    return module.normalize(raw, this.normalizeContext);
+  }
+
+  /** Refuses while the feed is unknown, Redis is unreachable (503) or the backlog is full (429). */
+  async assertAccepting(feed: FeedName): Promise<void> {
+    if (!FEED_MODULES[feed]) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
+    this.assertRedisReachable();
+    await this.assertBacklogBelowLimit();
+  }
+
+  /**
+   * Queues validated records as one batch — durably in Redis before this resolves — and counts what
+   * was received and rejected. Returns the batch id (null when nothing was accepted).
+   */
+  async enqueue(feed: FeedName, accepted: { id: string }[], received: number, rejected: number): Promise<string | null> {
     const receivedAt = Date.now();
     const batchId = accepted.length > 0 ? randomUUID() : null;
+    const statsKey = this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day);
     try {
       if (batchId) {
         await this.queues.get(feed)!.add(feed, { feed, batchId, receivedAt, records: accepted }, { jobId: batchId });
       }
-      await this.redis
-        .pipeline()
-        .hincrby(this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day), 'received', records.length)
-        .hincrby(this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day), 'rejected', rejected.length)
-        .exec();
+      await this.redis.pipeline().hincrby(statsKey, 'received', received).hincrby(statsKey, 'rejected', rejected).exec();
     } catch (err) {
-      throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, {
-        cause: err,
-      });
+      throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
     }
-    return { accepted: accepted.length, rejected, batchId };
+    return batchId;
+  }
+
+  /**
+   * What the worker made of a batch: outcome counts once applied, else the job's state
+   * (`waiting`, `active`, `delayed` while retrying, `failed` with its reason).
+   */
+  async batchOutcome(feed: FeedName, batchId: string): Promise<{ counts: Record<ApplyOutcome, number> } | { state: string; failedReason?: string }> {
+    const counts = await this.redis.hgetall(this.keys.batchResult(batchId));
+    if (Object.keys(counts).length > 0) {
+      return { counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as Record<ApplyOutcome, number> };
+    }
+    const job = await this.queues.get(feed)!.getJob(batchId);
+    if (!job) return { state: 'unknown' };
+    return { state: await job.getState(), ...(job.failedReason && { failedReason: job.failedReason }) };
   }
 
   private assertRedisReachable(): void {
