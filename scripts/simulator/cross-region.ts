@@ -1,0 +1,72 @@
+import { DAY_MS, SECOND_MS, drawSecondOfDay, monthOf, yearEndMs } from './calendar.ts';
+import { CROSS_REGION_ITEMS, PARTNER_REGIONS } from './catalogue.ts';
+import { noisy, writeEnum, writeTime, type FeedOutput, type FeedRecord, type GeneratorContext } from './context.ts';
+import { allocate, scaled, type Rng } from './random.ts';
+import { Tally, fraction, type Expectation } from './tally.ts';
+
+/**
+ * 跨域通办 cases (FEEDS.md §4), received at the district hall's 跨域通办专窗 (outbound) or by a partner
+ * (inbound), with the 15 跨省通办 and 3 长株潭 partners and the 139 items. A few hundred a year at scale 1;
+ * most completed, a few returned (退件), the rest still open at the year's end.
+ */
+
+const TYPE_LABELS = { received: '受理', completed: '办结', returned: '退件' } as const;
+const DIRECTION_LABELS = { outbound: '本地收件、异地办理', inbound: '异地收件、本地办理' } as const;
+/** How staff shorten the direction (the receiving half alone), also accepted. */
+const DIRECTION_SHORT = { outbound: '本地收件', inbound: '异地收件' } as const;
+
+const CASES_PER_YEAR = 426;
+const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 17 ? 0.5 : 0));
+
+type Direction = keyof typeof DIRECTION_LABELS;
+
+export function generateCrossRegion(ctx: GeneratorContext): FeedOutput {
+  const rng = ctx.rng('crossRegion');
+  const total = scaled(CASES_PER_YEAR, ctx.scale, 1);
+  // Agreements signed during the year bring cases from then on: later partners are busier late in the year.
+  const perDay = allocate(total, ctx.days.map((d) => noisy(rng, d.kind === 'workday' ? 0.6 + d.index / 365 : 0, 0.3)));
+  const yearEnd = yearEndMs(ctx.year);
+  const tally = new Tally();
+  const records: FeedRecord[] = [];
+  const partnerWeights = PARTNER_REGIONS.map((p) => (p.scope === 'changzhutan' ? 6 : 1.5));
+  const itemWeights = CROSS_REGION_ITEMS.map((_, i) => 1 / (i + 1) ** 0.6);
+  let seq = 0;
+  ctx.days.forEach((day, d) => {
+    for (let k = 0; k < perDay[d]!; k++) {
+      const caseId = `KY${ctx.year}${String(++seq).padStart(5, '0')}`;
+      const partner = PARTNER_REGIONS[rng.weightedIndex(partnerWeights)]!.region;
+      const direction: Direction = rng.chance(0.55) ? 'outbound' : 'inbound';
+      const item = CROSS_REGION_ITEMS[rng.weightedIndex(itemWeights)]!;
+      const received = day.startMs + drawSecondOfDay(rng, OFFICE_HOURS, 8 * 60 + 30, 17 * 60 + 30) * SECOND_MS;
+      const outcome = rng.next();
+      // Completed (or returned) after 1–15 days, within office hours, and never after the year's end.
+      let closed: number | undefined = received + rng.int(1, 15) * DAY_MS + rng.int(-3, 3) * 3_600 * SECOND_MS;
+      if (closed > yearEnd || outcome >= 0.96) closed = undefined;
+      const closedAs = outcome < 0.93 ? 'completed' : 'returned';
+      const base = { caseId, partnerRegion: partner, direction: writeDirection(rng, direction) };
+      const receivedRecord: FeedRecord = { ...base, type: writeEnum(rng, 'received', TYPE_LABELS), at: writeTime(rng, received) };
+      if (rng.chance(0.9)) Object.assign(receivedRecord, rng.chance(0.8) ? item : { itemCode: item.itemCode });
+      records.push(receivedRecord);
+      tally.add(monthOf(received), 'received');
+      if (closed !== undefined) {
+        records.push({ ...base, type: writeEnum(rng, closedAs, TYPE_LABELS), at: writeTime(rng, closed) });
+        tally.add(monthOf(closed), closedAs);
+      }
+    }
+  });
+  return { records, tally };
+}
+
+function writeDirection(rng: Rng, direction: Direction): string {
+  const r = rng.next();
+  return r < 0.6 ? direction : r < 0.85 ? DIRECTION_LABELS[direction] : DIRECTION_SHORT[direction];
+}
+
+/** 跨域通办 case expectations (partners and items need reference data and are not expected here). */
+export function crossRegionExpectations(get: (field: string) => number): Record<string, Expectation> {
+  return {
+    'crossRegion.received': get('received'),
+    'crossRegion.completed': get('completed'),
+    'crossRegion.completionRate': fraction(get('completed'), get('received')),
+  };
+}

@@ -1,0 +1,141 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createContext, type FeedOutput, type FeedRecord } from './context.ts';
+import { crossRegionExpectations, generateCrossRegion } from './cross-region.ts';
+import { evaluationExpectations, generateEvaluations } from './evaluations.ts';
+import { generateHall, hallExpectations } from './hall.ts';
+import { generateHotline, hotlineExpectations } from './hotline.ts';
+import { CURRENT_YEAR_PROFILE, PREVIOUS_YEAR_PROFILE, generateOnline, onlineExpectations, onlineItems } from './online.ts';
+import type { Expectation } from './tally.ts';
+
+/**
+ * One year of records for the five feeds of FEEDS.md, as the bureau's systems would send them, and what
+ * the figures of KPIS.md must then read — counted by the generator itself while it generates.
+ *
+ * This is an outside system: it speaks only the public contracts and imports nothing from Pulse.
+ * Deterministic: the same options always give the same records (seeded mulberry32, no Math.random).
+ *
+ *   node --import tsx scripts/simulator/year.ts [--year 2022] [--seed 2022] [--scale 1] [--previous-year] [--out DIR]
+ */
+
+export const FEEDS = ['hotline', 'online', 'hall', 'crossRegion', 'evaluations'] as const;
+export type FeedName = (typeof FEEDS)[number];
+
+export type { Expectation, Fraction } from './tally.ts';
+export type { FeedRecord } from './context.ts';
+
+export interface YearOptions {
+  /** Default 2022, the report's year. */
+  year?: number;
+  /** Default 2022. */
+  seed?: number;
+  /** 1 = the 2022 report's magnitudes (default); 0.01 for fast tests. */
+  scale?: number;
+  /** Also generate the year before's 一网通办 volume rows (38383 at scale 1), for year-on-year figures. */
+  previousYear?: boolean;
+}
+
+export interface YearExpected {
+  year: number;
+  scale: number;
+  /** KPI id → what `GET /api/kpis?from=<year>-01-01&to=<year>-12-31` must read. */
+  kpis: Record<string, Expectation>;
+  /** `YYYY-MM` → KPI id → what the same endpoint must read for that calendar month. */
+  monthly: Record<string, Record<string, Expectation>>;
+  /** Per feed, the generator's raw counters over the year (milestones by type, sums, open days …). */
+  counts: Record<FeedName, Record<string, number>>;
+  /** Records generated per feed, this year's and (for online) the year before's together. */
+  records: Record<FeedName, number>;
+  /** The year before's online rows, when asked for. */
+  previousYear?: { year: number; onlineVolume: number; onlineRecords: number };
+}
+
+export interface GeneratedYear {
+  /** Records per feed, in generation order (time order within a feed, roughly). */
+  feeds: Record<FeedName, FeedRecord[]>;
+  expected: YearExpected;
+}
+
+/** Generates a year of records and the figures they must produce (see YearExpected). */
+export function generateYear(options: YearOptions = {}): GeneratedYear {
+  const { year = 2022, seed = 2022, scale = 1, previousYear = false } = options;
+  const ctx = createContext(year, seed, scale);
+  const items = onlineItems(seed);
+  const outputs: Record<FeedName, FeedOutput> = {
+    hotline: generateHotline(ctx),
+    online: generateOnline(ctx, CURRENT_YEAR_PROFILE, items),
+    hall: generateHall(ctx),
+    crossRegion: generateCrossRegion(ctx),
+    evaluations: generateEvaluations(ctx),
+  };
+  const before = previousYear ? generateOnline(createContext(year - 1, seed, scale), PREVIOUS_YEAR_PROFILE, items) : undefined;
+
+  const expectationsFor = (month?: number): Record<string, Expectation> => ({
+    ...hotlineExpectations(outputs.hotline.tally.reader(month)),
+    ...onlineExpectations(outputs.online.tally.reader(month), before?.tally.reader(month)),
+    ...hallExpectations(outputs.hall.tally.reader(month)),
+    ...crossRegionExpectations(outputs.crossRegion.tally.reader(month)),
+    ...evaluationExpectations(outputs.evaluations.tally.reader(month)),
+  });
+  const kpis = { ...expectationsFor(), ...Object.assign({}, ...FEEDS.map((f) => outputs[f].yearOnly ?? {})) };
+  const monthly = Object.fromEntries(
+    Array.from({ length: 12 }, (_, m) => [`${year}-${String(m + 1).padStart(2, '0')}`, expectationsFor(m + 1)]),
+  );
+
+  const feeds = Object.fromEntries(FEEDS.map((f) => [f, outputs[f].records])) as Record<FeedName, FeedRecord[]>;
+  if (before) feeds.online = [...before.records, ...feeds.online];
+  return {
+    feeds,
+    expected: {
+      year,
+      scale,
+      kpis,
+      monthly,
+      counts: Object.fromEntries(FEEDS.map((f) => [f, outputs[f].tally.totals()])) as Record<FeedName, Record<string, number>>,
+      records: Object.fromEntries(FEEDS.map((f) => [f, feeds[f].length])) as Record<FeedName, number>,
+      ...(before && { previousYear: { year: year - 1, onlineVolume: before.tally.get('volume'), onlineRecords: before.records.length } }),
+    },
+  };
+}
+
+/** Only the year before's 一网通办 rows (38383 at scale 1), for a year-on-year test on its own. */
+export function generatePreviousYearOnline(options: Omit<YearOptions, 'previousYear'> = {}): { records: FeedRecord[]; volume: number } {
+  const { year = 2022, seed = 2022, scale = 1 } = options;
+  const out = generateOnline(createContext(year - 1, seed, scale), PREVIOUS_YEAR_PROFILE, onlineItems(seed));
+  return { records: out.records, volume: out.tally.get('volume') };
+}
+
+function main(argv: string[]): void {
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const startedAt = performance.now();
+  const { feeds, expected } = generateYear({
+    year: Number(arg('year') ?? 2022),
+    seed: Number(arg('seed') ?? 2022),
+    scale: Number(arg('scale') ?? 1),
+    previousYear: argv.includes('--previous-year'),
+  });
+  const elapsedMs = Math.round(performance.now() - startedAt);
+  const total = FEEDS.reduce((sum, f) => sum + expected.records[f], 0);
+  console.log(`year ${expected.year}, scale ${expected.scale}: ${total} records in ${elapsedMs} ms`);
+  for (const f of FEEDS) console.log(`  ${f.padEnd(12)} ${String(expected.records[f]).padStart(8)}`);
+  const show = (id: string) => {
+    const e = expected.kpis[id];
+    return typeof e === 'number' ? String(e) : e ? `${e.numerator}/${e.denominator} = ${(e.numerator / e.denominator).toFixed(4)}` : '—';
+  };
+  for (const id of ['hotline.signed', 'hotline.completed', 'hotline.visited', 'hotline.resolutionRate', 'hotline.satisfactionRate', 'online.volume', 'online.yoyMultiple', 'hall.servedMatters', 'hall.dailyAvgVisitors', 'hall.openDays', 'crossRegion.received', 'evaluations.count']) {
+    console.log(`  ${id.padEnd(28)} ${show(id)}`);
+  }
+  const out = arg('out');
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    for (const f of FEEDS) writeFileSync(join(out, `${f}.ndjson`), feeds[f].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(out, 'expected.json'), JSON.stringify(expected, null, 2));
+    console.log(`wrote ${FEEDS.map((f) => `${f}.ndjson`).join(', ')} and expected.json to ${out}`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
