@@ -17,6 +17,8 @@ import type { KpiService } from './services/kpi-service.ts';
 import type { TargetsService } from './services/targets-service.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { referenceRoutes } from './routes/reference.ts';
+import { importRoutes } from './routes/imports.ts';
+import type { ImportService } from './services/import-service.ts';
 import type { ReferenceService } from './services/reference-service.ts';
 import type { LiveNamespace } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
@@ -31,6 +33,7 @@ export interface AppDeps {
   kpis: KpiService;
   targets: TargetsService;
   reference: ReferenceService;
+  imports: ImportService;
   ingestToken: string;
   hmacSecrets: readonly string[];
   keys: RedisKeys;
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets));
   api.use(referenceRoutes(deps.reference, deps.auth));
+  api.use(importRoutes(deps.imports, deps.auth));
   api.use(notFound);
   app.use('/api', api);
 

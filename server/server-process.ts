@@ -9,6 +9,7 @@ import { AuthService } from './services/auth-service.ts';
 import { IngestService } from './services/ingest-service.ts';
 import { KpiService } from './services/kpi-service.ts';
 import { TargetsService } from './services/targets-service.ts';
+import { ImportService } from './services/import-service.ts';
 import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
@@ -38,6 +39,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
 
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
+  const imports = new ImportService(redis, keys, ingest, log);
   const targets = new TargetsService(redis, keys);
   const reference = new ReferenceService(redis, keys);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
@@ -49,6 +51,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     kpis,
     targets,
     reference,
+    imports,
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
     log,
@@ -61,6 +64,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     kpis,
     { tz: config.TZ_REPORT, coalesceMs: config.LIVE_COALESCE_MS, heartbeatMs: config.LIVE_HEARTBEAT_MS },
     log,
+    (importId) => imports.status(importId),
   );
   await live.start();
   await new Promise<void>((resolve, reject) => {

@@ -32,6 +32,12 @@ export function redisKeys(prefix: string) {
     seenSignature: (signature: string) => `${prefix}:hmac-seen:${signature.slice(-64)}`,
     /** Hash with TTL (1 day): what the worker made of a batch (outcome → count), for imports to report. */
     batchResult: (batchId: string) => `${prefix}:batch:${batchId}`,
+    /** Hash with TTL (7 days): an import's progress/result (`progress` JSON) and who started it. */
+    importStatus: (importId: string) => `${prefix}:import:${importId}`,
+    /** List with TTL (7 days): an import's rejected rows `{ row, errors }`, in file order (first 100,000). */
+    importRejected: (importId: string) => `${prefix}:import:${importId}:rejected`,
+    /** Pub/sub channel: import progress, relayed by every server to the sockets watching it. */
+    importChannel: () => `${prefix}:imports`,
     /** Hash: KPI id → JSON { target, direction } for one year (年度指标值). */
     targets: (year: number) => `${prefix}:targets:${year}`,
     /** String, JSON array: the 跨域通办 partner list (reference data, replaced whole by an administrator). */

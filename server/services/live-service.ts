@@ -3,7 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { KpiValue } from '../../shared/kpis.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
-import type { ClientToServerEvents, LiveMessage, ServerToClientEvents } from '../../shared/socket-events.ts';
+import type { ClientToServerEvents, ImportProgress, LiveMessage, ServerToClientEvents } from '../../shared/socket-events.ts';
 import { localDayHour } from '../../shared/time.ts';
 import type { Principal } from './auth-service.ts';
 import type { KpiService } from './kpi-service.ts';
@@ -47,6 +47,7 @@ export class LiveService {
     private readonly kpis: KpiService,
     private readonly options: { tz: string; coalesceMs: number; heartbeatMs: number; now?: () => number },
     private readonly log: Logger,
+    private readonly importStatus: (importId: string) => Promise<ImportProgress | null> = async () => null,
   ) {}
 
   private now(): number {
@@ -54,12 +55,16 @@ export class LiveService {
   }
 
   async start(): Promise<void> {
-    this.subscriber.on('message', (channel: string) => {
+    this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.keys.changedChannel()) this.dirty = true;
+      else if (channel === this.keys.importChannel()) {
+        const progress = JSON.parse(message) as ImportProgress;
+        this.nsp.to(`import:${progress.importId}`).emit('import:progress', progress);
+      }
     });
     // Each (re)subscription means messages may have been missed: recompute.
     this.subscriber.on('ready', () => (this.dirty = true));
-    await this.subscriber.subscribe(this.keys.changedChannel());
+    await this.subscriber.subscribe(this.keys.changedChannel(), this.keys.importChannel());
     this.nsp.on('connection', (socket: LiveSocket) => this.onConnection(socket));
     this.timers.push(setInterval(() => void this.flush(), this.options.coalesceMs));
     this.timers.push(
@@ -77,6 +82,12 @@ export class LiveService {
     socket.data.snapshotAt = '';
     void this.sendSnapshot(socket);
     socket.on('resync', () => void this.sendSnapshot(socket));
+    socket.on('import:watch', (importId, ack) => {
+      // Import progress names files and counts: managers only, never a wall's display token.
+      if (socket.data.principal.role === 'display' || typeof importId !== 'string') return ack?.(null);
+      void socket.join(`import:${importId}`);
+      void this.importStatus(importId).then((p) => ack?.(p), () => ack?.(null));
+    });
   }
 
   private async sendSnapshot(socket: LiveSocket): Promise<void> {

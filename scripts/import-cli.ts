@@ -1,0 +1,94 @@
+/**
+ * `npm run import -- --feed <feed> <file> [--column-map '{"列名":"field"}']`
+ * Imports a CSV/XLSX file through the same validation and exactly-once path as HTTP ingest, with a
+ * progress bar; ends with accepted / duplicate / conflict / rejected counts and the first rejected
+ * rows, and writes every rejected row to `<file>.rejected.csv`. Needs a running worker (`npm start`).
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../shared/config.ts';
+import { isFeedName } from '../shared/feeds/feed.ts';
+import { createLogger } from '../shared/logger.ts';
+import { connectRedis, waitForReady } from '../shared/redis.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import type { ImportProgress } from '../shared/socket-events.ts';
+import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
+import { toCsv } from '../server/http/csv.ts';
+import { ImportService, MAX_REJECTED_KEPT } from '../server/services/import-service.ts';
+import { IngestService } from '../server/services/ingest-service.ts';
+import { getOrCreateSecret } from '../server/services/secrets.ts';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { feed: { type: 'string' }, 'column-map': { type: 'string' } } });
+const file = positionals[0];
+if (!values.feed || !isFeedName(values.feed) || !file) {
+  process.stderr.write('usage: npm run import -- --feed <hotline|online|hall|crossRegion|evaluations> <file.csv|file.xlsx> [--column-map JSON]\n');
+  process.exit(2);
+}
+const feed = values.feed;
+
+const config = loadConfig();
+const url = config.REDIS_URL ?? DEFAULT_LOCAL_REDIS;
+const keys = redisKeys(config.REDIS_PREFIX);
+const log = createLogger('warn', 'pulse-import');
+const redis = connectRedis(url, 'command', 'pulse-import');
+redis.on('error', () => undefined);
+try {
+  await waitForReady(redis, 5_000);
+} catch {
+  process.stderr.write(`Redis does not answer at ${url}: start Pulse first (npm start) or set REDIS_URL.\n`);
+  process.exit(1);
+}
+if ((await redis.keys(`${keys.prefix}:worker:*`)).length === 0) {
+  process.stderr.write('No Pulse worker is running: the file will be read and queued, but its figures wait for a worker (npm start).\n');
+}
+
+const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
+const ingest = new IngestService(redis, url, keys, config, piiKey.value);
+const imports = new ImportService(redis, keys, ingest, log);
+const bar = new cliProgress.SingleBar(
+  { format: '{phase} |{bar}| {percentage}% · {rows} 行 rows · {queued} 条 queued · {rejected} 行 rejected', hideCursor: true },
+  cliProgress.Presets.shades_classic,
+);
+
+const columnMap = values['column-map'] ? (JSON.parse(values['column-map']) as Record<string, string>) : undefined;
+const importId = await imports.start(feed, file, file, { columnMap, createdBy: 'cli' });
+bar.start(100, 0, { phase: '读取 reading ', rows: 0, queued: 0, rejected: 0 });
+let progress: ImportProgress | null = null;
+for (;;) {
+  progress = await imports.status(importId);
+  if (progress) {
+    const reading = progress.totalBytes > 0 ? progress.bytesRead / progress.totalBytes : 1;
+    const applying = progress.batchesQueued > 0 ? progress.batchesApplied / progress.batchesQueued : 1;
+    const percent = progress.phase === 'reading' ? reading * 80 : 80 + applying * 20;
+    bar.update(Math.round(progress.phase === 'done' ? 100 : percent), {
+      phase: progress.phase === 'reading' ? '读取 reading ' : progress.phase === 'applying' ? '入库 applying' : progress.phase === 'done' ? '完成 done    ' : '失败 failed  ',
+      rows: progress.rowsRead,
+      queued: progress.recordsQueued,
+      rejected: progress.rejectedRows,
+    });
+    if (progress.phase === 'done' || progress.phase === 'failed') break;
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+bar.stop();
+
+const p = progress!;
+if (p.phase === 'failed') {
+  process.stderr.write(`\n导入失败 / import failed: ${p.error}\n`);
+} else {
+  const c = p.counts;
+  console.log(`\n${p.rowsRead} rows read: ${c.accepted} accepted, ${c.duplicate} duplicate, ${c.conflict} conflicting, ${c.replaced} replaced, ${c.superseded} superseded; ${p.rejectedRows} rows rejected`);
+}
+if (p.unknownColumns.length > 0) console.log(`ignored columns (unknown to ${feed}): ${p.unknownColumns.join(', ')}`);
+if (p.rejectedRows > 0) {
+  const rows = await imports.rejected(importId, 0, MAX_REJECTED_KEPT);
+  for (const r of rows.slice(0, 20)) console.log(`  row ${r.row}: ${r.errors.join('; ')}`);
+  if (p.rejectedRows > 20) console.log(`  … and ${p.rejectedRows - 20} more`);
+  const out = `${file}.rejected.csv`;
+  await writeFile(out, toCsv(['行号 row', '原因 reasons'], rows.map((r) => [r.row, r.errors.join('；')])));
+  console.log(`rejected rows with their reasons: ${out}`);
+}
+await ingest.close();
+redis.disconnect();
+process.exit(p.phase === 'done' ? 0 : 1);

@@ -1,0 +1,58 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { AppError } from '../../shared/errors.ts';
+
+export interface Upload {
+  fields: Record<string, string>;
+  file: { path: string; name: string };
+}
+
+export const UPLOAD_DIR = join(tmpdir(), 'pulse-uploads');
+
+/**
+ * Streams a multipart upload's one file to a temporary file (never into memory), refusing a file over
+ * `maxBytes` with 413. Fields must come before the file in the form, as browsers send them.
+ */
+export async function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
+  if (!/^multipart\/form-data/i.test(req.get('content-type') ?? '')) {
+    throw new AppError('unsupported_media_type', 'send multipart/form-data with the fields `feed` and `file`');
+  }
+  await mkdir(UPLOAD_DIR, { recursive: true });
+  return new Promise<Upload>((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    let file: Upload['file'] | null = null;
+    let writing: Promise<void> | null = null;
+    let tooLarge = false;
+    const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxBytes }, defParamCharset: 'utf8' });
+    parser.on('field', (name, value) => (fields[name] = value));
+    parser.on('file', (_name, stream, info) => {
+      const path = join(UPLOAD_DIR, randomUUID());
+      file = { path, name: info.filename || 'upload' };
+      stream.on('limit', () => (tooLarge = true));
+      writing = pipeline(stream, createWriteStream(path));
+    });
+    parser.on('error', (err: Error) => reject(new AppError('bad_request', `the upload could not be read: ${err.message}`)));
+    parser.on('close', () => {
+      void (async () => {
+        try {
+          await writing;
+          if (!file) throw new AppError('validation_failed', 'no file in the upload (field `file`)');
+          if (tooLarge) {
+            await rm(file.path, { force: true });
+            throw new AppError('payload_too_large', `文件超过 ${Math.round(maxBytes / 2 ** 20)} MB / the file is over ${Math.round(maxBytes / 2 ** 20)} MB`);
+          }
+          resolve({ fields, file });
+        } catch (err) {
+          reject(err);
+        }
+      })();
+    });
+    req.pipe(parser);
+  });
+}

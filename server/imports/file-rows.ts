@@ -1,0 +1,320 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { PassThrough, Transform, pipeline } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
+import { AppError } from '../../shared/errors.ts';
+import type { FeedName } from '../../shared/feeds/feed.ts';
+import { assertKnownHeader } from './row-mapper.ts';
+
+/**
+ * Streams the rows of an import file — CSV (UTF-8, UTF-8 with BOM, GB18030, UTF-16 with BOM; comma or
+ * tab separated) or XLSX (first worksheet), told apart by content — in bounded memory. Pure of Redis/HTTP.
+ */
+
+const MB = 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+/** Longest CSV record accepted, in characters; an unclosed quote otherwise swallows the whole file. */
+const MAX_RECORD_CHARS = 4 * MB;
+/** An XLSX entry larger than this (uncompressed) must not expand more than MAX_ENTRY_RATIO:1. */
+const RATIO_CHECK_BYTES = 10 * MB;
+const MAX_ENTRY_RATIO = 200;
+
+export interface ReadRowsOptions {
+  /** When given, a header naming no column of this feed (nor of `columnMap`) is refused. */
+  feed?: FeedName;
+  /** The user's column map (header → field), counted as known columns for the header check. */
+  columnMap?: Readonly<Record<string, string>>;
+  /** Largest file accepted, in bytes (default 100 MB). */
+  maxBytes?: number;
+  /** Most data rows accepted (default 1,000,000); one more stops the read with 'payload_too_large'. */
+  maxRows?: number;
+  /** Largest total an XLSX may declare once unzipped, in bytes (default 500 MB). */
+  maxUncompressedBytes?: number;
+  /** Called once with the trimmed header cells (empty ones left out), before the first data row. */
+  onHeader?: (headers: string[]) => void;
+  /** Called as the file is read, with the bytes read so far (progress). */
+  onBytes?: (bytesRead: number) => void;
+}
+
+/** One data row: its row number as Excel shows it (header = 1), and its cells keyed by header text. */
+export interface FileRow {
+  rowNumber: number;
+  /**
+   * One entry per named header column (so `Object.keys` of any row is the header): strings (CSV, XLSX
+   * text), numbers and booleans (XLSX), XLSX dates as local `YYYY-MM-DD HH:mm:ss`; an empty cell is ''.
+   */
+  cells: Record<string, unknown>;
+}
+
+interface RawRow {
+  rowNumber: number;
+  values: unknown[];
+}
+
+const mbText = (bytes: number): string => String(Math.round((bytes / MB) * 10) / 10);
+
+/**
+ * The data rows of the CSV or XLSX file at `path`, in order. Throws AppError: 'payload_too_large' (file,
+ * rows or unzipped XLSX over the limits), 'validation_failed' (empty file, header only, no known column,
+ * malformed CSV or XLSX), 'unsupported_media_type' (a zip that is no XLSX, a legacy .xls, a binary file).
+ */
+export async function* readRows(path: string, options: ReadRowsOptions = {}): AsyncGenerator<FileRow> {
+  const maxBytes = options.maxBytes ?? 100 * MB;
+  const size = (await stat(path)).size;
+  if (size > maxBytes) {
+    throw new AppError('payload_too_large', `文件超过 ${mbText(maxBytes)} MB / the file is larger than ${mbText(maxBytes)} MB`, { maxBytes, size });
+  }
+  if (size === 0) throw emptyFile();
+  const head = await readAt(path, 0, SNIFF_BYTES);
+  const source = isZip(head)
+    ? xlsxRows(path, options.maxUncompressedBytes ?? 500 * MB, options.onBytes)
+    : csvRows(path, head, options.onBytes);
+  yield* dataRows(source, options);
+}
+
+function emptyFile(): AppError {
+  return new AppError('validation_failed', '文件为空 / the file is empty');
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Header detection, empty-row skipping, the row limit and the end-of-file checks, common to CSV and XLSX. */
+async function* dataRows(source: AsyncIterable<RawRow>, options: ReadRowsOptions): AsyncGenerator<FileRow> {
+  const maxRows = options.maxRows ?? 1_000_000;
+  let headers: string[] | undefined;
+  let count = 0;
+  for await (const { rowNumber, values } of source) {
+    if (values.every(isBlank)) continue;
+    if (headers === undefined) {
+      headers = Array.from(values, (v) => (isBlank(v) ? '' : String(v).replace(/^\uFEFF/, '').trim()));
+      const named = headers.filter((h) => h !== '');
+      if (options.feed !== undefined) assertKnownHeader(options.feed, named, options.columnMap);
+      options.onHeader?.(named);
+      continue;
+    }
+    if (++count > maxRows) {
+      throw new AppError('payload_too_large', `数据行超过 ${maxRows} 行 / the file has more than ${maxRows} data rows`, { maxRows, rowNumber });
+    }
+    const cells: Record<string, unknown> = {};
+    headers.forEach((header, i) => {
+      if (header === '') return;
+      const value = values[i];
+      if (!isBlank(value)) {
+        if (isBlank(cells[header])) cells[header] = value; // a repeated header: the first filled cell wins
+      } else if (!(header in cells)) cells[header] = '';
+    });
+    yield { rowNumber, cells };
+  }
+  if (headers === undefined) throw emptyFile();
+  if (count === 0) throw new AppError('validation_failed', '只有表头，没有数据行 / the file has a header row but no data rows');
+}
+
+async function readAt(path: string, position: number, length: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Passes the file's bytes through, reporting the running total to `onBytes` (progress). */
+function byteCounter(onBytes?: (bytesRead: number) => void): Transform {
+  if (!onBytes) return new PassThrough();
+  let bytesRead = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytesRead += chunk.length;
+      onBytes(bytesRead);
+      callback(null, chunk);
+    },
+  });
+}
+
+function isZip(head: Buffer): boolean {
+  return head.length >= 4 && head.readUInt32BE(0) === 0x504b0304;
+}
+
+// ── CSV ────────────────────────────────────────────────────────────────────────────────────────────
+
+type CsvEncoding = 'utf8' | 'gb18030' | 'utf-16le' | 'utf-16be';
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/**
+ * BOM → UTF-8 / UTF-16. Otherwise the first 64 KB holding a non-ASCII byte decides: valid UTF-8 is
+ * UTF-8, anything else GB18030 (Excel on Chinese Windows). Pure ASCII is UTF-8.
+ */
+async function detectEncoding(path: string, head: Buffer): Promise<CsvEncoding> {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.subarray(0, OLE_MAGIC.length).equals(OLE_MAGIC)) {
+    throw new AppError(
+      'unsupported_media_type',
+      '不支持旧版 .xls 或加密的 Excel 文件，请另存为 .xlsx 或 CSV / legacy .xls and password-protected Excel files are not supported; save as .xlsx or CSV',
+    );
+  }
+  if (head.includes(0)) throw new AppError('unsupported_media_type', '不是 CSV 或 XLSX 文件 / the file is neither CSV nor XLSX');
+  let chunk = head;
+  let position = 0;
+  for (;;) {
+    const firstHigh = chunk.findIndex((byte) => byte >= 0x80);
+    if (firstHigh >= 0) {
+      const window = await readAt(path, position + firstHigh, SNIFF_BYTES);
+      const atEnd = window.length < SNIFF_BYTES;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(window, { stream: !atEnd });
+        return 'utf8';
+      } catch {
+        return 'gb18030';
+      }
+    }
+    if (chunk.length < SNIFF_BYTES) return 'utf8';
+    position += chunk.length;
+    chunk = await readAt(path, position, SNIFF_BYTES);
+  }
+}
+
+/** Tab when the header line has tabs and no commas; comma otherwise. */
+function detectDelimiter(head: Buffer, encoding: CsvEncoding): string {
+  const text = iconv.decode(head, encoding);
+  const headerLine = text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  return headerLine.includes('\t') && !headerLine.includes(',') ? '\t' : ',';
+}
+
+async function* csvRows(path: string, head: Buffer, onBytes?: (bytesRead: number) => void): AsyncGenerator<RawRow> {
+  const encoding = await detectEncoding(path, head);
+  const parser = parse({
+    delimiter: detectDelimiter(head, encoding),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_CHARS,
+  });
+  // Errors of any stage destroy the parser, so they surface in the loop below.
+  pipeline(createReadStream(path), byteCounter(onBytes), iconv.decodeStream(encoding, { stripBOM: true }), parser, () => {});
+  let rowNumber = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      rowNumber += 1; // one record is one Excel row, even when a quoted cell spans several lines
+      yield { rowNumber, values: record };
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    throw new AppError('validation_failed', `CSV 第 ${rowNumber + 1} 行格式错误 / CSV row ${rowNumber + 1} is malformed: ${error.message}`, undefined, undefined, { cause: error });
+  } finally {
+    parser.destroy();
+  }
+}
+
+// ── XLSX ───────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Zip-bomb guard, from the central directory alone (nothing is inflated): refuses an XLSX whose entries
+ * declare more than `maxUncompressedBytes` in all, or an entry over 10 MB expanding more than 200:1,
+ * and a zip without `xl/workbook.xml`.
+ */
+export function checkXlsxZip(path: string, maxUncompressedBytes: number): Promise<void> {
+  const notXlsx = (cause?: unknown) =>
+    new AppError('unsupported_media_type', '不是有效的 XLSX 文件 / the file is a zip but not a valid XLSX workbook', undefined, undefined, { cause });
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: true }, (openError, zip) => {
+      if (openError || !zip) return reject(notXlsx(openError));
+      let totalBytes = 0;
+      let hasWorkbook = false;
+      const refuse = (error: AppError) => {
+        zip.close();
+        reject(error);
+      };
+      zip.on('error', (error: unknown) => reject(notXlsx(error)));
+      zip.on('entry', (entry: yauzl.Entry) => {
+        totalBytes += entry.uncompressedSize;
+        if (entry.fileName === 'xl/workbook.xml') hasWorkbook = true;
+        if (totalBytes > maxUncompressedBytes) {
+          const limit = mbText(maxUncompressedBytes);
+          return refuse(new AppError('payload_too_large', `XLSX 解压后过大 / the XLSX expands to more than ${limit} MB`, { maxUncompressedBytes }));
+        }
+        const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+        if (entry.uncompressedSize > RATIO_CHECK_BYTES && ratio > MAX_ENTRY_RATIO) {
+          const shown = Math.round(ratio);
+          return refuse(
+            new AppError(
+              'payload_too_large',
+              `XLSX 解压后过大（${entry.fileName} 压缩比 ${shown}:1）/ the XLSX expands too far: ${entry.fileName} expands ${shown}:1 (limit ${MAX_ENTRY_RATIO}:1)`,
+              { entry: entry.fileName, ratio: shown },
+            ),
+          );
+        }
+        zip.readEntry();
+      });
+      zip.on('end', () => (hasWorkbook ? resolve() : reject(notXlsx())));
+      zip.readEntry();
+    });
+  });
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * exceljs builds a date cell as if UTC from the wall-clock time Excel stored: its UTC fields are the
+ * local time, never shifted by a zone. Rounded to the second (serials carry float noise).
+ */
+function wallClock(date: Date): string | undefined {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return undefined;
+  const d = new Date(Math.round(ms / 1000) * 1000);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+}
+
+/** A cell as text/number/boolean: rich text → its text, formula → its result, hyperlink → its text, error → `#N/A`…. */
+function cellValue(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return wallClock(value);
+  if (typeof value !== 'object') return value;
+  const cell = value as Record<string, unknown>;
+  if (Array.isArray(cell.richText)) return cell.richText.map((run: { text?: unknown }) => String(run.text ?? '')).join('');
+  if ('formula' in cell || 'sharedFormula' in cell) return cellValue(cell.result);
+  if ('error' in cell) return String(cell.error);
+  if ('text' in cell) return cellValue(cell.text);
+  return undefined;
+}
+
+async function* xlsxRows(path: string, maxUncompressedBytes: number, onBytes?: (bytesRead: number) => void): AsyncGenerator<RawRow> {
+  await checkXlsxZip(path, maxUncompressedBytes);
+  const file = createReadStream(path);
+  const input = pipeline(file, byteCounter(onBytes), () => {});
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to tell date cells from numbers
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  try {
+    for await (const sheet of workbook) {
+      for await (const row of sheet) {
+        const cells = row.values as unknown[];
+        const values = Array.from({ length: Math.max(0, cells.length - 1) }, (_, i) => cellValue(cells[i + 1]));
+        yield { rowNumber: row.number, values };
+      }
+      return; // first worksheet only
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError('validation_failed', `XLSX 文件无法读取 / the XLSX file cannot be read: ${message}`, undefined, undefined, { cause: error });
+  } finally {
+    file.destroy();
+    input.destroy();
+  }
+}

@@ -1,0 +1,62 @@
+import { rm } from 'node:fs/promises';
+import { Router } from 'express';
+import { AppError } from '../../shared/errors.ts';
+import { isFeedName } from '../../shared/feeds/feed.ts';
+import { principalOf, requireRole } from '../http/auth.ts';
+import { receiveUpload } from '../http/upload.ts';
+import type { AuthService } from '../services/auth-service.ts';
+import { MAX_IMPORT_BYTES, type ImportService } from '../services/import-service.ts';
+import { toCsv } from '../http/csv.ts';
+
+function parseColumnMap(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  try {
+    const map = JSON.parse(text) as unknown;
+    if (typeof map === 'object' && map !== null && !Array.isArray(map) && Object.values(map).every((v) => typeof v === 'string')) {
+      return map as Record<string, string>;
+    }
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation_failed', '`columnMap` must be a JSON object { "<file column>": "<field>" }');
+}
+
+/** POST /api/imports, GET /api/imports/:id, GET /api/imports/:id/rejected.csv (manager). */
+export function importRoutes(imports: ImportService, auth: AuthService): Router {
+  const router = Router();
+  const managers = requireRole(auth, 'manager');
+  router.post('/imports', managers, async (req, res) => {
+    const upload = await receiveUpload(req, MAX_IMPORT_BYTES);
+    try {
+      const feed = upload.fields.feed ?? '';
+      if (!isFeedName(feed)) throw new AppError('validation_failed', `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`);
+      const importId = await imports.start(feed, upload.file.path, upload.file.name, {
+        columnMap: parseColumnMap(upload.fields.columnMap),
+        createdBy: principalOf(res).username,
+        removeFileAfter: true,
+      });
+      res.status(202).json({ importId });
+    } catch (err) {
+      await rm(upload.file.path, { force: true });
+      throw err;
+    }
+  });
+  router.get('/imports/:id', managers, async (req, res) => {
+    const progress = await imports.status(String(req.params.id));
+    if (!progress) throw new AppError('not_found', 'no such import (imports are kept 7 days)');
+    const offset = Math.max(0, Number(req.query.offset ?? 0) || 0);
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    res.json({ ...progress, rejected: await imports.rejected(progress.importId, offset, limit) });
+  });
+  router.get('/imports/:id/rejected.csv', managers, async (req, res) => {
+    const progress = await imports.status(String(req.params.id));
+    if (!progress) throw new AppError('not_found', 'no such import (imports are kept 7 days)');
+    const rows = await imports.rejected(progress.importId, 0, Number.MAX_SAFE_INTEGER);
+    const name = `${progress.fileName.replace(/\.[^.]+$/, '')}-rejected.csv`;
+    res
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .send(toCsv(['行号 row', '原因 reasons'], rows.map((r) => [r.row, r.errors.join('；')])));
+  });
+  return router;
+}
