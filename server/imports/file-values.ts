@@ -1,3 +1,4 @@
+import { isLocalDay } from '../../shared/time.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 
 /**
@@ -37,6 +38,8 @@ export function normalizeTimeText(text: string, dateOnly = false): string {
   if (!m) return trimmed;
   const [, year, m1, d1, m2, d2, m3, d3, hour, minute, second, fraction] = m;
   const day = `${year}-${pad2((m1 ?? m2 ?? m3)!)}-${pad2((d1 ?? d2 ?? d3)!)}`;
+  // Not a real date or time (2022/5/40, 25:00): leave the cell as written, so the rejection quotes it.
+  if (!isLocalDay(day) || Number(hour ?? 0) > 23 || Number(minute ?? 0) > 59 || Number(second ?? 0) > 59) return trimmed;
   if (hour === undefined || minute === undefined) return day;
   const clock = `${pad2(hour)}:${minute}:${second ?? '00'}${fraction ?? ''}`;
   if (dateOnly && /^00:00:00(?:\.0+)?$/.test(clock)) return day;
