@@ -1,5 +1,5 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, contentId, parseEnum, parseText, parseTime, renameFields, type Parsed } from './fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed, parseEnum, parseText, parseTime, withId } from './fields.ts';
 
 /** 跨域通办 case records (FEEDS.md §4). Natural key: (caseId, type). */
 
@@ -64,11 +64,8 @@ function parseDirection(value: unknown): Parsed<CrossRegionDirection> {
 }
 
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<CrossRegionCaseRecord> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: ['record must be a JSON object'] };
-  }
-  const raw = renameFields(input as Record<string, unknown>, crossRegionFeed.fieldAliases);
-  const c = new FieldCollector(raw, CROSS_REGION_FIELD_LABELS);
+  const c = collectFields(input, crossRegionFeed.fieldAliases, CROSS_REGION_FIELD_LABELS);
+  if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const caseId = c.required('caseId', (v) => parseText(v, 128));
   const type = c.required('type', (v) => parseEnum(v, CROSS_REGION_MILESTONES));
@@ -97,7 +94,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Cross
     ...(itemCode !== undefined && { itemCode }),
     ...(itemName !== undefined && { itemName }),
   };
-  return { ok: true, record: { id: givenId ?? contentId(JSON.stringify(content)), ...content } };
+  return { ok: true, record: withId(givenId, content) };
 }
 
 export const crossRegionFeed: FeedModule<CrossRegionCaseRecord> = {

@@ -1,5 +1,5 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, parseEnum, parseText, parseTime, renameFields, type Parsed } from './fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed, parseEnum, parseText, parseTime } from './fields.ts';
 
 /** 政务服务“好差评” ratings (FEEDS.md §5). Natural key: id, which every record must carry. */
 
@@ -63,11 +63,8 @@ function parseRating(value: unknown): Parsed<EvaluationRating> {
 }
 
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<EvaluationRecord> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: ['record must be a JSON object'] };
-  }
-  const raw = renameFields(input as Record<string, unknown>, evaluationsFeed.fieldAliases);
-  const c = new FieldCollector(raw, EVALUATION_FIELD_LABELS);
+  const c = collectFields(input, evaluationsFeed.fieldAliases, EVALUATION_FIELD_LABELS);
+  if (!c) return NOT_AN_OBJECT;
   const id = c.required('id', (v) => parseText(v, 128));
   const at = c.required('at', (v) => parseTime(v, ctx.tz));
   const rating = c.required('rating', parseRating);

@@ -131,3 +131,20 @@ export function parseCount(value: unknown): Parsed<number> {
   if (!Number.isSafeInteger(n)) return { error: `${n} is too large` };
   return { value: n };
 }
+
+/** The answer for a record that is not a JSON object. */
+export const NOT_AN_OBJECT = { ok: false as const, errors: ['record must be a JSON object'] };
+
+/**
+ * Starts validating one raw record: null when it is not an object, else a collector over its fields,
+ * Chinese column names renamed by the feed's aliases and unknown columns dropped.
+ */
+export function collectFields(input: unknown, aliases: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): FieldCollector | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  return new FieldCollector(renameFields(input as Record<string, unknown>, aliases), labels);
+}
+
+/** An accepted record: the given id, or one derived from its canonical content (same content, same id). */
+export function withId<C extends object>(givenId: string | undefined, content: C): { id: string } & C {
+  return { id: givenId ?? contentId(JSON.stringify(content)), ...content };
+}

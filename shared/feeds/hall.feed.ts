@@ -1,5 +1,5 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, contentId, parseCount, parseEnum, parseText, parseTime, renameFields } from './fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseCount, parseEnum, parseText, parseTime, withId } from './fields.ts';
 import { localDayHour, type LocalDay } from '../time.ts';
 
 /**
@@ -58,11 +58,8 @@ export interface HallFootfallRow {
 export type HallRecord = HallQueueRecord | HallFootfallRow;
 
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HallRecord> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: ['record must be a JSON object'] };
-  }
-  const raw = renameFields(input as Record<string, unknown>, hallFeed.fieldAliases);
-  const c = new FieldCollector(raw, HALL_FIELD_LABELS);
+  const c = collectFields(input, hallFeed.fieldAliases, HALL_FIELD_LABELS);
+  if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const type = c.required('type', (v) => parseEnum(v, HALL_RECORD_TYPES));
   const at = c.required('at', (v) => parseTime(v, ctx.tz));
@@ -74,7 +71,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HallR
     if (c.errors.length > 0 || at === undefined || entries === undefined) return { ok: false, errors: c.errors };
     // Fixed key order: the canonical JSON is what duplicates and replacements are compared on.
     const content = { type, hall, at, entries, ...(asOf !== undefined && { asOf }) };
-    return { ok: true, record: { id: givenId ?? contentId(JSON.stringify(content)), ...content } };
+    return { ok: true, record: withId(givenId, content) };
   }
   if (type === undefined) return { ok: false, errors: c.errors };
   const queueId = c.required('queueId', (v) => parseText(v, 64));
@@ -90,7 +87,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HallR
     ...(window !== undefined && { window }),
     ...(service !== undefined && { service }),
   };
-  return { ok: true, record: { id: givenId ?? contentId(JSON.stringify(content)), ...content } };
+  return { ok: true, record: withId(givenId, content) };
 }
 
 export const hallFeed: FeedModule<HallRecord> = {

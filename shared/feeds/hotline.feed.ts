@@ -1,5 +1,5 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, contentId, parseBoolean, parseEnum, parseText, parseTime, renameFields } from './fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseBoolean, parseEnum, parseText, parseTime, withId } from './fields.ts';
 
 /** 12345 “一呼即应” ticket milestones (FEEDS.md §1). Natural key: (ticketId, type). */
 
@@ -65,11 +65,8 @@ export interface HotlineMilestone {
 const PHONE_RE = /^\+?[\d\s-]{5,20}$/;
 
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HotlineMilestone> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: ['record must be a JSON object'] };
-  }
-  const raw = renameFields(input as Record<string, unknown>, hotlineFeed.fieldAliases);
-  const c = new FieldCollector(raw, HOTLINE_FIELD_LABELS);
+  const c = collectFields(input, hotlineFeed.fieldAliases, HOTLINE_FIELD_LABELS);
+  if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const ticketId = c.required('ticketId', (v) => parseText(v, 128));
   const type = c.required('type', (v) => parseEnum(v, HOTLINE_MILESTONES));
@@ -106,7 +103,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Hotli
     ...(resolved !== undefined && { resolved }),
     ...(satisfaction !== undefined && { satisfaction }),
   };
-  return { ok: true, record: { id: givenId ?? contentId(JSON.stringify(content)), ...content } };
+  return { ok: true, record: withId(givenId, content) };
 }
 
 export const hotlineFeed: FeedModule<HotlineMilestone> = {

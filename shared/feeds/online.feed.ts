@@ -1,5 +1,5 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
-import { FieldCollector, aliasesFrom, contentId, parseBoolean, parseCount, parseEnum, parseLocalDay, parseText, parseTime, renameFields } from './fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseBoolean, parseCount, parseEnum, parseLocalDay, parseText, parseTime, withId } from './fields.ts';
 import type { LocalDay } from '../time.ts';
 
 /** “一网通办” daily volume rows (FEEDS.md §2), a snapshot feed. Natural key: (date, itemCode, channel). */
@@ -37,11 +37,8 @@ export interface OnlineVolumeRow {
 }
 
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<OnlineVolumeRow> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: ['record must be a JSON object'] };
-  }
-  const raw = renameFields(input as Record<string, unknown>, onlineFeed.fieldAliases);
-  const c = new FieldCollector(raw, ONLINE_FIELD_LABELS);
+  const c = collectFields(input, onlineFeed.fieldAliases, ONLINE_FIELD_LABELS);
+  if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const date = c.required('date', parseLocalDay);
   const itemCode = c.required('itemCode', (v) => parseText(v, 64));
@@ -65,7 +62,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Onlin
     ...(department !== undefined && { department }),
     ...(asOf !== undefined && { asOf }),
   };
-  return { ok: true, record: { id: givenId ?? contentId(JSON.stringify(content)), ...content } };
+  return { ok: true, record: withId(givenId, content) };
 }
 
 export const onlineFeed: FeedModule<OnlineVolumeRow> = {

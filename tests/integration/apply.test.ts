@@ -7,6 +7,7 @@ import { redisKeys } from '../../shared/redis-keys.ts';
 import { KpiService } from '../../server/services/kpi-service.ts';
 import { ApplyService, type BatchResult } from '../../workers/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { shuffle } from '../support/orders.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h${p}` };
 let redis: Redis;
@@ -20,18 +21,6 @@ function milestone(raw: Record<string, unknown>): HotlineMilestone {
   const r = hotlineFeed.normalize(raw, ctx);
   if (!r.ok) throw new Error(r.errors.join('; '));
   return r.record;
-}
-
-/** A deterministic pseudo-random permutation. */
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** 60 tickets over two days: each signed, most completed, some visited with answers. */

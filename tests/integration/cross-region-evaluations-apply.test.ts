@@ -8,6 +8,7 @@ import { redisKeys } from '../../shared/redis-keys.ts';
 import { KpiService } from '../../server/services/kpi-service.ts';
 import { ApplyService, type BatchResult } from '../../workers/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { shuffle } from '../support/orders.ts';
 
 const TZ = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz: TZ, hashPhone: (p) => `h${p}` };
@@ -26,18 +27,6 @@ function normalized<R extends { id: string }>(feed: FeedModule<R>, raw: Record<s
 }
 const caseRecord = (raw: Record<string, unknown>) => normalized<CrossRegionCaseRecord>(crossRegionFeed, raw);
 const rating = (raw: Record<string, unknown>) => normalized<EvaluationRecord>(evaluationsFeed, raw);
-
-/** A deterministic pseudo-random permutation. */
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 const PARTNERS = ['广东省深圳市南山区', '湘潭市岳塘区', '株洲市天元区'] as const;
 

@@ -6,6 +6,7 @@ import { redisKeys } from '../../shared/redis-keys.ts';
 import { KpiService } from '../../server/services/kpi-service.ts';
 import { ApplyService } from '../../workers/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { permutations } from '../support/orders.ts';
 
 const TZ = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz: TZ, hashPhone: (p) => `h${p}` };
@@ -19,11 +20,6 @@ function m(raw: Record<string, unknown>): HotlineMilestone {
   const r = hotlineFeed.normalize(raw, ctx);
   if (!r.ok) throw new Error(r.errors.join('; '));
   return r.record;
-}
-
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }
 
 async function applyOneByOne(prefix: string, records: HotlineMilestone[]) {

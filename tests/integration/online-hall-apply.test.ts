@@ -9,6 +9,7 @@ import { KpiService } from '../../server/services/kpi-service.ts';
 import { ApplyService, type BatchResult } from '../../workers/apply-service.ts';
 import { WAITING_SET } from '../../workers/feeds/hall.apply.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { permutations } from '../support/orders.ts';
 
 const tz = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz, hashPhone: (p) => p };
@@ -41,12 +42,6 @@ function setup() {
   /** The live `waiting` set as [member, score, …], by score then member (byte order). */
   const waiting = () => redis.zrange(keys.liveSet('hall', WAITING_SET), '0', '-1', 'WITHSCORES');
   return { keys, apply, kpis, bucket, waiting };
-}
-
-/** Every order of `items`. */
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }
 
 describe('applying 一网通办 volume rows', () => {
