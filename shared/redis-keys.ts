@@ -14,15 +14,22 @@ export function redisKeys(prefix: string) {
     ledger: (feed: FeedName, entity: string) => `${tag(feed)}:l:${entity}`,
     /** Prefix of the ledger keys of a feed, for SCAN during rebuild/verify. */
     ledgerPattern: (feed: FeedName) => `${tag(feed)}:l:*`,
-    /** Pattern of a feed's day buckets, for SCAN during rebuild/verify. */
-    dayBucketPattern: (feed: FeedName) => `${tag(feed)}:d:*`,
+    /** Hash: `<field>@HH` → integer, the local hours of one day (hourly series). */
+    dayHourBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dh:${day}`,
+    /** Hash: `<field>|<dimension>=<value>` → integer, one day's breakdowns (groupBy). */
+    dayDimBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dd:${day}`,
+    /** Patterns of a feed's day buckets of every kind, for SCAN during rebuild/verify. */
+    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`],
     /** Pattern of a feed's live sets. */
     liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
     /** Pattern of a feed's ingest statistics. */
     ingestStatsPattern: (feed: FeedName) => `${tag(feed)}:st:*`,
     /** Sorted set maintained by the feed's applier (e.g. hotline `open`: open tickets scored by deadline). */
     liveSet: (feed: FeedName, name: string) => `${tag(feed)}:z:${name}`,
-    /** Hash: aggregate field → integer, for one local day (day totals and `<field>@HH` hours). */
+    /**
+     * Hash: aggregate field → integer, one local day's totals. Hours and breakdowns live in their own
+     * hashes beside it, so a year of totals is 365 small reads.
+     */
     dayBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:d:${day}`,
     /** Hash: received / rejected / accepted / duplicate / conflict / replaced / superseded, by the day the server received them. */
     ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,

@@ -62,15 +62,14 @@ export function expandContribution(
   for (const entry of contribution.entries) {
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
-    const key = keys.dayBucket(feed, day);
-    const add = (field: string) => {
+    const add = (key: string, field: string) => {
       const k = `${key}\u0000${field}`;
       into.set(k, (into.get(k) ?? 0) + n);
     };
-    add(entry.field);
-    add(`${entry.field}@${pad2(hour)}`);
+    add(keys.dayBucket(feed, day), entry.field);
+    add(keys.dayHourBucket(feed, day), `${entry.field}@${pad2(hour)}`);
     for (const [dim, value] of Object.entries(entry.dims ?? {})) {
-      if (value !== undefined && value !== '') add(`${entry.field}|${dim}=${sanitize(value)}`);
+      if (value !== undefined && value !== '') add(keys.dayDimBucket(feed, day), `${entry.field}|${dim}=${sanitize(value)}`);
     }
   }
   return into;

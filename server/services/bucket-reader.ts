@@ -10,10 +10,20 @@ export function addInto(target: MutableFields, name: string, value: number): voi
   target[name] = (target[name] ?? 0) + value;
 }
 
-/** Reads the day buckets of `feeds` × `days` in one pipeline: feed → one bucket per day, in order. */
-export async function readBuckets(redis: Redis, keys: RedisKeys, feeds: readonly FeedName[], days: LocalDay[]): Promise<Map<FeedName, Bucket[]>> {
+/** Which hash of a day: its totals, its hours (`<field>@HH`) or its breakdowns (`<field>|<dim>=<value>`). */
+export type BucketKind = 'total' | 'hour' | 'dim';
+
+/** Reads one kind of day bucket of `feeds` × `days` in one pipeline: feed → one bucket per day, in order. */
+export async function readBuckets(
+  redis: Redis,
+  keys: RedisKeys,
+  feeds: readonly FeedName[],
+  days: LocalDay[],
+  kind: BucketKind = 'total',
+): Promise<Map<FeedName, Bucket[]>> {
+  const keyOf = kind === 'total' ? keys.dayBucket : kind === 'hour' ? keys.dayHourBucket : keys.dayDimBucket;
   const pipeline = redis.pipeline();
-  for (const feed of feeds) for (const day of days) pipeline.hgetall(keys.dayBucket(feed, day));
+  for (const feed of feeds) for (const day of days) pipeline.hgetall(keyOf(feed, day));
   const results = (await pipeline.exec()) ?? [];
   const out = new Map<FeedName, Bucket[]>();
   feeds.forEach((feed, f) => {
@@ -29,17 +39,12 @@ export async function readBuckets(redis: Redis, keys: RedisKeys, feeds: readonly
   return out;
 }
 
-/**
- * Sums day totals (fields without `@` or `|`) into `target`; with `groupBy`, sums the
- * `<field>|<groupBy>=<value>` fields into one field set per value instead.
- */
+/** Adds a day's totals into `target`, each field name behind `prefix`. */
 export function sumBucket(bucket: Bucket, target: MutableFields, prefix = ''): void {
-  for (const name in bucket) {
-    if (name.includes('@') || name.includes('|')) continue;
-    addInto(target, prefix + name, Number(bucket[name]));
-  }
+  for (const name in bucket) addInto(target, prefix + name, Number(bucket[name]));
 }
 
+/** Adds a day's `<field>|<groupBy>=<value>` breakdown fields into one field set per value. */
 export function sumBucketGroups(bucket: Bucket, groupBy: string, groups: Map<string, MutableFields>): void {
   const marker = `|${groupBy}=`;
   for (const name in bucket) {

@@ -87,7 +87,7 @@ export class KpiService {
   }
 
   /** Every feed's fields over the period: day totals, `_days.active`, `_prev.*`, `_live.*`, `_ref.*`. */
-  private async periodFields(from: LocalDay, to: LocalDay): Promise<{ fields: Partial<Record<FeedName, MutableFields>>; buckets: Map<FeedName, Bucket[]> }> {
+  private async periodFields(from: LocalDay, to: LocalDay): Promise<Partial<Record<FeedName, MutableFields>>> {
     const days = daysInRange(from, to);
     const [buckets, previous, live, reference] = await Promise.all([
       readBuckets(this.redis, this.keys, this.feeds, days),
@@ -114,7 +114,7 @@ export class KpiService {
         '_ref.items': reference.items,
       });
     }
-    return { fields, buckets };
+    return fields;
   }
 
   private async targetsFor(from: LocalDay, to: LocalDay) {
@@ -127,7 +127,12 @@ export class KpiService {
     if (groupBy !== undefined && !ALL_DIMENSIONS.includes(groupBy)) {
       throw new AppError('validation_failed', `groupBy must be one of ${ALL_DIMENSIONS.join(', ')}`);
     }
-    const [{ fields, buckets }, targets] = await Promise.all([this.periodFields(from, to), this.targetsFor(from, to)]);
+    const grouped = groupBy === undefined ? [] : this.feeds.filter((feed) => DIMENSIONS[feed].includes(groupBy));
+    const [fields, targets, buckets] = await Promise.all([
+      this.periodFields(from, to),
+      this.targetsFor(from, to),
+      readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), 'dim'),
+    ]);
     const response: KpisResponse & { groupBy?: string; groups?: GroupedKpis[] } = {
       period: { from, to },
       kpis: withTargets(computeKpis(fields, this.settings), targets),
@@ -135,8 +140,7 @@ export class KpiService {
     if (groupBy === undefined) return response;
 
     const groups = new Map<string, Record<string, KpiValue>>();
-    for (const feed of this.feeds) {
-      if (!DIMENSIONS[feed].includes(groupBy)) continue;
+    for (const feed of grouped) {
       const byValue = new Map<string, MutableFields>();
       for (const bucket of buckets.get(feed)!) {
         const today = new Map<string, MutableFields>();
@@ -168,7 +172,10 @@ export class KpiService {
       throw new AppError('validation_failed', 'hourly series cover at most 31 days');
     }
     const feeds = [...new Set(ids.map((id) => KPI_BY_ID.get(id)!.feed))].filter((f) => this.feeds.includes(f));
-    const [buckets, previous] = await Promise.all([readBuckets(this.redis, this.keys, feeds, days), this.readPreviousYear(days)]);
+    const [buckets, previous] = await Promise.all([
+      readBuckets(this.redis, this.keys, feeds, days, interval === 'hour' ? 'hour' : 'total'),
+      interval === 'hour' ? new Map<FeedName, Bucket[]>() : this.readPreviousYear(days),
+    ]);
     const labels: string[] = [];
     const perBucket = new Map<string, Partial<Record<FeedName, MutableFields>>>();
     const fieldsOf = (label: string, feed: FeedName): MutableFields => {
@@ -188,7 +195,7 @@ export class KpiService {
         if (interval === 'hour') {
           for (const name in bucket) {
             const at = name.indexOf('@');
-            if (at > 0 && !name.includes('|')) addInto(fieldsOf(`${day} ${name.slice(at + 1)}:00`, feed), name.slice(0, at), Number(bucket[name]));
+            if (at > 0) addInto(fieldsOf(`${day} ${name.slice(at + 1)}:00`, feed), name.slice(0, at), Number(bucket[name]));
           }
           continue;
         }

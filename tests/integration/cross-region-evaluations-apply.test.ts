@@ -9,6 +9,7 @@ import { KpiService } from '../../server/services/kpi-service.ts';
 import { ApplyService, type BatchResult } from '../../workers/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 import { shuffle } from '../support/orders.ts';
+import { allBuckets } from '../support/buckets.ts';
 
 const TZ = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz: TZ, hashPhone: (p) => `h${p}` };
@@ -66,7 +67,7 @@ async function figures(prefix: string) {
 /** The day buckets as stored, breakdown fields included, fields sorted (a hash keeps no order worth comparing). */
 async function buckets(prefix: string, feed: 'crossRegion' | 'evaluations') {
   const keys = redisKeys(prefix);
-  const hashes = await Promise.all(DAYS.map((day) => redis.hgetall(keys.dayBucket(feed, day))));
+  const hashes = await Promise.all(DAYS.map((day) => allBuckets(redis, keys, feed, day)));
   return hashes.map((h) => Object.fromEntries(Object.entries(h).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 

@@ -57,7 +57,7 @@ describe('the ledger', () => {
     expect(tampered.feeds.hotline!.differences).toContainEqual({ day: '2022-03-12', field: 'signed', live: 6, recomputed: 1 });
 
     // Lose every aggregate, then rebuild.
-    const buckets = await app.redis.keys(`${app.keys.prefix}:{hotline}:d:*`);
+    const buckets = (await Promise.all(app.keys.dayBucketPatterns('hotline').map((p) => app.redis.keys(p)))).flat();
     await app.redis.del(...buckets, app.keys.liveSet('hotline', 'open'), app.keys.liveSet('hotline', 'callers'));
     await withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, () => rebuildAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx));
     expect(await yearKpis()).toEqual(before);

@@ -74,7 +74,7 @@ export async function verifyAggregates(
   const report: VerifyReport = { ok: true, feeds: {} };
   for (const feed of feeds) {
     const recomputed = await recomputeFeed(redis, keys, feed, ctx);
-    const liveKeys = new Set(await scanKeys(redis, keys.dayBucketPattern(feed)));
+    const liveKeys = new Set((await Promise.all(keys.dayBucketPatterns(feed).map((p) => scanKeys(redis, p)))).flat());
     for (const key of recomputed.buckets.keys()) liveKeys.add(key);
     const bucketKeys = [...liveKeys].sort();
     const read = redis.pipeline();
@@ -153,7 +153,7 @@ export async function rebuildAggregates(
   for (const feed of feeds) {
     const started = performance.now();
     const recomputed = await recomputeFeed(redis, keys, feed, ctx);
-    const stale = [...(await scanKeys(redis, keys.dayBucketPattern(feed))), ...(await scanKeys(redis, keys.liveSetPattern(feed)))];
+    const stale = (await Promise.all([...keys.dayBucketPatterns(feed), keys.liveSetPattern(feed)].map((p) => scanKeys(redis, p)))).flat();
     const write = redis.pipeline();
     for (let i = 0; i < stale.length; i += 500) write.del(...stale.slice(i, i + 500));
     for (const [key, fields] of recomputed.buckets) write.hset(key, Object.fromEntries(fields));
