@@ -27,7 +27,7 @@ export interface BatchResult {
 /** Feeds whose records can be applied. */
 export const SUPPORTED_FEEDS = Object.keys(APPLIERS) as FeedName[];
 
-/** Entities planned and applied per pipeline round trip. */
+/** Entities planned and applied per atomic script call. */
 const CHUNK = 500;
 /** Rounds an entity may be re-planned because another worker changed it meanwhile. */
 const MAX_ROUNDS = 50;
@@ -41,11 +41,36 @@ const STAT_FIELD: Partial<Record<ApplyOutcome, string>> = {
   superseded: 'superseded',
 };
 
+/** The plans of a chunk as one change: statistics and bucket increments summed, conflicts and live-set changes listed. */
+function mergePlans(plans: EntityPlan[], increments: Map<string, number>) {
+  const stats = new Map<string, number>();
+  const conflicts: string[] = [];
+  const members: EntityPlan['members'] = [];
+  for (const plan of plans) {
+    for (const outcome of plan.outcomes) {
+      const field = STAT_FIELD[outcome];
+      if (field) stats.set(field, (stats.get(field) ?? 0) + 1);
+    }
+    conflicts.push(...plan.conflicts);
+    members.push(...plan.members);
+  }
+  const counts: (string | number)[] = [];
+  let countTriples = 0;
+  for (const [k, n] of increments) {
+    if (n === 0) continue;
+    const cut = k.indexOf('\u0000');
+    counts.push(k.slice(0, cut), k.slice(cut + 1), n);
+    countTriples++;
+  }
+  return { stats: [...stats], conflicts, counts, countTriples, members };
+}
+
 /**
  * Applies queued batches to the Redis aggregates, each record exactly once: the records of a batch are
  * grouped by ledger entity, each entity's change is planned against its current ledger
- * (entity-plan.ts) and applied with apply-entity.lua, which refuses a plan made on a version that has
- * since moved (another worker got there first); such entities are re-read and re-planned.
+ * (entity-plan.ts), and a chunk of 500 entities is applied by one apply-entities.lua call — atomically,
+ * and only if no entity's version moved since it was read (another worker got there first); otherwise
+ * the chunk is read and planned again.
  */
 export class ApplyService {
   constructor(
@@ -79,53 +104,44 @@ export class ApplyService {
 
     const entities = [...byEntity.keys()];
     for (let start = 0; start < entities.length; start += CHUNK) {
-      let pending = entities.slice(start, start + CHUNK);
-      for (let round = 0; pending.length > 0; round++) {
-        if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${pending.slice(0, 5).join(', ')}`);
+      const chunk = entities.slice(start, start + CHUNK);
+      for (let round = 0; ; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${chunk.slice(0, 5).join(', ')}`);
         const read = this.redis.pipeline();
-        for (const entity of pending) read.hgetall(this.keys.ledger(job.feed, entity));
+        for (const entity of chunk) read.hgetall(this.keys.ledger(job.feed, entity));
         const states = (await read.exec()) ?? [];
 
         const plans: EntityPlan[] = [];
-        const write = this.redis.pipeline();
-        pending.forEach((entity, i) => {
+        const increments = new Map<string, number>();
+        const entityArgs: (string | number)[] = [chunk.length];
+        chunk.forEach((entity, i) => {
           const [err, hash] = states[i]!;
           if (err) throw err;
           const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
-          const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt);
+          const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt, increments);
           plans.push(plan);
-          const stats = new Map<string, number>();
-          for (const outcome of plan.outcomes) {
-            const field = STAT_FIELD[outcome];
-            if (field) stats.set(field, (stats.get(field) ?? 0) + 1);
-          }
-          write.applyEntity(
-            this.keys.ledger(job.feed, entity),
-            statsKey,
-            conflictsKey,
-            version,
-            plan.ledgerWrites.length,
-            ...plan.ledgerWrites.flat(),
-            stats.size,
-            ...[...stats].flat(),
-            plan.conflicts.length,
-            ...plan.conflicts,
-            plan.counts.length,
-            ...plan.counts.flat(),
-            plan.members.length,
-            ...plan.members.flat(),
-          );
+          entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length, ...plan.ledgerWrites.flat());
         });
-        const results = (await write.exec()) ?? [];
-        const stale: string[] = [];
-        results.forEach(([err, status], i) => {
-          if (err) throw err;
-          if (status === 'stale') return stale.push(pending[i]!);
-          const plan = plans[i]!;
+        const { stats, conflicts, counts: countArgs, countTriples, members } = mergePlans(plans, increments);
+        const stale = await this.redis.applyEntities(
+          statsKey,
+          conflictsKey,
+          ...entityArgs,
+          stats.length,
+          ...stats.flat(),
+          conflicts.length,
+          ...conflicts,
+          countTriples,
+          ...countArgs,
+          members.length,
+          ...members.flat(),
+        );
+        if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
+        for (const plan of plans) {
           for (const outcome of plan.outcomes) counts[outcome]++;
           for (const day of plan.days) days.add(day);
-        });
-        pending = stale;
+        }
+        break;
       }
     }
 

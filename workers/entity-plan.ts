@@ -50,7 +50,10 @@ export function decodeEntity<R>(hash: Record<string, string>): { version: string
   return { version: hash._v ?? '0', slots };
 }
 
-/** Bucket increments of a contribution: `<dayBucketKey>\u0000<field>` → n. */
+/**
+ * Adds a contribution's bucket increments (times `sign`) into `into`: `<bucket key>\u0000<field>` → n.
+ * The local days it touches are added to `days`.
+ */
 export function expandContribution(
   feed: FeedName,
   contribution: Contribution,
@@ -58,10 +61,12 @@ export function expandContribution(
   tz: string,
   into = new Map<string, number>(),
   sign = 1,
+  days?: Set<LocalDay>,
 ): Map<string, number> {
   for (const entry of contribution.entries) {
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
+    days?.add(day);
     const add = (key: string, field: string) => {
       const k = `${key}\u0000${field}`;
       into.set(k, (into.get(k) ?? 0) + n);
@@ -84,15 +89,14 @@ export interface EntityPlan {
   outcomes: ApplyOutcome[];
   ledgerWrites: [slot: string, value: string][];
   conflicts: string[];
-  counts: [key: string, field: string, n: number][];
   members: [key: string, member: string, score: number | ''][];
   days: Set<LocalDay>;
 }
 
 /**
  * Decides, against the entity's current ledger, what each delivery is (new, a replayed delivery, a
- * duplicate, a conflict, or for snapshot rows a replacement or a superseded row), and what the
- * figures must change by: the entity's contribution after, minus before.
+ * duplicate, a conflict, or for snapshot rows a replacement or a superseded row), and adds what the
+ * figures must change by — the entity's contribution after, minus before — into `increments`.
  */
 export function planEntity<R extends { id: string }>(
   applier: FeedApplier<R>,
@@ -102,11 +106,13 @@ export function planEntity<R extends { id: string }>(
   keys: RedisKeys,
   ctx: ContributionContext,
   processedAt: number,
+  /** Where the figures' change goes: `<bucket key>\u0000<field>` → n, shared by a chunk's plans. */
+  increments: Map<string, number>,
 ): EntityPlan {
   const records = (slots: Map<string, StoredRecord<R>>) => new Map([...slots].map(([slot, s]) => [slot, s.record]));
   const before = applier.contribution(entity, records(current), ctx);
   const slots = new Map(current);
-  const plan: EntityPlan = { outcomes: [], ledgerWrites: [], conflicts: [], counts: [], members: [], days: new Set() };
+  const plan: EntityPlan = { outcomes: [], ledgerWrites: [], conflicts: [], members: [], days: new Set() };
   const written = new Set<string>();
 
   for (const { record, origin } of deliveries) {
@@ -139,14 +145,8 @@ export function planEntity<R extends { id: string }>(
   if (written.size === 0) return plan;
 
   const after = applier.contribution(entity, records(slots), ctx);
-  const diff = expandContribution(applier.feed, after, keys, ctx.tz);
-  expandContribution(applier.feed, before, keys, ctx.tz, diff, -1);
-  for (const [k, n] of diff) {
-    if (n === 0) continue;
-    const [key, field] = k.split('\u0000') as [string, string];
-    plan.counts.push([key, field, n]);
-    plan.days.add(key.slice(-10));
-  }
+  expandContribution(applier.feed, after, keys, ctx.tz, increments, 1, plan.days);
+  expandContribution(applier.feed, before, keys, ctx.tz, increments, -1, plan.days);
   const membersBefore = membersOf(applier.feed, before, keys);
   const membersAfter = membersOf(applier.feed, after, keys);
   for (const [k, score] of membersAfter) {

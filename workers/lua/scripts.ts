@@ -5,8 +5,8 @@ import type { Redis, Result, ClientContext } from 'ioredis';
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
-    /** See apply-entity.lua for KEYS and ARGV. */
-    applyEntity(...keysAndArgs: (string | number)[]): Result<string, Context>;
+    /** See apply-entities.lua for KEYS and ARGV. */
+    applyEntities(...keysAndArgs: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -15,6 +15,6 @@ const defined = new WeakSet<Redis>();
 
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  redis.defineCommand('applyEntity', { numberOfKeys: 3, lua: load('apply-entity.lua') });
+  redis.defineCommand('applyEntities', { numberOfKeys: 2, lua: load('apply-entities.lua') });
   defined.add(redis);
 }

@@ -1,0 +1,81 @@
+--[[
+  Applies the planned change of a chunk of ledger entities (tickets, hall visits, cases, ratings,
+  snapshot rows) atomically, if none of them changed since the worker read them (optimistic
+  concurrency on each entity's version field `_v`). All or nothing: one stale entity and nothing is
+  applied, so the worker re-reads and re-plans the chunk.
+
+  KEYS[1]  ingest statistics hash of the receiving day
+  KEYS[2]  conflicts list of the feed (capped at 1000)
+
+  ARGV, in groups each introduced by its count:
+    entities           n, then per entity: ledger key, planned-from version ("0" if new),
+                       write count w, then w × (slot, value)
+    statistics         n, then n × (field, increment)
+    conflict reports   n, then n × (JSON)
+    bucket increments  n, then n × (key, field, increment)   -- already summed over the chunk
+    live-set changes   n, then n × (key, member, score)       -- score "" removes the member
+  Every key in ARGV carries the hash tag of KEYS[1]'s feed, so the script stays in one Cluster slot.
+
+  Returns 0 when applied, or the 1-based position of the first stale entity.
+]]
+local i = 1
+local function take()
+  local value = ARGV[i]
+  i = i + 1
+  return value
+end
+
+local entityCount = tonumber(take())
+local entitiesStart = i
+for e = 1, entityCount do
+  local key = take()
+  local planned = take()
+  local version = redis.call('HGET', key, '_v') or '0'
+  if version ~= planned then
+    return e
+  end
+  i = i + 2 * tonumber(take())
+end
+
+i = entitiesStart
+for _ = 1, entityCount do
+  local key = take()
+  take() -- version, checked above
+  local writes = tonumber(take())
+  for _ = 1, writes do
+    redis.call('HSET', key, take(), take())
+  end
+  if writes > 0 then
+    redis.call('HINCRBY', key, '_v', 1)
+  end
+end
+
+for _ = 1, tonumber(take()) do
+  redis.call('HINCRBY', KEYS[1], take(), take())
+end
+
+local conflicts = tonumber(take())
+for _ = 1, conflicts do
+  redis.call('LPUSH', KEYS[2], take())
+end
+if conflicts > 0 then
+  redis.call('LTRIM', KEYS[2], 0, 999)
+end
+
+for _ = 1, tonumber(take()) do
+  local key, field, increment = take(), take(), take()
+  if redis.call('HINCRBY', key, field, increment) == 0 then
+    redis.call('HDEL', key, field)
+  end
+end
+
+for _ = 1, tonumber(take()) do
+  local key, member, score = take(), take(), take()
+  if score == '' then
+    redis.call('ZREM', key, member)
+  else
+    redis.call('ZADD', key, score, member)
+  end
+end
+
+return 0
