@@ -3,7 +3,7 @@ import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../shared/time.ts';
-import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan } from './entity-plan.ts';
+import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
 import { APPLIERS } from './feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
 
@@ -42,7 +42,7 @@ const STAT_FIELD: Partial<Record<ApplyOutcome, string>> = {
 };
 
 /** The plans of a chunk as one change: statistics and bucket increments summed, conflicts and live-set changes listed. */
-function mergePlans(plans: EntityPlan[], increments: Map<string, number>) {
+function mergePlans(plans: EntityPlan[], increments: Increments) {
   const stats = new Map<string, number>();
   const conflicts: string[] = [];
   const members: EntityPlan['members'] = [];
@@ -56,11 +56,12 @@ function mergePlans(plans: EntityPlan[], increments: Map<string, number>) {
   }
   const counts: (string | number)[] = [];
   let countTriples = 0;
-  for (const [k, n] of increments) {
-    if (n === 0) continue;
-    const cut = k.indexOf('\u0000');
-    counts.push(k.slice(0, cut), k.slice(cut + 1), n);
-    countTriples++;
+  for (const [key, fields] of increments) {
+    for (const [field, n] of fields) {
+      if (n === 0) continue;
+      counts.push(key, field, n);
+      countTriples++;
+    }
   }
   return { stats: [...stats], conflicts, counts, countTriples, members };
 }
@@ -112,7 +113,7 @@ export class ApplyService {
         const states = (await read.exec()) ?? [];
 
         const plans: EntityPlan[] = [];
-        const increments = new Map<string, number>();
+        const increments: Increments = new Map();
         const entityArgs: (string | number)[] = [chunk.length];
         chunk.forEach((entity, i) => {
           const [err, hash] = states[i]!;

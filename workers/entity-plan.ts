@@ -50,31 +50,64 @@ export function decodeEntity<R>(hash: Record<string, string>): { version: string
   return { version: hash._v ?? '0', slots };
 }
 
-/**
- * Adds a contribution's bucket increments (times `sign`) into `into`: `<bucket key>\u0000<field>` → n.
- * The local days it touches are added to `days`.
- */
+/** Bucket increments: bucket key → field → n (zeros possible where changes cancel). */
+export type Increments = Map<string, Map<string, number>>;
+
+function addTo(into: Increments, key: string, field: string, n: number): void {
+  let bucket = into.get(key);
+  if (!bucket) into.set(key, (bucket = new Map()));
+  bucket.set(field, (bucket.get(field) ?? 0) + n);
+}
+
+/** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
+const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string]>();
+const fieldNameCache = new Map<string, string>();
+
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string] {
+  const id = `${keys.prefix}|${feed}|${day}`;
+  let cached = bucketKeyCache.get(id);
+  if (!cached) {
+    if (bucketKeyCache.size > 20_000) bucketKeyCache.clear();
+    cached = [keys.dayBucket(feed, day), keys.dayHourBucket(feed, day), keys.dayDimBucket(feed, day)];
+    bucketKeyCache.set(id, cached);
+  }
+  return cached;
+}
+
+function fieldName(field: string, suffix: string, build: () => string): string {
+  const id = `${field}\u0000${suffix}`;
+  let name = fieldNameCache.get(id);
+  if (name === undefined) {
+    if (fieldNameCache.size > 200_000) fieldNameCache.clear();
+    name = build();
+    fieldNameCache.set(id, name);
+  }
+  return name;
+}
+
+/** Adds a contribution's bucket increments (times `sign`) into `into`; the local days it touches go to `days`. */
 export function expandContribution(
   feed: FeedName,
   contribution: Contribution,
   keys: RedisKeys,
   tz: string,
-  into = new Map<string, number>(),
+  into: Increments = new Map(),
   sign = 1,
   days?: Set<LocalDay>,
-): Map<string, number> {
+): Increments {
   for (const entry of contribution.entries) {
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
     days?.add(day);
-    const add = (key: string, field: string) => {
-      const k = `${key}\u0000${field}`;
-      into.set(k, (into.get(k) ?? 0) + n);
-    };
-    add(keys.dayBucket(feed, day), entry.field);
-    add(keys.dayHourBucket(feed, day), `${entry.field}@${pad2(hour)}`);
-    for (const [dim, value] of Object.entries(entry.dims ?? {})) {
-      if (value !== undefined && value !== '') add(keys.dayDimBucket(feed, day), `${entry.field}|${dim}=${sanitize(value)}`);
+    const [totalKey, hourKey, dimKey] = bucketKeysOf(keys, feed, day);
+    addTo(into, totalKey, entry.field, n);
+    addTo(into, hourKey, fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`), n);
+    if (!entry.dims) continue;
+    for (const dim in entry.dims) {
+      const value = entry.dims[dim];
+      if (value !== undefined && value !== '') {
+        addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${sanitize(value)}`), n);
+      }
     }
   }
   return into;
@@ -106,8 +139,8 @@ export function planEntity<R extends { id: string }>(
   keys: RedisKeys,
   ctx: ContributionContext,
   processedAt: number,
-  /** Where the figures' change goes: `<bucket key>\u0000<field>` → n, shared by a chunk's plans. */
-  increments: Map<string, number>,
+  /** Where the figures' change goes, shared by a chunk's plans. */
+  increments: Increments,
 ): EntityPlan {
   const records = (slots: Map<string, StoredRecord<R>>) => new Map([...slots].map(([slot, s]) => [slot, s.record]));
   const before = applier.contribution(entity, records(current), ctx);

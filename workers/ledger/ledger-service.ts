@@ -156,7 +156,10 @@ export async function rebuildAggregates(
     const stale = (await Promise.all([...keys.dayBucketPatterns(feed), keys.liveSetPattern(feed)].map((p) => scanKeys(redis, p)))).flat();
     const write = redis.pipeline();
     for (let i = 0; i < stale.length; i += 500) write.del(...stale.slice(i, i + 500));
-    for (const [key, fields] of recomputed.buckets) write.hset(key, Object.fromEntries(fields));
+    for (const [key, fields] of recomputed.buckets) {
+      const nonZero = [...fields].filter(([, n]) => n !== 0);
+      if (nonZero.length > 0) write.hset(key, Object.fromEntries(nonZero));
+    }
     for (const [key, members] of recomputed.members) {
       const args: string[] = [];
       for (const [member, score] of members) args.push(String(score), member);

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
-import { decodeEntity, expandContribution } from '../entity-plan.ts';
+import { decodeEntity, expandContribution, type Increments } from '../entity-plan.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
 import { APPLIERS } from '../feeds/index.ts';
 
 /** Everything a feed's aggregates should hold, recomputed from its ledger alone. */
 export interface Recomputed {
-  /** Day-bucket key → field → count (zero counts left out). */
+  /** Day-bucket key → field → count (a zero where counts cancel or a row counts 0). */
   buckets: Map<string, Map<string, number>>;
   /** Live-set key → member → score. */
   members: Map<string, Map<string, number>>;
@@ -45,7 +45,7 @@ export async function forEachEntity(
 export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedName, ctx: ContributionContext): Promise<Recomputed> {
   const applier = APPLIERS[feed];
   if (!applier) throw new Error(`no applier for feed ${feed}`);
-  const increments = new Map<string, number>();
+  const buckets: Increments = new Map();
   const members = new Map<string, Map<string, number>>();
   let entities = 0;
   let records = 0;
@@ -55,7 +55,7 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
     entities++;
     records += slots.size;
     const contribution = applier.contribution(entity, new Map([...slots].map(([slot, s]) => [slot, s.record])), ctx);
-    expandContribution(feed, contribution, keys, ctx.tz, increments);
+    expandContribution(feed, contribution, keys, ctx.tz, buckets);
     for (const m of contribution.members ?? []) {
       const key = keys.liveSet(feed, m.set);
       let set = members.get(key);
@@ -63,14 +63,6 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
       set.set(m.member, m.score);
     }
   });
-  const buckets = new Map<string, Map<string, number>>();
-  for (const [k, n] of increments) {
-    if (n === 0) continue;
-    const [key, field] = k.split('\u0000') as [string, string];
-    let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = new Map()));
-    bucket.set(field, n);
-  }
   return { buckets, members, entities, records };
 }
 
