@@ -14,12 +14,14 @@ export function redisKeys(prefix: string) {
     ledger: (feed: FeedName, entity: string) => `${tag(feed)}:l:${entity}`,
     /** Prefix of the ledger keys of a feed, for SCAN during rebuild/verify. */
     ledgerPattern: (feed: FeedName) => `${tag(feed)}:l:*`,
+    /** Hash: field → integer, one calendar month's totals (the sum of its day buckets), for long periods. */
+    monthBucket: (feed: FeedName, month: string) => `${tag(feed)}:m:${month}`,
     /** Hash: `<field>@HH` → integer, the local hours of one day (hourly series). */
     dayHourBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dh:${day}`,
     /** Hash: `<field>|<dimension>=<value>` → integer, one day's breakdowns (groupBy). */
     dayDimBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dd:${day}`,
     /** Patterns of a feed's day buckets of every kind, for SCAN during rebuild/verify. */
-    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`],
+    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`, `${tag(feed)}:m:*`],
     /** Pattern of a feed's live sets. */
     liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
     /** Pattern of a feed's ingest statistics. */

@@ -60,15 +60,15 @@ function addTo(into: Increments, key: string, field: string, n: number): void {
 }
 
 /** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
-const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string]>();
+const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string]>();
 const fieldNameCache = new Map<string, string>();
 
-function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string] {
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string] {
   const id = `${keys.prefix}|${feed}|${day}`;
   let cached = bucketKeyCache.get(id);
   if (!cached) {
     if (bucketKeyCache.size > 20_000) bucketKeyCache.clear();
-    cached = [keys.dayBucket(feed, day), keys.dayHourBucket(feed, day), keys.dayDimBucket(feed, day)];
+    cached = [keys.dayBucket(feed, day), keys.dayHourBucket(feed, day), keys.dayDimBucket(feed, day), keys.monthBucket(feed, day.slice(0, 7))];
     bucketKeyCache.set(id, cached);
   }
   return cached;
@@ -99,8 +99,9 @@ export function expandContribution(
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
     days?.add(day);
-    const [totalKey, hourKey, dimKey] = bucketKeysOf(keys, feed, day);
+    const [totalKey, hourKey, dimKey, monthKey] = bucketKeysOf(keys, feed, day);
     addTo(into, totalKey, entry.field, n);
+    addTo(into, monthKey, entry.field, n);
     addTo(into, hourKey, fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`), n);
     if (!entry.dims) continue;
     for (const dim in entry.dims) {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
-import type { LocalDay } from '../../shared/time.ts';
+import { addDays, daysInRange, type LocalDay } from '../../shared/time.ts';
 
 export type Bucket = Record<string, string>;
 export type MutableFields = Record<string, number>;
@@ -62,4 +62,64 @@ export function sameDayLastYear(day: LocalDay): LocalDay {
   const year = Number(day.slice(0, 4)) - 1;
   const monthDay = day.slice(5) === '02-29' ? '02-28' : day.slice(5);
   return `${year}-${monthDay}`;
+}
+
+/** A period as whole calendar months plus the loose days at either end. */
+export function splitPeriod(from: LocalDay, to: LocalDay): { months: string[]; days: LocalDay[] } {
+  const byMonth = new Map<string, LocalDay[]>();
+  for (const day of daysInRange(from, to)) {
+    const month = day.slice(0, 7);
+    let days = byMonth.get(month);
+    if (!days) byMonth.set(month, (days = []));
+    days.push(day);
+  }
+  const months: string[] = [];
+  const loose: LocalDay[] = [];
+  for (const [month, days] of byMonth) {
+    const whole = days[0] === `${month}-01` && addDays(days.at(-1)!, 1).slice(0, 7) !== month;
+    if (whole) months.push(month);
+    else loose.push(...days);
+  }
+  return { months, days: loose };
+}
+
+/**
+ * Every feed's totals over [from, to] — whole months from month buckets, loose days from day buckets —
+ * and its number of days with any data (an EXISTS per day: no hash is read for that).
+ */
+export async function readPeriodTotals(
+  redis: Redis,
+  keys: RedisKeys,
+  feeds: readonly FeedName[],
+  from: LocalDay,
+  to: LocalDay,
+  prefix = '',
+): Promise<Map<FeedName, { totals: MutableFields; activeDays: number }>> {
+  const { months, days } = splitPeriod(from, to);
+  const allDays = daysInRange(from, to);
+  const pipeline = redis.pipeline();
+  for (const feed of feeds) {
+    for (const month of months) pipeline.hgetall(keys.monthBucket(feed, month));
+    for (const day of days) pipeline.hgetall(keys.dayBucket(feed, day));
+    for (const day of allDays) pipeline.exists(keys.dayBucket(feed, day));
+  }
+  const results = (await pipeline.exec()) ?? [];
+  const out = new Map<FeedName, { totals: MutableFields; activeDays: number }>();
+  let r = 0;
+  for (const feed of feeds) {
+    const totals: MutableFields = {};
+    for (let i = 0; i < months.length + days.length; i++) {
+      const [err, bucket] = results[r++]!;
+      if (err) throw err;
+      sumBucket(bucket as Bucket, totals, prefix);
+    }
+    let activeDays = 0;
+    for (let i = 0; i < allDays.length; i++) {
+      const [err, exists] = results[r++]!;
+      if (err) throw err;
+      activeDays += Number(exists);
+    }
+    out.set(feed, { totals, activeDays });
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { KPI_BY_ID, KPI_DEFINITIONS, computeKpis, type KpiValue } from '../../sh
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
 import { addDays, daysInRange, isLocalDay, type LocalDay } from '../../shared/time.ts';
-import { addInto, readBuckets, sameDayLastYear, sumBucket, sumBucketGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
+import { addInto, readBuckets, readPeriodTotals, sameDayLastYear, sumBucket, sumBucketGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
 import { readLiveFields } from './live-figures.ts';
 import { withTargets, type TargetsService } from './targets-service.ts';
 
@@ -88,22 +88,18 @@ export class KpiService {
 
   /** Every feed's fields over the period: day totals, `_days.active`, `_prev.*`, `_live.*`, `_ref.*`. */
   private async periodFields(from: LocalDay, to: LocalDay): Promise<Partial<Record<FeedName, MutableFields>>> {
-    const days = daysInRange(from, to);
-    const [buckets, previous, live, reference] = await Promise.all([
-      readBuckets(this.redis, this.keys, this.feeds, days),
-      this.readPreviousYear(days),
+    const previousFeeds = this.feeds.filter((f) => this.feedsWithPreviousYear.has(f));
+    const [totals, previous, live, reference] = await Promise.all([
+      readPeriodTotals(this.redis, this.keys, this.feeds, from, to),
+      readPeriodTotals(this.redis, this.keys, previousFeeds, sameDayLastYear(from), sameDayLastYear(to), '_prev.'),
       readLiveFields(this.redis, this.keys, this.feeds, { from, to }, { tz: this.options.tz, settings: this.settings, now: this.now() }),
       this.feeds.includes('crossRegion') && this.options.reference ? this.options.reference.countsAsOf(to) : null,
     ]);
     const fields: Partial<Record<FeedName, MutableFields>> = {};
     for (const feed of this.feeds) {
-      const sum: MutableFields = { '_days.active': 0 };
-      for (const bucket of buckets.get(feed)!) {
-        sumBucket(bucket, sum);
-        if (Object.keys(bucket).length > 0) sum['_days.active']! += 1;
-      }
-      for (const bucket of previous.get(feed) ?? []) sumBucket(bucket, sum, '_prev.');
-      Object.assign(sum, live[feed]);
+      const { totals: sum, activeDays } = totals.get(feed)!;
+      sum['_days.active'] = activeDays;
+      Object.assign(sum, previous.get(feed)?.totals, live[feed]);
       fields[feed] = sum;
     }
     if (reference && fields.crossRegion) {

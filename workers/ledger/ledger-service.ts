@@ -91,7 +91,7 @@ export async function verifyAggregates(
         const b = expected.get(field) ?? 0;
         if (a === b) continue;
         differenceCount++;
-        if (differences.length < 20) differences.push({ day: key.slice(-10), field, live: a, recomputed: b });
+        if (differences.length < 20) differences.push({ day: key.slice(key.lastIndexOf(':') + 1), field, live: a, recomputed: b });
       }
     });
 
