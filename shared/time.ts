@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
 export type LocalDay = string;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, number>();
+/** Zone → UTC hour number → offset (ms). */
+const offsetCache = new Map<string, Map<number, number>>();
 
 /** True when `tz` names a time zone this platform knows. */
 export function isValidTimeZone(tz: string): boolean {
@@ -45,8 +46,10 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 
 /** Offset of `tz` from UTC at the instant `utcMs`, in milliseconds (Asia/Shanghai: +8 h). */
 export function zoneOffsetMs(utcMs: number, tz: string): number {
-  const hourKey = `${tz}|${Math.floor(utcMs / HOUR_MS)}`;
-  const cached = offsetCache.get(hourKey);
+  const hourNumber = Math.floor(utcMs / HOUR_MS);
+  let zone = offsetCache.get(tz);
+  if (!zone) offsetCache.set(tz, (zone = new Map()));
+  const cached = zone.get(hourNumber);
   if (cached !== undefined) return cached;
   const parts: Record<string, number> = {};
   for (const p of formatterFor(tz).formatToParts(new Date(Math.floor(utcMs / HOUR_MS) * HOUR_MS))) {
@@ -54,8 +57,8 @@ export function zoneOffsetMs(utcMs: number, tz: string): number {
   }
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   const offset = asUtc - Math.floor(utcMs / HOUR_MS) * HOUR_MS;
-  if (offsetCache.size > 50_000) offsetCache.clear();
-  offsetCache.set(hourKey, offset);
+  if (zone.size > 200_000) zone.clear();
+  zone.set(hourNumber, offset);
   return offset;
 }
 

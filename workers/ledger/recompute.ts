@@ -15,7 +15,7 @@ export interface Recomputed {
   records: number;
 }
 
-const SCAN_COUNT = 1_000;
+const SCAN_COUNT = 2_000;
 
 /** Calls `visit` with every ledger entity of `feed` (id and HGETALL hash), a pipeline per SCAN page. */
 export async function forEachEntity(
@@ -25,20 +25,24 @@ export async function forEachEntity(
   visit: (entity: string, hash: Record<string, string>) => void,
 ): Promise<void> {
   const prefixLength = keys.ledger(feed, '').length;
-  let cursor = '0';
-  do {
+  const fetchPage = async (cursor: string) => {
     const [next, found] = await redis.scan(cursor, 'MATCH', keys.ledgerPattern(feed), 'COUNT', SCAN_COUNT);
-    cursor = next;
-    if (found.length === 0) continue;
     const pipeline = redis.pipeline();
     for (const key of found) pipeline.hgetall(key);
-    const results = (await pipeline.exec()) ?? [];
+    return { next, found, results: found.length > 0 ? ((await pipeline.exec()) ?? []) : [] };
+  };
+  // Redis reads the next page while this process works through the current one.
+  let page = fetchPage('0');
+  for (;;) {
+    const { next, found, results } = await page;
+    if (next !== '0') page = fetchPage(next);
     found.forEach((key, i) => {
       const [err, hash] = results[i]!;
       if (err) throw err;
       visit(key.slice(prefixLength), hash as Record<string, string>);
     });
-  } while (cursor !== '0');
+    if (next === '0') break;
+  }
 }
 
 /** Recomputes a feed's day buckets and live sets from its ledger with the same applier the worker uses. */
