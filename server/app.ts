@@ -18,6 +18,7 @@ import type { TargetsService } from './services/targets-service.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
+import { feedHealthRoutes } from './routes/feed-health.ts';
 import type { ImportService } from './services/import-service.ts';
 import type { ReferenceService } from './services/reference-service.ts';
 import type { LiveNamespace } from './services/live-service.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   ingestToken: string;
   hmacSecrets: readonly string[];
   keys: RedisKeys;
+  /** The report's time zone (TZ_REPORT). */
+  tz: string;
   log: Logger;
 }
 
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(adminRoutes(deps.auth, deps.targets));
   api.use(referenceRoutes(deps.reference, deps.auth));
   api.use(importRoutes(deps.imports, deps.auth));
+  api.use(feedHealthRoutes(deps.redis, deps.keys, deps.auth, { tz: deps.tz }));
   api.use(notFound);
   app.use('/api', api);
 

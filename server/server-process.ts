@@ -46,6 +46,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const { httpServer, io, live: nsp } = createApp({
     redis,
     keys,
+    tz: config.TZ_REPORT,
     auth,
     ingest,
     kpis,

@@ -67,6 +67,18 @@ export function redisKeys(prefix: string) {
     secret: (name: string) => `${prefix}:secret:${name}`,
     /** String with TTL: a worker process is alive (container health checks). */
     workerHeartbeat: (host: string, pid: string) => `${prefix}:worker:${host}:${pid}`,
+    /** Hash: connector id → JSON { id, kind, feed, intervalSeconds, expectedIntervalSeconds, failAfter } of the configured pull connectors. */
+    connectors: () => `${prefix}:connectors`,
+    /** String, JSON { value, seen }: an HTTP connector's cursor, advanced only once a page's records are queued. */
+    connectorCursor: (id: string) => `${prefix}:{connector:${id}}:cursor`,
+    /** Hash: a connector's health (last run/success/error, consecutive failures, state, current interval). */
+    connectorHealth: (id: string) => `${prefix}:{connector:${id}}:health`,
+    /** String with TTL (8 days): new records (or files) a connector took from its source on one local day. */
+    connectorFetched: (id: string, day: LocalDay) => `${prefix}:{connector:${id}}:fetched:${day}`,
+    /** Hash: a drop folder's files waiting to be stable: file name → JSON { size, mtimeMs, stableSince }. */
+    connectorFiles: (id: string) => `${prefix}:{connector:${id}}:files`,
+    /** Hash: SHA-256 of a file imported from a drop folder → JSON { file, importId, importedAt }. */
+    importedFiles: (feed: FeedName) => `${tag(feed)}:files`,
     /** BullMQ prefix for this instance's queues. */
     queuePrefix: () => `${prefix}:bull`,
   };

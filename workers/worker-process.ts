@@ -3,17 +3,43 @@ import type { Config } from '../shared/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { connectRedis } from '../shared/redis.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
+import { loadConnectorsFile } from '../shared/connectors.ts';
+import { ImportService } from '../server/services/import-service.ts';
+import { IngestService } from '../server/services/ingest-service.ts';
+import { getOrCreateSecret } from '../server/services/secrets.ts';
+import { startConnectors } from './connectors/index.ts';
 import { startIngestWorkers } from './ingest-worker.ts';
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** Starts the BullMQ workers that apply queued batches to the aggregates. */
+/**
+ * Starts the BullMQ workers that apply queued batches to the aggregates, and the pull connectors of
+ * CONNECTORS_FILE (a bad connectors file stops the process before anything starts).
+ */
 export function startWorker(config: Config, redisUrl: string, log: Logger): RunningWorker {
+  const connectorConfigs = loadConnectorsFile();
   const redis = connectRedis(redisUrl, 'blocking', 'pulse-worker');
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
   const workers = startIngestWorkers(config, redisUrl, redis, log);
+  // Pulled records take the path of every other record: validation, PII hashing, the ingest queues.
+  const connectors = (async () => {
+    if (connectorConfigs.length === 0) return null;
+    const keys = redisKeys(config.REDIS_PREFIX);
+    const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
+    const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
+    const imports = new ImportService(redis, keys, ingest, log);
+    const running = startConnectors(config, redisUrl, redis, log, ingest, imports, { connectors: connectorConfigs });
+    return {
+      async close() {
+        await running.close();
+        await imports.drain();
+        await ingest.close();
+      },
+    };
+  })();
+  connectors.catch((err: Error) => log.error({ err: err.message }, 'pull connectors could not start'));
   const heartbeatKey = redisKeys(config.REDIS_PREFIX).workerHeartbeat(hostname(), String(process.pid));
   const beat = () => void redis.set(heartbeatKey, Date.now(), 'EX', 30).catch(() => undefined);
   beat();
@@ -22,6 +48,7 @@ export function startWorker(config: Config, redisUrl: string, log: Logger): Runn
   return {
     async close() {
       clearInterval(heartbeat);
+      await (await connectors.catch(() => null))?.close();
       await workers.close();
       await redis.del(heartbeatKey).catch(() => undefined);
       await redis.quit().catch(() => undefined);
