@@ -121,22 +121,22 @@ export class ApplyService {
           const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
           const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt, increments);
           plans.push(plan);
-          entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length, ...plan.ledgerWrites.flat());
+          entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length);
+          for (const [slot, value] of plan.ledgerWrites) entityArgs.push(slot, value);
         });
         const { stats, conflicts, counts: countArgs, countTriples, members } = mergePlans(plans, increments);
-        const stale = await this.redis.applyEntities(
-          statsKey,
-          conflictsKey,
-          ...entityArgs,
-          stats.length,
-          ...stats.flat(),
-          conflicts.length,
-          ...conflicts,
-          countTriples,
-          ...countArgs,
-          members.length,
-          ...members.flat(),
-        );
+        // One argument array, never spread: a chunk of a year's tickets has far more arguments than a
+        // JavaScript call may take (spreading overflowed the stack at ~2,300 hotline records).
+        const args = entityArgs;
+        args.push(stats.length);
+        for (const [field, n] of stats) args.push(field, n);
+        args.push(conflicts.length);
+        for (const conflict of conflicts) args.push(conflict);
+        args.push(countTriples);
+        for (const arg of countArgs) args.push(arg);
+        args.push(members.length);
+        for (const [key, member, score] of members) args.push(key, member, score);
+        const stale = await this.redis.applyEntities(statsKey, conflictsKey, args);
         if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
         for (const plan of plans) {
           for (const outcome of plan.outcomes) counts[outcome]++;

@@ -136,4 +136,20 @@ describe('applying hotline batches', () => {
     expect(series.series['hotline.signed']![23]!.value).toBe(1);
     expect(series.series['hotline.signed']![24]!.value).toBe(1);
   });
+  it('applies a full request of 10,000 milestones spanning a year in one batch', async () => {
+    const prefix = uniquePrefix();
+    const records: HotlineMilestone[] = [];
+    for (let t = 0; t < 2_500; t++) {
+      const day = new Date(Date.UTC(2022, 0, 1 + (t % 365))).toISOString().slice(0, 10);
+      const street = ['文艺路街道', '朝阳街道', '东湖街道'][t % 3];
+      records.push(milestone({ ticketId: `Y${t}`, type: 'received', at: `${day}T08:00:00+08:00`, street, category: `类别${t}`, department: `单位${t}`, source: 'phone' }));
+      records.push(milestone({ ticketId: `Y${t}`, type: 'signed', at: `${day}T08:30:00+08:00` }));
+      records.push(milestone({ ticketId: `Y${t}`, type: 'completed', at: `${day}T15:00:00+08:00` }));
+      records.push(milestone({ ticketId: `Y${t}`, type: 'visited', at: `${day}T18:00:00+08:00`, resolved: true, satisfaction: 'satisfied' }));
+    }
+    const result = await new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai').applyBatch({ feed: 'hotline', batchId: 'big', receivedAt: 0, records });
+    expect(result.counts.new).toBe(10_000);
+    const kpis = await new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' }).getKpis('2022-01-01', '2022-12-31');
+    expect(kpis.kpis['hotline.signed']).toMatchObject({ value: 2_500 });
+  });
 });

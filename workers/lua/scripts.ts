@@ -6,7 +6,7 @@ import type { Redis, Result, ClientContext } from 'ioredis';
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
     /** See apply-entities.lua for KEYS and ARGV. */
-    applyEntities(...keysAndArgs: (string | number)[]): Result<number, Context>;
+    applyEntities(statsKey: string, conflictsKey: string, args: (string | number)[]): Result<number, Context>;
   }
 }
 
