@@ -57,6 +57,14 @@ const SCHEDULES: Readonly<Record<number, HolidaySchedule>> = {
     holidays: [['02-10', '02-17'], ['10-01', '10-07'], ['01-01', '01-01'], ['04-04', '04-06'], ['05-01', '05-05'], ['06-10', '06-10'], ['09-15', '09-17']],
     makeUpDays: ['02-04', '02-18', '04-07', '04-28', '05-11', '09-14', '09-29', '10-12'],
   },
+  2025: {
+    holidays: [['01-28', '02-04'], ['10-01', '10-08'], ['01-01', '01-01'], ['04-04', '04-06'], ['05-01', '05-05'], ['05-31', '06-02']],
+    makeUpDays: ['01-26', '02-08', '04-27', '09-28', '10-11'],
+  },
+  2026: {
+    holidays: [['02-15', '02-23'], ['10-01', '10-07'], ['01-01', '01-03'], ['04-04', '04-06'], ['05-01', '05-05'], ['06-19', '06-21'], ['09-25', '09-27']],
+    makeUpDays: ['01-04', '02-14', '02-28', '05-09', '09-20', '10-10'],
+  },
 };
 
 /** Years without a table: New Year, a Spring Festival week in early February, Labour Day, National Day. */
@@ -133,4 +141,42 @@ export function drawSecondOfDay(rng: Rng, hourWeights: readonly number[], fromMi
   const lo = Math.max(fromMinute, hour * 60) * 60;
   const hi = Math.min(toMinute, (hour + 1) * 60) * 60;
   return lo + Math.floor(rng.next() * (hi - lo));
+}
+
+/** Changsha keeps UTC+8 all year (no DST): wall milliseconds are epoch milliseconds plus 8 hours. */
+export const UTC_OFFSET_MS = 8 * HOUR_MS;
+
+/** Wall milliseconds (local clock in Changsha) of an instant. */
+export function toWallMs(epochMs: number): number {
+  return epochMs + UTC_OFFSET_MS;
+}
+
+/** The instant (epoch milliseconds) of a wall time. */
+export function toEpochMs(wall: number): number {
+  return wall - UTC_OFFSET_MS;
+}
+
+const calendars = new Map<number, CalendarDay[]>();
+
+/** The calendar day (date, kind, month, midnight) a wall time falls on. */
+export function calendarDayOf(wall: number): CalendarDay {
+  const year = new Date(wall).getUTCFullYear();
+  let days = calendars.get(year);
+  if (!days) calendars.set(year, (days = yearCalendar(year)));
+  return days[Math.floor((wall - wallMs(year, 1, 1)) / DAY_MS)]!;
+}
+
+const weightSums = new WeakMap<(day: CalendarDay) => number, Map<number, number>>();
+
+/** The sum over `year`'s days of `weight(day)` (cached per year and weight function). */
+export function yearWeightSum(year: number, weight: (day: CalendarDay) => number): number {
+  let byYear = weightSums.get(weight);
+  if (!byYear) weightSums.set(weight, (byYear = new Map()));
+  let sum = byYear.get(year);
+  if (sum === undefined) {
+    sum = 0;
+    for (const day of yearCalendar(year)) sum += weight(day);
+    byYear.set(year, sum);
+  }
+  return sum;
 }

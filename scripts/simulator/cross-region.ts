@@ -15,10 +15,50 @@ const DIRECTION_LABELS = { outbound: '本地收件、异地办理', inbound: '�
 /** How staff shorten the direction (the receiving half alone), also accepted. */
 const DIRECTION_SHORT = { outbound: '本地收件', inbound: '异地收件' } as const;
 
-const CASES_PER_YEAR = 426;
-const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 17 ? 0.5 : 0));
+export const CASES_PER_YEAR = 426;
+export const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 17 ? 0.5 : 0));
 
 type Direction = keyof typeof DIRECTION_LABELS;
+
+const PARTNER_WEIGHTS = PARTNER_REGIONS.map((p) => (p.scope === 'changzhutan' ? 6 : 1.5));
+const ITEM_WEIGHTS = CROSS_REGION_ITEMS.map((_, i) => 1 / (i + 1) ** 0.6);
+
+/** A case as drawn: times are wall ms; `closed` absent while it is still open. */
+export interface CrossRegionCase {
+  partner: string;
+  direction: Direction;
+  item: { itemCode: string; itemName: string };
+  received: number;
+  closed?: number;
+  closedAs: 'completed' | 'returned';
+}
+
+/**
+ * A case received in office hours on the day starting at `dayStartMs`: completed (93 %) or returned
+ * after 1–15 days, or (4 %) still open; a close after `closeBy` (wall ms) leaves it open.
+ */
+export function drawCase(rng: Rng, dayStartMs: number, closeBy: number): CrossRegionCase {
+  const partner = PARTNER_REGIONS[rng.weightedIndex(PARTNER_WEIGHTS)]!.region;
+  const direction: Direction = rng.chance(0.55) ? 'outbound' : 'inbound';
+  const item = CROSS_REGION_ITEMS[rng.weightedIndex(ITEM_WEIGHTS)]!;
+  const received = dayStartMs + drawSecondOfDay(rng, OFFICE_HOURS, 8 * 60 + 30, 17 * 60 + 30) * SECOND_MS;
+  const outcome = rng.next();
+  // Completed (or returned) after 1–15 days, within office hours, and never after the year's end.
+  let closed: number | undefined = received + rng.int(1, 15) * DAY_MS + rng.int(-3, 3) * 3_600 * SECOND_MS;
+  if (closed > closeBy || outcome >= 0.96) closed = undefined;
+  const closedAs = outcome < 0.93 ? 'completed' : 'returned';
+  return { partner, direction, item, received, ...(closed !== undefined && { closed }), closedAs };
+}
+
+/** A case's records with their wall times: received, then completed or returned when closed. */
+export function caseMilestones(rng: Rng, caseId: string, c: CrossRegionCase): { atMs: number; record: FeedRecord }[] {
+  const base = { caseId, partnerRegion: c.partner, direction: writeDirection(rng, c.direction) };
+  const receivedRecord: FeedRecord = { ...base, type: writeEnum(rng, 'received', TYPE_LABELS), at: writeTime(rng, c.received) };
+  if (rng.chance(0.9)) Object.assign(receivedRecord, rng.chance(0.8) ? c.item : { itemCode: c.item.itemCode });
+  const out = [{ atMs: c.received, record: receivedRecord }];
+  if (c.closed !== undefined) out.push({ atMs: c.closed, record: { ...base, type: writeEnum(rng, c.closedAs, TYPE_LABELS), at: writeTime(rng, c.closed) } });
+  return out;
+}
 
 export function generateCrossRegion(ctx: GeneratorContext): FeedOutput {
   const rng = ctx.rng('crossRegion');
@@ -28,29 +68,17 @@ export function generateCrossRegion(ctx: GeneratorContext): FeedOutput {
   const yearEnd = yearEndMs(ctx.year);
   const tally = new Tally();
   const records: FeedRecord[] = [];
-  const partnerWeights = PARTNER_REGIONS.map((p) => (p.scope === 'changzhutan' ? 6 : 1.5));
-  const itemWeights = CROSS_REGION_ITEMS.map((_, i) => 1 / (i + 1) ** 0.6);
   let seq = 0;
   ctx.days.forEach((day, d) => {
     for (let k = 0; k < perDay[d]!; k++) {
       const caseId = `KY${ctx.year}${String(++seq).padStart(5, '0')}`;
-      const partner = PARTNER_REGIONS[rng.weightedIndex(partnerWeights)]!.region;
-      const direction: Direction = rng.chance(0.55) ? 'outbound' : 'inbound';
-      const item = CROSS_REGION_ITEMS[rng.weightedIndex(itemWeights)]!;
-      const received = day.startMs + drawSecondOfDay(rng, OFFICE_HOURS, 8 * 60 + 30, 17 * 60 + 30) * SECOND_MS;
-      const outcome = rng.next();
-      // Completed (or returned) after 1–15 days, within office hours, and never after the year's end.
-      let closed: number | undefined = received + rng.int(1, 15) * DAY_MS + rng.int(-3, 3) * 3_600 * SECOND_MS;
-      if (closed > yearEnd || outcome >= 0.96) closed = undefined;
-      const closedAs = outcome < 0.93 ? 'completed' : 'returned';
-      const base = { caseId, partnerRegion: partner, direction: writeDirection(rng, direction) };
-      const receivedRecord: FeedRecord = { ...base, type: writeEnum(rng, 'received', TYPE_LABELS), at: writeTime(rng, received) };
-      if (rng.chance(0.9)) Object.assign(receivedRecord, rng.chance(0.8) ? item : { itemCode: item.itemCode });
-      records.push(receivedRecord);
-      tally.add(monthOf(received), 'received');
-      if (closed !== undefined) {
-        records.push({ ...base, type: writeEnum(rng, closedAs, TYPE_LABELS), at: writeTime(rng, closed) });
-        tally.add(monthOf(closed), closedAs);
+      const c = drawCase(rng, day.startMs, yearEnd);
+      const [received, closed] = caseMilestones(rng, caseId, c);
+      records.push(received!.record);
+      tally.add(monthOf(c.received), 'received');
+      if (closed) {
+        records.push(closed.record);
+        tally.add(monthOf(closed.atMs), c.closedAs);
       }
     }
   });

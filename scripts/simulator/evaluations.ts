@@ -1,4 +1,4 @@
-import { SECOND_MS, drawSecondOfDay } from './calendar.ts';
+import { SECOND_MS, drawSecondOfDay, type CalendarDay } from './calendar.ts';
 import { HALLS, SERVICE_ITEMS_BY_DEPARTMENT } from './catalogue.ts';
 import { noisy, writeEnum, writeTime, type FeedOutput, type FeedRecord, type GeneratorContext } from './context.ts';
 import { allocate, scaled, type Rng } from './random.ts';
@@ -12,14 +12,14 @@ import { Tally, fraction, type Expectation } from './tally.ts';
 
 const RATING_LABELS = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' } as const;
 const CHANNEL_LABELS = { window: '窗口', pc: '网站', mobile: '移动端', kiosk: '自助终端', sms: '短信' } as const;
-type Channel = keyof typeof CHANNEL_LABELS;
-type Rating = keyof typeof RATING_LABELS;
+export type Channel = keyof typeof CHANNEL_LABELS;
+export type Rating = keyof typeof RATING_LABELS;
 
-const RATINGS_PER_YEAR = 30_512;
+export const RATINGS_PER_YEAR = 30_512;
 const RATING_WEIGHTS: readonly [Rating, number][] = [[5, 86], [4, 11.5], [3, 1.6], [2, 0.6], [1, 0.3]];
-const CHANNEL_WEIGHTS: readonly [Channel, number][] = [['window', 45], ['kiosk', 10], ['pc', 15], ['mobile', 25], ['sms', 5]];
-const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 12 || h === 13 || h === 17 ? 1 : 0));
-const ANY_HOUR = [0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1, 1.6, 1.8, 1.6, 1.2, 1.2, 1.6, 1.7, 1.6, 1.4, 1.2, 1.3, 1.4, 1.1, 0.6, 0.3];
+export const CHANNEL_WEIGHTS: readonly [Channel, number][] = [['window', 45], ['kiosk', 10], ['pc', 15], ['mobile', 25], ['sms', 5]];
+export const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 12 || h === 13 || h === 17 ? 1 : 0));
+export const ANY_HOUR = [0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1, 1.6, 1.8, 1.6, 1.2, 1.2, 1.6, 1.7, 1.6, 1.4, 1.2, 1.3, 1.4, 1.1, 0.6, 0.3];
 const DEPARTMENTS = SERVICE_ITEMS_BY_DEPARTMENT.map((d) => d.department);
 
 const pick = <T>(rng: Rng, entries: readonly (readonly [T, number])[]): T => entries[rng.weightedIndex(entries.map(([, w]) => w))]![0];
@@ -30,11 +30,16 @@ function writeRating(rng: Rng, rating: Rating): number | string {
   return r < 0.6 ? rating : r < 0.8 ? String(rating) : RATING_LABELS[rating];
 }
 
+/** Relative number of ratings on a day of this kind. */
+export function ratingDayWeight(day: Pick<CalendarDay, 'kind'>): number {
+  return day.kind === 'workday' ? 1 : day.kind === 'weekend' ? 0.25 : 0.08;
+}
+
 export function generateEvaluations(ctx: GeneratorContext): FeedOutput {
   const rng = ctx.rng('evaluations');
   const perDay = allocate(
     scaled(RATINGS_PER_YEAR, ctx.scale, 1),
-    ctx.days.map((d) => noisy(rng, d.kind === 'workday' ? 1 : d.kind === 'weekend' ? 0.25 : 0.08)),
+    ctx.days.map((d) => noisy(rng, ratingDayWeight(d))),
   );
   const tally = new Tally();
   const records: FeedRecord[] = [];
@@ -46,15 +51,7 @@ export function generateEvaluations(ctx: GeneratorContext): FeedOutput {
       if (day.kind === 'holiday' && (channel === 'window' || channel === 'kiosk')) channel = 'mobile';
       const inHall = channel === 'window' || channel === 'kiosk';
       const at = day.startMs + drawSecondOfDay(rng, inHall ? OFFICE_HOURS : ANY_HOUR, inHall ? 8 * 60 + 30 : 0, inHall ? 17 * 60 + 30 : 1440) * SECOND_MS;
-      const rating = pick(rng, RATING_WEIGHTS);
-      const record: FeedRecord = {
-        id: `HCP${ctx.year}${String(++seq).padStart(6, '0')}`,
-        at: writeTime(rng, at),
-        rating: writeRating(rng, rating),
-        channel: writeEnum(rng, channel, CHANNEL_LABELS),
-      };
-      if (rng.chance(0.9)) record.department = rng.pick(DEPARTMENTS);
-      if (inHall) record.hall = HALLS[rng.weightedIndex(HALLS.map((h) => h.share))]!.name;
+      const { record, rating } = drawRating(rng, `HCP${ctx.year}${String(++seq).padStart(6, '0')}`, at, channel);
       records.push(record);
       tally.add(day.month, 'count');
       if (rating >= 4) tally.add(day.month, 'positive');
@@ -62,6 +59,23 @@ export function generateEvaluations(ctx: GeneratorContext): FeedOutput {
     }
   });
   return { records, tally };
+}
+
+/**
+ * One rating given at `at` (wall ms) on `channel`: its level (mostly 5 and 4) and the record as sources
+ * write it; ratings at a window or kiosk carry the hall.
+ */
+export function drawRating(rng: Rng, id: string, at: number, channel: Channel): { record: FeedRecord; rating: Rating } {
+  const rating = pick(rng, RATING_WEIGHTS);
+  const record: FeedRecord = {
+    id,
+    at: writeTime(rng, at),
+    rating: writeRating(rng, rating),
+    channel: writeEnum(rng, channel, CHANNEL_LABELS),
+  };
+  if (rng.chance(0.9)) record.department = rng.pick(DEPARTMENTS);
+  if (channel === 'window' || channel === 'kiosk') record.hall = HALLS[rng.weightedIndex(HALLS.map((h) => h.share))]!.name;
+  return { record, rating };
 }
 
 /** 好差评 expectations from the generator's counts. */

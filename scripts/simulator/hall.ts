@@ -12,19 +12,21 @@ import { Tally, fraction, type Expectation } from './tally.ts';
  * every day; the staffed halls close on public holidays (Spring Festival and National Day weeks …).
  */
 
-const STEP_LABELS = { taken: '取号', called: '叫号', served: '办结', abandoned: '过号' } as const;
+export const STEP_LABELS = { taken: '取号', called: '叫号', served: '办结', abandoned: '过号' } as const;
 const FOOTFALL_LABELS = { footfall: '客流' } as const;
 
 /** KPIS.md default: a visitor is called in time within 30 minutes. */
 const WAIT_LIMIT_SECONDS = 30 * 60;
+/** Served matters per year at scale 1 (the 2022 report). */
+export const SERVED_PER_YEAR = 374_639;
 /** Visitors per open day at scale 1 (report: 日均人流量2000余人次). */
 const DAILY_VISITORS = 2043.4;
 /** Abandoned visits (过号) per year at scale 1, beside the served ones. */
-const ABANDONED_PER_YEAR = 13_800;
+export const ABANDONED_PER_YEAR = 13_800;
 
-const MONTH_WEIGHTS = [1.0, 0.75, 1.05, 0.8, 0.95, 1.05, 1.1, 1.05, 1.0, 0.9, 0.85, 0.8];
+export const MONTH_WEIGHTS = [1.0, 0.75, 1.05, 0.8, 0.95, 1.05, 1.1, 1.05, 1.0, 0.9, 0.85, 0.8];
 
-interface Schedule {
+export interface Schedule {
   /** Relative volume of a day of this kind (0 = closed). */
   dayWeight: Record<CalendarDay['kind'], number>;
   /** Numbers are taken from `fromMinute` until `toMinute` (minutes after midnight). */
@@ -40,7 +42,8 @@ interface Schedule {
 
 const hours = (weights: Record<number, number>) => Array.from({ length: 24 }, (_, h) => weights[h] ?? 0);
 
-const SCHEDULES: Record<HallKind, Schedule> = {
+/** Opening hours, volumes and waits of each kind of hall. */
+export const SCHEDULES: Record<HallKind, Schedule> = {
   district: {
     dayWeight: { workday: 1, weekend: 0.12, holiday: 0 },
     fromMinute: 8 * 60 + 30,
@@ -73,7 +76,8 @@ const SCHEDULES: Record<HallKind, Schedule> = {
   },
 };
 
-interface Visit {
+/** One visitor's number: times are wall ms; `called`/`served`/`abandoned` absent when it never came to that. */
+export interface Visit {
   service: string;
   window: string;
   taken: number;
@@ -94,28 +98,49 @@ function windowOf(rng: Rng, hall: Hall, service: string): string {
 }
 
 /** The visits of one hall on one day, taken in time order. */
-function dayVisits(rng: Rng, hall: Hall, day: CalendarDay, served: number, abandoned: number): Visit[] {
+export function dayVisits(rng: Rng, hall: Hall, day: CalendarDay, served: number, abandoned: number): Visit[] {
   const s = SCHEDULES[hall.kind];
   const dayEnd = day.startMs + 24 * HOUR_MS - SECOND_MS;
   const visits: Visit[] = [];
   for (let k = 0; k < served + abandoned; k++) {
     const service = rng.pick(hall.services);
     const taken = day.startMs + drawSecondOfDay(rng, s.hourWeights, s.fromMinute, s.toMinute) * SECOND_MS;
-    const visit: Visit = { service, window: windowOf(rng, hall, service), taken };
-    const called = Math.min(dayEnd, taken + drawSeconds(rng, s.meanWait, s.maxWait) * SECOND_MS);
-    if (k < served) {
-      visit.called = called;
-      visit.served = Math.min(dayEnd, called + drawSeconds(rng, s.meanService, s.maxService, 1) * SECOND_MS);
-    } else if (rng.chance(0.65)) {
-      // 过号: called, did not come to the window.
-      visit.called = called;
-      visit.abandoned = Math.min(dayEnd, called + rng.int(3 * 60, 10 * 60) * SECOND_MS);
-    } else {
-      visit.abandoned = Math.min(dayEnd, taken + drawSeconds(rng, 25, 120) * SECOND_MS);
-    }
-    visits.push(visit);
+    visits.push(drawVisit(rng, hall, service, taken, dayEnd, k < served));
   }
   return visits.sort((a, b) => a.taken - b.taken);
+}
+
+/**
+ * The rest of a visit whose number for `service` was taken at `taken` (wall ms): its window, the call
+ * after a wait drawn for the hall's kind, then served — or, when `served` is false, 过号 (abandoned,
+ * called or not). No step after `dayEnd`.
+ */
+export function drawVisit(rng: Rng, hall: Hall, service: string, taken: number, dayEnd: number, served: boolean): Visit {
+  const s = SCHEDULES[hall.kind];
+  const visit: Visit = { service, window: windowOf(rng, hall, service), taken };
+  const called = Math.min(dayEnd, taken + drawSeconds(rng, s.meanWait, s.maxWait) * SECOND_MS);
+  if (served) {
+    visit.called = called;
+    visit.served = Math.min(dayEnd, called + drawSeconds(rng, s.meanService, s.maxService, 1) * SECOND_MS);
+  } else if (rng.chance(0.65)) {
+    // 过号: called, did not come to the window.
+    visit.called = called;
+    visit.abandoned = Math.min(dayEnd, called + rng.int(3 * 60, 10 * 60) * SECOND_MS);
+  } else {
+    visit.abandoned = Math.min(dayEnd, taken + drawSeconds(rng, 25, 120) * SECOND_MS);
+  }
+  return visit;
+}
+
+/** A visit's queue records with the wall time of each, in order (taken, called, served or abandoned). */
+export function visitMilestones(rng: Rng, hall: Hall, visit: Visit, queueId: string): { atMs: number; record: FeedRecord }[] {
+  const times = [visit.taken, visit.called, visit.served, visit.abandoned].filter((ms): ms is number => ms !== undefined);
+  return visitRecords(rng, hall, visit, queueId).map((record, i) => ({ atMs: times[i]!, record }));
+}
+
+/** The queue letter of a service (A for the first of HALL_SERVICES, …). */
+export function queueLetter(service: string): string {
+  return String.fromCharCode(65 + HALL_SERVICES.indexOf(service as (typeof HALL_SERVICES)[number]));
 }
 
 function visitRecords(rng: Rng, hall: Hall, visit: Visit, queueId: string): FeedRecord[] {
@@ -156,7 +181,7 @@ function tallyVisit(tally: Tally, month: number, v: Visit): void {
 export function generateHall(ctx: GeneratorContext): FeedOutput {
   const rng = ctx.rng('hall');
   const shares = HALLS.map((h) => h.share);
-  const servedByHall = allocate(scaled(374_639, ctx.scale), shares);
+  const servedByHall = allocate(scaled(SERVED_PER_YEAR, ctx.scale), shares);
   const abandonedByHall = allocate(scaled(ABANDONED_PER_YEAR, ctx.scale), shares);
   const tally = new Tally();
   const records: FeedRecord[] = [];
@@ -176,7 +201,7 @@ export function generateHall(ctx: GeneratorContext): FeedOutput {
       const takenByHour = new Array<number>(24).fill(0);
       const seq = new Map<string, number>();
       for (const visit of visits) {
-        const letter = String.fromCharCode(65 + HALL_SERVICES.indexOf(visit.service as (typeof HALL_SERVICES)[number]));
+        const letter = queueLetter(visit.service);
         const n = (seq.get(letter) ?? 0) + 1;
         seq.set(letter, n);
         records.push(...visitRecords(rng, hall, visit, `${letter}${String(n).padStart(3, '0')}`));

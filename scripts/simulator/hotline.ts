@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, drawSecondOfDay, monthOf, wallMs, yearEndMs } from './calendar.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, drawSecondOfDay, monthOf, wallMs, yearEndMs, type CalendarDay } from './calendar.ts';
 import { HOTLINE_CATEGORIES, STREETS } from './catalogue.ts';
 import { noisy, writeBoolean, writeEnum, writeTime, type FeedOutput, type FeedRecord, type GeneratorContext } from './context.ts';
 import { allocate, scaled, type Rng } from './random.ts';
@@ -21,9 +21,12 @@ const SATISFACTION_LABELS = {
   very_dissatisfied: '非常不满意',
 } as const;
 
-type Urgency = keyof typeof URGENCY_LABELS;
+export type Urgency = keyof typeof URGENCY_LABELS;
 type Source = keyof typeof SOURCE_LABELS;
-type Satisfaction = keyof typeof SATISFACTION_LABELS;
+export type Satisfaction = keyof typeof SATISFACTION_LABELS;
+
+/** Tickets signed in the year at scale 1 (the 2022 report). */
+export const TICKETS_PER_YEAR = 3037;
 
 /** KPIS.md defaults the expectations assume (Pulse's default settings). */
 const SIGN_LIMIT_MS = 120 * MINUTE_MS;
@@ -32,13 +35,14 @@ const DEFAULT_DEADLINE_MS: Record<Urgency, number> = { normal: 5 * 24 * HOUR_MS,
 const REPEAT_WINDOW_MS = 30 * DAY_MS;
 
 /** Calls by hour of day (the 12345 centre answers around the clock). */
-const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.6, 2.5, 2.6, 2.3, 1.3, 1.2, 2.2, 2.3, 2.2, 1.8, 1.2, 1.1, 1.0, 0.8, 0.5, 0.3];
+export const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.6, 2.5, 2.6, 2.3, 1.3, 1.2, 2.2, 2.3, 2.2, 1.8, 1.2, 1.1, 1.0, 0.8, 0.5, 0.3];
 /** Seasonality by month (summer: heat, water, noise and construction complaints). */
-const MONTH_WEIGHTS = [1.0, 0.85, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 1.0, 0.9, 0.95, 0.85];
+export const MONTH_WEIGHTS = [1.0, 0.85, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 1.0, 0.9, 0.95, 0.85];
 const URGENCY_WEIGHTS: readonly [Urgency, number][] = [['normal', 78], ['complex', 18], ['urgent', 4]];
 const SOURCE_WEIGHTS: readonly [Source, number][] = [['phone', 60], ['wechat', 14], ['app', 12], ['web', 9], ['other', 5]];
 
-interface Ticket {
+/** A ticket as the generators draw it; times are wall ms. */
+export interface Ticket {
   urgency: Urgency;
   category: string;
   street: string;
@@ -106,53 +110,65 @@ function answerVisits(rng: Rng, visited: Ticket[], resolvedYes: number): void {
   byUnhappiness.forEach((v, rank) => (visited[v]!.satisfaction = rank < levels.length ? levels[rank] : rest[rank - levels.length]));
 }
 
+/** Relative call volume of a day: month seasonality × day kind (weekends and holidays quieter). */
+export function ticketDayWeight(day: Pick<CalendarDay, 'month' | 'kind'>): number {
+  return MONTH_WEIGHTS[day.month - 1]! * (day.kind === 'workday' ? 1 : day.kind === 'weekend' ? 0.55 : 0.45);
+}
+
+/**
+ * One ticket received on the day starting at `dayStartMs` (wall ms): category, street, urgency, caller,
+ * source and its milestone times (all milestones set; callers decide which stay open or unvisited).
+ * `recentByCategory` keeps recent callers per category, so some call again (重复来电).
+ */
+export function drawTicket(rng: Rng, dayStartMs: number, recentByCategory: Map<string, string[]>): Ticket {
+  const cat = HOTLINE_CATEGORIES[rng.weightedIndex(HOTLINE_CATEGORIES.map((c) => c.weight))]!;
+  const street = rng.pick(STREETS);
+  const urgency = pickWeighted(rng, URGENCY_WEIGHTS);
+  let phone: string | undefined;
+  if (rng.chance(0.8)) {
+    const recent = recentByCategory.get(cat.name) ?? [];
+    // Some callers call again about the same matter (四类督办: 重复来电).
+    phone = recent.length > 0 && rng.chance(0.07) ? rng.pick(recent) : randomPhone(rng);
+    recent.push(phone);
+    if (recent.length > 40) recent.shift();
+    recentByCategory.set(cat.name, recent);
+  }
+  const received = dayStartMs + drawSecondOfDay(rng, HOUR_WEIGHTS, 0, 1440) * SECOND_MS;
+  const gaps = timeline(rng, urgency);
+  const signed = received + gaps.signGap;
+  const responded = signed + gaps.responseGap;
+  return {
+    urgency,
+    category: cat.name,
+    street,
+    // Half the tickets go to the street office, the rest to the competent department.
+    department: rng.chance(0.5) ? `${street}办事处` : cat.department,
+    source: pickWeighted(rng, SOURCE_WEIGHTS),
+    ...(phone !== undefined && { phone }),
+    received,
+    signed,
+    responded,
+    completed: responded + gaps.completionGap,
+    visited: responded + gaps.completionGap + gaps.visitGap,
+    ...(rng.chance(0.2) && { deadline: signed + (urgency === 'complex' ? 10 * 24 : urgency === 'normal' ? 3 * 24 : 12) * HOUR_MS }),
+  };
+}
+
 export function generateHotline(ctx: GeneratorContext): FeedOutput {
   const rng = ctx.rng('hotline');
-  const signedTotal = scaled(3037, ctx.scale, 1);
+  const signedTotal = scaled(TICKETS_PER_YEAR, ctx.scale, 1);
   const completedTotal = Math.min(signedTotal, scaled(2792, ctx.scale));
   const visitedTotal = Math.min(completedTotal, scaled(2735, ctx.scale));
   const resolvedYes = Math.min(visitedTotal, scaled(2380, ctx.scale));
   const yearStart = wallMs(ctx.year, 1, 1);
   const yearEnd = yearEndMs(ctx.year);
 
-  const dayWeights = ctx.days.map((d) => noisy(rng, MONTH_WEIGHTS[d.month - 1]! * (d.kind === 'workday' ? 1 : d.kind === 'weekend' ? 0.55 : 0.45)));
+  const dayWeights = ctx.days.map((d) => noisy(rng, ticketDayWeight(d)));
   const perDay = allocate(signedTotal, dayWeights);
   const tickets: Ticket[] = [];
   const recentByCategory = new Map<string, string[]>();
   ctx.days.forEach((day, d) => {
-    for (let k = 0; k < perDay[d]!; k++) {
-      const cat = HOTLINE_CATEGORIES[rng.weightedIndex(HOTLINE_CATEGORIES.map((c) => c.weight))]!;
-      const street = rng.pick(STREETS);
-      const urgency = pickWeighted(rng, URGENCY_WEIGHTS);
-      let phone: string | undefined;
-      if (rng.chance(0.8)) {
-        const recent = recentByCategory.get(cat.name) ?? [];
-        // Some callers call again about the same matter (四类督办: 重复来电).
-        phone = recent.length > 0 && rng.chance(0.07) ? rng.pick(recent) : randomPhone(rng);
-        recent.push(phone);
-        if (recent.length > 40) recent.shift();
-        recentByCategory.set(cat.name, recent);
-      }
-      const received = day.startMs + drawSecondOfDay(rng, HOUR_WEIGHTS, 0, 1440) * SECOND_MS;
-      const gaps = timeline(rng, urgency);
-      const signed = received + gaps.signGap;
-      const responded = signed + gaps.responseGap;
-      tickets.push({
-        urgency,
-        category: cat.name,
-        street,
-        // Half the tickets go to the street office, the rest to the competent department.
-        department: rng.chance(0.5) ? `${street}办事处` : cat.department,
-        source: pickWeighted(rng, SOURCE_WEIGHTS),
-        ...(phone !== undefined && { phone }),
-        received,
-        signed,
-        responded,
-        completed: responded + gaps.completionGap,
-        visited: responded + gaps.completionGap + gaps.visitGap,
-        ...(rng.chance(0.2) && { deadline: signed + (urgency === 'complex' ? 10 * 24 : urgency === 'normal' ? 3 * 24 : 12) * HOUR_MS }),
-      });
-    }
+    for (let k = 0; k < perDay[d]!; k++) tickets.push(drawTicket(rng, day.startMs, recentByCategory));
   });
 
   // Which tickets stay open (later in the year, complex more often) and which completed ones are not visited.
@@ -238,6 +254,39 @@ function tallyTicket(tally: Tally, t: Ticket, repeat: boolean): void {
     }
   }
   if (repeat) tally.add(monthOf(t.received), 'repeat');
+}
+
+/**
+ * A ticket's records with the wall time of each, in lifecycle order (received, signed, responded, then
+ * completed and visited when set) — the records the year generator writes, for the day models and the live stream.
+ */
+export function ticketMilestones(rng: Rng, ticketId: string, t: Ticket): { atMs: number; record: FeedRecord }[] {
+  const times = [t.received, t.signed, t.responded, t.completed, t.visited].filter((ms): ms is number => ms !== undefined);
+  return ticketRecords(rng, ticketId, t).map((record, i) => ({ atMs: times[i]!, record }));
+}
+
+/**
+ * Settles one ticket on its own, as the day models and the live stream need (the year settles all its
+ * tickets at once, to hit the report's totals): about 3 % stay open, 2 % of the completed are never
+ * visited, 87 % of the visited are resolved, and ≥ 99 % of the ratings are satisfied — the few unhappy
+ * answers mostly on unresolved tickets.
+ */
+export function settleTicket(rng: Rng, t: Ticket): void {
+  if (rng.chance(0.03)) {
+    delete t.completed;
+    delete t.visited;
+    return;
+  }
+  if (rng.chance(0.02)) {
+    delete t.visited;
+    return;
+  }
+  t.resolved = rng.chance(0.87);
+  if (rng.chance(0.015)) return; // no rating given
+  const levels: readonly (readonly [Satisfaction, number])[] = t.resolved
+    ? [['very_satisfied', 79.6], ['satisfied', 20], ['basically_satisfied', 0.3], ['dissatisfied', 0.07], ['very_dissatisfied', 0.03]]
+    : [['very_satisfied', 64], ['satisfied', 30], ['basically_satisfied', 2.5], ['dissatisfied', 2.5], ['very_dissatisfied', 1]];
+  t.satisfaction = pickWeighted(rng, levels);
 }
 
 function ticketRecords(rng: Rng, ticketId: string, t: Ticket): FeedRecord[] {

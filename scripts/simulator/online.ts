@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './calendar.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, type CalendarDay } from './calendar.ts';
 import { SERVICE_ITEMS, type ServiceItem } from './catalogue.ts';
 import { noisy, writeBoolean, writeEnum, writeTime, type FeedOutput, type FeedRecord, type GeneratorContext } from './context.ts';
 import { Rng, allocate, scaled } from './random.ts';
@@ -11,15 +11,15 @@ import { Tally, fraction, type Expectation } from './tally.ts';
  * `asOf` wins whatever the arrival order.
  */
 
-const CHANNELS = ['pc', 'mobile', 'window', 'self_service'] as const;
-type Channel = (typeof CHANNELS)[number];
-const CHANNEL_LABELS: Record<Channel, string> = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' };
+export const CHANNELS = ['pc', 'mobile', 'window', 'self_service'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const CHANNEL_LABELS: Record<Channel, string> = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' };
 
 /** Rows average about this many 办件 each (the busiest items have many per day, the tail has ones). */
-const AVERAGE_ROW_COUNT = 6;
+export const AVERAGE_ROW_COUNT = 6;
 
 /** How the year behaves: volume magnitude, seasonality, which part of the catalogue is online, channel mix. */
-interface OnlineProfile {
+export interface OnlineProfile {
   /** 办件量 of the year at scale 1. */
   total: number;
   monthWeights: readonly number[];
@@ -44,7 +44,7 @@ export const PREVIOUS_YEAR_PROFILE: OnlineProfile = {
   channelMix: { pc: 60, mobile: 10, window: 25, self_service: 5 },
 };
 
-interface ItemProfile extends ServiceItem {
+export interface ItemProfile extends ServiceItem {
   popularity: number;
   /** 全程网办 on the pc and mobile channels. */
   fullyOnline: boolean;
@@ -59,12 +59,17 @@ export function onlineItems(seed: number): ItemProfile[] {
   return rng.shuffle([...SERVICE_ITEMS]).map((item, rank) => ({ ...item, popularity: 1 / (rank + 1) ** 0.9, fullyOnline: rng.chance(0.7) }));
 }
 
+/** Relative 办件量 of a day: the profile's month weight × day kind (weekends and holidays quiet). */
+export function onlineDayWeight(profile: OnlineProfile, day: Pick<CalendarDay, 'month' | 'kind'>): number {
+  return profile.monthWeights[day.month - 1]! * (day.kind === 'workday' ? 1 : day.kind === 'weekend' ? 0.3 : 0.12);
+}
+
 export function generateOnline(ctx: GeneratorContext, profile: OnlineProfile, items: readonly ItemProfile[]): FeedOutput {
   const rng = ctx.rng('online');
   const total = scaled(profile.total, ctx.scale);
   const offered = items.slice(0, profile.itemCount);
   const cells = offered.flatMap((item) => CHANNELS.map((channel) => ({ item, channel, weight: item.popularity * profile.channelMix[channel] })));
-  const dayWeights = ctx.days.map((d) => noisy(rng, profile.monthWeights[d.month - 1]! * (d.kind === 'workday' ? 1 : d.kind === 'weekend' ? 0.3 : 0.12), 0.2));
+  const dayWeights = ctx.days.map((d) => noisy(rng, onlineDayWeight(profile, d), 0.2));
   const perDay = allocate(total, dayWeights);
   const tally = new Tally();
   const records: FeedRecord[] = [];

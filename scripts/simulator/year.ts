@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createContext, type FeedOutput, type FeedRecord } from './context.ts';
 import { crossRegionExpectations, generateCrossRegion } from './cross-region.ts';
 import { evaluationExpectations, generateEvaluations } from './evaluations.ts';
+import { exportYearFiles } from './export-files.ts';
 import { generateHall, hallExpectations } from './hall.ts';
 import { generateHotline, hotlineExpectations } from './hotline.ts';
 import { CURRENT_YEAR_PROFILE, PREVIOUS_YEAR_PROFILE, generateOnline, onlineExpectations, onlineItems } from './online.ts';
@@ -16,7 +17,7 @@ import type { Expectation } from './tally.ts';
  * This is an outside system: it speaks only the public contracts and imports nothing from Pulse.
  * Deterministic: the same options always give the same records (seeded mulberry32, no Math.random).
  *
- *   node --import tsx scripts/simulator/year.ts [--year 2022] [--seed 2022] [--scale 1] [--previous-year] [--out DIR]
+ *   node --import tsx scripts/simulator/year.ts [--year 2022] [--seed 2022] [--scale 1] [--previous-year] [--out DIR] [--export DIR]
  */
 
 export const FEEDS = ['hotline', 'online', 'hall', 'crossRegion', 'evaluations'] as const;
@@ -106,7 +107,28 @@ export function generatePreviousYearOnline(options: Omit<YearOptions, 'previousY
   return { records: out.records, volume: out.tally.get('volume') };
 }
 
-function main(argv: string[]): void {
+const USAGE = `Generates a year of records for the five feeds of FEEDS.md and prints its counts.
+
+usage: node --import tsx scripts/simulator/year.ts [options]
+
+  --year YYYY        the year (default 2022)
+  --seed N           the seed (default 2022): the same seed, year and scale give the same records
+  --scale X          1 = the 2022 report's magnitudes (default 1); 0.01 for quick tries
+  --previous-year    also the year before's 一网通办 rows (for 同比 figures)
+  --out DIR          write one NDJSON file per feed and expected.json to DIR
+  --export DIR       write the bureau's export files to DIR:
+                       12345-tickets-YYYY.xlsx / .csv (ticket rows; the CSV in GB18030, as Excel on Chinese Windows saves it)
+                       hall-queue-YYYY.csv (UTF-8 with BOM) / .xlsx (the hall's queue log)
+                       online-volume-YYYY-MM.xlsx (the 一网通办 volume sheet of each month)
+                     a file beyond 1,000,000 rows (what Pulse imports at once) continues in -part2 …
+  --help             this text
+`;
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const arg = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -136,6 +158,18 @@ function main(argv: string[]): void {
     writeFileSync(join(out, 'expected.json'), JSON.stringify(expected, null, 2));
     console.log(`wrote ${FEEDS.map((f) => `${f}.ndjson`).join(', ')} and expected.json to ${out}`);
   }
+  const exportDir = arg('export');
+  if (exportDir) {
+    const exportStartedAt = performance.now();
+    const files = await exportYearFiles(feeds, { outDir: exportDir, year: expected.year });
+    for (const file of files) console.log(`  ${file.path}  ${file.rows} rows`);
+    console.log(`wrote ${files.length} export files in ${Math.round(performance.now() - exportStartedAt)} ms`);
+  }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,261 @@
+/**
+ * `npm run demo`: Pulse as `npm start` runs it, plus the simulator speaking to it over HTTP — today's
+ * records first (the wall is full within seconds), then a live stream, and in the background a year of
+ * history (last calendar year and this one up to yesterday) from a child process (scripts/simulator/
+ * history.ts), so generating it never stalls the server. Ctrl-C stops the stream, then the history, then Pulse.
+ *
+ *   DEMO_RATE           live records a second at the busiest hour (default 20)
+ *   DEMO_HISTORY_SCALE  history magnitude, 1 = the 2022 report (default 0.2; 0 = no history)
+ *   DEMO_SEED           simulator seed (default 2022)
+ *
+ * Files under DATA_DIR: `demo-history.json` (which days of history this store has, so a second run sends
+ * only the days since) and `demo-live.json` (the live stream's state at stop: its open tickets, queue
+ * numbers and today's counts, so a restart carries on rather than starting over).
+ */
+import { fork } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAllInOne } from '../server/all-in-one.ts';
+import { printOnce } from '../server/banner.ts';
+import type { Config } from '../shared/config.ts';
+import { runProcess } from '../shared/lifecycle.ts';
+import type { Logger } from '../shared/logger.ts';
+import { DAY_MS, calendarDayOf, dateOf, toWallMs } from './simulator/calendar.ts';
+import { postBatch } from './simulator/ingest-client.ts';
+import { mergeLiveStates, startLiveStream, type LiveState } from './simulator/live.ts';
+import { generateToday } from './simulator/today.ts';
+import { FEEDS, type FeedName, type FeedRecord } from './simulator/year.ts';
+
+const BATCH_RECORDS = 5_000;
+/** The live state is saved this often (and at stop), so even a crash loses only a few seconds of it. */
+const CHECKPOINT_EVERY_MS = 15_000;
+const LIVE_REPORT_EVERY_MS = 60_000;
+/** How long the history sender may take to stop before it is killed. */
+const HISTORY_STOP_MS = 5_000;
+
+interface DemoSettings {
+  rate: number;
+  historyScale: number;
+  seed: number;
+}
+
+/** What `demo-history.json` records: which store, and the last day of history it holds. */
+interface HistoryMarker {
+  store: string;
+  seed: number;
+  scale: number;
+  coveredThrough: string;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** DEMO_* variables, every bad one named in one error. */
+function demoSettings(env: NodeJS.ProcessEnv): DemoSettings {
+  const problems: string[] = [];
+  const number = (name: string, fallback: number, ok: (n: number) => boolean, rule: string) => {
+    const text = env[name]?.trim() || String(fallback);
+    const n = Number(text);
+    if (!Number.isFinite(n) || !ok(n)) problems.push(`${name} ${rule} (got "${text}")`);
+    return n;
+  };
+  const settings = {
+    rate: number('DEMO_RATE', 20, (n) => n > 0 && n <= 5_000, 'must be a number of records a second, above 0 and at most 5000'),
+    historyScale: number('DEMO_HISTORY_SCALE', 0.2, (n) => n >= 0 && n <= 10, 'must be from 0 (no history) to 10'),
+    seed: number('DEMO_SEED', 2022, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'must be a whole number ≥ 0'),
+  };
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return settings;
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes through a temporary file, so a crash never leaves half a file. */
+async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, JSON.stringify(value));
+  await rename(`${path}.tmp`, path);
+}
+
+const localDate = (epochMs: number) => calendarDayOf(toWallMs(epochMs)).date;
+const nextDate = (date: string) => dateOf(Date.parse(`${date}T00:00:00Z`) + DAY_MS);
+
+/** A manager's bearer token when the admin password is known (set, or generated at this first start). */
+async function managerToken(baseUrl: string, password: string | undefined): Promise<string | null> {
+  if (!password) return null;
+  try {
+    const res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    return res.ok ? ((await res.json()) as { token: string }).token : null;
+  } catch {
+    return null;
+  }
+}
+
+async function getJson<T>(baseUrl: string, path: string, token: string): Promise<T | null> {
+  try {
+    const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return res.ok ? ((await res.json()) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+interface HistoryContext {
+  baseUrl: string;
+  ingestToken: string;
+  token: string | null;
+  settings: DemoSettings;
+  markerPath: string;
+  store: string;
+}
+
+/** The history sender: a child process speaking HTTP to Pulse (generating a year takes seconds of CPU). */
+interface HistoryRun {
+  /** True when the store holds the history through yesterday (sent now or before). */
+  done: Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts sending the history this store lacks: on the first run last year and this year up to
+ * yesterday, on later runs the days since the last (DATA_DIR/demo-history.json). Without that file but
+ * with a manager token, a store whose last year already has hotline figures is taken as done.
+ */
+async function startHistory(ctx: HistoryContext): Promise<HistoryRun> {
+  const { settings } = ctx;
+  const yesterday = localDate(Date.now() - DAY_MS);
+  const thisYear = Number(localDate(Date.now()).slice(0, 4));
+  const finished = (done: boolean): HistoryRun => ({ done: Promise.resolve(done), stop: async () => undefined });
+  const marker = await readJson<HistoryMarker>(ctx.markerPath);
+  let from = `${thisYear - 1}-01-01`;
+  let scale = settings.historyScale;
+  if (marker && marker.store === ctx.store) {
+    if (marker.coveredThrough >= yesterday) {
+      say(`历史数据 history: already in this store (through ${marker.coveredThrough}), not sent again`);
+      return finished(true);
+    }
+    from = nextDate(marker.coveredThrough);
+    scale = marker.scale;
+  } else if (ctx.token) {
+    const kpis = await getJson<{ kpis: Record<string, { value: number | null }> }>(ctx.baseUrl, `/api/kpis?from=${thisYear - 1}-01-01&to=${thisYear - 1}-12-31`, ctx.token);
+    const signed = kpis?.kpis['hotline.signed']?.value ?? 0;
+    if (signed > 0) {
+      say(`历史数据 history: ${thisYear - 1} already has ${signed} signed tickets in this store, not sent again`);
+      await writeJson(ctx.markerPath, { store: ctx.store, seed: settings.seed, scale, coveredThrough: yesterday } satisfies HistoryMarker);
+      return finished(true);
+    }
+  }
+  if (scale <= 0) return finished(false);
+
+  const child = fork(fileURLToPath(new URL('./simulator/history.ts', import.meta.url)), ['--from', from, '--to', yesterday, '--seed', String(settings.seed), '--scale', String(scale)], {
+    env: { ...process.env, PULSE_URL: ctx.baseUrl, PULSE_INGEST_TOKEN: ctx.ingestToken, PULSE_MANAGER_TOKEN: ctx.token ?? '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const done = exited.then(async (code) => {
+    if (code !== 0) return false;
+    await writeJson(ctx.markerPath, { store: ctx.store, seed: settings.seed, scale, coveredThrough: yesterday } satisfies HistoryMarker);
+    return true;
+  });
+  return {
+    done,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), HISTORY_STOP_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Today's records, all feeds at once, waiting out 429 like any sender. */
+async function sendToday(baseUrl: string, ingestToken: string, feeds: Record<FeedName, FeedRecord[]>): Promise<number> {
+  let sent = 0;
+  await Promise.all(
+    FEEDS.map(async (feed) => {
+      for (let i = 0; i < feeds[feed].length; i += BATCH_RECORDS) {
+        const events = feeds[feed].slice(i, i + BATCH_RECORDS);
+        await postBatch({ baseUrl, ingestToken, feed, events });
+        sent += events.length;
+      }
+    }),
+  );
+  return sent;
+}
+
+/** onError of the live stream: each distinct message at most once a minute. */
+function throttledWarn(log: Logger): (err: Error) => void {
+  const lastAt = new Map<string, number>();
+  return (err) => {
+    const key = err.message.slice(0, 80);
+    if (Date.now() - (lastAt.get(key) ?? 0) < 60_000) return;
+    lastAt.set(key, Date.now());
+    log.warn({ err: err.message }, 'live stream: retrying');
+  };
+}
+
+async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
+  const settings = demoSettings(process.env);
+  const startedAt = performance.now();
+  const pulse = await startAllInOne(config, log);
+  const { port, ingestToken } = pulse.server;
+  printOnce(pulse.server);
+  say(`  大屏 Wall display: http://localhost:${port}/ — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}\n`);
+  const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST;
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const store = `${pulse.redisUrl}#${config.REDIS_PREFIX}`;
+  const checkpointPath = join(config.DATA_DIR, 'demo-live.json');
+  const markerPath = join(config.DATA_DIR, 'demo-history.json');
+
+  // (a) Today, so the wall is full at once.
+  const today = generateToday({ now: Date.now(), seed: settings.seed, scale: 1 });
+  const todaySent = await sendToday(baseUrl, ingestToken, today.feeds);
+  say(`今日数据 today: ${todaySent} records up to now sent (${Math.round(performance.now() - startedAt)} ms after start)`);
+
+  // (b) The live stream, carrying on from today — and from the last run's checkpoint, when it used this store.
+  const saved = await readJson<{ store: string; state: LiveState }>(checkpointPath);
+  const continueFrom = saved?.store === store ? mergeLiveStates(today.live, saved.state) : today.live;
+  const stream = startLiveStream({ baseUrl, ingestToken, ratePerSecond: settings.rate, seed: settings.seed, continueFrom, onError: throttledWarn(log) });
+  say(`实时 live: ${settings.rate} records/s at the busiest hour, ${continueFrom.pending.length} milestones of open tickets and visits to come`);
+  const saveCheckpoint = () => writeJson(checkpointPath, { store, state: stream.state() }).catch((err: Error) => log.warn({ err: err.message }, 'could not save the live state'));
+  void saveCheckpoint();
+  const checkpoints = setInterval(() => void saveCheckpoint(), CHECKPOINT_EVERY_MS);
+  const liveReport = setInterval(() => {
+    const s = stream.stats();
+    say(`实时 live: ${s.sent} records sent, ${s.accepted} accepted, ${s.rejected} rejected, ${s.retries} retries`);
+  }, LIVE_REPORT_EVERY_MS);
+
+  // (c) History in the background, from a process of its own.
+  const token = await managerToken(baseUrl, config.ADMIN_PASSWORD ?? pulse.server.generated.adminPassword);
+  const history = await startHistory({ baseUrl, ingestToken, token, settings, markerPath, store });
+
+  return async () => {
+    clearInterval(checkpoints);
+    clearInterval(liveReport);
+    await stream.stop();
+    await saveCheckpoint();
+    const s = stream.stats();
+    say(`实时 live: stopped after ${s.sent} records sent (${s.accepted} accepted, ${s.rejected} rejected, ${s.retries} retries)`);
+    await history.stop();
+    const historyComplete = await history.done;
+    // The days the stream ran are covered too: the next run's history starts after them.
+    const marker = historyComplete ? await readJson<HistoryMarker>(markerPath) : null;
+    if (marker?.store === store && marker.coveredThrough < localDate(Date.now())) {
+      await writeJson(markerPath, { ...marker, coveredThrough: localDate(Date.now()) }).catch(() => undefined);
+    }
+    await pulse.close();
+  };
+}
+
+await runProcess('pulse-demo', startDemo);

@@ -1,0 +1,512 @@
+import { MINUTE_MS, SECOND_MS, calendarDayOf, formatTime, toEpochMs, toWallMs } from './calendar.ts';
+import { HALLS, type Hall } from './catalogue.ts';
+import type { FeedRecord } from './context.ts';
+import { OFFICE_HOURS as CASE_HOURS, caseMilestones, drawCase } from './cross-region.ts';
+import { ANY_HOUR, CHANNEL_WEIGHTS, drawRating, ratingDayWeight } from './evaluations.ts';
+import { SCHEDULES, drawVisit, queueLetter, visitMilestones } from './hall.ts';
+import { HOUR_WEIGHTS, drawTicket, settleTicket, ticketDayWeight, ticketMilestones, type Ticket } from './hotline.ts';
+import { IngestRefusedError, postBatch } from './ingest-client.ts';
+import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
+import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './online.ts';
+import { Rng } from './random.ts';
+import { drawCompanions, onlineRow } from './today.ts';
+import { FEEDS, type FeedName } from './year.ts';
+
+export { mergeLiveStates, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
+
+/**
+ * A live stream of realistic events for *now*, POSTed to Pulse like the bureau's systems would: new
+ * 12345 tickets (received, signed within minutes, mostly responded within the hour, completed and
+ * visited later), hall visits (taken → called after a wait → served or 过号) with footfall rows per
+ * 15-minute interval, today's 一网通办 counts growing as snapshot rows, a trickle of 跨域通办 cases and
+ * 好差评 ratings. Busier in working hours, quiet at night, never silent for more than a minute.
+ *
+ * Records are batched per feed and POSTed every ~500 ms; 429/503 are retried after Retry-After with
+ * the same batch and network errors with backoff — nothing is lost, nothing crashes; failures go to
+ * `onError`. Like the year generator it speaks only the HTTP contract of API.md / FEEDS.md.
+ */
+
+export interface LiveStreamOptions {
+  /** Pulse, e.g. `http://127.0.0.1:3000`. */
+  baseUrl: string;
+  ingestToken: string;
+  /** Records per second at the busiest hour of a working day (nights are much quieter). */
+  ratePerSecond: number;
+  seed: number;
+  /** Epoch ms; default Date.now. Injected in tests. */
+  now?: () => number;
+  /** Network errors, 5xx/503 answers, refused batches and rejected records; the stream goes on. */
+  onError?: (error: Error) => void;
+  /** Carry on from today's records or an earlier run. */
+  continueFrom?: LiveState;
+  /** Default 500. */
+  flushIntervalMs?: number;
+  /** Records per request, default 5000 (API.md allows 10,000). */
+  maxBatchRecords?: number;
+}
+
+export interface LiveStats {
+  /** Records POSTed and answered 202. */
+  sent: number;
+  accepted: number;
+  /** Records Pulse rejected, and those of batches it refused whole. */
+  rejected: number;
+  /** Requests repeated after 429/503, a 5xx or a network error. */
+  retries: number;
+  /** Records generated so far (sent, in flight or waiting). */
+  generated: number;
+}
+
+export interface LiveStream {
+  /** Stops generating, sends what is waiting (up to `timeoutMs`, default 5 s), then gives up the rest. */
+  stop(timeoutMs?: number): Promise<void>;
+  stats(): LiveStats;
+  /** A checkpoint to continue from later: pending milestones, unsent records (as due now) and today's counters. */
+  state(): LiveState;
+}
+
+/** Share of `ratePerSecond` per feed (in records) at the busiest hour of a working day. */
+const RECORD_SHARE = { hall: 0.4, hotline: 0.25, evaluations: 0.15, online: 0.15, crossRegion: 0.003 } as const;
+const RECORDS_PER_TICKET = 5;
+const RECORDS_PER_VISIT = 3;
+const RECORDS_PER_CASE = 2;
+/** Live visits by hall kind, per hall: the stations get more than their year share, so nights are not empty. */
+const LIVE_HALL_SHARE = { district: 0.6, street: 0.08, station24h: 0.08 } as const;
+/** 过号 among visits (13800 of 388439 in the report's year). */
+const ABANDON_SHARE = 0.035;
+
+const FOOTFALL_INTERVAL_MS = 15 * MINUTE_MS;
+const FOOTFALL_EVERY_MS = 3 * MINUTE_MS;
+/** Arrivals are generated for at most this much clock time per tick (after a sleep or a jump of the clock). */
+const MAX_CATCH_UP_MS = 60_000;
+/** Longest the stream may stay silent: then a 24-hour station issues a number. */
+const SILENCE_LIMIT_MS = 45_000;
+
+const STATIONS = HALLS.filter((h) => h.kind === 'station24h');
+const peak = (curve: readonly number[]) => Math.max(...curve);
+const HOTLINE_PEAK = peak(HOUR_WEIGHTS);
+const ANY_HOUR_PEAK = peak(ANY_HOUR);
+const CASE_PEAK = peak(CASE_HOURS);
+const iso = (wall: number) => formatTime(wall, true);
+/** `YYYYMMDDHHmmss` of a wall time, for ids. */
+const stamp = (wall: number) => new Date(wall).toISOString().slice(0, 19).replace(/[-:T]/g, '');
+
+/** Starts the stream; the first batch goes out within one flush interval. */
+export function startLiveStream(options: LiveStreamOptions): LiveStream {
+  const stream = new LiveStreamRunner(options);
+  stream.start();
+  return { stop: (timeoutMs) => stream.stop(timeoutMs), stats: () => stream.statsNow(), state: () => stream.stateNow() };
+}
+
+interface FeedQueue {
+  buffer: FeedRecord[];
+  inFlight: FeedRecord[] | null;
+  sending: Promise<void> | null;
+}
+
+interface FootfallCounter {
+  atMs: number;
+  entries: number;
+  lastRowMs: number;
+  lastAsOfSec: number;
+}
+
+interface LiveCell extends OnlineCell {
+  dirty: boolean;
+  lastAsOfSec: number;
+}
+
+class LiveStreamRunner {
+  private readonly clock: () => number;
+  private readonly rng: Rng;
+  private readonly rate: number;
+  private readonly flushIntervalMs: number;
+  private readonly maxBatch: number;
+  private readonly queues = Object.fromEntries(FEEDS.map((f): [FeedName, FeedQueue] => [f, { buffer: [], inFlight: null, sending: null }])) as Record<FeedName, FeedQueue>;
+  private readonly heap = new DueHeap();
+  private readonly abort = new AbortController();
+  private readonly stats: LiveStats = { sent: 0, accepted: 0, rejected: 0, retries: 0, generated: 0 };
+  private readonly recentCallers = new Map<string, string[]>();
+  private readonly items: ReturnType<typeof onlineItems>;
+  private readonly itemWeights: number[];
+  private readonly footfall = new Map<string, FootfallCounter>();
+  private cells = new Map<string, LiveCell>();
+  private queueNumbers = new Map<string, number>();
+  private date: string;
+  private lastTickMs: number;
+  private lastEmitMs: number;
+  /** Per id prefix, numbers issued per second (ids are `<prefix><YYYYMMDDHHmmss><n>`, unique across runs). */
+  private readonly idCounters = new Map<string, Map<string, number>>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(private readonly options: LiveStreamOptions) {
+    if (!(options.ratePerSecond > 0)) throw new Error(`ratePerSecond must be > 0, got ${options.ratePerSecond}`);
+    this.clock = options.now ?? Date.now;
+    this.rate = options.ratePerSecond;
+    this.flushIntervalMs = options.flushIntervalMs ?? 500;
+    this.maxBatch = Math.min(10_000, options.maxBatchRecords ?? 5_000);
+    const now = this.clock();
+    this.rng = Rng.for(options.seed, `live|${now}`);
+    this.items = onlineItems(options.seed);
+    this.itemWeights = this.items.map((i) => i.popularity);
+    this.lastTickMs = now;
+    this.lastEmitMs = now;
+    this.date = calendarDayOf(toWallMs(now)).date;
+    const from = options.continueFrom;
+    const baseAsOfSec = from ? Math.floor(from.atMs / SECOND_MS) : 0;
+    if (from) {
+      for (const p of from.pending) this.heap.push(p);
+      if (from.date === this.date) {
+        for (const [key, cell] of Object.entries(from.online)) this.cells.set(key, { ...cell, dirty: true, lastAsOfSec: baseAsOfSec });
+        for (const [key, n] of Object.entries(from.queueNumbers)) this.queueNumbers.set(key, n);
+      }
+    }
+    HALLS.forEach((hall, i) => {
+      const carried = from?.footfall[hall.name];
+      // Rows per hall every few minutes, the halls staggered by 20 s.
+      this.footfall.set(hall.name, {
+        atMs: carried?.atMs ?? this.intervalStart(now),
+        entries: carried?.entries ?? 0,
+        lastRowMs: now - FOOTFALL_EVERY_MS + (i + 1) * 20 * SECOND_MS,
+        lastAsOfSec: baseAsOfSec,
+      });
+    });
+  }
+
+  start(): void {
+    this.timer = setTimeout(() => this.loop(), 0);
+  }
+
+  private loop(): void {
+    if (this.stopping) return;
+    try {
+      this.tick();
+    } catch (err) {
+      this.report(err);
+    }
+    this.timer = setTimeout(() => this.loop(), this.flushIntervalMs);
+  }
+
+  /** One step: arrivals since the last tick, milestones now due, footfall and online rows, then sends. */
+  private tick(): void {
+    const now = this.clock();
+    const dtMs = Math.min(MAX_CATCH_UP_MS, Math.max(0, now - this.lastTickMs));
+    this.lastTickMs = Math.max(this.lastTickMs, now);
+    const nowWall = toWallMs(now);
+    this.rollOver(nowWall);
+    if (dtMs > 0) this.arrive(nowWall - dtMs, nowWall);
+    this.releaseDue(now);
+    this.footfallRows(now);
+    this.onlineRows(now);
+    if (now - this.lastEmitMs >= SILENCE_LIMIT_MS) this.visit(this.rng.pick(STATIONS), nowWall, nowWall);
+    this.flush();
+  }
+
+  private rollOver(nowWall: number): void {
+    const date = calendarDayOf(nowWall).date;
+    if (date === this.date) return;
+    this.onlineRows(toEpochMs(nowWall), true);
+    this.cells = new Map();
+    this.queueNumbers = new Map();
+    this.date = date;
+  }
+
+  /** Poisson arrivals of every kind of event in (fromWall, toWall], never before today's midnight. */
+  private arrive(fromWall: number, toWall: number): void {
+    const day = calendarDayOf(toWall);
+    // Across midnight the day's counters (queue numbers, online rows) are the new day's.
+    fromWall = Math.max(fromWall, day.startMs);
+    if (fromWall >= toWall) return;
+    const hour = new Date(toWall).getUTCHours();
+    const minute = hour * 60 + new Date(toWall).getUTCMinutes();
+    const seconds = (toWall - fromWall) / SECOND_MS;
+    const at = () => fromWall + Math.max(1, Math.floor(this.rng.next() * (toWall - fromWall)));
+    const times = (perSecond: number, make: (wall: number) => void) => {
+      const n = poisson(this.rng, perSecond * seconds);
+      for (let i = 0; i < n; i++) make(at());
+    };
+    const r = this.rate;
+    times(((r * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * (HOUR_WEIGHTS[hour]! / HOTLINE_PEAK) * ticketDayWeight(day), (a) => this.ticket(a, toWall));
+    for (const hall of HALLS) {
+      const weight = this.hallWeight(hall, toWall);
+      if (weight > 0) times(((r * RECORD_SHARE.hall) / RECORDS_PER_VISIT) * LIVE_HALL_SHARE[hall.kind] * weight, (a) => this.visit(hall, a, toWall));
+    }
+    const anyHour = ANY_HOUR[hour]! / ANY_HOUR_PEAK;
+    times(r * RECORD_SHARE.evaluations * anyHour * ratingDayWeight(day), (a) => this.rating(a));
+    times(r * RECORD_SHARE.online * anyHour * onlineDayWeight(CURRENT_YEAR_PROFILE, day), (a) => this.onlineCase(a));
+    if (day.kind === 'workday' && minute >= 8 * 60 + 30 && minute < 17 * 60 + 30) {
+      times(((r * RECORD_SHARE.crossRegion) / RECORDS_PER_CASE) * (CASE_HOURS[hour]! / CASE_PEAK), (a) => this.crossRegionCase(a, toWall));
+    }
+  }
+
+  /** Relative arrival rate at a hall now (0 while closed); the 24-hour stations never close. */
+  private hallWeight(hall: Hall, wall: number): number {
+    const s = SCHEDULES[hall.kind];
+    const day = calendarDayOf(wall);
+    const minute = Math.floor((wall - day.startMs) / MINUTE_MS);
+    const hour = Math.floor(minute / 60);
+    if (hall.kind === 'station24h') return (Math.max(0.05, s.hourWeights[hour]!) / peak(s.hourWeights)) * s.dayWeight[day.kind];
+    if (minute < s.fromMinute || minute >= s.toMinute) return 0;
+    return (s.hourWeights[hour]! / peak(s.hourWeights)) * s.dayWeight[day.kind];
+  }
+
+  private districtHallOpen(wall: number): boolean {
+    return this.hallWeight(HALLS[0]!, wall) > 0;
+  }
+
+  private ticket(arrival: number, nowWall: number): void {
+    const t: Ticket = drawTicket(this.rng, calendarDayOf(arrival).startMs, this.recentCallers);
+    const shift = arrival - t.received;
+    for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const) if (t[key] !== undefined) t[key] += shift;
+    // Units sign most tickets within a few minutes (a few take longer, some beyond the 2-hour limit).
+    const r = this.rng.next();
+    const signGapMinutes =
+      r < 0.7 ? Math.min(2, 0.15 + this.rng.exponential(0.7)) : r < 0.85 ? this.rng.float(2, 10) : r < 0.97 ? this.rng.float(10, 110) : this.rng.float(125, 300);
+    const resign = Math.round(t.received + signGapMinutes * MINUTE_MS - t.signed);
+    for (const key of ['signed', 'responded', 'completed', 'visited', 'deadline'] as const) if (t[key] !== undefined) t[key] += resign;
+    if (this.rng.chance(0.5)) {
+      // Simple matters (咨询, 即时办理) are closed within the hour and visited within a few hours.
+      t.completed = t.responded + this.rng.float(5, 60) * MINUTE_MS;
+      t.visited = t.completed + this.rng.float(10, 240) * MINUTE_MS;
+    }
+    settleTicket(this.rng, t);
+    const id = this.nextId('HL', arrival, 2);
+    this.schedule('hotline', ticketMilestones(this.rng, id, t), nowWall, (record) => {
+      if (record.deadline !== undefined && t.deadline !== undefined) record.deadline = iso(t.deadline);
+    });
+  }
+
+  private visit(hall: Hall, arrival: number, nowWall: number): void {
+    const service = this.rng.pick(hall.services);
+    const letter = queueLetter(service);
+    const key = `${hall.name}|${letter}`;
+    const n = Math.max(LIVE_QUEUE_BASE, this.queueNumbers.get(key) ?? 0) + 1;
+    this.queueNumbers.set(key, n);
+    const day = calendarDayOf(arrival);
+    const visit = drawVisit(this.rng, hall, service, arrival, day.startMs + 24 * 60 * MINUTE_MS - SECOND_MS, !this.rng.chance(ABANDON_SHARE));
+    this.footfall.get(hall.name)!.entries += 1 + drawCompanions(this.rng);
+    this.schedule('hall', visitMilestones(this.rng, hall, visit, `${letter}${n}`), nowWall);
+  }
+
+  private rating(arrival: number): void {
+    let channel = CHANNEL_WEIGHTS[this.rng.weightedIndex(CHANNEL_WEIGHTS.map(([, w]) => w))]![0];
+    if ((channel === 'window' || channel === 'kiosk') && !this.districtHallOpen(arrival)) channel = 'mobile';
+    const id = this.nextId('HCP', arrival, 3);
+    const { record } = drawRating(this.rng, id, arrival, channel);
+    record.at = iso(arrival);
+    this.emit('evaluations', record, this.clock());
+  }
+
+  /** One more 办件 on an item and channel (window and self-service only while the hall is open). */
+  private onlineCase(arrival: number): void {
+    const item = this.items[this.rng.weightedIndex(this.itemWeights)]!;
+    let channel = CHANNELS[this.rng.weightedIndex(CHANNELS.map((c) => CURRENT_YEAR_PROFILE.channelMix[c]))]!;
+    if ((channel === 'window' || channel === 'self_service') && !this.districtHallOpen(arrival)) channel = 'mobile';
+    const key = `${item.itemCode}|${channel}`;
+    let cell = this.cells.get(key);
+    if (!cell) {
+      cell = {
+        itemCode: item.itemCode,
+        itemName: item.itemName,
+        department: item.department,
+        channel,
+        fullyOnline: item.fullyOnline && (channel === 'pc' || channel === 'mobile'),
+        count: 0,
+        dirty: false,
+        lastAsOfSec: 0,
+      };
+      this.cells.set(key, cell);
+    }
+    cell.count += 1;
+    cell.dirty = true;
+  }
+
+  private crossRegionCase(arrival: number, nowWall: number): void {
+    const c = drawCase(this.rng, calendarDayOf(arrival).startMs, Infinity);
+    const shift = arrival - c.received;
+    c.received = arrival;
+    if (c.closed !== undefined) c.closed += shift;
+    const id = this.nextId('KY', arrival, 2);
+    this.schedule('crossRegion', caseMilestones(this.rng, id, c), nowWall);
+  }
+
+  private nextId(prefix: string, wall: number, digits: number): string {
+    let perSecond = this.idCounters.get(prefix);
+    if (!perSecond) this.idCounters.set(prefix, (perSecond = new Map()));
+    const second = stamp(wall);
+    if (perSecond.size > 1_000) {
+      // Arrivals are never more than a minute old: older seconds can go.
+      const cutoff = stamp(wall - 2 * MAX_CATCH_UP_MS);
+      for (const key of perSecond.keys()) if (key < cutoff) perSecond.delete(key);
+    }
+    const n = (perSecond.get(second) ?? 0) + 1;
+    perSecond.set(second, n);
+    return `${prefix}${second}${String(n).padStart(digits, '0')}`;
+  }
+
+  /** Sends the milestones that have happened, keeps the others for later; times written with +08:00. */
+  private schedule(feed: FeedName, milestones: { atMs: number; record: FeedRecord }[], nowWall: number, fix?: (record: FeedRecord) => void): void {
+    for (const { atMs, record } of milestones) {
+      record.at = iso(atMs);
+      fix?.(record);
+      if (atMs <= nowWall) this.emit(feed, record, toEpochMs(nowWall));
+      else this.heap.push({ feed, dueMs: toEpochMs(atMs), record });
+    }
+  }
+
+  private releaseDue(now: number): void {
+    for (let p = this.heap.popDue(now); p; p = this.heap.popDue(now)) this.emit(p.feed, p.record, now);
+  }
+
+  private emit(feed: FeedName, record: FeedRecord, now: number): void {
+    this.queues[feed].buffer.push(record);
+    this.stats.generated += 1;
+    this.lastEmitMs = Math.max(this.lastEmitMs, now);
+  }
+
+  private intervalStart(epochMs: number): number {
+    return toEpochMs(Math.floor(toWallMs(epochMs) / FOOTFALL_INTERVAL_MS) * FOOTFALL_INTERVAL_MS);
+  }
+
+  /** Footfall snapshot rows: the running count of each hall's interval every few minutes, and its final count. */
+  private footfallRows(now: number): void {
+    const current = this.intervalStart(now);
+    for (const hall of HALLS) {
+      const ff = this.footfall.get(hall.name)!;
+      const reported = (atMs: number) => ff.entries > 0 || (hall.kind !== 'station24h' && this.hallWeight(hall, toWallMs(atMs)) > 0);
+      if (ff.atMs !== current) {
+        if (reported(ff.atMs)) this.footfallRow(hall, ff, now);
+        Object.assign(ff, { atMs: current, entries: 0, lastAsOfSec: 0 });
+      }
+      if (now - ff.lastRowMs >= FOOTFALL_EVERY_MS && reported(ff.atMs)) this.footfallRow(hall, ff, now);
+    }
+  }
+
+  private footfallRow(hall: Hall, ff: FootfallCounter, now: number): void {
+    const asOfSec = Math.max(Math.floor(now / SECOND_MS), ff.lastAsOfSec + 1);
+    ff.lastAsOfSec = asOfSec;
+    ff.lastRowMs = now;
+    this.emit('hall', { type: 'footfall', hall: hall.name, at: iso(toWallMs(ff.atMs)), entries: ff.entries, asOf: iso(toWallMs(asOfSec * SECOND_MS)) }, now);
+  }
+
+  /** Snapshot rows of the counts that changed, at most one a second per item and channel (`asOf` never ties). */
+  private onlineRows(now: number, final = false): void {
+    const nowSec = Math.floor(now / SECOND_MS);
+    for (const cell of this.cells.values()) {
+      if (!cell.dirty || (nowSec <= cell.lastAsOfSec && !final)) continue;
+      const asOfSec = Math.max(nowSec, cell.lastAsOfSec + 1);
+      cell.lastAsOfSec = asOfSec;
+      cell.dirty = false;
+      this.emit('online', onlineRow(this.date, cell, toWallMs(asOfSec * SECOND_MS)), now);
+    }
+  }
+
+  /** Starts a request for every feed that has records and none in flight. */
+  private flush(): void {
+    for (const feed of FEEDS) {
+      const q = this.queues[feed];
+      if (q.sending || q.buffer.length === 0) continue;
+      const batch = q.buffer.splice(0, this.maxBatch);
+      q.inFlight = batch;
+      q.sending = this.send(feed, batch).finally(() => {
+        q.inFlight = null;
+        q.sending = null;
+      });
+    }
+  }
+
+  private async send(feed: FeedName, batch: FeedRecord[]): Promise<void> {
+    try {
+      const answer = await postBatch({
+        baseUrl: this.options.baseUrl,
+        ingestToken: this.options.ingestToken,
+        feed,
+        events: batch,
+        signal: this.abort.signal,
+        onRetry: (info) => {
+          this.stats.retries += 1;
+          if (info.error) this.report(info.error);
+        },
+      });
+      this.stats.sent += batch.length;
+      this.stats.accepted += answer.accepted;
+      this.stats.rejected += answer.rejected.length;
+      if (answer.rejected.length > 0) {
+        const first = answer.rejected[0]!;
+        this.report(new Error(`${feed}: ${answer.rejected.length} records rejected, e.g. ${JSON.stringify(batch[first.index])}: ${first.errors.join('; ')}`));
+      }
+    } catch (err) {
+      if (this.abort.signal.aborted) {
+        this.queues[feed].buffer.unshift(...batch); // kept for state(): a checkpoint re-sends it
+        return;
+      }
+      if (err instanceof IngestRefusedError) this.stats.rejected += batch.length;
+      this.report(err);
+    }
+  }
+
+  private report(err: unknown): void {
+    try {
+      this.options.onError?.(err instanceof Error ? err : new Error(String(err)));
+    } catch {
+      // A failing error handler must not stop the stream.
+    }
+  }
+
+  stop(timeoutMs = 5_000): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.timer) clearTimeout(this.timer);
+      const now = Math.max(this.clock(), this.lastTickMs);
+      this.releaseDue(now);
+      this.onlineRows(now, true);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        this.flush();
+        const sending = FEEDS.map((f) => this.queues[f].sending).filter((p): p is Promise<void> => p !== null);
+        if (sending.length === 0) break;
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await Promise.race([Promise.all(sending), new Promise((resolve) => setTimeout(resolve, left))]);
+      }
+      this.abort.abort(new Error('live stream stopped'));
+      await Promise.all(FEEDS.map((f) => this.queues[f].sending));
+    })();
+    return this.stopping;
+  }
+
+  statsNow(): LiveStats {
+    return { ...this.stats };
+  }
+
+  stateNow(): LiveState {
+    const now = Math.max(this.clock(), this.lastTickMs);
+    const unsent: PendingRecord[] = FEEDS.flatMap((feed) =>
+      [...(this.queues[feed].inFlight ?? []), ...this.queues[feed].buffer].map((record) => ({ feed, dueMs: now, record })),
+    );
+    return {
+      atMs: now,
+      date: this.date,
+      pending: [...unsent, ...[...this.heap.items].sort((a, b) => a.dueMs - b.dueMs)],
+      online: Object.fromEntries(
+        [...this.cells].map(([key, { dirty: _dirty, lastAsOfSec: _sec, ...cell }]) => [key, cell]),
+      ),
+      footfall: Object.fromEntries([...this.footfall].map(([hall, ff]) => [hall, { atMs: ff.atMs, entries: ff.entries }])),
+      queueNumbers: Object.fromEntries(this.queueNumbers),
+      clean: this.stopping !== null,
+    };
+  }
+}
+
+/** A Poisson-distributed count with the given mean (normal approximation above 30). */
+function poisson(rng: Rng, mean: number): number {
+  if (!(mean > 0)) return 0;
+  if (mean > 30) {
+    const gaussian = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian));
+  }
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = rng.next(); p > limit; p *= rng.next()) k++;
+  return k;
+}
