@@ -4,6 +4,9 @@ import type { KpiValue } from '../../shared/kpis.ts';
 import { Rng } from '../../scripts/simulator/random.ts';
 import { FEEDS, generateYear, type Expectation, type FeedName, type FeedRecord } from '../../scripts/simulator/year.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
+import { SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
+import { verifyAggregates, withIngestPaused } from '../../workers/ledger/ledger-service.ts';
 
 /**
  * A generated year (scripts/simulator, an outside system that speaks only FEEDS.md) sent over HTTP the
@@ -163,6 +166,24 @@ describe(`a generated year (${YEAR}, scale ${expected.scale}) sent twice, shuffl
   it('reports ingest idle once everything is applied', async () => {
     const status = (await (await app.get('/api/ingest/status', token)).json()) as { idle: boolean };
     expect(status.idle).toBe(true);
+  });
+
+  it('verifies with zero difference: the live aggregates equal a recomputation from the ledger, every day balanced', async () => {
+    const report = await withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, (pending) =>
+      verifyAggregates(app.redis, app.keys, SUPPORTED_FEEDS, { tz: 'Asia/Shanghai', settings: DEFAULT_SETTINGS }, pending),
+    );
+    for (const [feed, v] of Object.entries(report.feeds)) {
+      expect({ feed, differences: v.differenceCount, liveSets: v.liveSetDifferences, ledgerMatchesAccepted: v.ledgerMatchesAccepted }).toEqual({
+        feed,
+        differences: 0,
+        liveSets: 0,
+        ledgerMatchesAccepted: true,
+      });
+      expect(v.days.filter((d) => !d.balanced)).toEqual([]);
+      // Every record was sent twice: the second copies were recognised as duplicates.
+      expect(v.days.reduce((sum, d) => sum + d.stats.duplicate, 0), feed).toBeGreaterThan(0);
+    }
+    expect(report.ok).toBe(true);
   });
 
   it('generated the magnitudes of the 2022 report, scaled', () => {
