@@ -7,14 +7,23 @@
  *   DEMO_RATE           live records a second at the busiest hour (default 20)
  *   DEMO_HISTORY_SCALE  history magnitude, 1 = the 2022 report (default 0.2; 0 = no history)
  *   DEMO_SEED           simulator seed (default 2022)
+ *   DEMO_MODE           `push` (default): the simulator POSTs to /api/ingest; `pull`: the simulator serves its
+ *                       feeds as an upstream HTTP export interface (scripts/simulator/upstream.ts) and a drop
+ *                       folder, and Pulse's connectors fetch them — the figures are the same either way
+ *
+ * In pull mode the demo writes `DATA_DIR/demo-connectors.json` (one HTTP connector per feed, page cursor,
+ * polled every 2 s, plus a drop folder for the hall's queue log at `DATA_DIR/drop/hall`) and points
+ * CONNECTORS_FILE at it before Pulse starts; today's hall queue records arrive as a CSV export in the drop
+ * folder, everything else of today and the whole live stream through the upstream. The history is still
+ * sent by its child process over HTTP in both modes.
  *
  * Files under DATA_DIR: `demo-history.json` (which days of history this store has, so a second run sends
  * only the days since) and `demo-live.json` (the live stream's state at stop: its open tickets, queue
  * numbers and today's counts, so a restart carries on rather than starting over).
  */
 import { fork } from 'node:child_process';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAllInOne } from '../server/all-in-one.ts';
 import { printOnce } from '../server/banner.ts';
@@ -23,8 +32,9 @@ import { runProcess } from '../shared/lifecycle.ts';
 import type { Logger } from '../shared/logger.ts';
 import { DAY_MS, calendarDayOf, dateOf, toWallMs } from './simulator/calendar.ts';
 import { postBatch } from './simulator/ingest-client.ts';
-import { mergeLiveStates, startLiveStream, type LiveState } from './simulator/live.ts';
+import { mergeLiveStates, startLiveStream, type BatchSender, type LiveState } from './simulator/live.ts';
 import { generateToday } from './simulator/today.ts';
+import { dropHallQueueCsv, isFootfall, pullConnectors, startUpstream, type Upstream } from './simulator/upstream.ts';
 import { FEEDS, type FeedName, type FeedRecord } from './simulator/year.ts';
 
 const BATCH_RECORDS = 5_000;
@@ -34,10 +44,16 @@ const LIVE_REPORT_EVERY_MS = 60_000;
 /** How long the history sender may take to stop before it is killed. */
 const HISTORY_STOP_MS = 5_000;
 
+/** Connector schedule in pull mode. */
+const PULL_INTERVAL_SECONDS = 2;
+
+type DemoMode = 'push' | 'pull';
+
 interface DemoSettings {
   rate: number;
   historyScale: number;
   seed: number;
+  mode: DemoMode;
 }
 
 /** What `demo-history.json` records: which store, and the last day of history it holds. */
@@ -63,7 +79,9 @@ function demoSettings(env: NodeJS.ProcessEnv): DemoSettings {
     rate: number('DEMO_RATE', 20, (n) => n > 0 && n <= 5_000, 'must be a number of records a second, above 0 and at most 5000'),
     historyScale: number('DEMO_HISTORY_SCALE', 0.2, (n) => n >= 0 && n <= 10, 'must be from 0 (no history) to 10'),
     seed: number('DEMO_SEED', 2022, (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'must be a whole number ≥ 0'),
+    mode: (env.DEMO_MODE?.trim().toLowerCase() || 'push') as DemoMode,
   };
+  if (settings.mode !== 'push' && settings.mode !== 'pull') problems.push(`DEMO_MODE must be push or pull (got "${env.DEMO_MODE}")`);
   if (problems.length > 0) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return settings;
 }
@@ -193,6 +211,27 @@ async function sendToday(baseUrl: string, ingestToken: string, feeds: Record<Fee
   return sent;
 }
 
+/** Today's records in pull mode: the hall's queue log into the drop folder, everything else to the upstream. */
+async function offerToday(upstream: Upstream, hallDropDir: string, date: string, feeds: Record<FeedName, FeedRecord[]>): Promise<number> {
+  let offered = 0;
+  for (const feed of FEEDS) {
+    const records = feed === 'hall' ? feeds.hall.filter(isFootfall) : feeds[feed];
+    upstream.add(feed, records);
+    offered += records.length;
+  }
+  // The same day's file again on a second run is a duplicate file: the connector moves it to done/ unread.
+  await dropHallQueueCsv(hallDropDir, `hall-queue-${date}`, feeds.hall);
+  return offered + feeds.hall.filter((r) => !isFootfall(r)).length;
+}
+
+/** The live stream's sender in pull mode: batches are appended to the upstream's lists, for the connectors to fetch. */
+const upstreamSender =
+  (upstream: Upstream): BatchSender =>
+  async ({ feed, events }) => {
+    upstream.add(feed, events);
+    return { accepted: events.length, rejected: [], batchId: null };
+  };
+
 /** onError of the live stream: each distinct message at most once a minute. */
 function throttledWarn(log: Logger): (err: Error) => void {
   const lastAt = new Map<string, number>();
@@ -207,7 +246,24 @@ function throttledWarn(log: Logger): (err: Error) => void {
 async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
   const settings = demoSettings(process.env);
   const startedAt = performance.now();
-  const pulse = await startAllInOne(config, log);
+  // Pull mode: the upstream and the connectors file exist before Pulse starts (its worker reads CONNECTORS_FILE at start).
+  let upstream: Upstream | null = null;
+  const hallDropDir = resolve(config.DATA_DIR, 'drop', 'hall');
+  if (settings.mode === 'pull') {
+    await mkdir(hallDropDir, { recursive: true });
+    upstream = await startUpstream({ host: '127.0.0.1' });
+    const connectorsPath = join(config.DATA_DIR, 'demo-connectors.json');
+    await writeJson(connectorsPath, pullConnectors(upstream.url, hallDropDir, { intervalSeconds: PULL_INTERVAL_SECONDS }));
+    process.env.CONNECTORS_FILE = connectorsPath;
+    say(`拉取 pull mode: the simulator serves its feeds at ${upstream.url}/<feed> and drops the hall's queue log into ${hallDropDir}; connectors in ${connectorsPath}`);
+  }
+  let pulse: Awaited<ReturnType<typeof startAllInOne>>;
+  try {
+    pulse = await startAllInOne(config, log);
+  } catch (err) {
+    await upstream?.close();
+    throw err;
+  }
   const { port, ingestToken } = pulse.server;
   printOnce(pulse.server);
   say(`  大屏 Wall display: http://localhost:${port}/ — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}\n`);
@@ -220,13 +276,26 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
 
   // (a) Today, so the wall is full at once.
   const today = generateToday({ now: Date.now(), seed: settings.seed, scale: 1 });
-  const todaySent = await sendToday(baseUrl, ingestToken, today.feeds);
-  say(`今日数据 today: ${todaySent} records up to now sent (${Math.round(performance.now() - startedAt)} ms after start)`);
+  if (upstream) {
+    const offered = await offerToday(upstream, hallDropDir, today.date, today.feeds);
+    say(`今日数据 today: ${offered} records up to now offered to the connectors (${Math.round(performance.now() - startedAt)} ms after start; fetched within ~${PULL_INTERVAL_SECONDS * 2} s)`);
+  } else {
+    const todaySent = await sendToday(baseUrl, ingestToken, today.feeds);
+    say(`今日数据 today: ${todaySent} records up to now sent (${Math.round(performance.now() - startedAt)} ms after start)`);
+  }
 
   // (b) The live stream, carrying on from today — and from the last run's checkpoint, when it used this store.
   const saved = await readJson<{ store: string; state: LiveState }>(checkpointPath);
   const continueFrom = saved?.store === store ? mergeLiveStates(today.live, saved.state) : today.live;
-  const stream = startLiveStream({ baseUrl, ingestToken, ratePerSecond: settings.rate, seed: settings.seed, continueFrom, onError: throttledWarn(log) });
+  const stream = startLiveStream({
+    baseUrl,
+    ingestToken,
+    ratePerSecond: settings.rate,
+    seed: settings.seed,
+    continueFrom,
+    onError: throttledWarn(log),
+    ...(upstream && { sender: upstreamSender(upstream) }),
+  });
   say(`实时 live: ${settings.rate} records/s at the busiest hour, ${continueFrom.pending.length} milestones of open tickets and visits to come`);
   const saveCheckpoint = () => writeJson(checkpointPath, { store, state: stream.state() }).catch((err: Error) => log.warn({ err: err.message }, 'could not save the live state'));
   void saveCheckpoint();
@@ -255,6 +324,7 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
       await writeJson(markerPath, { ...marker, coveredThrough: localDate(Date.now()) }).catch(() => undefined);
     }
     await pulse.close();
+    await upstream?.close();
   };
 }
 

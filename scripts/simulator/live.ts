@@ -5,7 +5,7 @@ import { OFFICE_HOURS as CASE_HOURS, caseMilestones, drawCase } from './cross-re
 import { ANY_HOUR, CHANNEL_WEIGHTS, drawRating, ratingDayWeight } from './evaluations.ts';
 import { SCHEDULES, drawVisit, queueLetter, visitMilestones } from './hall.ts';
 import { HOUR_WEIGHTS, drawTicket, settleTicket, ticketDayWeight, ticketMilestones, type Ticket } from './hotline.ts';
-import { IngestRefusedError, postBatch } from './ingest-client.ts';
+import { IngestRefusedError, postBatch, type IngestAnswer, type RetryInfo } from './ingest-client.ts';
 import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
 import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './online.ts';
 import { Rng } from './random.ts';
@@ -43,7 +43,20 @@ export interface LiveStreamOptions {
   flushIntervalMs?: number;
   /** Records per request, default 5000 (API.md allows 10,000). */
   maxBatchRecords?: number;
+  /**
+   * Where a batch goes; default: POSTed to `${baseUrl}/api/ingest/<feed>` with the ingest token
+   * (`postBatch`). `npm run demo` with DEMO_MODE=pull hands the batches to the simulator's upstream instead.
+   */
+  sender?: BatchSender;
 }
+
+/** Delivers one batch of a feed: resolves with Pulse's answer, rejects when it is lost (or `signal` aborts). */
+export type BatchSender = (batch: {
+  feed: FeedName;
+  events: FeedRecord[];
+  signal: AbortSignal;
+  onRetry: (info: RetryInfo) => void;
+}) => Promise<IngestAnswer>;
 
 export interface LiveStats {
   /** Records POSTed and answered 202. */
@@ -418,17 +431,14 @@ class LiveStreamRunner {
 
   private async send(feed: FeedName, batch: FeedRecord[]): Promise<void> {
     try {
-      const answer = await postBatch({
-        baseUrl: this.options.baseUrl,
-        ingestToken: this.options.ingestToken,
-        feed,
-        events: batch,
-        signal: this.abort.signal,
-        onRetry: (info) => {
-          this.stats.retries += 1;
-          if (info.error) this.report(info.error);
-        },
-      });
+      const onRetry = (info: RetryInfo) => {
+        this.stats.retries += 1;
+        if (info.error) this.report(info.error);
+      };
+      const { sender } = this.options;
+      const answer = sender
+        ? await sender({ feed, events: batch, signal: this.abort.signal, onRetry })
+        : await postBatch({ baseUrl: this.options.baseUrl, ingestToken: this.options.ingestToken, feed, events: batch, signal: this.abort.signal, onRetry });
       this.stats.sent += batch.length;
       this.stats.accepted += answer.accepted;
       this.stats.rejected += answer.rejected.length;
