@@ -5,14 +5,15 @@ import { OFFICE_HOURS as CASE_HOURS, caseMilestones, drawCase } from './cross-re
 import { ANY_HOUR, CHANNEL_WEIGHTS, drawRating, ratingDayWeight } from './evaluations.ts';
 import { SCHEDULES, drawVisit, queueLetter, visitMilestones } from './hall.ts';
 import { HOUR_WEIGHTS, drawTicket, settleTicket, ticketDayWeight, ticketMilestones, type Ticket } from './hotline.ts';
-import { IngestRefusedError, postBatch, type IngestAnswer, type RetryInfo } from './ingest-client.ts';
+import { LiveBatcher, type BatchSender, type BatchStats } from './live-batcher.ts';
 import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
 import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './online.ts';
-import { Rng } from './random.ts';
+import { Rng, poisson } from './random.ts';
 import { drawCompanions, onlineRow } from './today.ts';
 import { FEEDS, type FeedName } from './year.ts';
 
 export { mergeLiveStates, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
+export type { BatchSender } from './live-batcher.ts';
 
 /**
  * A live stream of realistic events for *now*, POSTed to Pulse like the bureau's systems would: new
@@ -50,22 +51,8 @@ export interface LiveStreamOptions {
   sender?: BatchSender;
 }
 
-/** Delivers one batch of a feed: resolves with Pulse's answer, rejects when it is lost (or `signal` aborts). */
-export type BatchSender = (batch: {
-  feed: FeedName;
-  events: FeedRecord[];
-  signal: AbortSignal;
-  onRetry: (info: RetryInfo) => void;
-}) => Promise<IngestAnswer>;
 
-export interface LiveStats {
-  /** Records POSTed and answered 202. */
-  sent: number;
-  accepted: number;
-  /** Records Pulse rejected, and those of batches it refused whole. */
-  rejected: number;
-  /** Requests repeated after 429/503, a 5xx or a network error. */
-  retries: number;
+export interface LiveStats extends BatchStats {
   /** Records generated so far (sent, in flight or waiting). */
   generated: number;
 }
@@ -111,12 +98,6 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
   return { stop: (timeoutMs) => stream.stop(timeoutMs), stats: () => stream.statsNow(), state: () => stream.stateNow() };
 }
 
-interface FeedQueue {
-  buffer: FeedRecord[];
-  inFlight: FeedRecord[] | null;
-  sending: Promise<void> | null;
-}
-
 interface FootfallCounter {
   atMs: number;
   entries: number;
@@ -134,11 +115,10 @@ class LiveStreamRunner {
   private readonly rng: Rng;
   private readonly rate: number;
   private readonly flushIntervalMs: number;
-  private readonly maxBatch: number;
-  private readonly queues = Object.fromEntries(FEEDS.map((f): [FeedName, FeedQueue] => [f, { buffer: [], inFlight: null, sending: null }])) as Record<FeedName, FeedQueue>;
+  private readonly batcher: LiveBatcher;
   private readonly heap = new DueHeap();
   private readonly abort = new AbortController();
-  private readonly stats: LiveStats = { sent: 0, accepted: 0, rejected: 0, retries: 0, generated: 0 };
+  private generated = 0;
   private readonly recentCallers = new Map<string, string[]>();
   private readonly items: ReturnType<typeof onlineItems>;
   private readonly itemWeights: number[];
@@ -158,7 +138,11 @@ class LiveStreamRunner {
     this.clock = options.now ?? Date.now;
     this.rate = options.ratePerSecond;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
-    this.maxBatch = Math.min(10_000, options.maxBatchRecords ?? 5_000);
+    this.batcher = new LiveBatcher(
+      { baseUrl: options.baseUrl, ingestToken: options.ingestToken, sender: options.sender, maxBatch: Math.min(10_000, options.maxBatchRecords ?? 5_000) },
+      this.abort.signal,
+      (err) => this.report(err),
+    );
     const now = this.clock();
     this.rng = Rng.for(options.seed, `live|${now}`);
     this.items = onlineItems(options.seed);
@@ -213,7 +197,7 @@ class LiveStreamRunner {
     this.footfallRows(now);
     this.onlineRows(now);
     if (now - this.lastEmitMs >= SILENCE_LIMIT_MS) this.visit(this.rng.pick(STATIONS), nowWall, nowWall);
-    this.flush();
+    this.batcher.flush();
   }
 
   private rollOver(nowWall: number): void {
@@ -373,8 +357,8 @@ class LiveStreamRunner {
   }
 
   private emit(feed: FeedName, record: FeedRecord, now: number): void {
-    this.queues[feed].buffer.push(record);
-    this.stats.generated += 1;
+    this.batcher.push(feed, record);
+    this.generated += 1;
     this.lastEmitMs = Math.max(this.lastEmitMs, now);
   }
 
@@ -415,47 +399,6 @@ class LiveStreamRunner {
     }
   }
 
-  /** Starts a request for every feed that has records and none in flight. */
-  private flush(): void {
-    for (const feed of FEEDS) {
-      const q = this.queues[feed];
-      if (q.sending || q.buffer.length === 0) continue;
-      const batch = q.buffer.splice(0, this.maxBatch);
-      q.inFlight = batch;
-      q.sending = this.send(feed, batch).finally(() => {
-        q.inFlight = null;
-        q.sending = null;
-      });
-    }
-  }
-
-  private async send(feed: FeedName, batch: FeedRecord[]): Promise<void> {
-    try {
-      const onRetry = (info: RetryInfo) => {
-        this.stats.retries += 1;
-        if (info.error) this.report(info.error);
-      };
-      const { sender } = this.options;
-      const answer = sender
-        ? await sender({ feed, events: batch, signal: this.abort.signal, onRetry })
-        : await postBatch({ baseUrl: this.options.baseUrl, ingestToken: this.options.ingestToken, feed, events: batch, signal: this.abort.signal, onRetry });
-      this.stats.sent += batch.length;
-      this.stats.accepted += answer.accepted;
-      this.stats.rejected += answer.rejected.length;
-      if (answer.rejected.length > 0) {
-        const first = answer.rejected[0]!;
-        this.report(new Error(`${feed}: ${answer.rejected.length} records rejected, e.g. ${JSON.stringify(batch[first.index])}: ${first.errors.join('; ')}`));
-      }
-    } catch (err) {
-      if (this.abort.signal.aborted) {
-        this.queues[feed].buffer.unshift(...batch); // kept for state(): a checkpoint re-sends it
-        return;
-      }
-      if (err instanceof IngestRefusedError) this.stats.rejected += batch.length;
-      this.report(err);
-    }
-  }
-
   private report(err: unknown): void {
     try {
       this.options.onError?.(err instanceof Error ? err : new Error(String(err)));
@@ -472,28 +415,26 @@ class LiveStreamRunner {
       this.onlineRows(now, true);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        this.flush();
-        const sending = FEEDS.map((f) => this.queues[f].sending).filter((p): p is Promise<void> => p !== null);
+        this.batcher.flush();
+        const sending = this.batcher.sending();
         if (sending.length === 0) break;
         const left = deadline - Date.now();
         if (left <= 0) break;
         await Promise.race([Promise.all(sending), new Promise((resolve) => setTimeout(resolve, left))]);
       }
       this.abort.abort(new Error('live stream stopped'));
-      await Promise.all(FEEDS.map((f) => this.queues[f].sending));
+      await Promise.all(this.batcher.sending());
     })();
     return this.stopping;
   }
 
   statsNow(): LiveStats {
-    return { ...this.stats };
+    return { ...this.batcher.stats, generated: this.generated };
   }
 
   stateNow(): LiveState {
     const now = Math.max(this.clock(), this.lastTickMs);
-    const unsent: PendingRecord[] = FEEDS.flatMap((feed) =>
-      [...(this.queues[feed].inFlight ?? []), ...this.queues[feed].buffer].map((record) => ({ feed, dueMs: now, record })),
-    );
+    const unsent: PendingRecord[] = this.batcher.unsent().map(({ feed, record }) => ({ feed, dueMs: now, record }));
     return {
       atMs: now,
       date: this.date,
@@ -506,17 +447,4 @@ class LiveStreamRunner {
       clean: this.stopping !== null,
     };
   }
-}
-
-/** A Poisson-distributed count with the given mean (normal approximation above 30). */
-function poisson(rng: Rng, mean: number): number {
-  if (!(mean > 0)) return 0;
-  if (mean > 30) {
-    const gaussian = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian));
-  }
-  const limit = Math.exp(-mean);
-  let k = 0;
-  for (let p = rng.next(); p > limit; p *= rng.next()) k++;
-  return k;
 }

@@ -120,3 +120,16 @@ export function allocate(total: number, weights: readonly number[]): number[] {
 export function scaled(base: number, scale: number, min = 0): number {
   return Math.max(min, Math.round(base * scale));
 }
+
+/** A Poisson-distributed count with the given mean (normal approximation above 30). */
+export function poisson(rng: Rng, mean: number): number {
+  if (!(mean > 0)) return 0;
+  if (mean > 30) {
+    const gaussian = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian));
+  }
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = rng.next(); p > limit; p *= rng.next()) k++;
+  return k;
+}
