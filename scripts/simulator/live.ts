@@ -6,10 +6,11 @@ import { ANY_HOUR, CHANNEL_WEIGHTS, drawRating, ratingDayWeight } from './evalua
 import { SCHEDULES, drawVisit, queueLetter, visitMilestones } from './hall.ts';
 import { HOUR_WEIGHTS, drawTicket, settleTicket, ticketDayWeight, ticketMilestones, type Ticket } from './hotline.ts';
 import { LiveBatcher, type BatchSender, type BatchStats } from './live-batcher.ts';
-import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
+import { FootfallCounts, OnlineCounts } from './live-counters.ts';
+import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type PendingRecord } from './live-state.ts';
 import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './online.ts';
 import { Rng, poisson } from './random.ts';
-import { drawCompanions, onlineRow } from './today.ts';
+import { drawCompanions } from './today.ts';
 import { FEEDS, type FeedName } from './year.ts';
 
 export { mergeLiveStates, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
@@ -75,8 +76,6 @@ const LIVE_HALL_SHARE = { district: 0.6, street: 0.08, station24h: 0.08 } as con
 /** 过号 among visits (13800 of 388439 in the report's year). */
 const ABANDON_SHARE = 0.035;
 
-const FOOTFALL_INTERVAL_MS = 15 * MINUTE_MS;
-const FOOTFALL_EVERY_MS = 3 * MINUTE_MS;
 /** Arrivals are generated for at most this much clock time per tick (after a sleep or a jump of the clock). */
 const MAX_CATCH_UP_MS = 60_000;
 /** Longest the stream may stay silent: then a 24-hour station issues a number. */
@@ -98,18 +97,6 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
   return { stop: (timeoutMs) => stream.stop(timeoutMs), stats: () => stream.statsNow(), state: () => stream.stateNow() };
 }
 
-interface FootfallCounter {
-  atMs: number;
-  entries: number;
-  lastRowMs: number;
-  lastAsOfSec: number;
-}
-
-interface LiveCell extends OnlineCell {
-  dirty: boolean;
-  lastAsOfSec: number;
-}
-
 class LiveStreamRunner {
   private readonly clock: () => number;
   private readonly rng: Rng;
@@ -122,8 +109,8 @@ class LiveStreamRunner {
   private readonly recentCallers = new Map<string, string[]>();
   private readonly items: ReturnType<typeof onlineItems>;
   private readonly itemWeights: number[];
-  private readonly footfall = new Map<string, FootfallCounter>();
-  private cells = new Map<string, LiveCell>();
+  private readonly footfall: FootfallCounts;
+  private readonly online = new OnlineCounts();
   private queueNumbers = new Map<string, number>();
   private date: string;
   private lastTickMs: number;
@@ -155,20 +142,11 @@ class LiveStreamRunner {
     if (from) {
       for (const p of from.pending) this.heap.push(p);
       if (from.date === this.date) {
-        for (const [key, cell] of Object.entries(from.online)) this.cells.set(key, { ...cell, dirty: true, lastAsOfSec: baseAsOfSec });
+        this.online.restore(from.online, baseAsOfSec);
         for (const [key, n] of Object.entries(from.queueNumbers)) this.queueNumbers.set(key, n);
       }
     }
-    HALLS.forEach((hall, i) => {
-      const carried = from?.footfall[hall.name];
-      // Rows per hall every few minutes, the halls staggered by 20 s.
-      this.footfall.set(hall.name, {
-        atMs: carried?.atMs ?? this.intervalStart(now),
-        entries: carried?.entries ?? 0,
-        lastRowMs: now - FOOTFALL_EVERY_MS + (i + 1) * 20 * SECOND_MS,
-        lastAsOfSec: baseAsOfSec,
-      });
-    });
+    this.footfall = new FootfallCounts(HALLS, now, from?.footfall, baseAsOfSec);
   }
 
   start(): void {
@@ -204,7 +182,7 @@ class LiveStreamRunner {
     const date = calendarDayOf(nowWall).date;
     if (date === this.date) return;
     this.onlineRows(toEpochMs(nowWall), true);
-    this.cells = new Map();
+    this.online.clear();
     this.queueNumbers = new Map();
     this.date = date;
   }
@@ -282,7 +260,7 @@ class LiveStreamRunner {
     this.queueNumbers.set(key, n);
     const day = calendarDayOf(arrival);
     const visit = drawVisit(this.rng, hall, service, arrival, day.startMs + 24 * 60 * MINUTE_MS - SECOND_MS, !this.rng.chance(ABANDON_SHARE));
-    this.footfall.get(hall.name)!.entries += 1 + drawCompanions(this.rng);
+    this.footfall.add(hall.name, 1 + drawCompanions(this.rng));
     this.schedule('hall', visitMilestones(this.rng, hall, visit, `${letter}${n}`), nowWall);
   }
 
@@ -300,23 +278,13 @@ class LiveStreamRunner {
     const item = this.items[this.rng.weightedIndex(this.itemWeights)]!;
     let channel = CHANNELS[this.rng.weightedIndex(CHANNELS.map((c) => CURRENT_YEAR_PROFILE.channelMix[c]))]!;
     if ((channel === 'window' || channel === 'self_service') && !this.districtHallOpen(arrival)) channel = 'mobile';
-    const key = `${item.itemCode}|${channel}`;
-    let cell = this.cells.get(key);
-    if (!cell) {
-      cell = {
-        itemCode: item.itemCode,
-        itemName: item.itemName,
-        department: item.department,
-        channel,
-        fullyOnline: item.fullyOnline && (channel === 'pc' || channel === 'mobile'),
-        count: 0,
-        dirty: false,
-        lastAsOfSec: 0,
-      };
-      this.cells.set(key, cell);
-    }
-    cell.count += 1;
-    cell.dirty = true;
+    this.online.add({
+      itemCode: item.itemCode,
+      itemName: item.itemName,
+      department: item.department,
+      channel,
+      fullyOnline: item.fullyOnline && (channel === 'pc' || channel === 'mobile'),
+    });
   }
 
   private crossRegionCase(arrival: number, nowWall: number): void {
@@ -362,41 +330,14 @@ class LiveStreamRunner {
     this.lastEmitMs = Math.max(this.lastEmitMs, now);
   }
 
-  private intervalStart(epochMs: number): number {
-    return toEpochMs(Math.floor(toWallMs(epochMs) / FOOTFALL_INTERVAL_MS) * FOOTFALL_INTERVAL_MS);
-  }
-
-  /** Footfall snapshot rows: the running count of each hall's interval every few minutes, and its final count. */
+  /** Footfall rows: staffed halls report their open intervals even when nobody came. */
   private footfallRows(now: number): void {
-    const current = this.intervalStart(now);
-    for (const hall of HALLS) {
-      const ff = this.footfall.get(hall.name)!;
-      const reported = (atMs: number) => ff.entries > 0 || (hall.kind !== 'station24h' && this.hallWeight(hall, toWallMs(atMs)) > 0);
-      if (ff.atMs !== current) {
-        if (reported(ff.atMs)) this.footfallRow(hall, ff, now);
-        Object.assign(ff, { atMs: current, entries: 0, lastAsOfSec: 0 });
-      }
-      if (now - ff.lastRowMs >= FOOTFALL_EVERY_MS && reported(ff.atMs)) this.footfallRow(hall, ff, now);
-    }
+    const reported = (hall: Hall, atMs: number) => hall.kind !== 'station24h' && this.hallWeight(hall, toWallMs(atMs)) > 0;
+    for (const row of this.footfall.rows(now, reported)) this.emit('hall', row, now);
   }
 
-  private footfallRow(hall: Hall, ff: FootfallCounter, now: number): void {
-    const asOfSec = Math.max(Math.floor(now / SECOND_MS), ff.lastAsOfSec + 1);
-    ff.lastAsOfSec = asOfSec;
-    ff.lastRowMs = now;
-    this.emit('hall', { type: 'footfall', hall: hall.name, at: iso(toWallMs(ff.atMs)), entries: ff.entries, asOf: iso(toWallMs(asOfSec * SECOND_MS)) }, now);
-  }
-
-  /** Snapshot rows of the counts that changed, at most one a second per item and channel (`asOf` never ties). */
   private onlineRows(now: number, final = false): void {
-    const nowSec = Math.floor(now / SECOND_MS);
-    for (const cell of this.cells.values()) {
-      if (!cell.dirty || (nowSec <= cell.lastAsOfSec && !final)) continue;
-      const asOfSec = Math.max(nowSec, cell.lastAsOfSec + 1);
-      cell.lastAsOfSec = asOfSec;
-      cell.dirty = false;
-      this.emit('online', onlineRow(this.date, cell, toWallMs(asOfSec * SECOND_MS)), now);
-    }
+    for (const row of this.online.rows(this.date, now, final)) this.emit('online', row, now);
   }
 
   private report(err: unknown): void {
@@ -439,10 +380,8 @@ class LiveStreamRunner {
       atMs: now,
       date: this.date,
       pending: [...unsent, ...[...this.heap.items].sort((a, b) => a.dueMs - b.dueMs)],
-      online: Object.fromEntries(
-        [...this.cells].map(([key, { dirty: _dirty, lastAsOfSec: _sec, ...cell }]) => [key, cell]),
-      ),
-      footfall: Object.fromEntries([...this.footfall].map(([hall, ff]) => [hall, { atMs: ff.atMs, entries: ff.entries }])),
+      online: this.online.state(),
+      footfall: this.footfall.state(),
       queueNumbers: Object.fromEntries(this.queueNumbers),
       clean: this.stopping !== null,
     };
