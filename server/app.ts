@@ -20,6 +20,7 @@ import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
 import { feedHealthRoutes } from './routes/feed-health.ts';
 import type { ImportService } from './services/import-service.ts';
+import type { AuditService } from './services/audit-service.ts';
 import type { ReferenceService } from './services/reference-service.ts';
 import type { LiveNamespace } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
@@ -35,6 +36,7 @@ export interface AppDeps {
   targets: TargetsService;
   reference: ReferenceService;
   imports: ImportService;
+  audit: AuditService;
   ingestToken: string;
   hmacSecrets: readonly string[];
   keys: RedisKeys;
@@ -67,11 +69,11 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     }),
   );
   api.use(express.json({ limit: '1mb' }));
-  api.use(authRoutes(deps.auth));
+  api.use(authRoutes(deps.auth, deps.audit));
   api.use(kpiRoutes(deps.kpis, deps.auth));
-  api.use(adminRoutes(deps.auth, deps.targets));
+  api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
   api.use(referenceRoutes(deps.reference, deps.auth));
-  api.use(importRoutes(deps.imports, deps.auth));
+  api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.redis, deps.keys, deps.auth, { tz: deps.tz }));
   api.use(notFound);
   app.use('/api', api);

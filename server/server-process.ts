@@ -10,6 +10,7 @@ import { IngestService } from './services/ingest-service.ts';
 import { KpiService } from './services/kpi-service.ts';
 import { TargetsService } from './services/targets-service.ts';
 import { ImportService } from './services/import-service.ts';
+import { AuditService } from './services/audit-service.ts';
 import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
@@ -42,6 +43,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const imports = new ImportService(redis, keys, ingest, log);
   const targets = new TargetsService(redis, keys);
   const reference = new ReferenceService(redis, keys);
+  const audit = new AuditService(redis, keys);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
   const { httpServer, io, live: nsp } = createApp({
     redis,
@@ -53,6 +55,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     targets,
     reference,
     imports,
+    audit,
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
     log,

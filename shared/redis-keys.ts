@@ -57,6 +57,8 @@ export function redisKeys(prefix: string) {
     lastRecordAt: () => `${prefix}:feeds:last`,
     /** Pub/sub channel: a worker announces `{ feed, days }` after applying a batch. */
     changedChannel: () => `${prefix}:changed`,
+    /** Stream: the audit log (logins, imports, exports, admin changes), entries `{ at, actor, action, target, details }`. */
+    audit: () => `${prefix}:audit`,
     /** Hash: username → JSON user (role, scrypt password hash). */
     users: () => `${prefix}:users`,
     /** String with TTL: session of a bearer token, keyed by the token's SHA-256. */

@@ -1,4 +1,6 @@
 import { createI18n } from 'vue-i18n';
+import { consoleEn, consoleZhCN } from './views/console/locale.ts';
+import { wallEn, wallZhCN } from './views/wall/locale.ts';
 
 /** The UI languages: Chinese first, English for visitors. */
 export const APP_LOCALES = ['zh-CN', 'en'] as const;
@@ -24,6 +26,8 @@ const zhCN = {
     submitting: '登录中…',
     failed: '登录失败：{message}',
   },
+  wall: wallZhCN,
+  console: consoleZhCN,
 };
 
 type MessageSchema = typeof zhCN;
@@ -46,6 +50,8 @@ const en: MessageSchema = {
     submitting: 'Signing in…',
     failed: 'Sign-in failed: {message}',
   },
+  wall: wallEn,
+  console: consoleEn,
 };
 
 function isAppLocale(value: unknown): value is AppLocale {

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import { receiveUpload } from '../http/upload.ts';
+import type { AuditService } from '../services/audit-service.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import { MAX_IMPORT_BYTES, type ImportService } from '../services/import-service.ts';
 import { toCsv } from '../http/csv.ts';
@@ -22,7 +23,7 @@ function parseColumnMap(text: string | undefined): Record<string, string> | unde
 }
 
 /** POST /api/imports, GET /api/imports/:id, GET /api/imports/:id/rejected.csv (manager). */
-export function importRoutes(imports: ImportService, auth: AuthService): Router {
+export function importRoutes(imports: ImportService, auth: AuthService, audit: AuditService): Router {
   const router = Router();
   const managers = requireRole(auth, 'manager');
   router.post('/imports', managers, async (req, res) => {
@@ -35,6 +36,7 @@ export function importRoutes(imports: ImportService, auth: AuthService): Router 
         createdBy: principalOf(res).username,
         removeFileAfter: true,
       });
+      await audit.record(principalOf(res).username, 'import', importId, { feed, fileName: upload.file.name });
       res.status(202).json({ importId });
     } catch (err) {
       await rm(upload.file.path, { force: true });

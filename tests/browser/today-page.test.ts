@@ -21,7 +21,7 @@ describe('today page', () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(app.baseUrl);
+    await page.goto(`${app.baseUrl}/wall`);
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', ADMIN_PASSWORD);
     await page.click('button[type=submit]');
@@ -51,14 +51,14 @@ describe('today page', () => {
   it('opens directly with a token in the URL, as a wall screen does, without a login', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const token = await app.login();
-    await page.goto(`${app.baseUrl}/?token=${token}`);
+    await page.goto(`${app.baseUrl}/wall?token=${token}`);
     await expect.poll(() => figure(page, 'hotline.signed').textContent()).toBe('2');
     await page.close();
   });
 
   it('shows the stale state when the server goes away', async () => {
     const page = await browser.newPage();
-    await page.goto(`${app.baseUrl}/?token=${await app.login()}`);
+    await page.goto(`${app.baseUrl}/wall?token=${await app.login()}`);
     await expect.poll(() => page.getAttribute('[data-testid=connection-state]', 'data-state')).toBe('live');
     await app.close();
     await expect.poll(() => page.isVisible('[data-testid=stale-banner]'), { timeout: 20_000 }).toBe(true);
