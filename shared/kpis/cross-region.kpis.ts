@@ -9,7 +9,7 @@ import { count, field, rateOf, type Fields, type KpiDefinition } from './kpi-hel
 const base = { feed: 'crossRegion' as const };
 
 export const CROSS_REGION_KPIS: readonly KpiDefinition[] = [
-  { ...base, id: 'crossRegion.partners', nameZh: '合作地区', nameEn: 'Partner regions', kind: 'count', unitZh: '个', compute: count('_ref.partners') },
+  { ...base, id: 'crossRegion.partners', nameZh: '合作地区', nameEn: 'Partner regions', kind: 'count', unitZh: '个', compute: (f) => ({ ...count('_ref.partners')(f), breakdown: partnersByScope(f) }) },
   { ...base, id: 'crossRegion.items', nameZh: '通办事项', nameEn: 'Cross-region service items', kind: 'count', unitZh: '项', compute: count('_ref.items') },
   { ...base, id: 'crossRegion.received', nameZh: '受理件数', nameEn: 'Cases received', kind: 'count', unitZh: '件', compute: count('received') },
   { ...base, id: 'crossRegion.completed', nameZh: '办结件数', nameEn: 'Cases completed', kind: 'count', unitZh: '件', compute: count('completed') },

@@ -68,9 +68,10 @@ export const HOTLINE_KPIS: readonly KpiDefinition[] = [
     nameEn: 'Supervised tickets',
     kind: 'count',
     unitZh: '条',
-    compute: (f) => ({
-      value: field(f, '_live.overdue') + field(f, 'supervised.unresolved') + field(f, 'supervised.dissatisfied') + field(f, '_computed.repeat'),
-    }),
+    compute: (f) => {
+      const breakdown = supervisedByKind(f);
+      return { value: Object.values(breakdown).reduce((a, b) => a + b, 0), breakdown };
+    },
   },
 ];
 

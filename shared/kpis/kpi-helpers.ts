@@ -26,6 +26,8 @@ export interface KpiValue {
   denominator?: number;
   target?: number;
   status?: KpiStatus;
+  /** Parts of the value by kind (hotline.supervised by 督办 kind, crossRegion.partners by scope); they sum to `value`. */
+  breakdown?: Record<string, number>;
 }
 
 export interface KpiDefinition {

@@ -16,7 +16,7 @@ describe('crossRegion KPIs', () => {
 
   it('reproduces the report’s partner and item counts, with the partners by scope', () => {
     const k = computeKpis({ crossRegion: fields });
-    expect(k['crossRegion.partners']).toEqual({ value: 18 });
+    expect(k['crossRegion.partners']).toEqual({ value: 18, breakdown: { inter_provincial: 15, changzhutan: 3 } });
     expect(partnersByScope(fields)).toEqual({ inter_provincial: 15, changzhutan: 3 });
     expect(k['crossRegion.items']).toEqual({ value: 139 });
   });
@@ -30,7 +30,7 @@ describe('crossRegion KPIs', () => {
 
   it('gives zero counts and a null rate for a period without data', () => {
     const k = computeKpis({ crossRegion: {} });
-    expect(k['crossRegion.partners']).toEqual({ value: 0 });
+    expect(k['crossRegion.partners']).toEqual({ value: 0, breakdown: { inter_provincial: 0, changzhutan: 0 } });
     expect(partnersByScope({})).toEqual({ inter_provincial: 0, changzhutan: 0 });
     expect(k['crossRegion.received']).toEqual({ value: 0 });
     expect(k['crossRegion.completionRate']).toEqual({ value: null, numerator: 0, denominator: 0 });
