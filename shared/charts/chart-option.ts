@@ -16,11 +16,21 @@ export const CHART_COLORS = ['#409eff', '#67c23a', '#e6a23c', '#909399', '#f56c6
 /** Locale of the text inside a chart (series names, axis names, month labels). */
 export type ChartLocale = 'zh-CN' | 'en';
 
+/** The bucket size of a chart's categories: months for a year, days for a month. */
+export type ChartInterval = 'month' | 'day';
+
 /** `YYYY-MM-DD` bucket start of a month → `3月` (zh-CN) or `Mar` (en). */
 export function monthLabel(bucketStart: string, locale: ChartLocale = 'zh-CN'): string {
   const month = Number(bucketStart.slice(5, 7));
   if (locale === 'en') return ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1]!;
   return `${month}月`;
+}
+
+/** A bucket start as a category label: `3月` for a month, `5日` (or `5`) for a day. */
+export function bucketLabel(bucketStart: string, interval: ChartInterval, locale: ChartLocale = 'zh-CN'): string {
+  if (interval === 'month') return monthLabel(bucketStart, locale);
+  const day = Number(bucketStart.slice(8, 10));
+  return locale === 'en' ? String(day) : `${day}日`;
 }
 
 /** A rate fraction as a percent number for a chart axis (0.8702 → 87.02); null stays null (a gap, never 0). */

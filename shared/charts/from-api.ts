@@ -1,4 +1,5 @@
 import type { SeriesResponse } from '../api-types.ts';
+import type { ChartInterval } from './chart-option.ts';
 import type { CrossRegionByPartnerData, HallMonthlyData, HotlineMonthlyData, OnlineYoyData } from './monthly-charts.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { CrossRegionByPartnerData, HallMonthlyData, HotlineMonthlyData, Onl
  * the series reads as 0 for counts and null for rates.
  */
 
-/** The KPI ids each monthly chart reads from one series request. */
+/** The KPI ids the bucket charts read, all from one series request (interval month, or day). */
 export const MONTHLY_CHART_KPI_IDS = [
   'hotline.signed',
   'hotline.completed',
@@ -17,13 +18,16 @@ export const MONTHLY_CHART_KPI_IDS = [
   'hall.servedMatters',
 ] as const;
 
+/** Buckets and interval of a monthly (or daily) series; any other interval is drawn as days. */
+const frame = (s: SeriesResponse): { buckets: string[]; interval: ChartInterval } => ({ buckets: s.buckets, interval: s.interval === 'month' ? 'month' : 'day' });
+
 const countsOf = (s: SeriesResponse, id: string): number[] => s.buckets.map((_, i) => s.series[id]?.[i]?.value ?? 0);
 const ratesOf = (s: SeriesResponse, id: string): (number | null)[] => s.buckets.map((_, i) => s.series[id]?.[i]?.value ?? null);
 
 /** Hotline chart data from a monthly series holding hotline.signed, .completed, .satisfactionRate. */
 export function hotlineMonthlyData(s: SeriesResponse): HotlineMonthlyData {
   return {
-    months: s.buckets,
+    ...frame(s),
     signed: countsOf(s, 'hotline.signed'),
     completed: countsOf(s, 'hotline.completed'),
     satisfactionRate: ratesOf(s, 'hotline.satisfactionRate'),
@@ -36,7 +40,7 @@ export function hotlineMonthlyData(s: SeriesResponse): HotlineMonthlyData {
  */
 export function onlineYoyData(s: SeriesResponse): OnlineYoyData {
   return {
-    months: s.buckets,
+    ...frame(s),
     thisYear: countsOf(s, 'online.volume'),
     lastYear: s.buckets.map((_, i) => s.series['online.yoyMultiple']?.[i]?.denominator ?? null),
   };
@@ -44,7 +48,7 @@ export function onlineYoyData(s: SeriesResponse): OnlineYoyData {
 
 /** Hall chart data from a monthly series holding hall.servedMatters. */
 export function hallMonthlyData(s: SeriesResponse): HallMonthlyData {
-  return { months: s.buckets, servedMatters: countsOf(s, 'hall.servedMatters') };
+  return { ...frame(s), servedMatters: countsOf(s, 'hall.servedMatters') };
 }
 
 /** Cross-region chart data from `getKpis(from, to, 'partnerRegion')` groups, largest partner first. */

@@ -1,15 +1,18 @@
-import { baseOption, monthLabel, percentOrNull, type ChartLocale, type ChartOption } from './chart-option.ts';
+import { baseOption, bucketLabel, percentOrNull, type ChartInterval, type ChartLocale, type ChartOption } from './chart-option.ts';
 
 /**
- * The charts of REPORT.md §3 as pure functions (data, locale) → ECharts option. The console draws them
+ * The charts of REPORT.md §3 as pure functions (data, locale) → ECharts option, by month (or by day for
+ * a one-month period). The console draws them
  * with `useEcharts`; the export renders the very same options on the server (server/export/charts/).
  * Counts are plain numbers, rates fractions in [0, 1] (drawn as percent); null is a gap, never 0.
  * `isStatic` switches animation off (server rendering, printing).
  */
 
-/** Monthly hotline figures: bucket starts (`YYYY-MM-01`), counts per month, satisfaction per month. */
+/** Hotline figures per bucket (month or day): counts, and satisfaction as a fraction (null: no visits rated). */
 export interface HotlineMonthlyData {
-  months: string[];
+  /** Bucket starts `YYYY-MM-DD` (the first day of each month, or each day). */
+  buckets: string[];
+  interval: ChartInterval;
   signed: number[];
   completed: number[];
   satisfactionRate: (number | null)[];
@@ -52,7 +55,7 @@ const TEXT = {
 export function hotlineMonthlyOption(data: HotlineMonthlyData, locale: ChartLocale = 'zh-CN', isStatic = false): ChartOption {
   const t = TEXT[locale];
   return {
-    ...baseOption(data.months.map((m) => monthLabel(m, locale)), isStatic),
+    ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
     yAxis: [
       { type: 'value', name: t.tickets, minInterval: 1 },
       { type: 'value', name: t.percent, min: 0, max: 100, splitLine: { show: false } },
@@ -67,7 +70,9 @@ export function hotlineMonthlyOption(data: HotlineMonthlyData, locale: ChartLoca
 
 /** 一网通办 volume by month against the same month a year earlier (null where no earlier data). */
 export interface OnlineYoyData {
-  months: string[];
+  /** Bucket starts `YYYY-MM-DD` (the first day of each month, or each day). */
+  buckets: string[];
+  interval: ChartInterval;
   thisYear: number[];
   lastYear: (number | null)[];
 }
@@ -76,7 +81,7 @@ export interface OnlineYoyData {
 export function onlineYoyOption(data: OnlineYoyData, locale: ChartLocale = 'zh-CN', isStatic = false): ChartOption {
   const t = TEXT[locale];
   return {
-    ...baseOption(data.months.map((m) => monthLabel(m, locale)), isStatic),
+    ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
     yAxis: { type: 'value', name: t.volume, minInterval: 1 },
     series: [
       { id: 'thisYear', name: t.thisYear, type: 'bar', data: data.thisYear },
@@ -87,7 +92,9 @@ export function onlineYoyOption(data: OnlineYoyData, locale: ChartLocale = 'zh-C
 
 /** 政务大厅 service matters handled per month. */
 export interface HallMonthlyData {
-  months: string[];
+  /** Bucket starts `YYYY-MM-DD` (the first day of each month, or each day). */
+  buckets: string[];
+  interval: ChartInterval;
   servedMatters: number[];
 }
 
@@ -95,7 +102,7 @@ export interface HallMonthlyData {
 export function hallMonthlyOption(data: HallMonthlyData, locale: ChartLocale = 'zh-CN', isStatic = false): ChartOption {
   const t = TEXT[locale];
   return {
-    ...baseOption(data.months.map((m) => monthLabel(m, locale)), isStatic),
+    ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
     yAxis: { type: 'value', name: t.matters, minInterval: 1 },
     series: [{ id: 'servedMatters', name: t.served, type: 'bar', data: data.servedMatters, label: { show: isStatic, position: 'top', fontSize: 10 } }],
   };

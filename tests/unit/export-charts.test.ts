@@ -7,6 +7,7 @@ import {
   hotlineMonthlyData,
   hotlineMonthlyOption,
   monthLabel,
+  bucketLabel,
   onlineYoyData,
   onlineYoyOption,
 } from '../../shared/charts/index.ts';
@@ -26,9 +27,10 @@ const series: SeriesResponse = {
 };
 
 describe('shared charts', () => {
-  it('labels months in Chinese and English', () => {
+  it('labels months and days in Chinese and English', () => {
     expect(monthLabel('2022-03-01')).toBe('3月');
     expect(monthLabel('2022-12-01', 'en')).toBe('Dec');
+    expect(bucketLabel('2022-03-05', 'day')).toBe('5日');
   });
 
   it('draws the hotline months with satisfaction in percent and a gap, not 0, for a month without visits', () => {
@@ -42,7 +44,7 @@ describe('shared charts', () => {
   });
 
   it('takes last year’s online volume from the multiple’s denominator', () => {
-    expect(onlineYoyData(series)).toEqual({ months: series.buckets, thisYear: [500, 600, 0], lastYear: [100, 0, null] });
+    expect(onlineYoyData(series)).toEqual({ buckets: series.buckets, interval: 'month', thisYear: [500, 600, 0], lastYear: [100, 0, null] });
     const option = onlineYoyOption(onlineYoyData(series), 'en');
     expect((option.series as { name: string }[]).map((s) => s.name)).toEqual(['This year', 'Same period last year']);
   });
