@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import helmet from 'helmet';
 import { Server as SocketServer } from 'socket.io';
 import type { Logger } from '../shared/logger.ts';
 import { LIVE_NAMESPACE } from '../shared/socket-events.ts';
 import { errorHandler, notFound } from './http/errors.ts';
+import { allowSocketOrigin, requireAllowedOrigin } from './http/origin.ts';
+import { ingestRateLimit, LoginLimiter } from './http/rate-limit.ts';
+import { securityHeaders, type SecurityOptions } from './http/security.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
@@ -43,6 +45,8 @@ export interface AppDeps {
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;
+  /** Rate limits and allowed origins (server/http/security.ts, from the configuration). */
+  security: SecurityOptions;
 }
 
 /** The HTTP app and the socket.io server on one http.Server; entry points start and stop it. */
@@ -50,18 +54,14 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-      // Bureaus often serve intranet pages over plain HTTP; HSTS belongs to the TLS-terminating proxy.
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(securityHeaders());
 
   const api = express.Router();
+  api.use(requireAllowedOrigin(deps.security.allowedOrigins));
   api.use(healthRoutes(deps.redis));
   api.use(
     ingestRoutes(deps.ingest, deps.auth, {
+      rateLimit: ingestRateLimit(deps.redis, deps.keys, deps.security),
       token: deps.ingestToken,
       hmacSecrets: deps.hmacSecrets,
       claimSignature: async (signature, ttlSeconds) =>
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     }),
   );
   api.use(express.json({ limit: '1mb' }));
-  api.use(authRoutes(deps.auth, deps.audit));
+  api.use(authRoutes(deps.auth, deps.audit, new LoginLimiter(deps.redis, deps.keys, deps.security)));
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
   api.use(referenceRoutes(deps.reference, deps.auth));
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   app.use(errorHandler(deps.log));
 
   const httpServer = createServer(app);
-  const io = new SocketServer(httpServer, { serveClient: false });
+  const io = new SocketServer(httpServer, { serveClient: false, allowRequest: allowSocketOrigin(deps.security.allowedOrigins) });
   const live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
   live.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
@@ -97,6 +97,25 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     if (!principal) return next(new Error('unauthorized'));
     socket.data.principal = principal;
     next();
+  });
+  // Every event a screen sends (room joins, resync) re-checks its token: a revoked or expired one is disconnected.
+  live.on('connection', (socket) => {
+    socket.on('error', () => undefined); // a refused event; the socket is already being disconnected
+    socket.use(([event], next) => {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      void deps.auth.resolve(String(token)).then(
+        (principal) => {
+          if (principal) {
+            socket.data.principal = principal;
+            return next();
+          }
+          deps.log.info({ event }, 'live socket with a revoked or expired token disconnected');
+          next(new Error('unauthorized'));
+          socket.disconnect(true);
+        },
+        () => next(new Error('unavailable')),
+      );
+    });
   });
   return { httpServer, io, live };
 }

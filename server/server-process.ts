@@ -14,6 +14,7 @@ import { AuditService } from './services/audit-service.ts';
 import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
+import { securityOptions } from './http/security.ts';
 
 export interface RunningServer {
   port: number;
@@ -59,6 +60,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
     log,
+    security: securityOptions(config),
   });
   const live = new LiveService(
     nsp,

@@ -43,6 +43,27 @@ const envSchema = z
     /** Idle session lifetime in minutes. */
     SESSION_TTL_MINUTES: intVar(1, 525_600, 480),
     WORKER_CONCURRENCY: intVar(1, 64, 2),
+    /**
+     * A worker's lock on a batch, in ms: a worker killed mid-batch leaves its batch to be taken up again
+     * by any worker after about twice this long (the ledger recognises what it had already applied).
+     */
+    WORKER_LOCK_MS: intVar(1_000, 600_000, 30_000),
+    /** Login attempts refused for this long after too many failures (per username and address, per address). */
+    LOGIN_FAILURES_PER_USER_IP: intVar(1, 1_000, 10),
+    LOGIN_FAILURES_PER_IP: intVar(1, 100_000, 100),
+    /** Window of the two login failure counts, and how long a limited login waits, in seconds. */
+    LOGIN_BLOCK_SECONDS: intVar(1, 86_400, 900),
+    /** Ingest requests a minute per credential and address (a batch is up to 10,000 records). */
+    INGEST_REQUESTS_PER_MINUTE: intVar(1, 1_000_000, 1_200),
+    /**
+     * Browser origins allowed besides the page's own, comma-separated (`https://wall.example.gov.cn`),
+     * for the socket.io handshake and state-changing requests. Requests without an Origin (servers) pass.
+     */
+    ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .refine((v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())), 'must be comma-separated origins like https://host:port')
+      .transform((v) => v.split(',').map((o) => o.trim().toLowerCase()).filter(Boolean)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.ADMIN_PASSWORD) {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'backlog_full'
+  | 'rate_limited'
   | 'redis_unavailable'
   | 'internal';
 
@@ -38,6 +39,7 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   backlog_full: 429,
+  rate_limited: 429,
   redis_unavailable: 503,
   internal: 500,
 };

@@ -22,6 +22,12 @@ export function startIngestWorkers(config: Config, redisUrl: string, redis: Redi
         connection: bullConnection(redisUrl, 'blocking'),
         prefix: keys.queuePrefix(),
         concurrency: config.WORKER_CONCURRENCY,
+        // A worker killed mid-batch (kill -9, OOM, power) leaves its batch locked; after the lock lapses
+        // the next stalled-job check hands it to any worker. Re-running a batch is safe (the ledger
+        // recognises its own deliveries as replays), so a batch may stall several times before failing.
+        lockDuration: config.WORKER_LOCK_MS,
+        stalledInterval: config.WORKER_LOCK_MS,
+        maxStalledCount: 10,
       },
     );
     worker.on('completed', (job, result) =>

@@ -3,21 +3,35 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import type { AuthService } from '../services/auth-service.ts';
+import type { LoginLimiter } from '../http/rate-limit.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
-/** POST /api/auth/login {username, password} → { token, role, username, expiresInSeconds }. */
-export function authRoutes(auth: AuthService, audit: AuditService): Router {
+/**
+ * POST /api/auth/login {username, password} → { token, role, username, expiresInSeconds }.
+ * Too many failures from one address (for one username, or in all) → 429 with Retry-After, before
+ * the password is checked; every failure and every refusal is in the audit log.
+ */
+export function authRoutes(auth: AuthService, audit: AuditService, limiter: LoginLimiter): Router {
   const router = Router();
   router.post('/auth/login', async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) throw new AppError('validation_failed', 'username and password are required');
     const { username, password } = body.data;
-    const session = await auth.login(username, password).catch(async (err: unknown) => {
-      await audit.record('-', 'login.failed', username, { ip: req.ip });
+    const ip = req.ip ?? '-';
+    await limiter.check(username, ip).catch(async (err: unknown) => {
+      if (err instanceof AppError && err.code === 'rate_limited') await audit.record('-', 'login.failed', username, { ip, reason: 'rate_limited' });
       throw err;
     });
-    await audit.record(username, 'login', username, { ip: req.ip, role: session.role });
+    const session = await auth.login(username, password).catch(async (err: unknown) => {
+      if (err instanceof AppError && err.code === 'unauthorized') {
+        await limiter.recordFailure(username, ip);
+        await audit.record('-', 'login.failed', username, { ip });
+      }
+      throw err;
+    });
+    await limiter.recordSuccess(username, ip);
+    await audit.record(username, 'login', username, { ip, role: session.role });
     res.json(session);
   });
   return router;

@@ -1,4 +1,4 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { AppError } from '../../shared/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { requireRole } from '../http/auth.ts';
@@ -48,10 +48,16 @@ function recordsOf(req: Request, raw: Buffer): unknown[] {
 export function ingestRoutes(
   ingest: IngestService,
   auth: AuthService,
-  options: { token: string; hmacSecrets: readonly string[]; claimSignature(signature: string, ttlSeconds: number): Promise<boolean> },
+  options: {
+    token: string;
+    hmacSecrets: readonly string[];
+    claimSignature(signature: string, ttlSeconds: number): Promise<boolean>;
+    /** Requests per sender (server/http/rate-limit.ts), checked before the body is read. */
+    rateLimit: RequestHandler;
+  },
 ): Router {
   const router = Router();
-  router.post('/ingest/:feed', express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+  router.post('/ingest/:feed', options.rateLimit, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const { signature } = authenticateIngest(req, raw, { ...options, nowSeconds: Math.floor(Date.now() / 1000) });
     const feed = String(req.params.feed);

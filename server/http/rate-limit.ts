@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from '../../shared/errors.ts';
+import type { RedisKeys } from '../../shared/redis-keys.ts';
+import { bearerToken } from './auth.ts';
+import { SIGNATURE_HEADER } from './ingest-auth.ts';
+
+/** Limits of the login and ingest endpoints (shared/config.ts: LOGIN_*, INGEST_REQUESTS_PER_MINUTE). */
+export interface RateLimitOptions {
+  loginFailuresPerUserIp: number;
+  loginFailuresPerIp: number;
+  /** Window of the login failure counts and the longest wait of a limited login, in seconds. */
+  loginBlockSeconds: number;
+  ingestRequestsPerMinute: number;
+}
+
+/** Seconds until a limited caller may try again (at least 1), for Retry-After. */
+const retryAfterSeconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+/** The counters are in Redis, as is everything a limited request would touch: unreachable → 503, never a silent pass. */
+const unavailable = (err: unknown) => new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: err });
+
+/**
+ * Login throttling kept in Redis (so every server process shares it): failed logins are counted per
+ * username and address and per address over `loginBlockSeconds`; once either count reaches its
+ * limit, further attempts are refused with 429 before the password is even checked. A successful
+ * login clears the username-and-address count.
+ */
+export class LoginLimiter {
+  private readonly byUserIp: RateLimiterRedis;
+  private readonly byIp: RateLimiterRedis;
+
+  constructor(redis: Redis, keys: RedisKeys, options: RateLimitOptions) {
+    const common = { storeClient: redis, duration: options.loginBlockSeconds, rejectIfRedisNotReady: true };
+    this.byUserIp = new RateLimiterRedis({ ...common, keyPrefix: keys.rateLimit('login-user-ip'), points: options.loginFailuresPerUserIp });
+    this.byIp = new RateLimiterRedis({ ...common, keyPrefix: keys.rateLimit('login-ip'), points: options.loginFailuresPerIp });
+  }
+
+  private static userIpKey(username: string, ip: string): string {
+    return `${username.toLowerCase()}|${ip}`;
+  }
+
+  /** Throws 'rate_limited' (with the seconds to wait) while this username+address or this address is limited. */
+  async check(username: string, ip: string): Promise<void> {
+    const counts = await Promise.all([this.byUserIp.get(LoginLimiter.userIpKey(username, ip)), this.byIp.get(ip)]).catch((err: unknown) => {
+      throw unavailable(err);
+    });
+    const limits = [this.byUserIp.points, this.byIp.points];
+    counts.forEach((res, i) => {
+      if (!res || res.consumedPoints < limits[i]!) return;
+      const wait = retryAfterSeconds(res);
+      throw new AppError('rate_limited', `登录失败次数过多，请 ${wait} 秒后再试 / too many failed logins; retry in ${wait} s`, undefined, wait);
+    });
+  }
+
+  /** Counts one failed login; never throws for a limit reached (the next check refuses). */
+  async recordFailure(username: string, ip: string): Promise<void> {
+    await Promise.all([
+      this.byUserIp.consume(LoginLimiter.userIpKey(username, ip)).catch(ignoreLimit),
+      this.byIp.consume(ip).catch(ignoreLimit),
+    ]);
+  }
+
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    await this.byUserIp.delete(LoginLimiter.userIpKey(username, ip)).catch(() => undefined);
+  }
+}
+
+/** A consume refused for the limit is expected here (the count is what matters); anything else is Redis. */
+function ignoreLimit(err: unknown): void {
+  if (!(err instanceof RateLimiterRes)) throw unavailable(err);
+}
+
+/** Who is sending: a hash of the bearer token, "signed" for HMAC senders, or "anonymous". */
+function credentialOf(req: Request): string {
+  const token = bearerToken(req);
+  if (token) return createHash('sha256').update(token).digest('hex').slice(0, 16);
+  return req.get(SIGNATURE_HEADER) ? 'signed' : 'anonymous';
+}
+
+/**
+ * Ingest requests per minute per credential and address, kept in Redis. Runs before the body is
+ * read, so a flood costs the server little; over the limit → 429 with Retry-After (senders retry).
+ */
+export function ingestRateLimit(redis: Redis, keys: RedisKeys, options: RateLimitOptions): RequestHandler {
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: keys.rateLimit('ingest'),
+    points: options.ingestRequestsPerMinute,
+    duration: 60,
+    rejectIfRedisNotReady: true,
+  });
+  return async (req, _res, next) => {
+    try {
+      await limiter.consume(`${credentialOf(req)}|${req.ip ?? '-'}`);
+      next();
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) return next(unavailable(err));
+      const message = `more than ${options.ingestRequestsPerMinute} ingest requests a minute from this sender; retry later`;
+      next(new AppError('rate_limited', message, undefined, retryAfterSeconds(err)));
+    }
+  };
+}
