@@ -21,8 +21,12 @@ import { adminRoutes } from './routes/admin.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
 import { feedHealthRoutes } from './routes/feed-health.ts';
+import { consoleRoutes } from './routes/console-routes.ts';
 import type { ImportService } from './services/import-service.ts';
 import type { AuditService } from './services/audit-service.ts';
+import type { AlertService } from './services/alert-service.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { displayTokenRoutes } from './routes/display-tokens.ts';
 import type { ReferenceService } from './services/reference-service.ts';
 import type { LiveNamespace } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
@@ -42,6 +46,7 @@ export interface AppDeps {
   ingestToken: string;
   hmacSecrets: readonly string[];
   keys: RedisKeys;
+  alerts: AlertService;
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;
@@ -52,6 +57,8 @@ export interface AppDeps {
 /** The HTTP app and the socket.io server on one http.Server; entry points start and stop it. */
 export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketServer; live: LiveNamespace } {
   const app = express();
+  // The live namespace, created with the socket.io server below; routes read it at request time.
+  let live: LiveNamespace | undefined;
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders());
@@ -73,8 +80,11 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
   api.use(referenceRoutes(deps.reference, deps.auth));
+  api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
+  api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.redis, deps.keys, deps.auth, { tz: deps.tz }));
+  api.use(consoleRoutes({ ...deps, live: () => live }));
   api.use(notFound);
   app.use('/api', api);
 
@@ -90,12 +100,13 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
 
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, allowRequest: allowSocketOrigin(deps.security.allowedOrigins) });
-  const live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
+  live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
   live.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     const principal = typeof token === 'string' ? await deps.auth.resolve(token).catch(() => null) : null;
     if (!principal) return next(new Error('unauthorized'));
     socket.data.principal = principal;
+    socket.data.token = token as string;
     next();
   });
   // Every event a screen sends (room joins, resync) re-checks its token: a revoked or expired one is disconnected.
@@ -117,5 +128,12 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
       );
     });
   });
-  return { httpServer, io, live };
+  return { httpServer, io, live: live! };
+}
+
+/** Screens connected to this server with display token `id`. */
+function countScreens(live: LiveNamespace | undefined, id: string): number {
+  let n = 0;
+  for (const socket of live?.sockets.values() ?? []) if (socket.data.principal?.displayTokenId === id) n++;
+  return n;
 }

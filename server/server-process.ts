@@ -11,6 +11,7 @@ import { KpiService } from './services/kpi-service.ts';
 import { TargetsService } from './services/targets-service.ts';
 import { ImportService } from './services/import-service.ts';
 import { AuditService } from './services/audit-service.ts';
+import { AlertService } from './services/alert-service.ts';
 import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
@@ -45,6 +46,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const targets = new TargetsService(redis, keys);
   const reference = new ReferenceService(redis, keys);
   const audit = new AuditService(redis, keys);
+  const alerts = new AlertService(redis, keys, log);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
   const { httpServer, io, live: nsp } = createApp({
     redis,
@@ -57,6 +59,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     reference,
     imports,
     audit,
+    alerts,
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
     log,
@@ -71,6 +74,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     { tz: config.TZ_REPORT, coalesceMs: config.LIVE_COALESCE_MS, heartbeatMs: config.LIVE_HEARTBEAT_MS },
     log,
     (importId) => imports.status(importId),
+    alerts,
+    auth,
   );
   await live.start();
   await new Promise<void>((resolve, reject) => {

@@ -20,8 +20,10 @@ export function redisKeys(prefix: string) {
     dayHourBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dh:${day}`,
     /** Hash: `<field>|<dimension>=<value>` → integer, one day's breakdowns (groupBy). */
     dayDimBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dd:${day}`,
+    /** Hash: `<field>|<dim>=<value>>…` → integer, one day's drill-down paths (shared/dimensions.ts DRILL_PATHS). */
+    dayPathBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dp:${day}`,
     /** Patterns of a feed's day buckets of every kind, for SCAN during rebuild/verify. */
-    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`, `${tag(feed)}:m:*`],
+    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`, `${tag(feed)}:dp:*`, `${tag(feed)}:m:*`],
     /** Pattern of a feed's live sets. */
     liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
     /** Pattern of a feed's ingest statistics. */
@@ -39,8 +41,12 @@ export function redisKeys(prefix: string) {
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,
     /** String with TTL: a signed ingest request already received (replay protection). */
     seenSignature: (signature: string) => `${prefix}:hmac-seen:${signature.slice(-64)}`,
-    /** Hash with TTL (1 day): what the worker made of a batch (outcome → count), for imports to report. */
-    batchResult: (batchId: string) => `${prefix}:batch:${batchId}`,
+    /**
+     * Hash with TTL (1 day): what the worker made of a batch (outcome → count), for imports to report.
+     * Tagged `{applied}` like the last-record times and the ticker: the worker's end-of-batch transaction
+     * writes the three together (one cluster slot).
+     */
+    batchResult: (batchId: string) => `${prefix}:{applied}:batch:${batchId}`,
     /** Hash with TTL (7 days): an import's progress/result (`progress` JSON) and who started it. */
     importStatus: (importId: string) => `${prefix}:import:${importId}`,
     /** List with TTL (7 days): an import's rejected rows `{ row, errors }`, in file order (first 100,000). */
@@ -54,17 +60,29 @@ export function redisKeys(prefix: string) {
     /** String, JSON array: the 跨域通办 item catalogue (reference data, replaced whole by an administrator). */
     referenceItems: () => `${prefix}:{reference}:cross-region-items`,
     /** Hash: feed → epoch ms of the last record applied. */
-    lastRecordAt: () => `${prefix}:feeds:last`,
+    lastRecordAt: () => `${prefix}:{applied}:feeds:last`,
     /** Pub/sub channel: a worker announces `{ feed, days }` after applying a batch. */
     changedChannel: () => `${prefix}:changed`,
+    /** List (newest first, capped): the latest applied events as wall ticker items (JSON, no personal data). */
+    ticker: () => `${prefix}:{applied}:ticker`,
+    /** Channel: a display token or a user's sessions were revoked — `{ kind: "display-token", id }` or `{ kind: "user", username }`. */
+    revokedChannel: () => `${prefix}:revoked`,
+    /** String, JSON AlertSettings: the wall's alert thresholds, webhook and feed silence limits. */
+    alertSettings: () => `${prefix}:alert-settings`,
+    /** String with TTL: a red alert already notified for (day, KPI), so several servers notify once. */
+    alertNotified: (day: string, kpiId: string) => `${prefix}:alert-notified:${day}:${kpiId}`,
+    /** Hash: display-token id → ISO instant a screen last connected with it. */
+    displayTokenSeen: () => `${prefix}:{auth}:display-tokens:seen`,
     /** Stream: the audit log (logins, imports, exports, admin changes), entries `{ at, actor, action, target, details }`. */
     audit: () => `${prefix}:audit`,
-    /** Hash: username → JSON user (role, scrypt password hash). */
-    users: () => `${prefix}:users`,
+    /** Hash: username → JSON user (role, scrypt password hash). Users, sessions and display tokens share the tag `{auth}` (one slot: a login's transaction touches several). */
+    users: () => `${prefix}:{auth}:users`,
     /** String with TTL: session of a bearer token, keyed by the token's SHA-256. */
-    session: (tokenHash: string) => `${prefix}:session:${tokenHash}`,
+    session: (tokenHash: string) => `${prefix}:{auth}:session:${tokenHash}`,
+    /** Set: the session token hashes of one user, so a role change, disabling or deleting ends them all. */
+    userSessions: (username: string) => `${prefix}:{auth}:user-sessions:${username}`,
     /** Hash: display token's SHA-256 → JSON { name, createdAt }. */
-    displayTokens: () => `${prefix}:display-tokens`,
+    displayTokens: () => `${prefix}:{auth}:display-tokens`,
     /** Prefix of rate-limit counters (strings with TTL, rate-limiter-flexible): `<p>:rl:<limiter>:<key>`. */
     rateLimit: (limiter: string) => `${prefix}:rl:${limiter}`,
     /** String: a secret generated once and shared by every process (e.g. `ingest-token`, `pii-key`). */

@@ -17,6 +17,42 @@ export interface LiveMessage {
   kpis: Record<string, KpiValue>;
   /** Feed → ISO instant of the last record applied (absent: never). */
   lastRecordAt?: Record<string, string>;
+  /**
+   * Today's breakdowns the wall shows: dimension (street, category, hall, partnerRegion, channel) → value →
+   * KPI id → served value. A delta carries a dimension whole when anything in it changed.
+   */
+  groups?: Record<string, Record<string, Record<string, KpiValue>>>;
+  /** Alert level per KPI id whose figure reached a threshold today (absent: 正常). A delta carries the whole map when it changed. */
+  alerts?: Record<string, AlertLevel>;
+  /** Per feed: silent (no record for longer than its configured limit) and since when. Whole map when it changed. */
+  feeds?: Record<string, FeedFreshness>;
+  /** The latest applied events, newest first (snapshot: up to 20; delta: the new ones). No personal data. */
+  ticker?: TickerItem[];
+  /** Hall → people waiting now (taken today, not yet called or abandoned). Whole map when it changed. */
+  waitingByHall?: Record<string, number>;
+}
+
+/** 正常 is the absence of a level. */
+export type AlertLevel = 'yellow' | 'orange' | 'red';
+
+export interface FeedFreshness {
+  /** ISO instant of the last record applied, or null when none ever was. */
+  lastRecordAt: string | null;
+  /** No record for longer than the feed's silence limit: the wall marks its panels stale — never a zero. */
+  silent: boolean;
+}
+
+/** One applied event for the wall's ticker: what happened where, never who. */
+export interface TickerItem {
+  /** Stable id (batch and index) so a client can drop repeats. */
+  id: string;
+  feed: string;
+  /** The record's own time (ISO instant). */
+  at: string;
+  /** The milestone or kind, e.g. signed, served, received, a rating "5". */
+  type: string;
+  /** Non-personal place/subject words, e.g. ["朝阳街道", "城市管理"]. */
+  labels: string[];
 }
 
 export interface Heartbeat {

@@ -3,6 +3,7 @@ import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../shared/time.ts';
+import { TICKER_LENGTH, tickerItemOf } from '../shared/wall.ts';
 import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
 import { APPLIERS } from './feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
@@ -103,6 +104,8 @@ export class ApplyService {
       list.push({ record, origin: `${job.batchId}:${index}` });
     });
 
+    /** Deliveries that changed the figures, for the wall's ticker. */
+    const fresh: Delivery<{ id: string }>[] = [];
     const entities = [...byEntity.keys()];
     for (let start = 0; start < entities.length; start += CHUNK) {
       const chunk = entities.slice(start, start + CHUNK);
@@ -138,10 +141,14 @@ export class ApplyService {
         for (const [key, member, score] of members) args.push(key, member, score);
         const stale = await this.redis.applyEntities(statsKey, conflictsKey, args);
         if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
-        for (const plan of plans) {
-          for (const outcome of plan.outcomes) counts[outcome]++;
+        plans.forEach((plan, i) => {
+          const deliveries = byEntity.get(chunk[i]!)!;
+          plan.outcomes.forEach((outcome, k) => {
+            counts[outcome]++;
+            if (outcome === 'new' || outcome === 'replaced') fresh.push(deliveries[k]!);
+          });
           for (const day of plan.days) days.add(day);
-        }
+        });
         break;
       }
     }
@@ -149,6 +156,8 @@ export class ApplyService {
     const done = this.redis.multi().hset(this.keys.batchResult(job.batchId), counts).expire(this.keys.batchResult(job.batchId), 86_400);
     // Announce even when this run only replayed: a crash may have come before the first announcement.
     if (days.size > 0 || counts.replay > 0) {
+      const latest = fresh.slice(-TICKER_LENGTH).map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
+      if (latest.length > 0) done.lpush(this.keys.ticker(), ...latest).ltrim(this.keys.ticker(), 0, TICKER_LENGTH - 1);
       done.hset(this.keys.lastRecordAt(), job.feed, processedAt).publish(this.keys.changedChannel(), JSON.stringify({ feed: job.feed, days: [...days] }));
     }
     await done.exec();

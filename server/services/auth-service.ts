@@ -13,11 +13,15 @@ const SCRYPT = { N: 16_384, r: 8, p: 1 };
 export interface Principal {
   username: string;
   role: Role;
+  /** For a display token: its id (listed and revoked by it). */
+  displayTokenId?: string;
 }
 
 interface StoredUser {
   role: Role;
   passwordHash: string;
+  /** A disabled user cannot sign in (server/services/user-service.ts). */
+  disabled?: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -77,13 +81,29 @@ export class AuthService {
   async login(username: string, password: string): Promise<LoginResponse> {
     const raw = await this.redis.hget(this.keys.users(), username);
     const user = raw ? (JSON.parse(raw) as StoredUser) : null;
-    if (!user || !(await verifyPassword(password, user.passwordHash))) {
+    if (!user || user.disabled || !(await verifyPassword(password, user.passwordHash))) {
       throw new AppError('unauthorized', '用户名或密码错误 / wrong username or password');
     }
     const token = randomToken();
     const principal: Principal = { username, role: user.role };
-    await this.redis.set(this.keys.session(sha256(token)), JSON.stringify(principal), 'EX', this.sessionTtlSeconds);
+    const hash = sha256(token);
+    await this.redis.set(this.keys.session(hash), JSON.stringify(principal), 'EX', this.sessionTtlSeconds);
+    await this.indexSession(username, hash);
     return { token, role: user.role, username, expiresInSeconds: this.sessionTtlSeconds };
+  }
+
+  /**
+   * Adds a session to its user's index (so a role change, disabling or deleting can end them all) and
+   * forgets the indexed sessions that expired. Single-key commands only: the keys may sit on different
+   * Redis Cluster slots.
+   */
+  private async indexSession(username: string, hash: string): Promise<void> {
+    const sessionsKey = this.keys.userSessions(username);
+    await this.redis.sadd(sessionsKey, hash);
+    const known = await this.redis.smembers(sessionsKey);
+    const alive = await Promise.all(known.map((h) => this.redis.exists(this.keys.session(h))));
+    const expired = known.filter((_, i) => alive[i] === 0);
+    if (expired.length > 0) await this.redis.srem(sessionsKey, ...expired);
   }
 
   /** The principal of a bearer or display token, or null; a session's idle expiry restarts on use. */
@@ -95,7 +115,7 @@ export class AuthService {
       .hget(this.keys.displayTokens(), hash)
       .exec()) as [[Error | null, string | null], [Error | null, string | null]];
     if (session) return JSON.parse(session) as Principal;
-    if (display) return { username: (JSON.parse(display) as { name: string }).name, role: 'display' };
+    if (display) return { username: (JSON.parse(display) as { name: string }).name, role: 'display', displayTokenId: hash };
     return null;
   }
 
@@ -105,5 +125,32 @@ export class AuthService {
     const id = sha256(token);
     await this.redis.hset(this.keys.displayTokens(), id, JSON.stringify({ name, createdAt: new Date().toISOString() }));
     return { token, id };
+  }
+
+  /** The display tokens (never their clear value), with when a screen last connected with each. */
+  async listDisplayTokens(): Promise<{ id: string; name: string; createdAt: string; lastSeenAt: string | null }[]> {
+    const [tokens, seen] = await Promise.all([
+      this.redis.hgetall(this.keys.displayTokens()),
+      this.redis.hgetall(this.keys.displayTokenSeen()),
+    ]);
+    return Object.entries(tokens)
+      .map(([id, raw]) => {
+        const { name, createdAt } = JSON.parse(raw) as { name: string; createdAt: string };
+        return { id, name, createdAt, lastSeenAt: seen[id] ?? null };
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Revokes a display token and tells every server to disconnect its screens; false when it did not exist. */
+  async revokeDisplayToken(id: string): Promise<boolean> {
+    const removed = await this.redis.hdel(this.keys.displayTokens(), id);
+    await this.redis.hdel(this.keys.displayTokenSeen(), id);
+    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'display-token', id }));
+    return removed === 1;
+  }
+
+  /** The id under which a token is stored (display tokens are listed and revoked by it). */
+  static tokenId(token: string): string {
+    return sha256(token);
   }
 }

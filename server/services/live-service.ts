@@ -3,13 +3,26 @@ import type { Namespace, Socket } from 'socket.io';
 import type { KpiValue } from '../../shared/kpis.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
-import type { ClientToServerEvents, ImportProgress, LiveMessage, ServerToClientEvents } from '../../shared/socket-events.ts';
-import { localDayHour } from '../../shared/time.ts';
-import type { Principal } from './auth-service.ts';
+import { FEED_NAMES } from '../../shared/feeds/feed.ts';
+import type {
+  AlertLevel,
+  ClientToServerEvents,
+  FeedFreshness,
+  ImportProgress,
+  LiveMessage,
+  ServerToClientEvents,
+  TickerItem,
+} from '../../shared/socket-events.ts';
+import { dayStartUtc, localDayHour } from '../../shared/time.ts';
+import { TICKER_LENGTH, WALL_GROUP_DIMENSIONS } from '../../shared/wall.ts';
+import type { AlertService } from './alert-service.ts';
+import type { AuthService, Principal } from './auth-service.ts';
 import type { KpiService } from './kpi-service.ts';
 
 export interface LiveSocketData {
   principal: Principal;
+  /** The token the socket authenticated with, re-checked every heartbeat (expired or revoked → disconnected). */
+  token: string;
   /** Sequence number of the last snapshot/delta sent on this socket. */
   seq: number;
   /** ISO instant of the figures in the last snapshot sent: an older delta must not overwrite them. */
@@ -24,7 +37,18 @@ interface LiveState {
   at: string;
   kpis: Record<string, KpiValue>;
   lastRecordAt: Record<string, string>;
+  groups: Record<string, Record<string, Record<string, KpiValue>>>;
+  alerts: Record<string, AlertLevel>;
+  feeds: Record<string, FeedFreshness>;
+  ticker: TickerItem[];
+  waitingByHall: Record<string, number>;
 }
+
+/** A revocation announced on the Redis channel by whichever server revoked. */
+type Revocation = { kind: 'display-token'; id: string } | { kind: 'user'; username: string };
+
+/** The parts of a message sent whole when anything in them changed. */
+const WHOLE_PARTS = ['groups', 'alerts', 'feeds', 'waitingByHall', 'lastRecordAt'] as const;
 
 /**
  * Pushes today's figures to connected screens. Workers announce applied batches on a Redis channel;
@@ -48,6 +72,8 @@ export class LiveService {
     private readonly options: { tz: string; coalesceMs: number; heartbeatMs: number; now?: () => number },
     private readonly log: Logger,
     private readonly importStatus: (importId: string) => Promise<ImportProgress | null> = async () => null,
+    private readonly alerts?: AlertService,
+    private readonly auth?: AuthService,
   ) {}
 
   private now(): number {
@@ -57,6 +83,7 @@ export class LiveService {
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.keys.changedChannel()) this.dirty = true;
+      else if (channel === this.keys.revokedChannel()) this.disconnectRevoked(JSON.parse(message) as Revocation);
       else if (channel === this.keys.importChannel()) {
         const progress = JSON.parse(message) as ImportProgress;
         this.nsp.to(`import:${progress.importId}`).emit('import:progress', progress);
@@ -64,7 +91,7 @@ export class LiveService {
     });
     // Each (re)subscription means messages may have been missed: recompute.
     this.subscriber.on('ready', () => (this.dirty = true));
-    await this.subscriber.subscribe(this.keys.changedChannel(), this.keys.importChannel());
+    await this.subscriber.subscribe(this.keys.changedChannel(), this.keys.importChannel(), this.keys.revokedChannel());
     this.nsp.on('connection', (socket: LiveSocket) => this.onConnection(socket));
     this.timers.push(setInterval(() => void this.flush(), this.options.coalesceMs));
     this.timers.push(
@@ -73,13 +100,34 @@ export class LiveService {
         for (const socket of this.nsp.sockets.values()) {
           socket.emit('heartbeat', { seq: socket.data.seq, at: new Date(this.now()).toISOString() });
         }
+        void this.recheckTokens();
       }, this.options.heartbeatMs),
     );
+  }
+
+  /** Disconnects this server's sockets of a revoked display token or of a user whose sessions ended. */
+  private disconnectRevoked(revocation: Revocation): void {
+    for (const socket of this.nsp.sockets.values()) {
+      const p = socket.data.principal;
+      const match = revocation.kind === 'display-token' ? p.displayTokenId === revocation.id : p.role !== 'display' && p.username === revocation.username;
+      if (match) socket.disconnect(true);
+    }
+  }
+
+  /** Expired sessions and tokens revoked while a server missed the announcement lose their sockets here. */
+  private async recheckTokens(): Promise<void> {
+    if (!this.auth) return;
+    for (const socket of [...this.nsp.sockets.values()]) {
+      const principal = await this.auth.resolve(socket.data.token).catch(() => undefined);
+      if (principal === null) socket.disconnect(true);
+    }
   }
 
   private onConnection(socket: LiveSocket): void {
     socket.data.seq = 0;
     socket.data.snapshotAt = '';
+    const tokenId = socket.data.principal.displayTokenId;
+    if (tokenId) void this.redis.hset(this.keys.displayTokenSeen(), tokenId, new Date(this.now()).toISOString()).catch(() => undefined);
     void this.sendSnapshot(socket);
     socket.on('resync', () => void this.sendSnapshot(socket));
     socket.on('import:watch', (importId, ack) => {
@@ -101,13 +149,40 @@ export class LiveService {
     }
   }
 
-  /** Today's figures as of now. */
+  /** Today's figures as of now: KPIs, the wall's breakdowns, alerts, feed silence, ticker, waiting by hall. */
   private async compute(): Promise<LiveState> {
     const now = this.now();
-    const { day } = localDayHour(now, this.options.tz);
-    const [{ kpis }, last] = await Promise.all([this.kpis.getKpis(day, day), this.redis.hgetall(this.keys.lastRecordAt())]);
+    const { tz } = this.options;
+    const { day } = localDayHour(now, tz);
+    const [grouped, last, tickerRaw, waiting] = await Promise.all([
+      Promise.all(WALL_GROUP_DIMENSIONS.map((dim) => this.kpis.getKpis(day, day, dim))),
+      this.redis.hgetall(this.keys.lastRecordAt()),
+      this.redis.lrange(this.keys.ticker(), 0, TICKER_LENGTH - 1),
+      this.redis.zrangebyscore(this.keys.liveSet('hall', 'waiting'), dayStartUtc(day, tz), '+inf'),
+    ]);
+    const kpis = grouped[0]!.kpis;
+    const groups = Object.fromEntries(
+      WALL_GROUP_DIMENSIONS.map((dim, i) => [dim, Object.fromEntries((grouped[i]!.groups ?? []).map((g) => [g.key, g.kpis]))]),
+    );
     const lastRecordAt = Object.fromEntries(Object.entries(last).map(([feed, ms]) => [feed, new Date(Number(ms)).toISOString()]));
-    return { day, at: new Date(now).toISOString(), kpis, lastRecordAt };
+    const alertSettings = await this.alerts?.getSettings();
+    const feeds = Object.fromEntries(
+      FEED_NAMES.map((feed): [string, FeedFreshness] => {
+        const lastMs = last[feed] === undefined ? null : Number(last[feed]);
+        const limitMinutes = alertSettings?.silentAfterMinutes[feed];
+        const silent = lastMs === null || (limitMinutes !== undefined && now - lastMs > limitMinutes * 60_000);
+        return [feed, { lastRecordAt: lastMs === null ? null : new Date(lastMs).toISOString(), silent }];
+      }),
+    );
+    const waitingByHall: Record<string, number> = {};
+    for (const member of waiting) {
+      const hall = member.slice(0, member.indexOf('|'));
+      waitingByHall[hall] = (waitingByHall[hall] ?? 0) + 1;
+    }
+    const alerts = this.alerts ? await this.alerts.levels(kpis) : {};
+    if (this.alerts) void this.alerts.notifyRed(day, alerts, kpis);
+    const ticker = tickerRaw.map((raw) => JSON.parse(raw) as TickerItem);
+    return { day, at: new Date(now).toISOString(), kpis, lastRecordAt, groups, alerts, feeds, ticker, waitingByHall };
   }
 
   private flush(): Promise<void> {
@@ -130,16 +205,23 @@ export class LiveService {
     const previous = this.state;
     this.state = next;
     if (!previous) return;
+    const newDay = previous.day !== next.day;
     const changed: Record<string, KpiValue> = {};
     for (const [id, value] of Object.entries(next.kpis)) {
-      if (previous.day !== next.day || JSON.stringify(previous.kpis[id]) !== JSON.stringify(value)) changed[id] = value;
+      if (newDay || JSON.stringify(previous.kpis[id]) !== JSON.stringify(value)) changed[id] = value;
     }
-    const lastChanged = JSON.stringify(previous.lastRecordAt) !== JSON.stringify(next.lastRecordAt);
-    if (Object.keys(changed).length === 0 && !lastChanged) return;
+    const parts: Partial<LiveMessage> = {};
+    for (const part of WHOLE_PARTS) {
+      if (newDay || JSON.stringify(previous[part]) !== JSON.stringify(next[part])) Object.assign(parts, { [part]: next[part] });
+    }
+    const seen = new Set(previous.ticker.map((t) => t.id));
+    const ticker = next.ticker.filter((t) => !seen.has(t.id));
+    if (ticker.length > 0) parts.ticker = ticker;
+    if (Object.keys(changed).length === 0 && Object.keys(parts).length === 0) return;
     for (const socket of this.nsp.sockets.values()) {
       if (socket.data.snapshotAt > next.at) continue; // its snapshot is newer than these figures
       socket.data.seq += 1;
-      const message: LiveMessage = { seq: socket.data.seq, at: next.at, day: next.day, kpis: changed, lastRecordAt: next.lastRecordAt };
+      const message: LiveMessage = { seq: socket.data.seq, at: next.at, day: next.day, kpis: changed, ...parts };
       socket.emit('delta', message);
     }
   }
