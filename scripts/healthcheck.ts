@@ -5,9 +5,9 @@
  * Exit code 0 = healthy.
  */
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../shared/config.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
+import { connectRedis, scanAll, waitForReady } from '../shared/redis.ts';
 
 const config = loadConfig();
 const role = process.argv[2];
@@ -18,10 +18,11 @@ async function check(): Promise<boolean> {
     return res.ok && ((await res.json()) as { redis: { reachable: boolean } }).redis.reachable;
   }
   if (role === 'worker') {
-    const redis = new Redis(config.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = connectRedis(config.REDIS_URL ?? 'redis://127.0.0.1:6379', 'command', 'pulse-healthcheck');
+    redis.on('error', () => undefined);
     try {
-      await redis.connect();
-      const beats = await redis.keys(`${redisKeys(config.REDIS_PREFIX).workerHeartbeat(hostname(), '*')}`);
+      await waitForReady(redis, 3_000);
+      const beats = await scanAll(redis, redisKeys(config.REDIS_PREFIX).workerHeartbeat(hostname(), '*'));
       return beats.length > 0;
     } finally {
       redis.disconnect();

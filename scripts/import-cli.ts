@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../shared/config.ts';
 import { isFeedName } from '../shared/feeds/feed.ts';
 import { createLogger } from '../shared/logger.ts';
-import { connectRedis, waitForReady } from '../shared/redis.ts';
+import { connectRedis, scanAll, waitForReady } from '../shared/redis.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
 import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
@@ -39,7 +39,7 @@ try {
   process.stderr.write(`Redis does not answer at ${url}: start Pulse first (npm start) or set REDIS_URL.\n`);
   process.exit(1);
 }
-if ((await redis.keys(`${keys.prefix}:worker:*`)).length === 0) {
+if ((await scanAll(redis, `${keys.prefix}:worker:*`)).length === 0) {
   process.stderr.write('No Pulse worker is running: the file will be read and queued, but its figures wait for a worker (npm start).\n');
 }
 

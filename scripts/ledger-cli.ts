@@ -5,9 +5,9 @@
  *                     (+ records still queued). Exit code 1 on any difference.
  * Both use REDIS_URL, or the Redis `npm start` uses (127.0.0.1:6379).
  */
-import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../shared/config.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
+import { connectRedis, waitForReady } from '../shared/redis.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
 import { SUPPORTED_FEEDS } from '../workers/apply-service.ts';
@@ -35,8 +35,9 @@ async function main(): Promise<number> {
   const url = config.REDIS_URL ?? DEFAULT_LOCAL_REDIS;
   const keys = redisKeys(config.REDIS_PREFIX);
   const ctx = { tz: config.TZ_REPORT, settings: DEFAULT_SETTINGS };
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  const redis = connectRedis(url, 'command', 'pulse-ledger-cli');
   try {
+    await waitForReady(redis, 10_000);
     return await withIngestPaused(url, keys, SUPPORTED_FEEDS, async (pending) => {
       if (command === 'rebuild') {
         const started = performance.now();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time.ts';
+import { isClusterUrl, parseClusterUrl } from './redis.ts';
 
 /**
  * The one validated configuration of every Pulse process (API.md, "Configuration").
@@ -21,9 +22,18 @@ const envSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: intVar(0, 65535, 3000),
     HOST: z.string().min(1).default('0.0.0.0'),
+    /** One Redis (`redis://`, `rediss://`), or a Redis Cluster: `redis-cluster://[user:password@]host:port,host:port,…`. */
     REDIS_URL: z
       .string()
-      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .regex(/^(rediss?|redis-cluster):\/\/\S+$/, 'must be a redis://, rediss:// or redis-cluster:// URL')
+      .superRefine((url, ctx) => {
+        if (!isClusterUrl(url)) return;
+        try {
+          parseClusterUrl(url);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `is not a redis-cluster://host:port,host:port,… URL: ${(err as Error).message}` });
+        }
+      })
       .optional(),
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32').default('pulse'),

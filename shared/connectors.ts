@@ -121,8 +121,8 @@ export const connectorMeta = (c: ConnectorConfig): ConnectorMeta => ({
   failAfter: c.failAfter,
 });
 
-/** One BullMQ queue per connector, limited to one active job across every worker process. */
-export const connectorQueueName = (id: string) => `connector-${id}`;
+/** One BullMQ queue per connector, limited to one active job across every worker process; hash-tagged (one cluster slot per queue). */
+export const connectorQueueName = (id: string) => `{connector-${id}}`;
 
 const ENV_PREFIX = 'env:';
 

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { IngestResponse, LoginResponse } from '../../shared/api-types.ts';
 import { loadConfig, type Config } from '../../shared/config.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { redisKeys } from '../../shared/redis-keys.ts';
+import { connectRedis } from '../../shared/redis.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket-events.ts';
 import { startServer } from '../../server/server-process.ts';
 import { startWorker } from '../../workers/worker-process.ts';
@@ -52,7 +53,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
   const worker = options.worker === false ? null : startWorker(config, redisUrl, log);
   const server = await startServer(config, redisUrl, log);
   const baseUrl = `http://127.0.0.1:${server.port}`;
-  const redis = new Redis(redisUrl);
+  const redis = connectRedis(redisUrl, 'blocking', 'test-app'); // one Redis or a cluster (REDIS_URL=redis-cluster://…)
   const sockets: Socket[] = [];
   let closed = false;
   const app: TestApp = {

@@ -20,7 +20,7 @@ describe('configuration', () => {
     expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/^PORT .*"eighty"/m);
     expect(problems.join('\n')).toMatch(/^TZ_REPORT is not a known IANA time zone/m);
-    expect(problems.join('\n')).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/m);
+    expect(problems.join('\n')).toMatch(/^REDIS_URL must be a redis:\/\/, rediss:\/\/ or redis-cluster:\/\/ URL/m);
     expect(problems.join('\n')).toMatch(/^INGEST_TOKEN must be at least 16 characters$/m);
     expect((error as Error).message).not.toContain('short');
   });

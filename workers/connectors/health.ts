@@ -32,7 +32,9 @@ export class ConnectorHealthStore {
     const before = Object.keys(await this.redis.hgetall(registry));
     const ids = new Set(connectors.map((c) => c.id));
     const stale = before.filter((id) => !ids.has(id));
-    const m = this.redis.multi();
+    // A pipeline, not a transaction: the registry and each connector's health hash are in different
+    // cluster slots, and registering again is harmless.
+    const m = this.redis.pipeline();
     for (const c of connectors) {
       m.hset(registry, c.id, JSON.stringify(connectorMeta(c)));
       m.hsetnx(this.keys.connectorHealth(c.id), 'registeredAt', this.now());

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
+import { mastersOf, scanAll } from '../../shared/redis.ts';
 import { decodeEntity, expandContribution, type Increments } from '../entity-plan.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
 import { APPLIERS } from '../feeds/index.ts';
@@ -25,23 +26,26 @@ export async function forEachEntity(
   visit: (entity: string, hash: Record<string, string>) => void,
 ): Promise<void> {
   const prefixLength = keys.ledger(feed, '').length;
-  const fetchPage = async (cursor: string) => {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.ledgerPattern(feed), 'COUNT', SCAN_COUNT);
-    const pipeline = redis.pipeline();
-    for (const key of found) pipeline.hgetall(key);
-    return { next, found, results: found.length > 0 ? ((await pipeline.exec()) ?? []) : [] };
-  };
-  // Redis reads the next page while this process works through the current one.
-  let page = fetchPage('0');
-  for (;;) {
-    const { next, found, results } = await page;
-    if (next !== '0') page = fetchPage(next);
-    found.forEach((key, i) => {
-      const [err, hash] = results[i]!;
-      if (err) throw err;
-      visit(key.slice(prefixLength), hash as Record<string, string>);
-    });
-    if (next === '0') break;
+  // A feed's ledger is in one slot, so on a cluster one master holds it; the others answer empty pages.
+  for (const node of mastersOf(redis)) {
+    const fetchPage = async (cursor: string) => {
+      const [next, found] = await node.scan(cursor, 'MATCH', keys.ledgerPattern(feed), 'COUNT', SCAN_COUNT);
+      const pipeline = node.pipeline();
+      for (const key of found) pipeline.hgetall(key);
+      return { next, found, results: found.length > 0 ? ((await pipeline.exec()) ?? []) : [] };
+    };
+    // Redis reads the next page while this process works through the current one.
+    let page = fetchPage('0');
+    for (;;) {
+      const { next, found, results } = await page;
+      if (next !== '0') page = fetchPage(next);
+      found.forEach((key, i) => {
+        const [err, hash] = results[i]!;
+        if (err) throw err;
+        visit(key.slice(prefixLength), hash as Record<string, string>);
+      });
+      if (next === '0') break;
+    }
   }
 }
 
@@ -72,12 +76,5 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
 
 /** Every existing key of a feed matching `pattern` (day buckets, live sets). */
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
-    cursor = next;
-    out.push(...found);
-  } while (cursor !== '0');
-  return out;
+  return scanAll(redis, pattern, SCAN_COUNT);
 }
