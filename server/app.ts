@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.redis, deps.keys, deps.auth, { tz: deps.tz }));
-  api.use(consoleRoutes({ ...deps, live: () => live }));
+  api.use(consoleRoutes(deps));
   api.use(notFound);
   app.use('/api', api);
 

@@ -11,3 +11,36 @@ export const DIMENSIONS: Readonly<Record<FeedName, readonly string[]>> = {
 
 /** Every dimension any feed has. */
 export const ALL_DIMENSIONS: readonly string[] = [...new Set(Object.values(DIMENSIONS).flat())];
+
+/**
+ * The console's drill-down paths (category → street → department for the hotline, …): each level is
+ * broken down within the values chosen above it. The workers keep, besides the single-dimension
+ * breakdowns, one field per path prefix of two or more levels: `<field>|<dim>=<value>>…>` in the
+ * day's path hash (`dp:`), so `groupBy=street&where=category:X` is a sum of stored counts.
+ */
+export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>> = {
+  hotline: ['category', 'street', 'department'],
+  online: ['channel', 'department', 'item'],
+  hall: ['hall', 'window', 'service'],
+  crossRegion: ['partnerRegion', 'direction'],
+};
+
+/** A dimension value as a path field holds it: `|`, `=`, `@`, `>` and newlines become `_`. */
+export function pathValue(value: string): string {
+  return value.replace(/[|=@>\n]/g, '_');
+}
+
+/** The path part of a field name: `category=城市管理>street=文艺路街道` (values through pathValue). */
+export function pathName(levels: readonly (readonly [dimension: string, value: string])[]): string {
+  return levels.map(([dimension, value]) => `${dimension}=${pathValue(value)}`).join('>');
+}
+
+/**
+ * The feeds whose drill path starts with `dimensions` (the `where` dimensions, then the groupBy one),
+ * in order; empty when no feed drills that way.
+ */
+export function feedsDrilling(dimensions: readonly string[]): FeedName[] {
+  return (Object.entries(DRILL_PATHS) as [FeedName, readonly string[]][])
+    .filter(([, path]) => dimensions.length <= path.length && dimensions.every((d, i) => path[i] === d))
+    .map(([feed]) => feed);
+}

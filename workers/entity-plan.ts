@@ -1,3 +1,4 @@
+import { DRILL_PATHS, pathValue } from '../shared/dimensions.ts';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import { localDayHour, type LocalDay } from '../shared/time.ts';
@@ -60,15 +61,21 @@ function addTo(into: Increments, key: string, field: string, n: number): void {
 }
 
 /** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
-const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string]>();
+const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string, path: string]>();
 const fieldNameCache = new Map<string, string>();
 
-function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string] {
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string, string] {
   const id = `${keys.prefix}|${feed}|${day}`;
   let cached = bucketKeyCache.get(id);
   if (!cached) {
     if (bucketKeyCache.size > 20_000) bucketKeyCache.clear();
-    cached = [keys.dayBucket(feed, day), keys.dayHourBucket(feed, day), keys.dayDimBucket(feed, day), keys.monthBucket(feed, day.slice(0, 7))];
+    cached = [
+      keys.dayBucket(feed, day),
+      keys.dayHourBucket(feed, day),
+      keys.dayDimBucket(feed, day),
+      keys.monthBucket(feed, day.slice(0, 7)),
+      keys.dayPathBucket(feed, day),
+    ];
     bucketKeyCache.set(id, cached);
   }
   return cached;
@@ -95,11 +102,12 @@ export function expandContribution(
   sign = 1,
   days?: Set<LocalDay>,
 ): Increments {
+  const drillPath = DRILL_PATHS[feed];
   for (const entry of contribution.entries) {
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
     days?.add(day);
-    const [totalKey, hourKey, dimKey, monthKey] = bucketKeysOf(keys, feed, day);
+    const [totalKey, hourKey, dimKey, monthKey, pathKey] = bucketKeysOf(keys, feed, day);
     addTo(into, totalKey, entry.field, n);
     addTo(into, monthKey, entry.field, n);
     addTo(into, hourKey, fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`), n);
@@ -110,8 +118,35 @@ export function expandContribution(
         addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${sanitize(value)}`), n);
       }
     }
+    if (drillPath) addPathFields(into, pathKey, entry.field, entry.dims, drillPath, n);
   }
   return into;
+}
+
+/**
+ * The drill-down fields of one entry: `<field>|<d1>=<v1>>…>` for each prefix of two or more levels of the
+ * feed's drill path, as far as the entry has values for them (shared/dimensions.ts DRILL_PATHS).
+ */
+function addPathFields(
+  into: Increments,
+  pathKey: string,
+  field: string,
+  dims: Readonly<Record<string, string | undefined>>,
+  drillPath: readonly string[],
+  n: number,
+): void {
+  // The cache key of a path differs from the single-dimension one (`|<dim>=<value>`): its values are escaped differently.
+  let raw = '\u0001';
+  let name = field;
+  for (let level = 0; level < drillPath.length; level++) {
+    const dim = drillPath[level]!;
+    const value = dims[dim];
+    if (value === undefined || value === '') return;
+    raw += `${level === 0 ? '|' : '>'}${dim}=${value}`;
+    const prefix = name;
+    name = fieldName(field, raw, () => `${prefix}${level === 0 ? '|' : '>'}${dim}=${pathValue(value)}`);
+    if (level > 0) addTo(into, pathKey, name, n);
+  }
 }
 
 /** Live-set members of a contribution: `<setKey>\u0000<member>` → score. */

@@ -7,6 +7,18 @@ import { parsePeriod, type KpiService } from '../services/kpi-service.ts';
 
 const INTERVALS: readonly SeriesInterval[] = ['hour', 'day', 'week', 'month'];
 
+/** `where=category:城市管理` (repeatable, in drill-path order) → `[["category", "城市管理"]]`. */
+function parseWhere(query: unknown): [string, string][] {
+  if (query === undefined || query === '') return [];
+  const items = Array.isArray(query) ? query : [query];
+  return items.map((item) => {
+    const text = typeof item === 'string' ? item : '';
+    const colon = text.indexOf(':');
+    if (colon <= 0 || colon === text.length - 1) throw new AppError('validation_failed', '`where` must be `<dimension>:<value>`, e.g. where=category:城市管理');
+    return [text.slice(0, colon), text.slice(colon + 1)];
+  });
+}
+
 /** GET /api/kpis and GET /api/kpis/series (manager, display). */
 export function kpiRoutes(kpis: KpiService, auth: AuthService): Router {
   const router = Router();
@@ -14,7 +26,7 @@ export function kpiRoutes(kpis: KpiService, auth: AuthService): Router {
   router.get('/kpis', readers, async (req, res) => {
     const { from, to } = parsePeriod(req.query.from, req.query.to);
     const groupBy = req.query.groupBy === undefined || req.query.groupBy === '' ? undefined : String(req.query.groupBy);
-    res.json(await kpis.getKpis(from, to, groupBy));
+    res.json(await kpis.getKpis(from, to, groupBy, parseWhere(req.query.where)));
   });
   router.get('/kpis/series', readers, async (req, res) => {
     const { from, to } = parsePeriod(req.query.from, req.query.to);

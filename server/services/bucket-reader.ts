@@ -10,8 +10,8 @@ export function addInto(target: MutableFields, name: string, value: number): voi
   target[name] = (target[name] ?? 0) + value;
 }
 
-/** Which hash of a day: its totals, its hours (`<field>@HH`) or its breakdowns (`<field>|<dim>=<value>`). */
-export type BucketKind = 'total' | 'hour' | 'dim';
+/** Which hash of a day: its totals, its hours (`<field>@HH`), its breakdowns (`<field>|<dim>=<value>`) or drill-down paths. */
+export type BucketKind = 'total' | 'hour' | 'dim' | 'path';
 
 /** Reads one kind of day bucket of `feeds` × `days` in one pipeline: feed → one bucket per day, in order. */
 export async function readBuckets(
@@ -21,7 +21,7 @@ export async function readBuckets(
   days: LocalDay[],
   kind: BucketKind = 'total',
 ): Promise<Map<FeedName, Bucket[]>> {
-  const keyOf = kind === 'total' ? keys.dayBucket : kind === 'hour' ? keys.dayHourBucket : keys.dayDimBucket;
+  const keyOf = { total: keys.dayBucket, hour: keys.dayHourBucket, dim: keys.dayDimBucket, path: keys.dayPathBucket }[kind];
   const pipeline = redis.pipeline();
   for (const feed of feeds) for (const day of days) pipeline.hgetall(keyOf(feed, day));
   const results = (await pipeline.exec()) ?? [];
@@ -51,6 +51,22 @@ export function sumBucketGroups(bucket: Bucket, groupBy: string, groups: Map<str
     const at = name.indexOf(marker);
     if (at < 0) continue;
     const value = name.slice(at + marker.length);
+    let fields = groups.get(value);
+    if (!fields) groups.set(value, (fields = {}));
+    addInto(fields, name.slice(0, at), Number(bucket[name]));
+  }
+}
+
+/**
+ * Adds a day's drill-down fields `<field>|<path>` whose path starts with `marker` (`|category=X>street=`)
+ * and ends one level below it into one field set per value of that level (deeper levels are skipped).
+ */
+export function sumBucketPathGroups(bucket: Bucket, marker: string, groups: Map<string, MutableFields>): void {
+  for (const name in bucket) {
+    const at = name.indexOf('|');
+    if (at < 0 || !name.startsWith(marker, at)) continue;
+    const value = name.slice(at + marker.length);
+    if (value.includes('>')) continue;
     let fields = groups.get(value);
     if (!fields) groups.set(value, (fields = {}));
     addInto(fields, name.slice(0, at), Number(bucket[name]));

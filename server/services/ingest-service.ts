@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { IngestResponse } from '../../shared/api-types.ts';
+import type { FailedJob } from '../../shared/console-types.ts';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { FEED_NAMES, type FeedName, type NormalizeContext, type NormalizeResult } from '../../shared/feeds/feed.ts';
@@ -161,6 +162,35 @@ export class IngestService {
     // A failed batch is accepted but not reflected: not idle until it is retried.
     const idle = Object.values(feeds).every((c) => c.waiting + c.active + c.delayed + c.failed === 0);
     return { idle, feeds };
+  }
+
+  /** Failed batches of every feed (kept by BullMQ for inspection and retry), newest first, at most `limit` per feed. */
+  async failedJobs(limit = 100): Promise<FailedJob[]> {
+    const perFeed = await Promise.all(
+      [...this.queues.entries()].map(async ([feed, queue]) => {
+        const jobs = await queue.getFailed(0, limit - 1);
+        return jobs.map((job): FailedJob => {
+          const data = job.data as Partial<{ receivedAt: number; records: unknown[] }>;
+          return {
+            feed,
+            jobId: String(job.id),
+            records: Array.isArray(data.records) ? data.records.length : 0,
+            attemptsMade: job.attemptsMade,
+            failedReason: job.failedReason ?? '',
+            receivedAt: typeof data.receivedAt === 'number' ? new Date(data.receivedAt).toISOString() : null,
+            failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+          };
+        });
+      }),
+    );
+    return perFeed.flat().sort((a, b) => (b.failedAt ?? '').localeCompare(a.failedAt ?? ''));
+  }
+
+  /** Moves a failed batch back to the queue (its records apply exactly once, as any retry); 'not_found' unless it is failed. */
+  async retryJob(feed: FeedName, jobId: string): Promise<void> {
+    const job = await this.queues.get(feed)?.getJob(jobId);
+    if (!job || !(await job.isFailed())) throw new AppError('not_found', `no failed batch ${jobId} on feed ${feed}`);
+    await job.retry('failed');
   }
 
   async close(): Promise<void> {

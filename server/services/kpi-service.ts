@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { KpisResponse, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
-import { DIMENSIONS, ALL_DIMENSIONS } from '../../shared/dimensions.ts';
+import { DIMENSIONS, ALL_DIMENSIONS, DRILL_PATHS, feedsDrilling, pathName } from '../../shared/dimensions.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { KPI_BY_ID, KPI_DEFINITIONS, computeKpis, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
 import { addDays, daysInRange, isLocalDay, type LocalDay } from '../../shared/time.ts';
-import { addInto, readBuckets, readPeriodTotals, sameDayLastYear, sumBucket, sumBucketGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
+import { addInto, readBuckets, readPeriodTotals, sameDayLastYear, sumBucket, sumBucketGroups, sumBucketPathGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
 import { readLiveFields } from './live-figures.ts';
 import { withTargets, type TargetsService } from './targets-service.ts';
 
@@ -119,17 +119,41 @@ export class KpiService {
     return this.options.targets.get(Number(from.slice(0, 4)));
   }
 
-  async getKpis(from: LocalDay, to: LocalDay, groupBy?: string): Promise<KpisResponse & { groupBy?: string; groups?: GroupedKpis[] }> {
+  /**
+   * The period's KPIs; with `groupBy` also one group per value of that dimension. `where` (a drill-down:
+   * `[["category", "城市管理"]]`) keeps only the counts within those values of the levels above `groupBy`
+   * on a feed's drill path (shared/dimensions.ts DRILL_PATHS); the period totals stay unfiltered.
+   */
+  async getKpis(
+    from: LocalDay,
+    to: LocalDay,
+    groupBy?: string,
+    where: readonly (readonly [dimension: string, value: string])[] = [],
+  ): Promise<KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] }> {
     if (groupBy !== undefined && !ALL_DIMENSIONS.includes(groupBy)) {
       throw new AppError('validation_failed', `groupBy must be one of ${ALL_DIMENSIONS.join(', ')}`);
     }
-    const grouped = groupBy === undefined ? [] : this.feeds.filter((feed) => DIMENSIONS[feed].includes(groupBy));
+    if (where.length > 0 && groupBy === undefined) throw new AppError('validation_failed', '`where` needs a `groupBy`');
+    const grouped =
+      groupBy === undefined
+        ? []
+        : where.length > 0
+          ? feedsDrilling([...where.map(([d]) => d), groupBy]).filter((f) => this.feeds.includes(f))
+          : this.feeds.filter((feed) => DIMENSIONS[feed].includes(groupBy));
+    if (where.length > 0 && grouped.length === 0) {
+      const paths = Object.values(DRILL_PATHS).map((p) => p.join(' → '));
+      throw new AppError('validation_failed', `\`where\` and \`groupBy\` must follow a drill-down path: ${paths.join('; ')}`);
+    }
+    const sumGroups =
+      where.length > 0
+        ? (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketPathGroups(bucket, `|${pathName(where)}>${groupBy}=`, into)
+        : (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketGroups(bucket, groupBy!, into);
     const [fields, targets, buckets] = await Promise.all([
       this.periodFields(from, to),
       this.targetsFor(from, to),
-      readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), 'dim'),
+      readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), where.length > 0 ? 'path' : 'dim'),
     ]);
-    const response: KpisResponse & { groupBy?: string; groups?: GroupedKpis[] } = {
+    const response: KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] } = {
       period: { from, to },
       kpis: withTargets(computeKpis(fields, this.settings), targets),
     };
@@ -140,7 +164,7 @@ export class KpiService {
       const byValue = new Map<string, MutableFields>();
       for (const bucket of buckets.get(feed)!) {
         const today = new Map<string, MutableFields>();
-        sumBucketGroups(bucket, groupBy, today);
+        sumGroups(bucket, today);
         for (const [value, dayFields] of today) {
           let total = byValue.get(value);
           if (!total) byValue.set(value, (total = { '_days.active': 0 }));
@@ -154,6 +178,7 @@ export class KpiService {
       }
     }
     response.groupBy = groupBy;
+    if (where.length > 0) response.where = Object.fromEntries(where);
     response.groups = [...groups].map(([key, kpis]) => ({ key, kpis })).sort((a, b) => a.key.localeCompare(b.key, 'zh-CN'));
     return response;
   }

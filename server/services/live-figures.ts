@@ -54,20 +54,29 @@ export async function readLiveFields(
   return out;
 }
 
-/** Tickets first contacting in [start, end) whose caller had a same-category ticket within `windowMs` before. */
-function countRepeats(membersWithScores: string[], start: number, end: number, windowMs: number): number {
+/**
+ * The `callers` members (`<callerHash>|<category>|<ticketId>`) of tickets first contacting in [start, end)
+ * whose caller had a same-category ticket within `windowMs` before — the repeat calls (重复来电), in time
+ * order. `membersWithScores` is ZRANGEBYSCORE … WITHSCORES from `start − windowMs`.
+ */
+export function findRepeats(membersWithScores: string[], start: number, end: number, windowMs: number): { member: string; at: number }[] {
   const lastByCallerCategory = new Map<string, number>();
-  const contacts: { key: string; at: number }[] = [];
+  const contacts: { member: string; key: string; at: number }[] = [];
   for (let i = 0; i < membersWithScores.length; i += 2) {
     const member = membersWithScores[i]!;
-    contacts.push({ key: member.slice(0, member.lastIndexOf('|')), at: Number(membersWithScores[i + 1]) });
+    contacts.push({ member, key: member.slice(0, member.lastIndexOf('|')), at: Number(membersWithScores[i + 1]) });
   }
   contacts.sort((a, b) => a.at - b.at);
-  let repeats = 0;
-  for (const { key, at } of contacts) {
+  const repeats: { member: string; at: number }[] = [];
+  for (const { member, key, at } of contacts) {
     const previous = lastByCallerCategory.get(key);
-    if (previous !== undefined && at - previous <= windowMs && at >= start && at < end) repeats++;
+    if (previous !== undefined && at - previous <= windowMs && at >= start && at < end) repeats.push({ member, at });
     lastByCallerCategory.set(key, at);
   }
   return repeats;
+}
+
+/** How many tickets findRepeats finds. */
+function countRepeats(membersWithScores: string[], start: number, end: number, windowMs: number): number {
+  return findRepeats(membersWithScores, start, end, windowMs).length;
 }

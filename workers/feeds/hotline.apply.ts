@@ -18,6 +18,9 @@ function attribute<K extends keyof HotlineMilestone>(records: ReadonlyMap<string
 
 /** Live set of open tickets: member `<signed local day>|<ticketId>`, score = deadline (epoch ms). */
 export const OPEN_TICKETS_SET = 'open';
+/** Live sets of follow-ups that put a ticket under supervision (回访未解决 / 回访不满意): member ticketId, score = visited time. */
+export const UNRESOLVED_SET = 'unresolved';
+export const DISSATISFIED_SET = 'dissatisfied';
 /** Index of caller hashes (repeat calls): member `<callerHash>|<category>|<ticketId>`, score = signed/received time. */
 export const CALLERS_SET = 'callers';
 
@@ -50,12 +53,16 @@ export const hotlineApplier: FeedApplier<HotlineMilestone> = {
       if (visited.resolved !== undefined) {
         add(visited.at, 'visited.resolvedKnown');
         if (visited.resolved) add(visited.at, 'visited.resolvedYes');
-        else add(visited.at, 'supervised.unresolved');
+        else {
+          add(visited.at, 'supervised.unresolved');
+          members.push({ set: UNRESOLVED_SET, member: ticketId, score: visited.at });
+        }
       }
       if (visited.satisfaction !== undefined) {
         add(visited.at, `visited.sat.${visited.satisfaction}`);
         if (visited.satisfaction === 'dissatisfied' || visited.satisfaction === 'very_dissatisfied') {
           add(visited.at, 'supervised.dissatisfied');
+          members.push({ set: DISSATISFIED_SET, member: ticketId, score: visited.at });
         }
       }
     }

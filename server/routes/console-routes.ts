@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../shared/redis-keys.ts';
+import type { AuditService } from '../services/audit-service.ts';
+import type { AuthService } from '../services/auth-service.ts';
+import type { IngestService } from '../services/ingest-service.ts';
+import { SupervisedService } from '../services/supervised-service.ts';
+import { UserService } from '../services/user-service.ts';
+import { consoleImportRoutes } from './console-imports.ts';
+import { consoleJobRoutes } from './console-jobs.ts';
+import { consoleSupervisedRoutes } from './console-supervised.ts';
+import { consoleXlsxRoutes } from './console-xlsx.ts';
+import { userRoutes } from './users.ts';
+
+export interface ConsoleDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  tz: string;
+  auth: AuthService;
+  audit: AuditService;
+  ingest: IngestService;
+}
+
+/** The console's own routes: users, 四类督办 lists, failed batches, import preview, XLSX of a table. */
+export function consoleRoutes(deps: ConsoleDeps): Router {
+  const router = Router();
+  // Every server's live service disconnects the sockets of a user whose sessions ended (server/services/live-service.ts).
+  const users = new UserService(deps.redis, deps.keys, async (username) => {
+    await deps.redis.publish(deps.keys.revokedChannel(), JSON.stringify({ kind: 'user', username }));
+  });
+  const supervised = new SupervisedService(deps.redis, deps.keys, { tz: deps.tz });
+  router.use(userRoutes(users, deps.auth, deps.audit));
+  router.use(consoleSupervisedRoutes(supervised, deps.auth));
+  router.use(consoleJobRoutes(deps.ingest, deps.auth, deps.audit));
+  router.use(consoleImportRoutes(deps.auth));
+  router.use(consoleXlsxRoutes(deps.auth));
+  return router;
+}
