@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Server as SocketServer } from 'socket.io';
 import type { Config } from '../shared/config.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -16,12 +17,15 @@ import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
 import { securityOptions } from './http/security.ts';
+import { attachSocketAdapter } from './socket-adapter.ts';
 
 export interface RunningServer {
   port: number;
   /** Secrets this process generated (printed once by the entry point). */
   generated: { adminPassword?: string; ingestToken?: string };
   ingestToken: string;
+  /** The socket.io server; through the Redis Streams adapter its rooms span every server process. */
+  io: SocketServer;
   close(): Promise<void>;
 }
 
@@ -65,6 +69,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     log,
     security: securityOptions(config),
   });
+  const closeAdapter = attachSocketAdapter(io, redisUrl, keys, log);
   const live = new LiveService(
     nsp,
     subscriber,
@@ -92,11 +97,12 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
       ...(ingestSecret.created && { ingestToken: ingestSecret.value }),
     },
     ingestToken: ingestSecret.value,
+    io,
     async close() {
       await live.stop();
       await ingest.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+      await Promise.allSettled([redis.quit(), subscriber.quit(), closeAdapter()]);
     },
   };
 }

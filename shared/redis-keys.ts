@@ -53,6 +53,12 @@ export function redisKeys(prefix: string) {
     importRejected: (importId: string) => `${prefix}:import:${importId}:rejected`,
     /** Pub/sub channel: import progress, relayed by every server to the sockets watching it. */
     importChannel: () => `${prefix}:imports`,
+    /** Hash: export template id (`sentences`, `indicators-<name>`) → content an administrator saved over the shipped default. */
+    exportTemplates: () => `${prefix}:export-templates`,
+    /** Hash with TTL (1 day): an export's progress (`phase`, `step`, `stepsDone`, `stepsTotal`, `files` JSON, `error`) and who asked. */
+    exportJob: (exportId: string) => `${prefix}:export:${exportId}`,
+    /** String with TTL (1 day): one file of an export (DOCX, XLSX, Markdown or JSON bytes). */
+    exportFile: (exportId: string, format: string) => `${prefix}:export:${exportId}:file:${format}`,
     /** Hash: KPI id → JSON { target, direction } for one year (年度指标值). */
     targets: (year: number) => `${prefix}:targets:${year}`,
     /** String, JSON array: the 跨域通办 partner list (reference data, replaced whole by an administrator). */
@@ -63,6 +69,10 @@ export function redisKeys(prefix: string) {
     lastRecordAt: () => `${prefix}:{applied}:feeds:last`,
     /** Pub/sub channel: a worker announces `{ feed, days }` after applying a batch. */
     changedChannel: () => `${prefix}:changed`,
+    /** Stream of the socket.io Redis Streams adapter: room broadcasts and socket operations across server processes. */
+    socketIoStream: () => `${prefix}:{socket.io}:stream`,
+    /** Prefix of the adapter's pub/sub channels (`<prefix>#<namespace>#…`). */
+    socketIoChannelPrefix: () => `${prefix}:socket.io`,
     /** List (newest first, capped): the latest applied events as wall ticker items (JSON, no personal data). */
     ticker: () => `${prefix}:{applied}:ticker`,
     /** Channel: a display token or a user's sessions were revoked — `{ kind: "display-token", id }` or `{ kind: "user", username }`. */

@@ -27,10 +27,10 @@ let token: string;
 const accepted: Partial<Record<FeedName, number>> = {};
 const ctx = { tz: 'Asia/Shanghai', settings: DEFAULT_SETTINGS };
 
-async function kpis(from: string, to: string, groupBy?: string): Promise<KpisResponse> {
+async function kpis(from: string, to: string, groupBy?: string): Promise<KpisResponse & { groups?: { key: string }[] }> {
   const res = await app.get(`/api/kpis?from=${from}&to=${to}${groupBy ? `&groupBy=${groupBy}` : ''}`, token);
   if (res.status !== 200) throw new Error(`GET /api/kpis answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as KpisResponse;
+  return (await res.json()) as KpisResponse & { groups?: { key: string }[] };
 }
 
 function asExpected(actual: KpiValue | undefined, expectation: Expectation): unknown {

@@ -1,0 +1,24 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Server as SocketServer } from 'socket.io';
+import type { Logger } from '../shared/logger.ts';
+import { connectRedis } from '../shared/redis.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+
+/** How long the adapter's XREAD blocks, in ms: also how long a stopping server waits for its reader. */
+const BLOCK_MS = 1_000;
+
+/**
+ * Puts the socket.io Redis Streams adapter under `io`, so that room broadcasts, `fetchSockets()` and
+ * `disconnectSockets()` reach the sockets of every server process on the same Redis (or cluster), and
+ * a server that loses Redis for a while resumes the stream where it was. Its own connection retries
+ * forever (the adapter reads with a blocking XREAD on a duplicate of it). Returns the closer, to call
+ * after `io.close()`.
+ */
+export function attachSocketAdapter(io: SocketServer, redisUrl: string, keys: RedisKeys, log: Logger): () => Promise<void> {
+  const redis = connectRedis(redisUrl, 'blocking', 'pulse-server-socket-adapter');
+  redis.on('error', (err) => log.debug({ err: err.message }, 'socket adapter redis error'));
+  io.adapter(createAdapter(redis, { streamName: keys.socketIoStream(), channelPrefix: keys.socketIoChannelPrefix(), blockTimeInMs: BLOCK_MS }));
+  return async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  };
+}
