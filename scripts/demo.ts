@@ -118,6 +118,28 @@ async function managerToken(baseUrl: string, password: string | undefined): Prom
   }
 }
 
+/**
+ * The demo's wall screen token (DATA_DIR/demo-wall.json), created once with the admin's session and
+ * reused while it still opens the wall; null when it cannot be made.
+ */
+async function demoWallToken(baseUrl: string, adminToken: string, path: string): Promise<string | null> {
+  const saved = await readJson<{ token: string }>(path);
+  if (saved && (await getJson(baseUrl, '/api/kpis?from=2000-01-01&to=2000-01-01', saved.token))) return saved.token;
+  try {
+    const res = await fetch(`${baseUrl}/api/admin/display-tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ name: '演示大屏 demo wall' }),
+    });
+    if (!res.ok) return null;
+    const { token } = (await res.json()) as { token: string };
+    await writeJson(path, { token });
+    return token;
+  } catch {
+    return null;
+  }
+}
+
 async function getJson<T>(baseUrl: string, path: string, token: string): Promise<T | null> {
   try {
     const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -266,10 +288,17 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   }
   const { port, ingestToken } = pulse.server;
   printOnce(pulse.server);
-  say(`  大屏 Wall display: http://localhost:${port}/ — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}\n`);
   const host = ['0.0.0.0', '::', ''].includes(config.HOST) ? '127.0.0.1' : config.HOST;
   const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   await mkdir(config.DATA_DIR, { recursive: true });
+  const adminToken = await managerToken(baseUrl, config.ADMIN_PASSWORD ?? pulse.server.generated.adminPassword);
+  const wallToken = adminToken ? await demoWallToken(baseUrl, adminToken, join(config.DATA_DIR, 'demo-wall.json')) : null;
+  say(`  控制台 Console:      http://localhost:${port}/console — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}`);
+  say(
+    wallToken
+      ? `  大屏 Wall display:   http://localhost:${port}/wall?token=${encodeURIComponent(wallToken)}&kiosk=1\n`
+      : `  大屏 Wall display:   http://localhost:${port}/wall — sign in, or create a display token under 系统管理 → 大屏令牌\n`,
+  );
   const store = `${pulse.redisUrl}#${config.REDIS_PREFIX}`;
   const checkpointPath = join(config.DATA_DIR, 'demo-live.json');
   const markerPath = join(config.DATA_DIR, 'demo-history.json');
@@ -306,7 +335,7 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   }, LIVE_REPORT_EVERY_MS);
 
   // (c) History in the background, from a process of its own.
-  const token = await managerToken(baseUrl, config.ADMIN_PASSWORD ?? pulse.server.generated.adminPassword);
+  const token = adminToken;
   const history = await startHistory({ baseUrl, ingestToken, token, settings, markerPath, store });
 
   return async () => {
