@@ -22,14 +22,24 @@ export function isPercent(def: KpiDefinition): boolean {
   return def.unitZh === '%';
 }
 
+/** Decimals a figure of each kind is written with on the wall: means (minutes) to 0.1, ratios (倍) to 0.01. */
+const DECIMALS_BY_KIND: Partial<Record<KpiDefinition['kind'], number>> = { mean: 1, ratio: 2, score: 1 };
+
 /**
  * The served value as the wall shows it: counts as exact integers without separators, rates as integer
- * percent (`87%`), and `—` for null or a KPI not in the snapshot.
+ * percent (`87%`), means to one decimal (minutes), ratios to two (`1.35`), and `—` for null or a KPI not
+ * in the snapshot.
  */
 export function formatKpiValue(def: KpiDefinition, served: KpiValue | undefined): string {
-  const value = served?.value;
+  return formatKpiNumber(def, served?.value);
+}
+
+/** `formatKpiValue` for a bare number (a group's figure, a breakdown part); `—` for null/undefined/NaN. */
+export function formatKpiNumber(def: KpiDefinition, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
-  return isPercent(def) ? `${Math.round(value * 100)}%` : String(Math.round(value));
+  if (isPercent(def)) return `${Math.round(value * 100)}%`;
+  const decimals = DECIMALS_BY_KIND[def.kind] ?? 0;
+  return decimals === 0 ? String(Math.round(value)) : value.toFixed(decimals);
 }
 
 /** The unit written after a count (条, 件…) in Chinese; none for rates, nor in English. */

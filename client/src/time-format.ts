@@ -19,6 +19,29 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+const hourMinuteFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: REPORT_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** `HH:mm` (24-hour) in the report zone. */
+export function formatHourMinute(instant: Date): string {
+  return hourMinuteFormat.format(instant);
+}
+
+/** The calendar day before `day` (`YYYY-MM-DD` → `YYYY-MM-DD`), by the calendar, whatever the zone. */
+export function previousDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d! - 1)).toISOString().slice(0, 10);
+}
+
+/** The hour (0–23) of `instant` in the report zone. */
+export function reportHourOf(instant: Date): number {
+  return Number(hourMinuteFormat.format(instant).slice(0, 2));
+}
+
 /** `HH:mm:ss` (24-hour) in the report zone. */
 export function formatClock(instant: Date): string {
   return clockFormat.format(instant);

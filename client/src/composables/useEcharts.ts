@@ -1,4 +1,4 @@
-import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
+import { BarChart, LineChart, PieChart, type BarSeriesOption, type LineSeriesOption, type PieSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -9,45 +9,65 @@ import {
 } from 'echarts/components';
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { inject, onBeforeUnmount, onMounted, type Ref } from 'vue';
+import { inject, onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { SCREEN_SCALE_KEY } from './useScreenScale.ts';
 
-use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 /** The option shape of the chart parts registered above. */
 export type ChartOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption
+  | BarSeriesOption
+  | LineSeriesOption
+  | PieSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
 >;
 
 /**
  * An ECharts instance bound to `el`: created on mount, resized with its element, disposed on unmount.
  * `update` merges into the current option (series matched by id), so a chart updated every second keeps
  * its state and animates instead of being rebuilt. Options given before mount are applied at mount.
+ * Inside a scaled wall screen the canvas is drawn at device pixels × screen scale, so it stays crisp on
+ * HiDPI and 4K screens; only a change of that ratio (the window resized) rebuilds the instance.
  */
 export function useEcharts(el: Ref<HTMLElement | null>) {
-  // Inside a scaled 1920×1080 screen the canvas is drawn at the scaled resolution so it stays crisp.
   const screenScale = inject(SCREEN_SCALE_KEY, null);
   let chart: ECharts | null = null;
+  let chartPixelRatio = 0;
   let resizeObserver: ResizeObserver | null = null;
   const pending: ChartOption[] = [];
+
+  const pixelRatio = () => window.devicePixelRatio * Math.max(screenScale?.value ?? 1, 1);
 
   function update(option: ChartOption): void {
     if (chart) chart.setOption(option, { notMerge: false, lazyUpdate: true });
     else pending.push(option);
   }
 
+  function create(element: HTMLElement, carried: ChartOption[]): void {
+    chartPixelRatio = pixelRatio();
+    chart = init(element, null, { renderer: 'canvas', devicePixelRatio: chartPixelRatio });
+    for (const option of carried) update(option);
+  }
+
   onMounted(() => {
     const element = el.value;
     if (!element) return;
-    const scale = screenScale?.value ?? 1;
-    chart = init(element, null, {
-      renderer: 'canvas',
-      devicePixelRatio: window.devicePixelRatio * Math.max(scale, 1),
-    });
-    for (const option of pending.splice(0)) update(option);
+    create(element, pending.splice(0));
     resizeObserver = new ResizeObserver(() => chart?.resize());
     resizeObserver.observe(element);
   });
+
+  if (screenScale) {
+    watch(screenScale, () => {
+      const element = el.value;
+      if (!chart || !element || Math.abs(pixelRatio() - chartPixelRatio) < 0.01) return;
+      const current = chart.getOption() as ChartOption;
+      chart.dispose();
+      create(element, [current]);
+    });
+  }
 
   onBeforeUnmount(() => {
     resizeObserver?.disconnect();

@@ -4,10 +4,13 @@ import { computed, ref, shallowRef } from 'vue';
 import type { KpiValue } from '@shared/kpis.ts';
 import {
   LIVE_NAMESPACE,
+  type AlertLevel,
   type ClientToServerEvents,
+  type FeedFreshness,
   type Heartbeat,
   type LiveMessage,
   type ServerToClientEvents,
+  type TickerItem,
 } from '@shared/socket-events.ts';
 import { reportDayOf } from '../time-format.ts';
 import { useAuthStore } from './auth.ts';
@@ -24,9 +27,29 @@ const MANUAL_RECONNECT_MS = 3_000;
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Dimension → value → KPI id → served value (today's breakdowns of the live stream). */
+export type LiveGroups = Record<string, Record<string, Record<string, KpiValue>>>;
+
+/** The ticker keeps this many newest events (the server's snapshot sends as many). */
+export const TICKER_KEEP = 20;
+
+/** `incoming` (newest first) before `kept`, repeats by id dropped, at most TICKER_KEEP. */
+export function mergeTicker(incoming: readonly TickerItem[], kept: readonly TickerItem[]): TickerItem[] {
+  const seen = new Set<string>();
+  const out: TickerItem[] = [];
+  for (const item of [...incoming, ...kept]) {
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    out.push(item);
+    if (out.length === TICKER_KEEP) break;
+  }
+  return out;
+}
+
 /**
  * Today's figures from the `/live` stream: a snapshot replaces everything, a delta with the next `seq`
- * replaces the KPIs it names, and any gap (or a new day) asks the server for a fresh snapshot.
+ * replaces the KPIs (and group dimensions) it names and the alert/feed/waiting maps it carries, prepends its
+ * ticker items, and any gap (or a new day) asks the server for a fresh snapshot.
  */
 export const useLiveStore = defineStore('live', () => {
   const state = ref<LiveState>('connecting');
@@ -39,6 +62,15 @@ export const useLiveStore = defineStore('live', () => {
   const dataAt = ref<string | null>(null);
   const kpis = shallowRef<Record<string, KpiValue>>({});
   const lastRecordAt = shallowRef<Record<string, string>>({});
+  const groups = shallowRef<LiveGroups>({});
+  /** KPI id → alert level; a KPI absent is 正常. */
+  const alerts = shallowRef<Record<string, AlertLevel>>({});
+  /** Feed → freshness; a feed absent is taken as not silent (the server did not say otherwise). */
+  const feeds = shallowRef<Record<string, FeedFreshness>>({});
+  /** Newest first, at most TICKER_KEEP. */
+  const ticker = shallowRef<TickerItem[]>([]);
+  /** Hall → people waiting now. */
+  const waitingByHall = shallowRef<Record<string, number>>({});
   /** Client clock (epoch ms) of the last message of any kind. */
   const lastMessageAtMs = ref<number | null>(null);
   /** Grows by one per applied snapshot or delta: watch it to refetch what depends on the figures. */
@@ -80,6 +112,11 @@ export const useLiveStore = defineStore('live', () => {
     dataAt.value = message.at;
     kpis.value = { ...message.kpis };
     lastRecordAt.value = { ...message.lastRecordAt };
+    groups.value = { ...message.groups };
+    alerts.value = { ...message.alerts };
+    feeds.value = { ...message.feeds };
+    ticker.value = mergeTicker(message.ticker ?? [], []);
+    waitingByHall.value = { ...message.waitingByHall };
     state.value = 'live';
     revision.value++;
   }
@@ -94,6 +131,12 @@ export const useLiveStore = defineStore('live', () => {
     dataAt.value = message.at;
     kpis.value = { ...kpis.value, ...message.kpis };
     if (message.lastRecordAt) lastRecordAt.value = { ...lastRecordAt.value, ...message.lastRecordAt };
+    // A delta carries a dimension whole, and the alert, feed and waiting maps whole, when they changed.
+    if (message.groups) groups.value = { ...groups.value, ...message.groups };
+    if (message.alerts) alerts.value = { ...message.alerts };
+    if (message.feeds) feeds.value = { ...message.feeds };
+    if (message.ticker?.length) ticker.value = mergeTicker(message.ticker, ticker.value);
+    if (message.waitingByHall) waitingByHall.value = { ...message.waitingByHall };
     state.value = 'live';
     revision.value++;
   }
@@ -184,6 +227,11 @@ export const useLiveStore = defineStore('live', () => {
     dataAt,
     kpis,
     lastRecordAt,
+    groups,
+    alerts,
+    feeds,
+    ticker,
+    waitingByHall,
     lastMessageAtMs,
     revision,
     connect,
