@@ -21,6 +21,9 @@ import { adminRoutes } from './routes/admin.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
 import { feedHealthRoutes } from './routes/feed-health.ts';
+import { exportRoutes } from './routes/export.ts';
+import type { ExportService } from './export/export-service.ts';
+import type { TemplateStore } from './export/template-store.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
 import type { ImportService } from './services/import-service.ts';
 import type { AuditService } from './services/audit-service.ts';
@@ -43,6 +46,8 @@ export interface AppDeps {
   reference: ReferenceService;
   imports: ImportService;
   audit: AuditService;
+  exports: ExportService;
+  exportTemplates: TemplateStore;
   ingestToken: string;
   hmacSecrets: readonly string[];
   keys: RedisKeys;
@@ -84,6 +89,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.redis, deps.keys, deps.auth, { tz: deps.tz }));
+  api.use(exportRoutes(deps.exports, deps.exportTemplates, deps.auth, deps.audit));
   api.use(consoleRoutes(deps));
   api.use(notFound);
   app.use('/api', api);

@@ -16,6 +16,8 @@ import { AlertService } from './services/alert-service.ts';
 import { ReferenceService } from './services/reference-service.ts';
 import { LiveService } from './services/live-service.ts';
 import { getOrCreateSecret } from './services/secrets.ts';
+import { ExportService } from './export/export-service.ts';
+import { TemplateStore } from './export/template-store.ts';
 import { securityOptions } from './http/security.ts';
 import { attachSocketAdapter } from './socket-adapter.ts';
 
@@ -52,6 +54,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const audit = new AuditService(redis, keys);
   const alerts = new AlertService(redis, keys, log);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
+  const exportTemplates = new TemplateStore(redis, keys);
+  const exports = new ExportService(redis, keys, kpis, targets, exportTemplates, audit, log);
   const { httpServer, io, live: nsp } = createApp({
     redis,
     keys,
@@ -64,6 +68,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     imports,
     audit,
     alerts,
+    exports,
+    exportTemplates,
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
     log,

@@ -154,7 +154,7 @@ function renderSegments(segments: Segment[], kpis: Record<string, KpiValue>, per
     else if (s.kind === 'period') out += periodLabel(period);
     else if (s.kind === 'prevPeriod') out += previousPeriodLabel(period);
     else if (s.kind === 'clause') out += renderSegments(s.segments, kpis, period) ?? '';
-    else {
+    else if (s.kind === 'kpi') {
       const written = applyRule(s.rule, figureOf(s, kpis));
       if (written === null) return null;
       out += written;

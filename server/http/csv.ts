@@ -1,3 +1,5 @@
+import { neutralizeFormulaText } from '../../shared/spreadsheet-text.ts';
+
 /**
  * CSV for people: UTF-8 with a BOM (so Excel on Chinese Windows opens it right), CRLF lines, and
  * cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) neutralised
@@ -5,7 +7,7 @@
  */
 export function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value !== 'number') text = neutralizeFormulaText(text);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

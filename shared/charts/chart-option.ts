@@ -43,7 +43,7 @@ export function baseOption(categories: string[], isStatic: boolean): ChartOption
   return {
     animation: !isStatic,
     color: [...CHART_COLORS],
-    grid: { left: 56, right: 56, top: 48, bottom: 32, containLabel: true },
+    grid: { left: 56, right: 56, top: 56, bottom: 32 },
     tooltip: { trigger: 'axis' },
     legend: { top: 8 },
     xAxis: { type: 'category', data: categories },
