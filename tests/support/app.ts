@@ -42,6 +42,10 @@ export interface TestApp {
   get(path: string, token: string): Promise<Response>;
   waitIdle(token: string): Promise<void>;
   connectLive(token: string): Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** Stops the server process only (worker and Redis data stay), as a crash or a deploy would. */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port and Redis prefix (after stopServer). */
+  restartServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,8 +55,9 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
   const log = createLogger('silent', 'test');
   const redisUrl = config.REDIS_URL!;
   const worker = options.worker === false ? null : startWorker(config, redisUrl, log);
-  const server = await startServer(config, redisUrl, log);
-  const baseUrl = `http://127.0.0.1:${server.port}`;
+  let server: Awaited<ReturnType<typeof startServer>> | null = await startServer(config, redisUrl, log);
+  const port = server.port;
+  const baseUrl = `http://127.0.0.1:${port}`;
   const redis = connectRedis(redisUrl, 'blocking', 'test-app'); // one Redis or a cluster (REDIS_URL=redis-cluster://…)
   const sockets: Socket[] = [];
   let closed = false;
@@ -93,12 +98,20 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
       sockets.push(socket);
       return socket;
     },
+    async stopServer() {
+      await server?.close();
+      server = null;
+    },
+    async restartServer() {
+      if (server) throw new Error('the server is running: stopServer() first');
+      server = await startServer({ ...config, PORT: port }, redisUrl, log);
+    },
     async close() {
       if (closed) return;
       closed = true;
       for (const s of sockets) s.disconnect();
       await worker?.close();
-      await server.close();
+      await server?.close();
       redis.disconnect();
     },
   };
