@@ -12,6 +12,8 @@ export function redisKeys(prefix: string) {
     prefix,
     /** Hash, the ledger of one entity: slot → `<origin>\n<id>\n<canonical JSON>`, and `_v` → version. */
     ledger: (feed: FeedName, entity: string) => `${tag(feed)}:l:${entity}`,
+    /** Hash, TTL 7 days: the chunks of a batch already applied (chunk id → 1), so a re-run of the job skips them. */
+    appliedChunks: (feed: FeedName, batchId: string) => `${tag(feed)}:a:${batchId}`,
     /** Prefix of the ledger keys of a feed, for SCAN during rebuild/verify. */
     ledgerPattern: (feed: FeedName) => `${tag(feed)}:l:*`,
     /** Hash: field → integer, one calendar month's totals (the sum of its day buckets), for long periods. */
@@ -93,6 +95,8 @@ export function redisKeys(prefix: string) {
     userSessions: (username: string) => `${prefix}:{auth}:user-sessions:${username}`,
     /** Hash: display token's SHA-256 → JSON { name, createdAt }. */
     displayTokens: () => `${prefix}:{auth}:display-tokens`,
+    /** Prefix of rate-limit counters (strings with TTL, rate-limiter-flexible): `<p>:rl:<limiter>:<key>`. */
+    rateLimit: (limiter: string) => `${prefix}:rl:${limiter}`,
     /** Prefix of rate-limit counters (strings with TTL, rate-limiter-flexible): `<p>:rl:<limiter>:<key>`. */
     rateLimit: (limiter: string) => `${prefix}:rl:${limiter}`,
     /** String: a secret generated once and shared by every process (e.g. `ingest-token`, `pii-key`). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
@@ -67,6 +68,13 @@ function mergePlans(plans: EntityPlan[], increments: Increments) {
   return { stats: [...stats], conflicts, counts, countTriples, members };
 }
 
+/** Identifies a chunk of a batch by its deliveries (origin and record id), so a re-run of the same job recognises the chunks it applied. */
+function chunkId(chunk: readonly string[], byEntity: Map<string, Delivery<{ id: string }>[]>): string {
+  const hash = createHash('sha1');
+  for (const entity of chunk) for (const { origin, record } of byEntity.get(entity)!) hash.update(`${origin}\t${record.id}\n`);
+  return hash.digest('base64url');
+}
+
 /**
  * Applies queued batches to the Redis aggregates, each record exactly once: the records of a batch are
  * grouped by ledger entity, each entity's change is planned against its current ledger
@@ -95,6 +103,7 @@ export class ApplyService {
     // Statistics count on the day the server received the batch, where it counted `received`.
     const statsKey = this.keys.ingestStats(job.feed, localDayHour(job.receivedAt, this.tz).day);
     const conflictsKey = this.keys.conflicts(job.feed);
+    const appliedKey = this.keys.appliedChunks(job.feed, job.batchId);
 
     const byEntity = new Map<string, Delivery<{ id: string }>[]>();
     job.records.forEach((record, index) => {
@@ -117,7 +126,7 @@ export class ApplyService {
 
         const plans: EntityPlan[] = [];
         const increments: Increments = new Map();
-        const entityArgs: (string | number)[] = [chunk.length];
+        const entityArgs: (string | number)[] = [appliedKey, chunkId(chunk, byEntity), chunk.length];
         chunk.forEach((entity, i) => {
           const [err, hash] = states[i]!;
           if (err) throw err;
@@ -140,6 +149,11 @@ export class ApplyService {
         args.push(members.length);
         for (const [key, member, score] of members) args.push(key, member, score);
         const stale = await this.redis.applyEntities(statsKey, conflictsKey, args);
+        if (stale === -1) {
+          // Applied by an earlier run of this job (its worker died before completing it): count nothing again.
+          for (const entity of chunk) counts.replay += byEntity.get(entity)!.length;
+          break;
+        }
         if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
         plans.forEach((plan, i) => {
           const deliveries = byEntity.get(chunk[i]!)!;

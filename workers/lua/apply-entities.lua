@@ -7,7 +7,12 @@
   KEYS[1]  ingest statistics hash of the receiving day
   KEYS[2]  conflicts list of the feed (capped at 1000)
 
-  ARGV, in groups each introduced by its count:
+  ARGV[1]  the batch's applied-chunks hash, ARGV[2] this chunk's id in it: a chunk already applied
+           (the job re-run after its worker died between this call and the job's completion) is not
+           applied again — its deliveries are replays, and its statistics are not counted twice.
+           The hash lives 7 days (a failed batch retried later than that falls back to the ledger's
+           origin check, which recognises new and replaced deliveries but not duplicates)
+  then, in groups each introduced by its count:
     entities           n, then per entity: ledger key, planned-from version ("0" if new),
                        write count w, then w × (slot, value)
     statistics         n, then n × (field, increment)
@@ -16,13 +21,19 @@
     live-set changes   n, then n × (key, member, score)       -- score "" removes the member
   Every key in ARGV carries the hash tag of KEYS[1]'s feed, so the script stays in one Cluster slot.
 
-  Returns 0 when applied, or the 1-based position of the first stale entity.
+  Returns 0 when applied, -1 when this chunk of this batch was applied before, or the 1-based
+  position of the first stale entity.
 ]]
 local i = 1
 local function take()
   local value = ARGV[i]
   i = i + 1
   return value
+end
+
+local appliedKey, chunkId = take(), take()
+if redis.call('HEXISTS', appliedKey, chunkId) == 1 then
+  return -1
 end
 
 local entityCount = tonumber(take())
@@ -78,4 +89,6 @@ for _ = 1, tonumber(take()) do
   end
 end
 
+redis.call('HSET', appliedKey, chunkId, 1)
+redis.call('EXPIRE', appliedKey, 604800)
 return 0
