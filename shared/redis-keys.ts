@@ -97,8 +97,6 @@ export function redisKeys(prefix: string) {
     displayTokens: () => `${prefix}:{auth}:display-tokens`,
     /** Prefix of rate-limit counters (strings with TTL, rate-limiter-flexible): `<p>:rl:<limiter>:<key>`. */
     rateLimit: (limiter: string) => `${prefix}:rl:${limiter}`,
-    /** Prefix of rate-limit counters (strings with TTL, rate-limiter-flexible): `<p>:rl:<limiter>:<key>`. */
-    rateLimit: (limiter: string) => `${prefix}:rl:${limiter}`,
     /** String: a secret generated once and shared by every process (e.g. `ingest-token`, `pii-key`). */
     secret: (name: string) => `${prefix}:secret:${name}`,
     /** String with TTL: a worker process is alive (container health checks). */
