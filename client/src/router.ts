@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type LocationQuery } from 'vue-router';
 import { useAuthStore } from './stores/auth.ts';
+import { consoleChildRoutes } from './views/console/routes.ts';
 
 /**
  * Two faces: the wall (`/wall`, a display token in its URL, no chrome) and the console (`/console/…`,
@@ -13,9 +14,9 @@ export const router = createRouter({
     { path: '/wall', name: 'wall', component: () => import('./views/wall/index.vue'), },
     {
       path: '/console',
-      name: 'console',
       component: () => import('./views/console/index.vue'),
       meta: { roles: ['manager', 'admin'] },
+      children: consoleChildRoutes,
     },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -32,8 +33,12 @@ router.beforeEach((to) => {
   const auth = useAuthStore();
   if (to.name === 'login') return auth.isSignedIn && !to.query.redirect ? { name: 'home' } : true;
   if (!auth.isSignedIn) return { name: 'login', query: { redirect: to.fullPath } };
-  const roles = to.matched.flatMap((r) => (r.meta.roles as string[] | undefined) ?? []);
-  // A URL token's role is known only after the first answer; the server refuses what it may not see anyway.
-  if (roles.length > 0 && auth.role !== null && !roles.includes(auth.role)) return { name: 'wall', query: to.query };
+  // Every level's roles must admit the principal (the console admits managers, its administration only admins).
+  const refused = to.matched.some((r) => {
+    const roles = r.meta.roles as string[] | undefined;
+    // A URL token's role is known only after the first answer; the server refuses what it may not see anyway.
+    return roles !== undefined && auth.role !== null && !roles.includes(auth.role);
+  });
+  if (refused) return auth.role === 'manager' ? { name: 'console' } : { name: 'wall', query: to.query };
   return true;
 });

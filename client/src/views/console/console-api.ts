@@ -1,0 +1,186 @@
+import type { KpisResponse, SeriesInterval, SeriesResponse } from '@shared/api-types.ts';
+import type { FailedJobsResponse, ImportPreview, SupervisedKind, SupervisedListResponse, UsersResponse, UserView } from '@shared/console-types.ts';
+import type { KpiValue } from '@shared/kpis.ts';
+import type { ImportProgress } from '@shared/socket-events.ts';
+import { apiRequest, ApiError } from '../../api.ts';
+import { useAuthStore } from '../../stores/auth.ts';
+
+/** The console's calls to the HTTP API (API.md and the console's own routes); errors are ApiErrors. */
+
+export interface Group {
+  key: string;
+  kpis: Record<string, KpiValue>;
+}
+export type GroupedKpis = KpisResponse & { groupBy?: string; groups?: Group[] };
+
+const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body) });
+
+/** GET /api/kpis for local days from..to, optionally grouped by a dimension within a drill-down (`where`). */
+export function fetchKpis(from: string, to: string, groupBy?: string, where: readonly [string, string][] = []): Promise<GroupedKpis> {
+  const query = new URLSearchParams({ from, to });
+  if (groupBy) query.set('groupBy', groupBy);
+  for (const [dim, value] of where) query.append('where', `${dim}:${value}`);
+  return apiRequest<GroupedKpis>(`/api/kpis?${query}`);
+}
+
+export function fetchSeries(ids: readonly string[], from: string, to: string, interval: SeriesInterval): Promise<SeriesResponse> {
+  const query = new URLSearchParams({ ids: ids.join(','), from, to, interval });
+  return apiRequest<SeriesResponse>(`/api/kpis/series?${query}`);
+}
+
+export function fetchSupervised(kind: SupervisedKind, from: string, to: string, offset = 0, limit = 200): Promise<SupervisedListResponse> {
+  const query = new URLSearchParams({ kind, from, to, offset: String(offset), limit: String(limit) });
+  return apiRequest<SupervisedListResponse>(`/api/console/supervised?${query}`);
+}
+
+/** GET /api/feeds/health (shape in shared/connectors.ts). */
+export function fetchFeedHealth<T>(): Promise<T> {
+  return apiRequest<T>('/api/feeds/health');
+}
+
+export function fetchIngestStatus(): Promise<{ idle: boolean; feeds: Record<string, { waiting: number; active: number; delayed: number; failed: number }> }> {
+  return apiRequest('/api/ingest/status');
+}
+
+export const fetchFailedJobs = () => apiRequest<FailedJobsResponse>('/api/console/failed-jobs');
+export const retryFailedJob = (feed: string, jobId: string) =>
+  apiRequest<{ state: string }>(`/api/console/failed-jobs/${encodeURIComponent(feed)}/${encodeURIComponent(jobId)}/retry`, { method: 'POST' });
+
+/** POSTs a multipart form (the browser sets its boundary); the answer as apiRequest gives it. */
+async function postForm<T>(path: string, form: FormData): Promise<T> {
+  const auth = useAuthStore();
+  const sentToken = auth.token;
+  const response = await fetch(path, { method: 'POST', body: form, headers: sentToken ? { Authorization: `Bearer ${sentToken}` } : {} });
+  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; details?: unknown } } | null;
+  if (response.ok) return body as T;
+  if (response.status === 401 && sentToken && auth.token === sentToken) auth.drop();
+  throw new ApiError(response.status, body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText, body?.error?.details);
+}
+
+/** A CSV's first 256 KB is enough to see its header; an XLSX must be sent whole (its index is at the end). */
+const PREVIEW_CSV_BYTES = 256 * 1024;
+
+export function previewImport(feed: string, file: File): Promise<ImportPreview> {
+  const form = new FormData();
+  form.set('feed', feed);
+  const isCsv = !/\.xlsx$/i.test(file.name);
+  form.set('file', isCsv ? file.slice(0, PREVIEW_CSV_BYTES) : file, file.name);
+  return postForm('/api/imports/preview', form);
+}
+
+export function startImport(feed: string, file: File, columnMap: Record<string, string>): Promise<{ importId: string }> {
+  const form = new FormData();
+  form.set('feed', feed);
+  if (Object.keys(columnMap).length > 0) form.set('columnMap', JSON.stringify(columnMap));
+  form.set('file', file, file.name);
+  return postForm('/api/imports', form);
+}
+
+export const fetchImport = (importId: string) =>
+  apiRequest<ImportProgress & { rejected: { row: number; errors: string[] }[] }>(`/api/imports/${encodeURIComponent(importId)}?limit=20`);
+
+/** Downloads a file the API serves to a bearer token (the browser cannot add the header to a plain link). */
+export async function downloadFile(path: string, fallbackName: string, init: RequestInit = {}): Promise<void> {
+  const token = useAuthStore().token;
+  const headers = new Headers(init.headers);
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  const response = await fetch(path, { ...init, headers });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError(response.status, body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const name = encoded ? decodeURIComponent(encoded) : fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A table as the console shows it, downloaded as XLSX (POST /api/console/xlsx). */
+export function downloadTable(fileName: string, sheet: string, columns: string[], rows: (string | number | boolean | null)[][]): Promise<void> {
+  return downloadFile('/api/console/xlsx', `${fileName}.xlsx`, { method: 'POST', body: JSON.stringify({ fileName, sheet, columns, rows }) });
+}
+
+// Administration
+export const fetchUsers = () => apiRequest<UsersResponse>('/api/admin/users');
+export const createUser = (body: { username: string; password: string; role: UserView['role'] }) => apiRequest<UserView>('/api/admin/users', { method: 'POST', ...json(body) });
+export const updateUser = (username: string, body: Partial<{ role: UserView['role']; password: string; disabled: boolean }>) =>
+  apiRequest<UserView>(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'PATCH', ...json(body) });
+export const deleteUser = (username: string) => apiRequest<null>(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'DELETE' });
+
+export interface Target {
+  target: number;
+  direction: '>=' | '<=';
+}
+export const fetchTargets = (year: number) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`);
+export const saveTargets = (year: number, targets: Record<string, Target>) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`, { method: 'PUT', ...json(targets) });
+
+export interface Partner {
+  region: string;
+  scope: 'inter_provincial' | 'changzhutan';
+  signedAt: string;
+}
+export interface CatalogueItem {
+  itemCode: string;
+  itemName: string;
+  scope: string;
+  addedAt: string;
+}
+export const fetchPartners = () => apiRequest<{ items: Partner[] }>('/api/admin/reference/cross-region-partners');
+export const savePartners = (items: Partner[]) => apiRequest<unknown>('/api/admin/reference/cross-region-partners', { method: 'PUT', ...json({ items }) });
+export const fetchItems = () => apiRequest<{ items: CatalogueItem[] }>('/api/admin/reference/cross-region-items');
+export const saveItems = (items: CatalogueItem[]) => apiRequest<unknown>('/api/admin/reference/cross-region-items', { method: 'PUT', ...json({ items }) });
+
+export interface DisplayToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  connected: number;
+}
+export const fetchDisplayTokens = () => apiRequest<{ items: DisplayToken[] }>('/api/admin/display-tokens');
+export const createDisplayToken = (name: string) => apiRequest<{ id: string; name: string; createdAt: string; token: string; wallUrl: string }>('/api/admin/display-tokens', { method: 'POST', ...json({ name }) });
+export const revokeDisplayToken = (id: string) => apiRequest<null>(`/api/admin/display-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export interface Threshold {
+  direction: 'below' | 'above';
+  yellow: number;
+  orange: number;
+  red: number;
+}
+export interface AlertSettings {
+  thresholds: Record<string, Threshold>;
+  webhook: { kind: 'wecom' | 'dingtalk'; url: string } | null;
+}
+export const fetchAlerts = () => apiRequest<AlertSettings>('/api/admin/alerts');
+export const saveAlerts = (settings: AlertSettings) => apiRequest<AlertSettings>('/api/admin/alerts', { method: 'PUT', ...json(settings) });
+
+export interface ExportTemplate {
+  id: string;
+  kind: 'sentences' | 'indicators';
+  name: string;
+  content: string;
+  isDefault: boolean;
+}
+export const fetchTemplates = () => apiRequest<{ items: ExportTemplate[] }>('/api/admin/export-templates');
+export const saveTemplate = (id: string, content: string) => apiRequest<ExportTemplate>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'PUT', ...json({ content }) });
+export const resetTemplate = (id: string) => apiRequest<null>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export interface ExportStatus {
+  exportId: string;
+  phase: 'running' | 'done' | 'failed';
+  step: string;
+  stepsDone: number;
+  stepsTotal: number;
+  files: { format: string; fileName: string; url: string }[];
+  error?: string;
+}
+export const startExport = (from: string, to: string, formats: string[]) => apiRequest<{ exportId: string }>('/api/exports', { method: 'POST', ...json({ from, to, formats }) });
+export const fetchExport = (exportId: string) => apiRequest<ExportStatus>(`/api/exports/${encodeURIComponent(exportId)}`);

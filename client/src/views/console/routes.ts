@@ -1,0 +1,15 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+/**
+ * The console's pages under `/console` (each loaded on demand). `meta.period`: the page follows the
+ * period filter in the header; `meta.roles`: only these roles (administration).
+ */
+export const consoleChildRoutes: RouteRecordRaw[] = [
+  { path: '', name: 'console', component: () => import('./pages/overview.vue'), meta: { period: true } },
+  { path: 'feeds/:feed(hotline|online|hall|crossRegion|evaluations)', name: 'console-feed', component: () => import('./pages/feed.vue'), meta: { period: true } },
+  { path: 'supervised', name: 'console-supervised', component: () => import('./pages/supervised.vue'), meta: { period: true } },
+  { path: 'health', name: 'console-health', component: () => import('./pages/health.vue') },
+  { path: 'imports', name: 'console-imports', component: () => import('./pages/imports.vue') },
+  { path: 'exports', name: 'console-exports', component: () => import('./pages/exports.vue'), meta: { period: true } },
+  { path: 'admin/:tab?', name: 'console-admin', component: () => import('./pages/admin.vue'), meta: { roles: ['admin'] } },
+];
