@@ -15,12 +15,24 @@ export type GroupedKpis = KpisResponse & { groupBy?: string; groups?: Group[] };
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body) });
 
+const inFlight = new Map<string, Promise<unknown>>();
+
+/** One request for the same GET at the same time (a year's 环比 and 同比 are the same period). */
+function sharedGet<T>(path: string): Promise<T> {
+  let pending = inFlight.get(path) as Promise<T> | undefined;
+  if (!pending) {
+    pending = apiRequest<T>(path).finally(() => inFlight.delete(path));
+    inFlight.set(path, pending);
+  }
+  return pending;
+}
+
 /** GET /api/kpis for local days from..to, optionally grouped by a dimension within a drill-down (`where`). */
 export function fetchKpis(from: string, to: string, groupBy?: string, where: readonly [string, string][] = []): Promise<GroupedKpis> {
   const query = new URLSearchParams({ from, to });
   if (groupBy) query.set('groupBy', groupBy);
   for (const [dim, value] of where) query.append('where', `${dim}:${value}`);
-  return apiRequest<GroupedKpis>(`/api/kpis?${query}`);
+  return sharedGet<GroupedKpis>(`/api/kpis?${query}`);
 }
 
 export function fetchSeries(ids: readonly string[], from: string, to: string, interval: SeriesInterval): Promise<SeriesResponse> {
