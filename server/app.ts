@@ -109,7 +109,12 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
   live.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
-    const principal = typeof token === 'string' ? await deps.auth.resolve(token).catch(() => null) : null;
+    let principal;
+    try {
+      principal = typeof token === 'string' ? await deps.auth.resolve(token) : null;
+    } catch {
+      return next(new Error('unavailable')); // Redis unreachable: the client retries, its token is not refused
+    }
     if (!principal) return next(new Error('unauthorized'));
     socket.data.principal = principal;
     socket.data.token = token as string;

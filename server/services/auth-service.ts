@@ -109,11 +109,15 @@ export class AuthService {
   /** The principal of a bearer or display token, or null; a session's idle expiry restarts on use. */
   async resolve(token: string): Promise<Principal | null> {
     const hash = sha256(token);
-    const [[, session], [, display]] = (await this.redis
+    const [[sessionErr, session], [displayErr, display]] = (await this.redis
       .pipeline()
       .getex(this.keys.session(hash), 'EX', this.sessionTtlSeconds)
       .hget(this.keys.displayTokens(), hash)
       .exec()) as [[Error | null, string | null], [Error | null, string | null]];
+    // A pipeline reports a failed command in its result instead of rejecting: Redis unreachable is not
+    // "unknown token" (that would log users out and disconnect every wall whenever Redis restarts).
+    const failed = sessionErr ?? displayErr;
+    if (failed) throw new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: failed });
     if (session) return JSON.parse(session) as Principal;
     if (display) return { username: (JSON.parse(display) as { name: string }).name, role: 'display', displayTokenId: hash };
     return null;

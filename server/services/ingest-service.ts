@@ -23,6 +23,18 @@ export interface QueueCounts {
 }
 
 /**
+ * KEYS[1] the ingest statistics hash of the receiving day, KEYS[2] the batch's applied-chunks hash
+ * (same feed hash tag); ARGV[1] received, ARGV[2] rejected. Counts them unless this batch was counted
+ * before (field `counted`). Returns 1 when counted now, 0 when it had been.
+ */
+const COUNT_RECEIVED_ONCE = `
+if redis.call('HSETNX', KEYS[2], 'counted', 1) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[2], 604800)
+redis.call('HINCRBY', KEYS[1], 'received', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'rejected', ARGV[2])
+return 1`;
+
+/**
  * Validates records and queues the accepted ones durably in BullMQ before answering. Personal data is
  * hashed here, before anything is queued. While Redis is unreachable it refuses (503) rather than
  * holding records in memory; while the backlog is over its limit it asks senders to come back (429).
@@ -105,12 +117,59 @@ export class IngestService {
       if (batchId) {
         await this.queues.get(feed)!.add(feed, { feed, batchId, receivedAt, records: accepted }, { jobId: batchId });
       }
-      await this.redis.pipeline().hincrby(statsKey, 'received', received).hincrby(statsKey, 'rejected', rejected).exec();
     } catch (err) {
-      throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+      // The add may have reached Redis before the connection broke: answering 503 then would make the
+      // sender's retry a second copy and leave this one out of `received`. Ask Redis once it is back.
+      if (!batchId || !(await this.wasQueued(feed, batchId))) {
+        throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+      }
     }
+    await this.countReceived(feed, batchId, statsKey, received, rejected);
     return batchId;
   }
+
+  /** Whether batch `batchId` is in its queue or already applied, asked until Redis answers (at most 30 s; false then). */
+  private async wasQueued(feed: FeedName, batchId: string): Promise<boolean> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      try {
+        const [job, applied] = await Promise.all([this.queues.get(feed)!.getJob(batchId), this.redis.exists(this.keys.batchResult(batchId))]);
+        return job !== undefined || applied === 1;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Counts a request's received and rejected records once its batch is queued — exactly once, even
+   * when a reply is lost with the connection and the count is sent again (a marker in the batch's
+   * applied-chunks hash, set in the same script). The batch is already durable, so a Redis that went
+   * away is waited for (up to 30 s) rather than answered with 503: the sender's retry would be a second
+   * copy and this one would be missing from `received`, leaving the day unbalanced in `npm run verify`
+   * (scripts/reliability/redis-restart.ts found both).
+   */
+  private async countReceived(feed: FeedName, batchId: string | null, statsKey: string, received: number, rejected: number): Promise<void> {
+    if (!batchId) {
+      const results = await this.redis.multi().hincrby(statsKey, 'received', received).hincrby(statsKey, 'rejected', rejected).exec().catch(() => null);
+      if (!results || results.some(([err]) => err)) throw new AppError('redis_unavailable', 'Redis is unreachable; retry later', undefined, 5);
+      return;
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await this.redis.eval(COUNT_RECEIVED_ONCE, 2, statsKey, this.keys.appliedChunks(feed, batchId), received, rejected);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          throw new AppError('redis_unavailable', 'Redis went away after the batch was queued; retry (the records are recognised as duplicates)', undefined, 5, { cause: err });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
 
   /**
    * What the worker made of a batch: outcome counts once applied, else the job's state
@@ -135,7 +194,9 @@ export class IngestService {
   /** Jobs waiting across feeds, refreshed at most every 500 ms. */
   private async assertBacklogBelowLimit(): Promise<void> {
     if (Date.now() - this.backlogCheckedAt > 500) {
-      const counts = await Promise.all([...this.queues.values()].map((q) => q.getWaitingCount()));
+      const counts = await Promise.all([...this.queues.values()].map((q) => q.getWaitingCount())).catch((err: unknown) => {
+        throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+      });
       this.backlogJobs = counts.reduce((a, b) => a + b, 0);
       this.backlogCheckedAt = Date.now();
     }
