@@ -1,0 +1,225 @@
+/**
+ * The wall page's JS heap over a long run: a bench-local live server (real socket.io, in this process) serves
+ * client/dist, answers /api/kpis/series, and speaks the `/live` protocol — a snapshot, then deltas with
+ * varying figures, breakdowns, alerts, feed states and ticker items — while the page rotates between its two
+ * screens every few seconds (charts mounted and disposed over and over). The heap is measured in headless
+ * Chromium (CDP: HeapProfiler.collectGarbage, then Runtime.getHeapUsage) after 1,000 applied deltas and
+ * then every tenth of WALL_UPDATES (default 100,000), each time at the same point of a fresh showing of the
+ * hotline screen, after the page caught up with every delta sent. Deltas go at WALL_RATE a second (default
+ * 150). Usage: `tsx bench/wall-memory.ts`. Writes the section "wall-memory" of bench/RESULTS.md.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Server } from 'socket.io';
+import type { KpiValue } from '../shared/kpis.ts';
+import { LIVE_NAMESPACE, type LiveMessage, type TickerItem } from '../shared/socket-events.ts';
+import { CLIENT_DIST } from '../server/app.ts';
+import { launchChromium } from '../tests/support/browser.ts';
+import { writeSection } from './results.ts';
+
+const TOTAL_UPDATES = Number(process.env.WALL_UPDATES ?? 100_000);
+const EARLY_UPDATES = 1_000;
+/** Deltas a second (a real wall gets a few; this is what the page keeps up with on a small machine). */
+const RATE_PER_SECOND = Number(process.env.WALL_RATE ?? 150);
+const ROTATE_SECONDS = 3;
+const STREETS = ['文艺路街道', '朝阳街道', '韭菜园街道', '五里牌街道', '火星街道', '马王堆街道', '东屯渡街道', '湘湖街道', '定王台街道', '东岸街道', '马坡岭街道', '浏阳河街道', '荷花园街道'];
+const CATEGORIES = ['城市管理', '市场监管', '住房保障', '交通运输', '劳动社保', '生态环境', '教育体育'];
+const HALLS = ['区政务服务大厅', '文艺路街道政务服务中心', '马王堆24小时政务服务驿站'];
+const PARTNERS = ['广东省深圳市南山区', '湘潭市岳塘区', '株洲市天元区', '贵州省贵阳市南明区'];
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const count = (value: number): KpiValue => ({ value });
+const rate = (numerator: number, denominator: number): KpiValue => ({ value: denominator ? numerator / denominator : null, numerator, denominator });
+
+/** Today's figures after `n` updates: every figure moves with n. */
+function kpisAt(n: number): Record<string, KpiValue> {
+  return {
+    'hotline.signed': count(n),
+    'hotline.completed': count(Math.floor(n * 0.8)),
+    'hotline.open': count(n - Math.floor(n * 0.8)),
+    'hotline.overdue': count(n % 17),
+    'hotline.responseWithin1hRate': rate(n % 100, 100),
+    'hotline.resolutionRate': rate((n * 7) % 100, 100),
+    'hotline.satisfactionRate': rate(90 + (n % 10), 100),
+    'hotline.supervised': { value: n % 40, breakdown: { overdue: n % 17, unresolved: n % 11, dissatisfied: n % 7, repeat: n % 5 } },
+    'hall.waitingNow': count(n % 60),
+    'hall.servedMatters': count(Math.floor(n / 3)),
+    'hall.avgWaitMinutes': rate(n % 900, 60),
+    'online.volume': count(n * 3),
+    'online.yoyMultiple': rate(n * 3, 1_000),
+    'crossRegion.partners': { value: 4, breakdown: { inter_provincial: 2, changzhutan: 2 } },
+    'crossRegion.received': count(Math.floor(n / 10)),
+    'crossRegion.completed': count(Math.floor(n / 12)),
+    'evaluations.count': count(Math.floor(n / 2)),
+    'evaluations.positiveRate': rate(95, 100),
+    'evaluations.negative': count(n % 6),
+  };
+}
+
+function groupsAt(n: number): NonNullable<LiveMessage['groups']> {
+  const by = (names: string[], make: (i: number) => Record<string, KpiValue>) => Object.fromEntries(names.map((name, i) => [name, make(i)]));
+  return {
+    street: by(STREETS, (i) => ({ 'hotline.signed': count((n * (i + 3)) % 97) })),
+    category: by(CATEGORIES, (i) => ({ 'hotline.signed': count((n * (i + 5)) % 89) })),
+    hall: by(HALLS, (i) => ({ 'hall.servedMatters': count((n + i) % 50), 'hall.avgWaitMinutes': rate((n * (i + 1)) % 600, 60) })),
+    partnerRegion: by(PARTNERS, (i) => ({ 'crossRegion.received': count((n + i) % 30), 'crossRegion.completed': count((n + i) % 20) })),
+    channel: by(['pc', 'mobile', 'window', 'self_service', 'kiosk'], (i) => ({
+      'online.volume': count((n * (i + 1)) % 500),
+      'evaluations.count': count((n + i) % 40),
+      'evaluations.positiveRate': rate(90 + i, 100),
+    })),
+  };
+}
+
+function tickerAt(n: number): TickerItem[] {
+  return [{ id: `b${n}:0`, feed: 'hotline', at: new Date().toISOString(), type: 'signed', labels: [STREETS[n % STREETS.length]!, CATEGORIES[n % CATEGORIES.length]!] }];
+}
+
+function messageAt(seq: number, n: number): LiveMessage {
+  return {
+    seq,
+    at: new Date().toISOString(),
+    day,
+    kpis: kpisAt(n),
+    groups: groupsAt(n),
+    alerts: n % 2 ? { 'hotline.resolutionRate': 'red', 'hall.waitingNow': 'yellow' } : { 'hotline.overdue': 'orange' },
+    feeds: { hotline: { lastRecordAt: new Date().toISOString(), silent: false }, crossRegion: { lastRecordAt: null, silent: n % 100 < 50 } },
+    ticker: tickerAt(n),
+    waitingByHall: Object.fromEntries(HALLS.map((h, i) => [h, (n + i) % 25])),
+    lastRecordAt: { hotline: new Date().toISOString() },
+  };
+}
+
+function seriesAnswer(ids: string[], from: string, to: string) {
+  const buckets = [from, to].flatMap((d) => Array.from({ length: 24 }, (_, h) => `${d} ${String(h).padStart(2, '0')}:00`));
+  return {
+    period: { from, to },
+    interval: 'hour',
+    buckets,
+    series: Object.fromEntries(ids.map((id) => [id, buckets.map(() => ({ value: Math.floor(Math.random() * 100) }))])),
+  };
+}
+
+const app = express();
+app.get('/api/kpis/series', (req, res) => {
+  res.json(seriesAnswer(String(req.query.ids ?? '').split(','), String(req.query.from), String(req.query.to)));
+});
+app.use(express.static(CLIENT_DIST, { index: false }));
+app.use((_req, res) => res.sendFile('index.html', { root: CLIENT_DIST }));
+const http = createServer(app);
+const io = new Server(http, { transports: ['websocket'] });
+const live = io.of(LIVE_NAMESPACE);
+
+let sent = 0;
+let seq = 0;
+let socketReady: (() => void) | null = null;
+const ready = new Promise<void>((resolve) => (socketReady = resolve));
+let current: import('socket.io').Socket | null = null;
+live.on('connection', (socket) => {
+  current = socket;
+  seq = 1;
+  socket.emit('snapshot', messageAt(seq, sent));
+  socket.on('resync', () => {
+    seq += 1;
+    socket.emit('snapshot', messageAt(seq, sent));
+  });
+  socketReady?.();
+});
+const heartbeat = setInterval(() => current?.emit('heartbeat', { seq, at: new Date().toISOString() }), 5_000);
+
+await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+const browser = await launchChromium();
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const cdp = await page.context().newCDPSession(page);
+  await page.goto(`${base}/wall?token=bench-display-token&screens=hotline,services&rotateSeconds=${ROTATE_SECONDS}&kiosk=1`);
+  await ready;
+
+  const shownSigned = () =>
+    page.evaluate(() => document.querySelector('[data-kpi="hotline.signed"] [data-testid="kpi-value"]')?.getAttribute('data-value') ?? null);
+  /** Waits until the page has applied every delta sent (read from the last one's figure, on the hotline screen). */
+  const caughtUp = async () => {
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-screen=hotline] [data-kpi="hotline.signed"] [data-testid="kpi-value"]')?.getAttribute('data-value') === String(expected),
+      sent,
+      { timeout: 60_000, polling: 100 },
+    );
+  };
+  const onScreen = (name: string) =>
+    page.waitForFunction((n) => document.querySelector('[data-testid=wall-screen]')?.getAttribute('data-current-screen') === n, name, {
+      timeout: 60_000,
+      polling: 100,
+    });
+  /** Used JS heap after a forced GC, always at the same point: 1.5 s into a fresh showing of the hotline screen. */
+  const heapMiB = async () => {
+    await caughtUp();
+    await onScreen('services');
+    await onScreen('hotline');
+    await page.waitForTimeout(1_500);
+    for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    return usedSize / 2 ** 20;
+  };
+
+  /**
+   * Sends deltas at RATE_PER_SECOND until `until` have been sent; the page is not polled meanwhile (polling
+   * would put the test driver's own objects into the heap being measured).
+   */
+  const sendUntil = async (until: number) => {
+    const startedAt = performance.now();
+    const from = sent;
+    while (sent < until) {
+      const socket = current;
+      if (!socket) throw new Error('the page is not connected');
+      const due = Math.min(until, from + Math.floor(((performance.now() - startedAt) / 1000) * RATE_PER_SECOND));
+      while (sent < due) {
+        sent += 1;
+        seq += 1;
+        socket.emit('delta', messageAt(seq, sent));
+        if (sent % 10_000 === 0) say(`  ${sent} deltas sent`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  const started = performance.now();
+  /** Measuring points: 1,000, then every tenth of the run (the trend shows a leak a two-point ratio could hide). */
+  const points = [EARLY_UPDATES, ...Array.from({ length: 10 }, (_, i) => Math.round((TOTAL_UPDATES * (i + 1)) / 10))].filter(
+    (n, i, all) => n >= EARLY_UPDATES && all.indexOf(n) === i,
+  );
+  const heaps: { updates: number; mib: number }[] = [];
+  for (const point of points) {
+    await sendUntil(point);
+    const mib = await heapMiB();
+    heaps.push({ updates: point, mib });
+    say(`heap after ${point} updates: ${mib.toFixed(2)} MiB`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const early = heaps[0]!.mib;
+  const late = heaps.at(-1)!.mib;
+  const pct = (mib: number) => {
+    const change = (mib / early - 1) * 100;
+    return `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`;
+  };
+  say(`heap after ${TOTAL_UPDATES} updates: ${late.toFixed(2)} MiB (${pct(late)} against ${EARLY_UPDATES}), ${seconds.toFixed(0)} s`);
+  if ((await shownSigned()) === null) say('  (the figure was not on the screen at the end)');
+
+  writeSection(
+    'wall-memory',
+    `Wall page JS heap (headless Chromium, 1920×1080, both screens rotating every ${ROTATE_SECONDS} s, each delta carrying all ` +
+      `figures, five breakdowns, alerts, feed states and a ticker item; used heap after a forced GC, on the hotline screen):\n\n` +
+      `| after | used JS heap | against ${EARLY_UPDATES.toLocaleString('en')} |\n|---|---|---|\n` +
+      heaps.map((h) => `| ${h.updates.toLocaleString('en')} updates | ${h.mib.toFixed(2)} MiB | ${h === heaps[0] ? '' : pct(h.mib)} |`).join('\n') +
+      `\n\n${TOTAL_UPDATES.toLocaleString('en')} deltas at ${RATE_PER_SECOND} a second, all applied by the page, in ${seconds.toFixed(0)} s ` +
+      `(measuring included); target: the last within 10 % of the first.`,
+  );
+} finally {
+  clearInterval(heartbeat);
+  await browser.close();
+  io.close();
+  http.close();
+}
