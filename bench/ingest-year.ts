@@ -1,174 +1,155 @@
 /**
- * A year of the 2022 report's magnitude sent over HTTP by 4 concurrent senders to one server and one
- * worker process (as `start:server` / `start:worker` run them) until `idle`; against it, in the same
- * run, a naive pipeline of one BullMQ job per record. Then GET /api/kpis p50/p95 for a day, a month
- * and a year; `rebuild` of the year; `verify`; memory. Figures go to bench/RESULTS.md.
+ * The ingest part of the suite. A year of the 2022 report's magnitude (BENCH_SCALE, default 1) sent
+ * over HTTP by 4 senders to one server process until `idle`, with one worker process and with two,
+ * BENCH_REPEAT times each (default 3), every run on a fresh redis-server with AOF. After each one-worker
+ * run: the figures against the generator's own totals, GET /api/kpis p95 for a day, a month and a
+ * year, memory of server, worker and Redis; after the last, `rebuild` (repeated) and `verify`. In the
+ * same run the baselines of bench/baselines.ts. Figures go to bench/RESULTS.md, section "ingest-year"
+ * (or "ingest-year-scale-<s>" below scale 1).
  */
-import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { bullConnection } from '../shared/queues.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
-import { FEED_MODULES } from '../shared/feeds/index.ts';
-import type { FeedName } from '../shared/feeds/feed.ts';
-import { ApplyService, SUPPORTED_FEEDS } from '../workers/apply-service.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import { SUPPORTED_FEEDS } from '../workers/apply-service.ts';
 import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../workers/ledger/ledger-service.ts';
-import { generateYear } from '../scripts/simulator/year.ts';
-import { startTestRedis, freePort } from '../tests/support/redis-server.ts';
-import { rssMiB, startProcess, waitForHttp } from './processes.ts';
-import { summarize, writeSection } from './results.ts';
+import { captureScriptCalls, naiveRecordsPerSecond, redisBenchmarkHincrby, scriptPipelineRecordsPerSecond } from './baselines.ts';
+import { deploy, ingestToIdle, latencies, memoryMiB, SENDERS, type Deployment } from './ingest-run.ts';
+import { fmt, median, summarize, table, writeSection, type MeasuredRow } from './results.ts';
+import { BATCH_RECORDS, BENCH_YEAR, benchYear, sampleOf } from './year-batches.ts';
 
-const YEAR = 2022;
-const SENDERS = 4;
-const BATCH = 5_000;
-const NAIVE_RECORDS = 40_000;
-const ADMIN_PASSWORD = 'bench-admin-password';
-const INGEST_TOKEN = 'bench-ingest-token-0123456789';
-const lines: string[] = [];
-const say = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
-
-/** BENCH_SCALE=0.4 gives about the issue's 550,000 records; 1 (default) is the report's full magnitude, 1.36 million. */
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
-const generated = generateYear({ year: YEAR, seed: 2022, scale: SCALE, previousYear: true });
-const batches: { feed: FeedName; body: string; count: number }[] = [];
-let total = 0;
-for (const [feed, records] of Object.entries(generated.feeds) as [FeedName, object[]][]) {
-  for (let i = 0; i < records.length; i += BATCH) {
-    const slice = records.slice(i, i + BATCH);
-    batches.push({ feed, body: JSON.stringify({ events: slice }), count: slice.length });
-    total += slice.length;
-  }
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+const NAIVE_RECORDS = Math.round(40_000 * Math.min(1, SCALE * 2.5));
+const CEILING_RECORDS = Math.round(200_000 * Math.min(1, SCALE * 2.5));
+const KPI_REQUESTS = 100;
+const notes: string[] = [];
+const say = (line: string) => console.log(`  [ingest] ${line}`);
+
+const year = benchYear(SCALE);
+say(`year ${BENCH_YEAR} at scale ${SCALE}: ${fmt(year.total)} records (${year.mix}); ${REPEAT} runs per figure`);
+
+/** Whether the served year figures equal the generator's counts; the KPI ids that differ. */
+async function mismatches(d: Deployment): Promise<string[]> {
+  const res = await fetch(`${d.base}/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31`, { headers: { authorization: `Bearer ${d.token}` } });
+  const served = ((await res.json()) as { kpis: Record<string, { value: number | null; numerator?: number; denominator?: number }> }).kpis;
+  return Object.entries(year.generated.expected.kpis)
+    .filter(([id, want]) => {
+      const got = served[id];
+      return typeof want === 'number' ? got?.value !== want : got?.numerator !== want.numerator || got?.denominator !== want.denominator;
+    })
+    .map(([id]) => id);
 }
-say(`records: ${total} (${Object.entries(generated.feeds).map(([f, r]) => `${f} ${r.length}`).join(', ')})`);
 
-const redis = await startTestRedis({ appendonly: true });
-const port = await freePort();
-const env = { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, INGEST_TOKEN, INGEST_MAX_BACKLOG_JOBS: '100000' };
-const server = startProcess('server/main.ts', env);
-const worker = startProcess('workers/main.ts', env);
-const base = `http://127.0.0.1:${port}`;
-const client = new Redis(redis.url);
+const rate: Record<1 | 2, number[]> = { 1: [], 2: [] };
+const kpiP95: Record<'day' | 'month' | 'year', number[]> = { day: [], month: [], year: [] };
+const memory = { redis: [] as number[], server: [] as number[], worker: [] as number[] };
+const rebuildSeconds: number[] = [];
+const verifySeconds: number[] = [];
+let verifyOk = true;
+let wrongFigures = 0;
 
-try {
-  await waitForHttp(`${base}/api/health`);
-  const { token } = (await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json()) as { token: string };
-
-  // 1. Pulse: HTTP → one job per request → entity-planned Lua.
-  let next = 0;
-  let retries = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      for (let b = next++; b < batches.length; b = next++) {
-        const batch = batches[b]!;
-        for (;;) {
-          const res = await fetch(`${base}/api/ingest/${batch.feed}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` }, body: batch.body });
-          if (res.status === 202) {
-            const body = (await res.json()) as { accepted: number; rejected: unknown[] };
-            if (body.rejected.length > 0) throw new Error(`${batch.feed}: ${body.rejected.length} rejected: ${JSON.stringify(body.rejected.slice(0, 2))}`);
-            break;
-          }
-          retries++;
-          await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-        }
+for (const workers of [1, 2] as const) {
+  for (let run = 1; run <= REPEAT; run++) {
+    const d = await deploy(workers);
+    try {
+      let shown = 0;
+      const timing = await ingestToIdle(d, year.batches, (sent) => {
+        if (sent - shown >= year.total / 4) say(`  ${workers} worker(s), run ${run}: ${fmt((shown = sent))} records accepted…`);
+      });
+      rate[workers].push(timing.recordsPerSecond);
+      say(`${workers} worker(s), run ${run}/${REPEAT}: all 202 after ${fmt(timing.acceptedSeconds, 1)} s, idle after ${fmt(timing.idleSeconds, 1)} s → ${fmt(timing.recordsPerSecond)} records/s (${timing.retries} retries)`);
+      if (workers !== 1) continue;
+      const wrong = await mismatches(d);
+      wrongFigures += wrong.length;
+      if (wrong.length > 0) notes.push(`run ${run}: year figures differing from the generator's: ${wrong.join(', ')}`);
+      for (const [label, from, to] of [['day', `${BENCH_YEAR}-06-15`, `${BENCH_YEAR}-06-15`], ['month', `${BENCH_YEAR}-06-01`, `${BENCH_YEAR}-06-30`], ['year', `${BENCH_YEAR}-01-01`, `${BENCH_YEAR}-12-31`]] as const) {
+        kpiP95[label].push(summarize(await latencies(d, `/api/kpis?from=${from}&to=${to}`, KPI_REQUESTS)).p95);
       }
-    }),
-  );
-  const acceptedSeconds = (performance.now() - started) / 1000;
-  for (;;) {
-    const status = (await (await fetch(`${base}/api/ingest/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { idle: boolean };
-    if (status.idle) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const idleSeconds = (performance.now() - started) / 1000;
-  const pulseRate = total / idleSeconds;
-  say(`Pulse ingest: ${total} records over HTTP, ${SENDERS} senders, batches of ${BATCH}: all 202 after ${acceptedSeconds.toFixed(1)} s, idle after ${idleSeconds.toFixed(1)} s → ${Math.round(pulseRate)} records/s (${retries} retries)`);
-
-  // 2. Figures equal the generator's own totals.
-  const year = (await (await fetch(`${base}/api/kpis?from=${YEAR}-01-01&to=${YEAR}-12-31`, { headers: { authorization: `Bearer ${token}` } })).json()) as { kpis: Record<string, { value: number | null; numerator?: number; denominator?: number }> };
-  let mismatches = 0;
-  for (const [id, expected] of Object.entries(generated.expected.kpis)) {
-    const got = year.kpis[id];
-    const ok = typeof expected === 'number' ? got?.value === expected : got?.numerator === (expected as { numerator: number }).numerator && got?.denominator === (expected as { denominator: number }).denominator;
-    if (!ok) {
-      mismatches++;
-      say(`  MISMATCH ${id}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+      const m = await memoryMiB(d);
+      memory.redis.push(m.redis);
+      memory.server.push(m.server);
+      memory.worker.push(m.workers[0]!);
+      say(`  figures ${wrong.length === 0 ? 'equal the generator\'s' : `DIFFER (${wrong.length})`}; KPI p95 day/month/year ${kpiP95.day.at(-1)!.toFixed(1)}/${kpiP95.month.at(-1)!.toFixed(1)}/${kpiP95.year.at(-1)!.toFixed(1)} ms; Redis ${fmt(m.redis)} MiB, server ${m.server} MiB, worker ${m.workers[0]} MiB`);
+      if (run !== REPEAT) continue;
+      const keys = redisKeys('pulse');
+      const ctx = { tz: 'Asia/Shanghai', settings: DEFAULT_SETTINGS };
+      for (let r = 1; r <= REPEAT; r++) {
+        const started = performance.now();
+        await withIngestPaused(d.redis.url, keys, SUPPORTED_FEEDS, () => rebuildAggregates(d.client, keys, SUPPORTED_FEEDS, ctx));
+        rebuildSeconds.push((performance.now() - started) / 1000);
+        say(`  rebuild ${r}/${REPEAT}: ${fmt(rebuildSeconds.at(-1)!, 1)} s`);
+      }
+      const started = performance.now();
+      const report = await withIngestPaused(d.redis.url, keys, SUPPORTED_FEEDS, (pending) => verifyAggregates(d.client, keys, SUPPORTED_FEEDS, ctx, pending));
+      verifySeconds.push((performance.now() - started) / 1000);
+      verifyOk = report.ok;
+      say(`  verify after the rebuilds: ${report.ok ? 'zero difference' : 'DIFFERENCES'} in ${fmt(verifySeconds[0]!, 1)} s`);
+    } finally {
+      await d.stop();
     }
   }
-  say(`year figures vs the generator's totals: ${Object.keys(generated.expected.kpis).length - mismatches} equal, ${mismatches} differ`);
-
-  // 3. GET /api/kpis latency.
-  for (const [label, from, to] of [['day', `${YEAR}-06-15`, `${YEAR}-06-15`], ['month', `${YEAR}-06-01`, `${YEAR}-06-30`], ['year', `${YEAR}-01-01`, `${YEAR}-12-31`]] as const) {
-    const times: number[] = [];
-    for (let i = 0; i < 100; i++) {
-      const t = performance.now();
-      const res = await fetch(`${base}/api/kpis?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${token}` } });
-      await res.arrayBuffer();
-      times.push(performance.now() - t);
-    }
-    const s = summarize(times);
-    say(`GET /api/kpis for a ${label}: p50 ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (100 requests)`);
-  }
-
-  // 4. Memory after a year.
-  const info = await client.info('memory');
-  const usedMiB = Math.round(Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 2 ** 20);
-  say(`memory after the year: Redis used_memory ${usedMiB} MiB, server RSS ${await rssMiB(server.child.pid!)} MiB, worker RSS ${await rssMiB(worker.child.pid!)} MiB`);
-
-  // 5. rebuild and verify.
-  const keys = redisKeys('pulse');
-  const ctx = { tz: 'Asia/Shanghai', settings: DEFAULT_SETTINGS };
-  const rebuildStarted = performance.now();
-  await withIngestPaused(redis.url, keys, SUPPORTED_FEEDS, () => rebuildAggregates(client, keys, SUPPORTED_FEEDS, ctx));
-  say(`rebuild of the year from the ledger: ${((performance.now() - rebuildStarted) / 1000).toFixed(1)} s`);
-  const verifyStarted = performance.now();
-  const report = await withIngestPaused(redis.url, keys, SUPPORTED_FEEDS, (pending) => verifyAggregates(client, keys, SUPPORTED_FEEDS, ctx, pending));
-  say(`verify: ${report.ok ? 'zero difference' : 'DIFFERENCES'} in ${((performance.now() - verifyStarted) / 1000).toFixed(1)} s`);
-
-  // 6. Naive baseline: one BullMQ job per record, worker concurrency 50, the same apply path.
-  const naiveKeys = redisKeys('naive');
-  const sample: { feed: FeedName; record: object }[] = [];
-  const feeds = Object.entries(generated.feeds) as [FeedName, object[]][];
-  for (const [feed, records] of feeds) {
-    const share = Math.round((NAIVE_RECORDS * records.length) / total);
-    for (const record of records.slice(0, share)) sample.push({ feed, record });
-  }
-  const ctxNormalize = { tz: 'Asia/Shanghai', hashPhone: (p: string) => p.slice(-4) };
-  const apply = new ApplyService(client, naiveKeys, 'Asia/Shanghai');
-  const queue = new Queue('naive', { connection: bullConnection(redis.url, 'command'), prefix: naiveKeys.queuePrefix(), defaultJobOptions: { removeOnComplete: true } });
-  let done = 0;
-  let finish!: () => void;
-  const allDone = new Promise<void>((r) => (finish = r));
-  const naiveWorker = new Worker(
-    'naive',
-    async (job) => {
-      const { feed, record } = job.data as { feed: FeedName; record: object };
-      const normalized = FEED_MODULES[feed]!.normalize(record, ctxNormalize);
-      if (normalized.ok) await apply.applyBatch({ feed, batchId: job.id!, receivedAt: Date.now(), records: [normalized.record] });
-      if (++done === sample.length) finish();
-    },
-    { connection: bullConnection(redis.url, 'blocking'), prefix: naiveKeys.queuePrefix(), concurrency: 50 },
-  );
-  const naiveStarted = performance.now();
-  let cursor = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      for (let i = cursor++; i < sample.length; i = cursor++) await queue.add(sample[i]!.feed, sample[i]!);
-    }),
-  );
-  await allDone;
-  const naiveRate = sample.length / ((performance.now() - naiveStarted) / 1000);
-  await naiveWorker.close();
-  await queue.close();
-  say(`naive pipeline (one BullMQ job per record, concurrency 50, same apply): ${sample.length} records → ${Math.round(naiveRate)} records/s`);
-  say(`Pulse / naive: ${(pulseRate / naiveRate).toFixed(1)}×`);
-  writeSection(SCALE === 1 ? 'ingest-year' : `ingest-year-scale-${SCALE}`, lines.map((l) => `- ${l}`).join('\n'));
-} finally {
-  client.disconnect();
-  await worker.stop();
-  await server.stop();
-  await redis.stop();
 }
+
+const naive: number[] = [];
+for (let run = 1; run <= REPEAT; run++) {
+  naive.push(await naiveRecordsPerSecond(sampleOf(year, NAIVE_RECORDS)));
+  say(`naive pipeline, run ${run}/${REPEAT}: ${fmt(naive.at(-1)!)} records/s (${fmt(NAIVE_RECORDS)} records)`);
+}
+const hincrby: number[] = [];
+for (let run = 1; run <= REPEAT; run++) {
+  const rps = await redisBenchmarkHincrby(2_000_000);
+  if (rps === null) break;
+  hincrby.push(rps);
+  say(`redis-benchmark HINCRBY, pipeline 100, run ${run}/${REPEAT}: ${fmt(rps)} ops/s`);
+}
+const captured = await captureScriptCalls(sampleOf(year, CEILING_RECORDS));
+const script: number[] = [];
+for (let run = 1; run <= REPEAT; run++) {
+  script.push(await scriptPipelineRecordsPerSecond(captured));
+  say(`apply-entities.lua pipelined in process, run ${run}/${REPEAT}: ${fmt(script.at(-1)!)} records/s (${captured.calls.length} calls, ${fmt(captured.records)} records)`);
+}
+
+const pulse = median(rate[1]);
+const rows: MeasuredRow[] = [
+  {
+    label: `ingest over HTTP to idle, 1 server + 1 worker process`,
+    unit: 'records/s',
+    values: rate[1],
+    ratios: [
+      { to: 'naive', ratio: pulse / median(naive) },
+      { to: 'Lua ceiling', ratio: pulse / median(script) },
+      ...(hincrby.length > 0 ? [{ to: 'redis-benchmark HINCRBY', ratio: pulse / median(hincrby) }] : []),
+    ],
+  },
+  { label: 'ingest over HTTP to idle, 1 server + 2 worker processes', unit: 'records/s', values: rate[2], ratios: [{ to: '1 worker', ratio: median(rate[2]) / pulse }] },
+  { label: `baseline: naive pipeline, one BullMQ job per record (concurrency 50, same apply), ${fmt(NAIVE_RECORDS)} records`, unit: 'records/s', values: naive },
+  { label: `baseline: apply-entities.lua, in-process ioredis pipeline of 8 calls, the workers' own arguments for ${fmt(captured.records)} records`, unit: 'records/s', values: script },
+  ...(hincrby.length > 0 ? [{ label: 'baseline: redis-benchmark, HINCRBY pipelined 100, 50 clients', unit: 'ops/s', values: hincrby }] : []),
+  { label: `GET /api/kpis p95 (${KPI_REQUESTS} requests), a day`, unit: 'ms', values: kpiP95.day, digits: 1 },
+  { label: `GET /api/kpis p95, a month`, unit: 'ms', values: kpiP95.month, digits: 1, ratios: [{ to: 'day', ratio: median(kpiP95.month) / median(kpiP95.day) }] },
+  { label: `GET /api/kpis p95, a year`, unit: 'ms', values: kpiP95.year, digits: 1, ratios: [{ to: 'day', ratio: median(kpiP95.year) / median(kpiP95.day) }] },
+  { label: 'rebuild of the year from the ledger', unit: 's', values: rebuildSeconds, digits: 1, ratios: [{ to: 'ingest to idle', ratio: median(rebuildSeconds) / (year.total / pulse) }] },
+  { label: `verify (${verifyOk ? 'zero difference' : 'DIFFERENCES'})`, unit: 's', values: verifySeconds, digits: 1 },
+  { label: 'memory after the year: Redis used_memory', unit: 'MiB', values: memory.redis },
+  { label: 'Redis used_memory per million records of the year', unit: 'MiB', values: memory.redis.map((m) => m / (year.total / 1e6)) },
+  { label: 'memory after the year: server RSS', unit: 'MiB', values: memory.server },
+  { label: 'memory after the year: worker RSS', unit: 'MiB', values: memory.worker },
+];
+
+const targets = [
+  [`ingest ≥ 25,000 records/s to idle`, pulse >= 25_000],
+  [`ingest ≥ 3× the naive pipeline`, pulse >= 3 * median(naive)],
+  [`two workers faster than one`, median(rate[2]) > pulse],
+  [`a year rebuilt in < 60 s`, median(rebuildSeconds) < 60],
+  [`year figures equal the generator's totals in every run`, wrongFigures === 0],
+  [`verify: zero difference`, verifyOk],
+] as const;
+const body = [
+  `Year ${BENCH_YEAR} from the simulator at scale ${SCALE}: ${fmt(year.total)} records (${year.mix}), sent by ${SENDERS} concurrent senders in requests of ${fmt(BATCH_RECORDS)}; every run on a fresh redis-server (AOF everysec). ${REPEAT} runs per figure.`,
+  '',
+  table(rows),
+  '',
+  `Targets (issue 10), from the medians above: ${targets.map(([what, met]) => `${what} — ${met ? 'met' : 'NOT met'}`).join('; ')}.`,
+  ...notes.map((n) => `\n- ${n}`),
+].join('\n');
+console.log(body);
+writeSection(SCALE === 1 ? 'ingest-year' : `ingest-year-scale-${SCALE}`, body);

@@ -4,7 +4,19 @@ import { parse } from 'yaml';
 
 // No Docker engine runs on the build machines: this checks the file a deployer would run.
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
-  services: Record<string, { command?: string[]; healthcheck?: { test: string[] }; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+  services: Record<
+    string,
+    {
+      command?: string[];
+      image?: string;
+      healthcheck?: { test: string[] };
+      environment?: Record<string, string>;
+      depends_on?: Record<string, unknown>;
+      deploy?: { replicas?: number };
+      ports?: string[];
+      volumes?: string[];
+    }
+  >;
 };
 const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
@@ -16,8 +28,8 @@ function npmScript(command: string[]): string | null {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs redis, server and worker, each with a health check', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['redis', 'server', 'worker']);
+  it('runs redis, an entry proxy, server and worker, each with a health check', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['proxy', 'redis', 'server', 'worker']);
     for (const [name, service] of Object.entries(compose.services)) {
       expect(service.healthcheck?.test.length, `${name} has a health check`).toBeGreaterThan(0);
     }
@@ -40,5 +52,21 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.REDIS_URL).toBe('redis://redis:6379');
       expect(service.depends_on).toHaveProperty('redis');
     }
+  });
+
+  it('runs two replicas of server and worker behind one entry point, which alone publishes a port', () => {
+    expect(compose.services.server!.deploy?.replicas).toBe(2);
+    expect(compose.services.worker!.deploy?.replicas).toBe(2);
+    expect(compose.services.server!.ports ?? []).toEqual([]);
+    expect(compose.services.worker!.ports ?? []).toEqual([]);
+    const proxy = compose.services.proxy!;
+    expect(proxy.ports).toEqual(['3000:80']);
+    expect(proxy.depends_on).toHaveProperty('server');
+    const mounted = proxy.volumes!.map((v) => v.split(':')[0]!);
+    const conf = readFileSync(new URL(`../../${mounted[0]!.replace(/^\.\//, '')}`, import.meta.url), 'utf8');
+    // Every request and WebSocket upgrade goes to the server replicas, followed through Docker's DNS.
+    expect(conf).toMatch(/server server:3000 resolve;/);
+    expect(conf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(conf).toMatch(/client_max_body_size 200m;/);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * `npm run bench [-- part…]` — the performance suite. Each part runs as its own process (a fresh heap
+ * and fresh redis-servers), prints its progress and writes its section of bench/RESULTS.md; this
+ * runner writes the "last run" header (machine, versions, date, parameters) and times each part.
+ * Parts, in order: ingest, wall, export, client, imports, post-to-page (default: all).
+ * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
+ * (default 3) is the number of runs behind each min/median/max. A part whose program is not in
+ * bench/ yet is reported as skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { machineLine, writeRunHeader } from './results.ts';
+
+const root = new URL('..', import.meta.url);
+const PARTS: Record<string, { file: string; args?: string[]; what: string }> = {
+  ingest: { file: 'bench/ingest-year.ts', what: 'ingest to idle (1 and 2 workers) vs naive and the raw Redis ceiling; KPI p95; rebuild; verify; memory' },
+  wall: { file: 'bench/wall-latency.ts', args: ['1000', '10000'], what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s' },
+  export: { file: 'bench/export-year.ts', what: 'the year-end export' },
+  client: { file: 'bench/client.ts', what: 'client JavaScript size and first full wall render in Chromium' },
+  imports: { file: 'bench/import-files.ts', what: '1,000,000-row CSV and 200,000-row XLSX imports' },
+  'post-to-page': { file: 'bench/post-to-page.ts', what: 'POST → figure on the page, one record at a time' },
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((p) => !(p in PARTS));
+if (unknown.length > 0) {
+  console.error(`unknown part(s): ${unknown.join(', ')}; parts are ${Object.keys(PARTS).join(', ')}`);
+  process.exit(2);
+}
+const parts = asked.length > 0 ? asked : Object.keys(PARTS);
+
+const version = (pkg: string) => (JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')) as { version: string }).version;
+const firstLine = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'not installed';
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+const header = (status: string[]) =>
+  [
+    `- started ${startedAt} on ${machineLine()}; commit ${commit || 'unknown'}`,
+    `- ${firstLine('redis-server', ['--version'])}; ${firstLine('chromium', ['--version'])}`,
+    `- bullmq ${version('bullmq')}, ioredis ${version('ioredis')}, socket.io ${version('socket.io')}, express ${version('express')}, vue ${version('vue')}, echarts ${version('echarts')}`,
+    `- BENCH_SCALE=${process.env.BENCH_SCALE ?? 1}, BENCH_REPEAT=${process.env.BENCH_REPEAT ?? 3}; parts: ${parts.join(', ')}`,
+    ...status.map((s) => `- ${s}`),
+  ].join('\n');
+
+const startedAt = new Date().toISOString();
+const status: string[] = [];
+const suiteStarted = performance.now();
+for (const name of parts) {
+  const part = PARTS[name]!;
+  if (!existsSync(new URL(part.file, root))) {
+    console.log(`\n▶ ${name}: skipped — ${part.file} is not there yet`);
+    status.push(`${name}: skipped (${part.file} not there yet)`);
+    continue;
+  }
+  console.log(`\n▶ ${name}: ${part.what}`);
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', part.file, ...(part.args ?? [])], { cwd: root, stdio: 'inherit', env: process.env });
+  const seconds = (performance.now() - started) / 1000;
+  const outcome = run.status === 0 ? 'done' : `FAILED (exit ${run.status ?? run.signal})`;
+  console.log(`◀ ${name}: ${outcome} in ${seconds.toFixed(0)} s`);
+  status.push(`${name}: ${outcome} in ${seconds.toFixed(0)} s`);
+  writeRunHeader(header(status));
+}
+const total = (performance.now() - suiteStarted) / 1000;
+status.push(`whole suite: ${Math.floor(total / 60)} min ${Math.round(total % 60)} s`);
+writeRunHeader(header(status));
+console.log(`\nbench/RESULTS.md written; the suite took ${Math.floor(total / 60)} min ${Math.round(total % 60)} s`);
+process.exit(status.some((s) => s.includes('FAILED')) ? 1 : 0);
