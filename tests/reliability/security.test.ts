@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import type { ApiErrorBody } from '../../shared/api-types.ts';
+import { ADMIN_PASSWORD, INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ LOGIN_FAILURES_PER_USER_IP: '3', LOGIN_FAILURES_PER_IP: '6', INGEST_REQUESTS_PER_MINUTE: '4', ALLOWED_ORIGINS: 'https://wall.example.gov.cn' });
+});
+afterAll(() => app.close());
+
+const login = (username: string, password: string, headers: Record<string, string> = {}) =>
+  fetch(`${app.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) });
+
+describe('login rate limits (kept in Redis)', () => {
+  it('refuses a username after 3 failures from one address with 429 and Retry-After — even the right password — and audits it', async () => {
+    for (let i = 0; i < 3; i++) expect((await login('admin', 'wrong-password')).status).toBe(401);
+    const limited = await login('admin', ADMIN_PASSWORD);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as ApiErrorBody).error.code).toBe('rate_limited');
+    expect((await app.redis.keys(`${app.keys.prefix}:rl:login-*`)).length).toBeGreaterThan(0);
+    // Per address in all: 3 more failures for other names reach the per-address limit of 6.
+    for (let i = 0; i < 3; i++) expect((await login(`nobody${i}`, 'x')).status).toBe(401);
+    expect((await login('someone-else', 'x')).status).toBe(429);
+
+    const entries = await app.redis.xrange(app.keys.audit(), '-', '+');
+    const failed = entries.map(([, f]) => f.join(' ')).filter((e) => e.includes('login.failed'));
+    expect(failed.length).toBe(8);
+    expect(failed.filter((e) => e.includes('rate_limited')).length).toBe(2);
+    // The window passes (here: the counters are cleared) and logins work again.
+    for (const key of await app.redis.keys(`${app.keys.prefix}:rl:login-*`)) await app.redis.del(key);
+    expect((await login('admin', ADMIN_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe('ingest rate limit (per credential and address)', () => {
+  it('answers 429 with Retry-After beyond the configured requests a minute', async () => {
+    const post = () =>
+      fetch(`${app.baseUrl}/api/ingest/hotline`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+        body: JSON.stringify({ events: [{ ticketId: 'RL-1', type: 'signed', at: '2022-05-01T09:00:00+08:00' }] }),
+      });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post()).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 429]);
+    const limited = await post();
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
+
+describe('security headers and origins', () => {
+  it('sends a Content-Security-Policy without inline or eval script, plugins or foreign framing', async () => {
+    const res = await fetch(`${app.baseUrl}/api/health`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('refuses state-changing requests from a foreign origin; its own origin, an allowed one and servers (no Origin) pass', async () => {
+    const foreign = await login('viewer', 'x', { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect((await login('viewer', 'x', { origin: app.baseUrl })).status).toBe(401);
+    expect((await login('viewer', 'x', { origin: 'https://wall.example.gov.cn' })).status).toBe(401);
+    expect((await login('viewer', 'x')).status).toBe(401);
+  });
+
+  it('refuses the socket.io handshake of a foreign origin', async () => {
+    const token = await app.login();
+    const socket = io(`${app.baseUrl}/live`, { auth: { token }, transports: ['polling'], extraHeaders: { origin: 'https://evil.example' }, reconnection: false });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.on('connect', () => resolve('connected'));
+      socket.on('connect_error', (err) => resolve(`refused: ${err.message}`));
+    });
+    socket.disconnect();
+    expect(outcome).toMatch(/^refused/);
+  });
+});
+
+describe('live sockets', () => {
+  it('re-checks the token on every event: a session ended meanwhile is disconnected at its next room join or resync', async () => {
+    const token = await app.login();
+    const socket = app.connectLive(token);
+    await new Promise((resolve) => socket.once('snapshot', resolve));
+    // The session ends (expiry, a role change, an administrator): its key is gone.
+    for (const key of await app.redis.keys(`${app.keys.prefix}*session*`)) await app.redis.del(key);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    socket.emit('resync');
+    expect(await disconnected).toBe('io server disconnect');
+  });
+});
