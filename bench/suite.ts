@@ -2,7 +2,8 @@
  * `npm run bench [-- part…]` — the performance suite. Each part runs as its own process (a fresh heap
  * and fresh redis-servers), prints its progress and writes its section of bench/RESULTS.md; this
  * runner writes the "last run" header (machine, versions, date, parameters) and times each part.
- * Parts, in order: ingest, wall, export, client, imports, post-to-page (default: all).
+ * Parts, in order: ingest, wall, export, client, console, imports, post-to-page (default: all of these),
+ * and wall-memory (long: only when named).
  * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
  * (default 3) is the number of runs behind each min/median/max. A part whose program is not in
  * bench/ yet is reported as skipped.
@@ -12,13 +13,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { machineLine, writeRunHeader } from './results.ts';
 
 const root = new URL('..', import.meta.url);
-const PARTS: Record<string, { file: string; args?: string[]; what: string }> = {
+const PARTS: Record<string, { file: string; args?: string[]; what: string; optional?: boolean }> = {
   ingest: { file: 'bench/ingest-year.ts', what: 'ingest to idle (1 and 2 workers) vs naive and the raw Redis ceiling; KPI p95; rebuild; verify; memory' },
   wall: { file: 'bench/wall-latency.ts', args: ['1000', '10000'], what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s' },
   export: { file: 'bench/export-year.ts', what: 'the year-end export' },
   client: { file: 'bench/client.ts', what: 'client JavaScript size and first full wall render in Chromium' },
+  console: { file: 'bench/console-overview.ts', what: 'the console overview of a year in Chromium' },
   imports: { file: 'bench/import-files.ts', what: '1,000,000-row CSV and 200,000-row XLSX imports' },
   'post-to-page': { file: 'bench/post-to-page.ts', what: 'POST → figure on the page, one record at a time' },
+  // ~11 minutes at its default 100,000 updates: run it by name.
+  'wall-memory': { file: 'bench/wall-memory.ts', what: 'the wall page’s JS heap over a long run of deltas', optional: true },
 };
 
 const asked = process.argv.slice(2);
@@ -27,7 +31,7 @@ if (unknown.length > 0) {
   console.error(`unknown part(s): ${unknown.join(', ')}; parts are ${Object.keys(PARTS).join(', ')}`);
   process.exit(2);
 }
-const parts = asked.length > 0 ? asked : Object.keys(PARTS);
+const parts = asked.length > 0 ? asked : Object.keys(PARTS).filter((name) => !PARTS[name]!.optional);
 
 const version = (pkg: string) => (JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')) as { version: string }).version;
 const firstLine = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'not installed';
