@@ -169,18 +169,46 @@ async function detectEncoding(path: string, head: Buffer): Promise<CsvEncoding> 
     const firstHigh = chunk.findIndex((byte) => byte >= 0x80);
     if (firstHigh >= 0) {
       const window = await readAt(path, position + firstHigh, SNIFF_BYTES);
-      const atEnd = window.length < SNIFF_BYTES;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(window, { stream: !atEnd });
-        return 'utf8';
-      } catch {
-        return 'gb18030';
-      }
+      return mostlyUtf8(window, window.length < SNIFF_BYTES) ? 'utf8' : 'gb18030';
     }
     if (chunk.length < SNIFF_BYTES) return 'utf8';
     position += chunk.length;
     chunk = await readAt(path, position, SNIFF_BYTES);
   }
+}
+
+/**
+ * Whether `window` is UTF-8 with at most a few stray bytes: a UTF-8 file with a few rows pasted in
+ * from a GBK system stays UTF-8 (those rows decode with U+FFFD and are refused one by one, see
+ * `hasUndecodableText`), instead of the whole file being read as GB18030. Real GB18030 text decodes
+ * as UTF-8 to mostly replacement characters.
+ */
+function mostlyUtf8(window: Buffer, atEnd: boolean): boolean {
+  const text = new TextDecoder('utf-8').decode(atEnd ? window : window.subarray(0, lastCharStart(window)));
+  let valid = 0;
+  let replaced = 0;
+  for (const ch of text) {
+    if (ch === '\uFFFD') replaced++;
+    else if (ch.charCodeAt(0) >= 0x80) valid++;
+  }
+  return replaced <= valid / 10;
+}
+
+/** Where the last (possibly cut) UTF-8 character of `bytes` starts, so a window never ends mid-character. */
+function lastCharStart(bytes: Buffer): number {
+  let i = bytes.length - 1;
+  while (i > 0 && bytes.length - i < 4 && (bytes[i]! & 0xc0) === 0x80) i--;
+  return i > 0 ? i : bytes.length;
+}
+
+/** A cell holding bytes its file's encoding could not decode (U+FFFD): the row is refused with this reason. */
+export function hasUndecodableText(cells: Record<string, unknown>): string | null {
+  for (const [header, value] of Object.entries(cells)) {
+    if (typeof value === 'string' && value.includes('\uFFFD')) {
+      return `${header}: 含有无法按文件编码解码的字节（该行编码与文件不一致）/ holds bytes that are not valid in the file's encoding`;
+    }
+  }
+  return null;
 }
 
 /** Tab when the header line has tabs and no commas; comma otherwise. */

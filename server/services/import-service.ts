@@ -6,7 +6,7 @@ import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import type { ImportCounts, ImportProgress } from '../../shared/socket-events.ts';
-import { readRows } from '../imports/file-rows.ts';
+import { hasUndecodableText, readRows } from '../imports/file-rows.ts';
 import { createRowMapper } from '../imports/row-mapper.ts';
 import type { IngestService } from './ingest-service.ts';
 
@@ -163,6 +163,8 @@ export class ImportService {
       progress.rowsRead++;
       const mapped = mapper.mapRow(cells);
       const errors: string[] = 'errors' in mapped ? [...mapped.errors] : [];
+      const undecodable = hasUndecodableText(cells);
+      if (undecodable) errors.push(undecodable);
       const valid: { id: string }[] = [];
       if ('records' in mapped) {
         for (const raw of mapped.records) {
