@@ -86,7 +86,8 @@ export class LiveService {
       else if (channel === this.keys.revokedChannel()) this.disconnectRevoked(JSON.parse(message) as Revocation);
       else if (channel === this.keys.importChannel()) {
         const progress = JSON.parse(message) as ImportProgress;
-        this.nsp.to(`import:${progress.importId}`).emit('import:progress', progress);
+        // Every server relays the channel to its own sockets: through the adapter each would get it once per server.
+        this.nsp.local.to(`import:${progress.importId}`).emit('import:progress', progress);
       }
     });
     // Each (re)subscription means messages may have been missed: recompute.
