@@ -124,9 +124,29 @@ export function expandContribution(
 }
 
 /**
- * The drill-down fields of one entry: `<field>|<d1>=<v1>>…>` for each prefix of two or more levels of the
- * feed's drill path, as far as the entry has values for them (shared/dimensions.ts DRILL_PATHS).
+ * The path suffixes of one `dims` object (`|hall=A>window=3`, `|hall=A>window=3>service=B`): each prefix of
+ * two or more levels of the feed's drill path, as far as the values go (shared/dimensions.ts DRILL_PATHS).
+ * The entries of a contribution share their `dims` object, so a contribution computes them once.
  */
+const pathSuffixCache = new WeakMap<object, string[]>();
+
+function pathSuffixes(dims: Readonly<Record<string, string | undefined>>, drillPath: readonly string[]): string[] {
+  let suffixes = pathSuffixCache.get(dims);
+  if (suffixes) return suffixes;
+  suffixes = [];
+  let path = '';
+  for (let level = 0; level < drillPath.length; level++) {
+    const dim = drillPath[level]!;
+    const value = dims[dim];
+    if (value === undefined || value === '') break;
+    path += `${level === 0 ? '|' : '>'}${dim}=${pathValue(value)}`;
+    if (level > 0) suffixes.push(path);
+  }
+  pathSuffixCache.set(dims, suffixes);
+  return suffixes;
+}
+
+/** The drill-down fields of one entry: `<field><suffix>` for each of its dims' path suffixes. */
 function addPathFields(
   into: Increments,
   pathKey: string,
@@ -135,17 +155,9 @@ function addPathFields(
   drillPath: readonly string[],
   n: number,
 ): void {
-  // The cache key of a path differs from the single-dimension one (`|<dim>=<value>`): its values are escaped differently.
-  let raw = '\u0001';
-  let name = field;
-  for (let level = 0; level < drillPath.length; level++) {
-    const dim = drillPath[level]!;
-    const value = dims[dim];
-    if (value === undefined || value === '') return;
-    raw += `${level === 0 ? '|' : '>'}${dim}=${value}`;
-    const prefix = name;
-    name = fieldName(field, raw, () => `${prefix}${level === 0 ? '|' : '>'}${dim}=${pathValue(value)}`);
-    if (level > 0) addTo(into, pathKey, name, n);
+  for (const suffix of pathSuffixes(dims, drillPath)) {
+    // `\u0001` keeps these cache entries apart from the single-dimension ones (`|<dim>=<raw value>`).
+    addTo(into, pathKey, fieldName(field, `\u0001${suffix}`, () => field + suffix), n);
   }
 }
 
