@@ -130,16 +130,40 @@ export class KpiService {
     groupBy?: string,
     where: readonly (readonly [dimension: string, value: string])[] = [],
   ): Promise<KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] }> {
-    if (groupBy !== undefined && !ALL_DIMENSIONS.includes(groupBy)) {
+    if (where.length > 0 && groupBy === undefined) throw new AppError('validation_failed', '`where` needs a `groupBy`');
+    const [fields, targets, groups] = await Promise.all([
+      this.periodFields(from, to),
+      this.targetsFor(from, to),
+      groupBy === undefined ? undefined : this.getGroups(from, to, groupBy, where),
+    ]);
+    const response: KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] } = {
+      period: { from, to },
+      kpis: withTargets(computeKpis(fields, this.settings), targets),
+    };
+    if (groupBy === undefined) return response;
+    response.groupBy = groupBy;
+    if (where.length > 0) response.where = Object.fromEntries(where);
+    response.groups = groups;
+    return response;
+  }
+
+  /**
+   * The groups of getKpis alone, one per value of `groupBy` (optionally within a drill-down `where`), sorted
+   * by value; bucket figures only — live and reference fields have no breakdown.
+   */
+  async getGroups(
+    from: LocalDay,
+    to: LocalDay,
+    groupBy: string,
+    where: readonly (readonly [dimension: string, value: string])[] = [],
+  ): Promise<GroupedKpis[]> {
+    if (!ALL_DIMENSIONS.includes(groupBy)) {
       throw new AppError('validation_failed', `groupBy must be one of ${ALL_DIMENSIONS.join(', ')}`);
     }
-    if (where.length > 0 && groupBy === undefined) throw new AppError('validation_failed', '`where` needs a `groupBy`');
     const grouped =
-      groupBy === undefined
-        ? []
-        : where.length > 0
-          ? feedsDrilling([...where.map(([d]) => d), groupBy]).filter((f) => this.feeds.includes(f))
-          : this.feeds.filter((feed) => DIMENSIONS[feed].includes(groupBy));
+      where.length > 0
+        ? feedsDrilling([...where.map(([d]) => d), groupBy]).filter((f) => this.feeds.includes(f))
+        : this.feeds.filter((feed) => DIMENSIONS[feed].includes(groupBy));
     if (where.length > 0 && grouped.length === 0) {
       const paths = Object.values(DRILL_PATHS).map((p) => p.join(' → '));
       throw new AppError('validation_failed', `\`where\` and \`groupBy\` must follow a drill-down path: ${paths.join('; ')}`);
@@ -147,17 +171,8 @@ export class KpiService {
     const sumGroups =
       where.length > 0
         ? (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketPathGroups(bucket, `|${pathName(where)}>${groupBy}=`, into)
-        : (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketGroups(bucket, groupBy!, into);
-    const [fields, targets, buckets] = await Promise.all([
-      this.periodFields(from, to),
-      this.targetsFor(from, to),
-      readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), where.length > 0 ? 'path' : 'dim'),
-    ]);
-    const response: KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] } = {
-      period: { from, to },
-      kpis: withTargets(computeKpis(fields, this.settings), targets),
-    };
-    if (groupBy === undefined) return response;
+        : (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketGroups(bucket, groupBy, into);
+    const buckets = await readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), where.length > 0 ? 'path' : 'dim');
 
     const groups = new Map<string, Record<string, KpiValue>>();
     for (const feed of grouped) {
@@ -177,10 +192,7 @@ export class KpiService {
         groups.set(value, { ...groups.get(value), ...kpis });
       }
     }
-    response.groupBy = groupBy;
-    if (where.length > 0) response.where = Object.fromEntries(where);
-    response.groups = [...groups].map(([key, kpis]) => ({ key, kpis })).sort((a, b) => a.key.localeCompare(b.key, 'zh-CN'));
-    return response;
+    return [...groups].map(([key, kpis]) => ({ key, kpis })).sort((a, b) => a.key.localeCompare(b.key, 'zh-CN'));
   }
 
   async getSeries(ids: string[], from: LocalDay, to: LocalDay, interval: SeriesInterval): Promise<SeriesResponse> {

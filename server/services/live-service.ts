@@ -155,15 +155,15 @@ export class LiveService {
     const now = this.now();
     const { tz } = this.options;
     const { day } = localDayHour(now, tz);
-    const [grouped, last, tickerRaw, waiting] = await Promise.all([
-      Promise.all(WALL_GROUP_DIMENSIONS.map((dim) => this.kpis.getKpis(day, day, dim))),
+    const [{ kpis }, grouped, last, tickerRaw, waiting] = await Promise.all([
+      this.kpis.getKpis(day, day),
+      Promise.all(WALL_GROUP_DIMENSIONS.map((dim) => this.kpis.getGroups(day, day, dim))),
       this.redis.hgetall(this.keys.lastRecordAt()),
       this.redis.lrange(this.keys.ticker(), 0, TICKER_LENGTH - 1),
       this.redis.zrangebyscore(this.keys.liveSet('hall', 'waiting'), dayStartUtc(day, tz), '+inf'),
     ]);
-    const kpis = grouped[0]!.kpis;
     const groups = Object.fromEntries(
-      WALL_GROUP_DIMENSIONS.map((dim, i) => [dim, Object.fromEntries((grouped[i]!.groups ?? []).map((g) => [g.key, g.kpis]))]),
+      WALL_GROUP_DIMENSIONS.map((dim, i) => [dim, Object.fromEntries(grouped[i]!.map((g) => [g.key, g.kpis]))]),
     );
     const lastRecordAt = Object.fromEntries(Object.entries(last).map(([feed, ms]) => [feed, new Date(Number(ms)).toISOString()]));
     const alertSettings = await this.alerts?.getSettings();
