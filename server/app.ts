@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(authRoutes(deps.auth, deps.audit, new LoginLimiter(deps.redis, deps.keys, deps.security)));
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
-  api.use(referenceRoutes(deps.reference, deps.auth));
+  api.use(referenceRoutes(deps.reference, deps.auth, deps.audit));
   api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));

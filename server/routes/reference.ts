@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { AppError } from '../../shared/errors.ts';
-import { requireRole } from '../http/auth.ts';
+import { principalOf, requireRole } from '../http/auth.ts';
+import type { AuditService } from '../services/audit-service.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 
@@ -16,17 +17,21 @@ function itemsOf(req: Request): unknown[] {
 
 /**
  * 跨域通办 reference data (API.md): PUT replaces the partner list / item catalogue whole (admin) and
- * answers `{ items }` as stored; GET reads it (manager). Needs the JSON body parser mounted before it.
+ * answers `{ items }` as stored, recorded in the audit log; GET reads it (manager). Needs the JSON body parser mounted before it.
  */
-export function referenceRoutes(reference: ReferenceService, auth: AuthService): Router {
+export function referenceRoutes(reference: ReferenceService, auth: AuthService, audit: AuditService): Router {
   const router = Router();
   const admins = requireRole(auth, 'admin');
   const readers = requireRole(auth, 'manager');
   router.put(PARTNERS_PATH, admins, async (req, res) => {
-    res.json({ items: await reference.replacePartners(itemsOf(req)) });
+    const items = await reference.replacePartners(itemsOf(req));
+    await audit.record(principalOf(res).username, 'reference.replace', 'cross-region-partners', { items: items.length });
+    res.json({ items });
   });
   router.put(ITEMS_PATH, admins, async (req, res) => {
-    res.json({ items: await reference.replaceItems(itemsOf(req)) });
+    const items = await reference.replaceItems(itemsOf(req));
+    await audit.record(principalOf(res).username, 'reference.replace', 'cross-region-items', { items: items.length });
+    res.json({ items });
   });
   router.get(PARTNERS_PATH, readers, async (_req, res) => {
     res.json({ items: await reference.listPartners() });

@@ -10,6 +10,7 @@ import { createLogger } from '../../shared/logger.ts';
 import { redisKeys } from '../../shared/redis-keys.ts';
 import { errorHandler } from '../../server/http/errors.ts';
 import { referenceRoutes } from '../../server/routes/reference.ts';
+import { AuditService } from '../../server/services/audit-service.ts';
 import { AuthService, hashPassword } from '../../server/services/auth-service.ts';
 import { KpiService } from '../../server/services/kpi-service.ts';
 import { ReferenceService } from '../../server/services/reference-service.ts';
@@ -198,7 +199,7 @@ describe('reference routes', () => {
     tokens.display = (await auth.createDisplayToken('wall')).token;
     const app = express();
     app.use(express.json());
-    app.use('/api', referenceRoutes(new ReferenceService(redis, keys), auth));
+    app.use('/api', referenceRoutes(new ReferenceService(redis, keys), auth, new AuditService(redis, keys)));
     app.use(errorHandler(createLogger('silent', 'test')));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
