@@ -5,7 +5,7 @@
  * warm-up) in a new page each time, timing from navigation start (the page's own clock) until every
  * card shows its figure, and until the comparisons and sparklines are in. Also the client's initial
  * JavaScript, gzipped: the entry and its static imports (index.html), and everything the overview
- * loads. Figures go to bench/RESULTS.md, section "console-overview" (or "…-scale-<s>" below scale 1).
+ * loads, and the time of a drill-down level over the year. Figures go to bench/RESULTS.md, section "console-overview" (or "…-scale-<s>" below scale 1).
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -70,6 +70,17 @@ try {
     say(`${run === 0 ? 'warm-up' : `run ${run}/${REPEAT}`}: ${cardCount} cards in ${fmt(cardsAt)} ms, complete in ${fmt(Math.max(cardsAt, lastApiAt))} ms`);
     await page.close();
   }
+  // A drill-down level over the year (street within the largest category): what a click in the breakdown costs.
+  const get = async (path: string) => (await fetch(`${d.base}${path}`, { headers: { authorization: `Bearer ${d.token}` } })).json();
+  const byCategory = (await get(`/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31&groupBy=category`)) as { groups: { key: string; kpis: Record<string, { value: number | null }> }[] };
+  const top = [...byCategory.groups].sort((a, b) => (b.kpis['hotline.signed']?.value ?? 0) - (a.kpis['hotline.signed']?.value ?? 0))[0]?.key ?? '';
+  const drillMs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    await get(`/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31&groupBy=street&where=${encodeURIComponent(`category:${top}`)}`);
+    drillMs.push(performance.now() - started);
+  }
+  const drill = summarize(drillMs);
   const entry = entryScripts();
   const entryGz = entry.reduce((n, p) => n + gzippedBytes(p), 0);
   const overviewGz = [...scripts].reduce((n, p) => n + gzippedBytes(p), 0);
@@ -78,6 +89,7 @@ try {
   const lines = [
     `- year ${BENCH_YEAR} at scale ${SCALE}: ${fmt(year.total)} records ingested (${year.mix})`,
     `- overview for the whole year, warm server, Chromium (headless), from navigation start: every card's figure shown after median ${fmt(cards.median)} ms (min ${fmt(cards.min)}, max ${fmt(cards.max)}; ${REPEAT} runs after a warm-up); with comparisons and sparklines ${fmt(complete.median)} ms (max ${fmt(complete.max)})`,
+    `- a drill-down level over the year (GET /api/kpis groupBy=street where=category:${top}): p50 ${fmt(drill.median)} ms, p95 ${fmt(drill.p95)} ms (20 requests)`,
     `- initial JavaScript, gzipped: entry and its static imports ${kib(entryGz)} KiB (${entry.length} files); everything the overview loads ${kib(overviewGz)} KiB (${scripts.size} files, Element Plus and ECharts included)`,
   ];
   for (const line of lines) say(line);

@@ -5,7 +5,7 @@ import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
 import { dayStartUtc, type LocalDay } from '../../shared/time.ts';
 import { decodeEntity } from '../../workers/entity-plan.ts';
-import { CALLERS_SET, DISSATISFIED_SET, OPEN_TICKETS_SET, UNRESOLVED_SET } from '../../workers/feeds/hotline.apply.ts';
+import { CALLERS_SET, DISSATISFIED_SET, OPEN_TICKETS_SET, UNRESOLVED_SET, ticketDeadline } from '../../workers/feeds/hotline.apply.ts';
 import { findRepeats } from './live-figures.ts';
 
 const DAY_MS = 86_400_000;
@@ -40,7 +40,7 @@ export class SupervisedService {
     const items = slice.map(({ ticketId, since, deadline }, i) => {
       const [err, hash] = results[i]!;
       if (err) throw err;
-      return describeTicket(ticketId, hash as Record<string, string>, since, deadline);
+      return describeTicket(ticketId, hash as Record<string, string>, since, this.options.settings ?? DEFAULT_SETTINGS, deadline);
     });
     return { kind, period: { from, to }, asOf: new Date(now).toISOString(), total: found.length, offset: page.offset, items };
   }
@@ -72,7 +72,7 @@ export class SupervisedService {
 }
 
 /** A ticket's attributes from its ledger (`signed` first, as the applier reads them); personal fields left out. */
-function describeTicket(ticketId: string, hash: Record<string, string>, since: number, deadline?: number): SupervisedTicket {
+function describeTicket(ticketId: string, hash: Record<string, string>, since: number, settings: Settings, deadline?: number): SupervisedTicket {
   const { slots } = decodeEntity<HotlineMilestone>(hash);
   const byType = new Map([...slots.values()].map((s) => [s.record.type, s.record]));
   const order = ['signed', 'received', 'responded', 'completed', 'visited'] as const;
@@ -91,7 +91,7 @@ function describeTicket(ticketId: string, hash: Record<string, string>, since: n
     department: attr('department') ?? null,
     urgency: attr('urgency') ?? (byType.has('signed') ? 'normal' : null),
     signedAt: iso(byType.get('signed')?.at),
-    deadline: iso(deadline ?? attr('deadline')),
+    deadline: iso(deadline ?? ticketDeadline(new Map([...byType].map(([type, r]) => [type as string, r])), settings)),
     completedAt: iso(byType.get('completed')?.at),
     visitedAt: iso(visited?.at),
     resolved: visited?.resolved ?? null,

@@ -1,4 +1,5 @@
 import type { HotlineMilestone, HotlineMilestoneType } from '../../shared/feeds/hotline.feed.ts';
+import type { Settings } from '../../shared/settings.ts';
 import { localDayHour } from '../../shared/time.ts';
 import type { ContributionEntry, FeedApplier, LiveMember } from './feed-applier.ts';
 
@@ -14,6 +15,17 @@ function attribute<K extends keyof HotlineMilestone>(records: ReadonlyMap<string
     if (value !== undefined) return value;
   }
   return undefined as HotlineMilestone[K];
+}
+
+/**
+ * A ticket's deadline (办理时限, epoch ms): the one its milestones carry, else the configured limit for its
+ * urgency after `signed`; undefined before it is signed.
+ */
+export function ticketDeadline(records: ReadonlyMap<string, HotlineMilestone>, settings: Settings): number | undefined {
+  const signed = records.get('signed');
+  if (!signed) return undefined;
+  const urgency = signed.urgency ?? attribute(records, 'urgency') ?? 'normal';
+  return attribute(records, 'deadline') ?? signed.at + settings.deadlineHours[urgency] * HOUR_MS;
 }
 
 /** Live set of open tickets: member `<signed local day>|<ticketId>`, score = deadline (epoch ms). */
@@ -81,7 +93,7 @@ export const hotlineApplier: FeedApplier<HotlineMilestone> = {
         add(signed.at, `cohort.${urgency}Signed`);
         if (responded && responded.at - signed.at <= limit * MINUTE_MS) add(signed.at, `cohort.${urgency}RespondedInTime`);
       }
-      const deadline = attribute(records, 'deadline') ?? signed.at + settings.deadlineHours[urgency] * HOUR_MS;
+      const deadline = ticketDeadline(records, settings)!;
       if (completed) {
         add(signed.at, 'cohort.completed');
         if (completed.at <= deadline) add(signed.at, 'cohort.completedOnTime');

@@ -15,14 +15,21 @@ export type GroupedKpis = KpisResponse & { groupBy?: string; groups?: Group[] };
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body) });
 
-const inFlight = new Map<string, Promise<unknown>>();
+const recent = new Map<string, Promise<unknown>>();
+/** How long an answer is reused: long enough for a prefetch to meet the page that asks, short enough never to look stale. */
+const REUSE_MS = 3_000;
 
-/** One request for the same GET at the same time (a year's 环比 and 同比 are the same period). */
+/**
+ * One request for the same GET at about the same time: a year's 环比 and 同比 are the same period, and
+ * the overview's figures are asked for while its code still loads (prefetch.ts).
+ */
 function sharedGet<T>(path: string): Promise<T> {
-  let pending = inFlight.get(path) as Promise<T> | undefined;
+  let pending = recent.get(path) as Promise<T> | undefined;
   if (!pending) {
-    pending = apiRequest<T>(path).finally(() => inFlight.delete(path));
-    inFlight.set(path, pending);
+    pending = apiRequest<T>(path);
+    recent.set(path, pending);
+    const forget = () => setTimeout(() => recent.get(path) === pending && recent.delete(path), REUSE_MS);
+    pending.then(forget, () => recent.delete(path));
   }
   return pending;
 }

@@ -5,7 +5,16 @@ import type { RouteRecordRaw } from 'vue-router';
  * period filter in the header; `meta.roles`: only these roles (administration).
  */
 export const consoleChildRoutes: RouteRecordRaw[] = [
-  { path: '', name: 'console', component: () => import('./pages/overview.vue'), meta: { period: true } },
+  {
+    path: '',
+    name: 'console',
+    component: () => import('./pages/overview.vue'),
+    meta: { period: true },
+    // The figures are asked for while the page's code loads (a small module, loaded on its own).
+    beforeEnter: (to) => {
+      void import('./prefetch.ts').then((m) => m.prefetchOverview(to.query));
+    },
+  },
   { path: 'feeds/:feed(hotline|online|hall|crossRegion|evaluations)', name: 'console-feed', component: () => import('./pages/feed.vue'), meta: { period: true } },
   { path: 'supervised', name: 'console-supervised', component: () => import('./pages/supervised.vue'), meta: { period: true } },
   { path: 'health', name: 'console-health', component: () => import('./pages/health.vue') },
