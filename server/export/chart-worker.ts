@@ -1,11 +1,20 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import type { ChartOption } from '../../shared/charts/index.ts';
-import { renderChartPngs } from './chart-renderer.ts';
+import { parentPort } from 'node:worker_threads';
+import { rasterizeCharts } from './chart-raster.ts';
 
-/** Worker thread: renders `workerData.options` to PNGs (server/export/chart-pool.ts) and posts them back. */
-const { options, widthPx, heightPx, scale } = workerData as { options: ChartOption[]; widthPx: number; heightPx: number; scale: number };
-const rendered = renderChartPngs(options, widthPx, heightPx, scale);
-parentPort!.postMessage(
-  rendered.map((r) => r.png),
-  rendered.map((r) => r.png.buffer as ArrayBuffer),
-);
+/** The chart thread (server/export/chart-pool.ts): draws each request's SVG charts to PNGs with resvg and posts them back. */
+interface Request {
+  id: number;
+  svgs: string[];
+  widthPx: number;
+  heightPx: number;
+  scale: number;
+}
+
+parentPort!.on('message', (req: Request) => {
+  try {
+    const pngs = rasterizeCharts(req.svgs, req.widthPx, req.heightPx, req.scale).map((r) => r.png);
+    parentPort!.postMessage({ id: req.id, pngs }, pngs.map((p) => p.buffer as ArrayBuffer));
+  } catch (err) {
+    parentPort!.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});

@@ -77,10 +77,10 @@ export function intervalFor(period: Period): 'month' | 'day' {
   return periodKind(period) === 'month' || daysInRange(period.from, period.to).length <= 31 ? 'day' : 'month';
 }
 
-/** A bucket as a row label: `2022年3月`, or `3月5日` for a day. */
-export function bucketRowLabel(bucket: string, interval: 'month' | 'day'): string {
+/** A bucket as a row label: `3月` (`2022年3月` when the period spans years), or `3月5日` for a day. */
+export function bucketRowLabel(bucket: string, interval: 'month' | 'day', withYear = false): string {
   const [y, m, d] = bucket.split('-').map(Number) as [number, number, number];
-  return interval === 'month' ? `${y}年${m}月` : `${m}月${d}日`;
+  return interval === 'month' ? `${withYear ? `${y}年` : ''}${m}月` : `${m}月${d}日`;
 }
 
 /** Reads the period's figures from the KPI service (three calls, in parallel). */
@@ -111,10 +111,11 @@ export function buildExportModel(
 ): ExportModel {
   const { interval, kpis, series, partners } = figures;
   const static_ = true;
+  const withYear = period.from.slice(0, 4) !== period.to.slice(0, 4);
   const appendix = APPENDIX_TABLES.map((t) => ({
     title: t.title,
     kpiIds: t.kpiIds,
-    rows: series.buckets.map((bucket, i) => ({ bucket, label: bucketRowLabel(bucket, interval), values: t.kpiIds.map((id) => series.series[id]?.[i] ?? { value: null }) })),
+    rows: series.buckets.map((bucket, i) => ({ bucket, label: bucketRowLabel(bucket, interval, withYear), values: t.kpiIds.map((id) => series.series[id]?.[i] ?? { value: null }) })),
     total: t.kpiIds.map((id) => kpis[id] ?? { value: null }),
   }));
   const by = interval === 'month' ? '月' : '日';

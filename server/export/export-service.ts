@@ -5,14 +5,12 @@ import type { Logger } from '../../shared/logger.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import { parsePeriod } from '../services/kpi-service.ts';
-import { renderChartsInWorkers } from './chart-pool.ts';
-import { buildExportModel, readExportFigures, type KpiSource } from './export-model.ts';
+import type { ChartOption } from '../../shared/charts/index.ts';
+import { renderChartsInWorker } from './chart-pool.ts';
+import type { RenderedChart } from './chart-raster.ts';
+import { buildExportModel, readExportFigures, type ExportModel, type KpiSource } from './export-model.ts';
 import type { TargetSetting } from './indicator-template.ts';
 import { periodSlug, type Period } from './period-label.ts';
-import { renderDocx } from './render-docx.ts';
-import { renderJson } from './render-json.ts';
-import { renderMarkdown } from './render-markdown.ts';
-import { renderXlsx } from './render-xlsx.ts';
 import type { TemplateStore } from './template-store.ts';
 
 /** The formats of one export (REPORT.md): DOCX to edit, XLSX with every table, Markdown and JSON for machines. */
@@ -61,6 +59,17 @@ export function parseFormats(value: unknown): ExportFormat[] {
   return formats.length === 0 ? [...EXPORT_FORMATS] : [...new Set(formats as ExportFormat[])];
 }
 
+/**
+ * One format of the model. The renderers are loaded when first used (docx, exceljs and ECharts are large),
+ * so a server that never exports does not load them.
+ */
+async function renderFormat(format: ExportFormat, model: ExportModel, charts: Promise<RenderedChart[]>): Promise<Buffer> {
+  if (format === 'docx') return (await import('./render-docx.ts')).renderDocx(model, await charts);
+  if (format === 'xlsx') return (await import('./render-xlsx.ts')).renderXlsx(model);
+  if (format === 'md') return (await import('./render-markdown.ts')).renderMarkdown(model);
+  return (await import('./render-json.ts')).renderJson(model);
+}
+
 /** A period from `year`, or from `from`/`to` (API.md); exactly one of the two ways. */
 export function parseExportPeriod(query: { year?: unknown; from?: unknown; to?: unknown }): Period {
   if (query.year !== undefined && query.year !== '') {
@@ -92,6 +101,8 @@ export class ExportService {
     private readonly templates: TemplateStore,
     private readonly audit: AuditService,
     private readonly log: Logger,
+    /** Draws the charts: on the chart thread by default (a server); the CLI draws them in its own thread. */
+    private readonly renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]> = renderChartsInWorker,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -107,16 +118,15 @@ export class ExportService {
       sameYear ? this.targets.get(year) : Promise.resolve({}),
     ]);
     const model = buildExportModel(period, figures, templates, targets, this.now());
-    // Charts render in worker threads while the other formats are written.
-    const charts = formats.includes('docx') ? renderChartsInWorkers(model.charts.map((c) => c.option)) : Promise.resolve([]);
+    // Charts render on the chart thread while the other formats are written.
+    const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);
     const files: ExportFile[] = [];
     let done = 1;
     const order = [...formats].sort((a, b) => Number(a === 'docx') - Number(b === 'docx'));
     for (const format of order) {
       onStep(`生成 ${format.toUpperCase()} writing ${format}`, done, stepsTotal);
-      const data =
-        format === 'docx' ? await renderDocx(model, await charts) : format === 'xlsx' ? await renderXlsx(model) : format === 'md' ? renderMarkdown(model) : renderJson(model);
+      const data = await renderFormat(format, model, charts);
       files.push({ format, fileName: fileNameOf(period, format), data });
       done++;
     }

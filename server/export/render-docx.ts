@@ -16,8 +16,9 @@ import {
   WidthType,
   type IRunOptions,
 } from 'docx';
+import { KPI_BY_ID } from '../../shared/kpis.ts';
 import { kpiHeader, type ExportModel } from './export-model.ts';
-import type { RenderedChart } from './chart-renderer.ts';
+import type { RenderedChart } from './chart-raster.ts';
 import { actualText, tableText, targetText } from './table-text.ts';
 
 /**
@@ -37,6 +38,7 @@ const PT = 2; // docx sizes are half-points
 const SIZE_BODY = 16 * PT; // 三号
 const SIZE_TITLE = 22 * PT; // 二号
 const SIZE_TABLE = 10.5 * PT; // 五号
+const SIZE_SMALL_TABLE = 9 * PT; // 小五, for the wide appendix tables
 const SIZE_CAPTION = 14 * PT; // 四号
 const LINE_EXACT = 28 * 20; // 28 pt in twentieths of a point
 const MM = 56.7; // twips per millimetre
@@ -61,13 +63,13 @@ function caption(text: string): Paragraph {
   return new Paragraph({ children: [run(text, { size: SIZE_CAPTION, font: HEADING_FONT })], alignment: AlignmentType.CENTER, spacing: { before: 120, after: 120 }, keepNext: true });
 }
 
-function cellParagraph(text: string, bold = false): Paragraph {
-  return new Paragraph({ children: [run(text, { size: SIZE_TABLE, bold, ...(bold && { font: HEADING_FONT }) })], alignment: AlignmentType.CENTER });
+function cellParagraph(text: string, size: number, bold = false): Paragraph {
+  return new Paragraph({ children: [run(text, { size, bold, ...(bold && { font: HEADING_FONT }) })], alignment: AlignmentType.CENTER });
 }
 
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 
-function table(header: string[], rows: string[][], widthsPercent?: number[]): Table {
+function table(header: string[], rows: string[][], widthsPercent?: number[], size = SIZE_TABLE): Table {
   const widths = widthsPercent ?? header.map(() => 100 / header.length);
   const columnWidths = widths.map((w) => Math.round((TEXT_WIDTH_TWIPS * w) / 100));
   const toRow = (cells: string[], isHeader: boolean) =>
@@ -75,15 +77,24 @@ function table(header: string[], rows: string[][], widthsPercent?: number[]): Ta
       tableHeader: isHeader,
       cantSplit: true,
       children: cells.map(
-        (text, i) => new TableCell({ children: [cellParagraph(text, isHeader)], verticalAlign: VerticalAlign.CENTER, width: { size: columnWidths[i]!, type: WidthType.DXA } }),
+        (text, i) => new TableCell({ children: [cellParagraph(text, size, isHeader)], verticalAlign: VerticalAlign.CENTER, width: { size: columnWidths[i]!, type: WidthType.DXA } }),
       ),
     });
   return new Table({
     width: { size: TEXT_WIDTH_TWIPS, type: WidthType.DXA },
     columnWidths,
     borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
+    // Narrow cell margins (1 mm): the appendix has up to ten columns on a portrait page.
+    margins: { left: 57, right: 57, top: 20, bottom: 20 },
     rows: [toRow(header, true), ...rows.map((r) => toRow(r, false))],
   });
+}
+
+/** Column widths (percent) of an appendix table: the period column, then rates a little wider than counts. */
+function columnShares(kpiIds: string[]): number[] {
+  const weights = kpiIds.map((id) => (KPI_BY_ID.get(id)?.unitZh === '%' ? 1.25 : 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return [9, ...weights.map((w) => (91 * w) / sum)];
 }
 
 function chartParagraph(chart: RenderedChart): Paragraph {
@@ -102,7 +113,7 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
   const children: (Paragraph | Table)[] = [
     new Paragraph({ children: [run(model.title, { font: HEADING_FONT, size: SIZE_TITLE })], alignment: AlignmentType.CENTER, spacing: { after: 240, line: 40 * 20, lineRule: LineRuleType.AT_LEAST } }),
     new Paragraph({
-      children: [run(`数据期间：${model.period.from} 至 ${model.period.to}　　数据来源：政务服务效能看板`, { size: SIZE_CAPTION })],
+      children: [run(`数据期间：${model.period.from} 至 ${model.period.to}`, { size: SIZE_CAPTION })],
       alignment: AlignmentType.CENTER,
       spacing: { after: 240 },
     }),
@@ -124,7 +135,7 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
         ]),
         ['合计', '', '', '', '', String(ind.totalWeight), String(ind.totalScore), ''],
       ],
-      [10, 12, 20, 12, 12, 7, 7, 20],
+      [9, 11, 18, 13, 13, 7, 8, 21],
     ),
   ];
   if (ind.withoutTarget.length > 0) {
@@ -141,7 +152,9 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     children.push(
       table(
         ['期间', ...t.kpiIds.map(kpiHeader)],
-        [...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]), [model.periodLabel, ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))]],
+        [...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]), ['合计', ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))]],
+        columnShares(t.kpiIds),
+        SIZE_SMALL_TABLE,
       ),
     );
   });

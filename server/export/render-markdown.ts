@@ -39,7 +39,7 @@ export function renderMarkdown(model: ExportModel): Buffer {
     out.push(
       table(
         ['期间', ...t.kpiIds.map(kpiHeader)],
-        [...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]), [model.periodLabel, ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))]],
+        [...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]), ['合计', ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))]],
       ),
       '',
     );

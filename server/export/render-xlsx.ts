@@ -86,7 +86,7 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
       book,
       `附表${i + 1} ${t.title}`.slice(0, 31),
       ['期间', ...t.kpiIds.map(kpiHeader)],
-      [...t.rows.map((r) => [r.bucket, ...r.values.map(valueOf)]), [model.periodLabel, ...t.total.map(valueOf)]],
+      [...t.rows.map((r) => [r.bucket, ...r.values.map(valueOf)]), ['合计', ...t.total.map(valueOf)]],
       [undefined, ...t.kpiIds.map(numFmtOf)],
       [14],
     );

@@ -8,6 +8,9 @@ import { baseOption, bucketLabel, percentOrNull, type ChartInterval, type ChartL
  * `isStatic` switches animation off (server rendering, printing).
  */
 
+/** Counts on an axis as the report writes them: 5000, not 5,000. */
+const PLAIN_NUMBER = { formatter: (value: number) => String(value) };
+
 /** Hotline figures per bucket (month or day): counts, and satisfaction as a fraction (null: no visits rated). */
 export interface HotlineMonthlyData {
   /** Bucket starts `YYYY-MM-DD` (the first day of each month, or each day). */
@@ -57,7 +60,7 @@ export function hotlineMonthlyOption(data: HotlineMonthlyData, locale: ChartLoca
   return {
     ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
     yAxis: [
-      { type: 'value', name: t.tickets, minInterval: 1 },
+      { type: 'value', name: t.tickets, minInterval: 1, axisLabel: PLAIN_NUMBER },
       { type: 'value', name: t.percent, min: 0, max: 100, splitLine: { show: false } },
     ],
     series: [
@@ -82,7 +85,7 @@ export function onlineYoyOption(data: OnlineYoyData, locale: ChartLocale = 'zh-C
   const t = TEXT[locale];
   return {
     ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
-    yAxis: { type: 'value', name: t.volume, minInterval: 1 },
+    yAxis: { type: 'value', name: t.volume, minInterval: 1, axisLabel: PLAIN_NUMBER },
     series: [
       { id: 'thisYear', name: t.thisYear, type: 'bar', data: data.thisYear },
       { id: 'lastYear', name: t.lastYear, type: 'bar', data: data.lastYear },
@@ -103,7 +106,7 @@ export function hallMonthlyOption(data: HallMonthlyData, locale: ChartLocale = '
   const t = TEXT[locale];
   return {
     ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
-    yAxis: { type: 'value', name: t.matters, minInterval: 1 },
+    yAxis: { type: 'value', name: t.matters, minInterval: 1, axisLabel: PLAIN_NUMBER },
     series: [{ id: 'servedMatters', name: t.served, type: 'bar', data: data.servedMatters, label: { show: isStatic, position: 'top', fontSize: 10 } }],
   };
 }
@@ -122,7 +125,7 @@ export function crossRegionByPartnerOption(data: CrossRegionByPartnerData, local
   return {
     ...base,
     xAxis: { type: 'category', data: data.partners, axisLabel: { interval: 0, rotate: data.partners.length > 6 ? 30 : 0 } },
-    yAxis: { type: 'value', name: t.cases, minInterval: 1 },
+    yAxis: { type: 'value', name: t.cases, minInterval: 1, axisLabel: PLAIN_NUMBER },
     series: [
       { id: 'received', name: t.received, type: 'bar', data: data.received },
       { id: 'completed', name: t.casesCompleted, type: 'bar', data: data.completed },

@@ -47,6 +47,9 @@ describe('shared charts', () => {
     expect(onlineYoyData(series)).toEqual({ buckets: series.buckets, interval: 'month', thisYear: [500, 600, 0], lastYear: [100, 0, null] });
     const option = onlineYoyOption(onlineYoyData(series), 'en');
     expect((option.series as { name: string }[]).map((s) => s.name)).toEqual(['This year', 'Same period last year']);
+    // Counts on the axis as the report writes them, without thousands separators.
+    const { axisLabel } = option.yAxis as { axisLabel: { formatter: (v: number) => string } };
+    expect(axisLabel.formatter(713752)).toBe('713752');
   });
 
   it('reads the hall months', () => {
