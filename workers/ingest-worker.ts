@@ -24,10 +24,12 @@ export function startIngestWorkers(config: Config, redisUrl: string, redis: Redi
         concurrency: config.WORKER_CONCURRENCY,
         // A worker killed mid-batch (kill -9, OOM, power) leaves its batch locked; after the lock lapses
         // the next stalled-job check hands it to any worker. Re-running a batch is safe (the ledger
-        // recognises its own deliveries as replays), so a batch may stall several times before failing.
+        // recognises its own deliveries as replays), so a batch may stall many times before failing: a
+        // stalled batch is the next one taken, so a run of crashes hits the same batch each time, and
+        // BullMQ fails a batch over this count for good (kept in `failed`, retryable from the console).
         lockDuration: config.WORKER_LOCK_MS,
         stalledInterval: config.WORKER_LOCK_MS,
-        maxStalledCount: 10,
+        maxStalledCount: 100,
       },
     );
     worker.on('completed', (job, result) =>

@@ -16,6 +16,17 @@ export const INGEST_TOKEN = 'reliability-ingest-token-0123456789';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Every child this process started, killed when it exits however it exits (a timed-out test included). */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,7 +61,7 @@ export async function startScenarioRedis(options: { appendfsync?: 'everysec' | '
   const start = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'];
     args.push('--appendfsync', options.appendfsync ?? 'everysec', '--maxmemory-policy', 'noeviction');
-    const proc = spawn('redis-server', args, { stdio: 'ignore' });
+    const proc = track(spawn('redis-server', args, { stdio: 'ignore' }));
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     const deadline = Date.now() + 20_000;
@@ -91,11 +102,13 @@ export interface PulseProcess {
 
 /** Starts a Pulse entry point as its own process (as `npm run start:server` / `start:worker` do). */
 export function spawnPulse(entry: 'server/main.ts' | 'workers/main.ts', env: Record<string, string>): PulseProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
