@@ -6,6 +6,8 @@ import type { KpiValue } from '../../shared/kpis.ts';
 import { CROSS_REGION_ITEMS, PARTNER_REGIONS } from '../../scripts/simulator/catalogue.ts';
 import { FEEDS, generateYear } from '../../scripts/simulator/year.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { APPENDIX_TABLES } from '../../server/export/export-model.ts';
+import { KPI_BY_ID } from '../../shared/kpis.ts';
 
 /**
  * A generated year (scripts/simulator) through the real app; then every format of the year-end export
@@ -20,6 +22,8 @@ let app: TestApp;
 let token: string;
 let api: Record<string, KpiValue>;
 let series: SeriesResponse;
+/** The monthly series of every KPI of the appendix, as the KPI API serves it. */
+let appendixSeries: SeriesResponse;
 
 const auth = () => ({ authorization: `Bearer ${token}` });
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
@@ -92,7 +96,26 @@ beforeAll(async () => {
   api = ((await (await app.get(`/api/kpis?from=${YEAR}-01-01&to=${YEAR}-12-31`, token)).json()) as KpisResponse).kpis;
   const ids = ['hotline.signed', 'hotline.satisfactionRate', 'online.volume', 'hall.dailyAvgVisitors', 'evaluations.positiveRate'].join(',');
   series = (await (await app.get(`/api/kpis/series?ids=${ids}&from=${YEAR}-01-01&to=${YEAR}-12-31&interval=month`, token)).json()) as SeriesResponse;
+  const allIds = APPENDIX_TABLES.flatMap((t) => t.kpiIds).join(',');
+  appendixSeries = (await (await app.get(`/api/kpis/series?ids=${allIds}&from=${YEAR}-01-01&to=${YEAR}-12-31&interval=month`, token)).json()) as SeriesResponse;
 }, 180_000);
+
+/**
+ * Every appendix row as table text, written here from the API's values: counts exact, rates with two
+ * decimals, ratios and means with one, `—` for null; a row per month and the year's total.
+ */
+function expectedAppendixRows(): string[][] {
+  const write = (id: string, v: KpiValue | undefined) => {
+    const def = KPI_BY_ID.get(id)!;
+    if (!v || v.value === null) return '—';
+    if (def.unitZh === '%') return `${(Math.round(v.value * 10_000) / 100).toFixed(2)}%`;
+    return def.kind === 'count' ? String(v.value) : String(Math.round(v.value * 10) / 10);
+  };
+  return APPENDIX_TABLES.flatMap((t) => [
+    ...appendixSeries.buckets.map((b, i) => [`${Number(b.slice(5, 7))}月`, ...t.kpiIds.map((id) => write(id, appendixSeries.series[id]![i]))]),
+    ['合计', ...t.kpiIds.map((id) => write(id, api[id]))],
+  ]);
+}
 afterAll(() => app?.close());
 
 describe('the year-end export of a generated year', () => {
@@ -129,10 +152,17 @@ describe('the year-end export of a generated year', () => {
     expect(paragraphs).toContain(`${YEAR}年部门整体支出绩效评价报告数据`);
   });
 
-  it('Markdown holds the same sentences', async () => {
+  it('Markdown holds the same sentences and every appendix cell of every month', async () => {
     const md = (await download(`/api/export/annual?year=${YEAR}&format=md`)).toString('utf8');
     for (const sentence of expectedSentences(api)) expect(md).toContain(sentence);
-    expect(md).toContain(`| 合计 |`);
+    const rows = expectedAppendixRows();
+    expect(rows.length).toBe(5 * 13);
+    for (const row of rows) expect(md).toContain(`| ${row.join(' | ')} |`);
+  });
+
+  it('DOCX holds every appendix cell of every month, row by row', async () => {
+    const stream = paragraphsOf(await docxXml(await download(`/api/export/annual?year=${YEAR}&format=docx`))).join('\u0001');
+    for (const row of expectedAppendixRows()) expect(stream).toContain(row.join('\u0001'));
   });
 
   it('XLSX: every KPI cell is a number equal to the API’s value; rates keep a percent format; the appendix equals the series', async () => {
