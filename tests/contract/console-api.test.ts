@@ -216,6 +216,25 @@ describe('import preview', () => {
     expect(streets.groups.map((g) => g.key).sort()).toEqual(['文艺路街道', '朝阳街道'].sort());
   });
 
+  it('never lets a display token follow an import on the live stream', async () => {
+    const form = new FormData();
+    form.set('feed', 'hotline');
+    form.set('file', new Blob(['工单编号,环节,时间\nW-1,签收,2022-03-06 09:00']), 'one.csv');
+    const { importId } = (await (await fetch(`${app.baseUrl}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: form })).json()) as { importId: string };
+    const watch = async (token: string) => {
+      const socket = app.connectLive(token);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('snapshot', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const answer = await new Promise<unknown>((resolve) => socket.emit('import:watch', importId, resolve));
+      socket.disconnect();
+      return answer;
+    };
+    expect(await watch(displayToken)).toBeNull();
+    expect(await watch(admin)).toMatchObject({ importId, fileName: 'one.csv' });
+  });
+
   it('is for managers only', async () => {
     const form = new FormData();
     form.set('feed', 'hotline');
