@@ -160,6 +160,16 @@ export const consoleZhCN = {
     templates: { name: '模板', kind: '类型', isDefault: '默认', edit: '编辑', reset: '恢复默认' },
     audit: { at: '时间', actor: '操作人', action: '操作', target: '对象' },
   },
+  /** Labels of coded dimension values (FEEDS.md enumerations), by feed and dimension. */
+  values: {
+    hotline: {
+      source: { phone: '电话', web: '网站', wechat: '微信', app: '移动端', other: '其他' },
+      urgency: { normal: '普通', complex: '复杂', urgent: '紧急' },
+    },
+    online: { channel: { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' } },
+    crossRegion: { direction: { outbound: '本地收件、异地办理', inbound: '异地收件、本地办理' } },
+    evaluations: { channel: { window: '窗口', pc: '网站', mobile: '移动端', kiosk: '自助终端', sms: '短信' } },
+  },
   satisfaction: { very_satisfied: '非常满意', satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意', very_dissatisfied: '非常不满意' },
   urgency: { normal: '普通', complex: '复杂', urgent: '紧急' },
   errors: { load: '加载失败：{message}' },
@@ -284,6 +294,15 @@ export const consoleEn: typeof consoleZhCN = {
     alerts: { kpi: 'KPI', direction: 'Direction', below: 'below', above: 'above', yellow: 'Yellow', orange: 'Orange', red: 'Red', webhook: 'Robot webhook', none: 'None', url: 'URL' },
     templates: { name: 'Template', kind: 'Kind', isDefault: 'Default', edit: 'Edit', reset: 'Restore default' },
     audit: { at: 'Time', actor: 'Actor', action: 'Action', target: 'Target' },
+  },
+  values: {
+    hotline: {
+      source: { phone: 'Phone', web: 'Website', wechat: 'WeChat', app: 'Mobile app', other: 'Other' },
+      urgency: { normal: 'Normal', complex: 'Complex', urgent: 'Urgent' },
+    },
+    online: { channel: { pc: 'Online (PC)', mobile: 'Mobile', window: 'At a window', self_service: 'Self-service' } },
+    crossRegion: { direction: { outbound: 'Received here, handled elsewhere', inbound: 'Received elsewhere, handled here' } },
+    evaluations: { channel: { window: 'Window', pc: 'Website', mobile: 'Mobile', kiosk: 'Kiosk', sms: 'SMS' } },
   },
   satisfaction: { very_satisfied: 'Very satisfied', satisfied: 'Satisfied', basically_satisfied: 'Basically satisfied', dissatisfied: 'Dissatisfied', very_dissatisfied: 'Very dissatisfied' },
   urgency: { normal: 'Normal', complex: 'Complex', urgent: 'Urgent' },
