@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { FEED_MODULES } from '../shared/feeds/index.ts';
@@ -71,6 +71,9 @@ try {
   const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), new AuditService(redis, keys), createLogger('silent', 'bench'));
   const period = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 
+  // Other work on the machine slows every figure below: say how busy it was.
+  say(`load average before the export runs: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
+
   // 2. The export in every format as a server runs it, RUNS times (the first one cold: the chart thread starts).
   const totals: number[] = [];
   const steps = new Map<string, number[]>();
@@ -110,6 +113,7 @@ try {
     if (child.status !== 0) throw new Error(`npm run export failed: ${child.stderr}`);
     cliTimes.push(performance.now() - started);
   }
+  say(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   say(`npm run export -- --year ${YEAR} (every format, process start to exit): median ${(summarize(cliTimes).median / 1000).toFixed(2)} s, max ${(summarize(cliTimes).max / 1000).toFixed(2)} s (3 runs)`);
   writeSection(SCALE === 1 ? 'export-year' : `export-year-scale-${SCALE}`, lines.map((l) => `- ${l}`).join('\n'));
 } finally {

@@ -16,7 +16,6 @@ import { connectRedis, waitForReady } from '../shared/redis.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
 import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
 import { ExportService, parseExportPeriod, parseFormats } from '../server/export/export-service.ts';
-import { renderChartPngs } from '../server/export/chart-renderer.ts';
 import { TemplateStore } from '../server/export/template-store.ts';
 import { AuditService } from '../server/services/audit-service.ts';
 import { KpiService } from '../server/services/kpi-service.ts';
@@ -54,7 +53,9 @@ const targets = new TargetsService(redis, keys);
 const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, targets, reference: new ReferenceService(redis, keys) });
 const audit = new AuditService(redis, keys);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).
-const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), audit, log, async (options) => renderChartPngs(options));
+const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), audit, log, async (options) =>
+  (await import('../server/export/chart-renderer.ts')).renderChartPngs(options),
+);
 
 const bar = new cliProgress.SingleBar({ format: '导出 export |{bar}| {value}/{total} {step}', hideCursor: true }, cliProgress.Presets.shades_classic);
 bar.start(1 + formats.length, 0, { step: '' });
