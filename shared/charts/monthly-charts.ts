@@ -64,8 +64,8 @@ export function hotlineMonthlyOption(data: HotlineMonthlyData, locale: ChartLoca
       { type: 'value', name: t.percent, min: 0, max: 100, splitLine: { show: false } },
     ],
     series: [
-      { id: 'signed', name: t.signed, type: 'bar', data: data.signed },
-      { id: 'completed', name: t.completed, type: 'bar', data: data.completed },
+      { id: 'signed', name: t.signed, type: 'bar', barMaxWidth: 40, data: data.signed },
+      { id: 'completed', name: t.completed, type: 'bar', barMaxWidth: 40, data: data.completed },
       { id: 'satisfaction', name: t.satisfaction, type: 'line', yAxisIndex: 1, data: data.satisfactionRate.map(percentOrNull), connectNulls: false },
     ],
   };
@@ -87,8 +87,8 @@ export function onlineYoyOption(data: OnlineYoyData, locale: ChartLocale = 'zh-C
     ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
     yAxis: { type: 'value', name: t.volume, minInterval: 1, axisLabel: PLAIN_NUMBER },
     series: [
-      { id: 'thisYear', name: t.thisYear, type: 'bar', data: data.thisYear },
-      { id: 'lastYear', name: t.lastYear, type: 'bar', data: data.lastYear },
+      { id: 'thisYear', name: t.thisYear, type: 'bar', barMaxWidth: 40, data: data.thisYear },
+      { id: 'lastYear', name: t.lastYear, type: 'bar', barMaxWidth: 40, data: data.lastYear },
     ],
   };
 }
@@ -107,7 +107,7 @@ export function hallMonthlyOption(data: HallMonthlyData, locale: ChartLocale = '
   return {
     ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
     yAxis: { type: 'value', name: t.matters, minInterval: 1, axisLabel: PLAIN_NUMBER },
-    series: [{ id: 'servedMatters', name: t.served, type: 'bar', data: data.servedMatters, label: { show: isStatic, position: 'top', fontSize: 10 } }],
+    series: [{ id: 'servedMatters', name: t.served, type: 'bar', barMaxWidth: 40, data: data.servedMatters, label: { show: isStatic, position: 'top', fontSize: 10 } }],
   };
 }
 
@@ -127,8 +127,8 @@ export function crossRegionByPartnerOption(data: CrossRegionByPartnerData, local
     xAxis: { type: 'category', data: data.partners, axisLabel: { interval: 0, rotate: data.partners.length > 6 ? 30 : 0 } },
     yAxis: { type: 'value', name: t.cases, minInterval: 1, axisLabel: PLAIN_NUMBER },
     series: [
-      { id: 'received', name: t.received, type: 'bar', data: data.received },
-      { id: 'completed', name: t.casesCompleted, type: 'bar', data: data.completed },
+      { id: 'received', name: t.received, type: 'bar', barMaxWidth: 40, data: data.received },
+      { id: 'completed', name: t.casesCompleted, type: 'bar', barMaxWidth: 40, data: data.completed },
     ],
   };
 }
