@@ -16,7 +16,7 @@ export const ALL_DIMENSIONS: readonly string[] = [...new Set(Object.values(DIMEN
  * The console's drill-down paths (category → street → department for the hotline, …): each level is
  * broken down within the values chosen above it. The workers keep, besides the single-dimension
  * breakdowns, one field per path prefix of two or more levels: `<field>|<dim>=<value>>…>` in the
- * day's path hash (`dp:`), so `groupBy=street&where=category:X` is a sum of stored counts.
+ * day's path hashes (`dp2:`, `dp3:`, one per depth), so `groupBy=street&where=category:X` is a sum of stored counts.
  */
 export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>> = {
   hotline: ['category', 'street', 'department'],

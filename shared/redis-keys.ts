@@ -22,10 +22,13 @@ export function redisKeys(prefix: string) {
     dayHourBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dh:${day}`,
     /** Hash: `<field>|<dimension>=<value>` → integer, one day's breakdowns (groupBy). */
     dayDimBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dd:${day}`,
-    /** Hash: `<field>|<dim>=<value>>…` → integer, one day's drill-down paths (shared/dimensions.ts DRILL_PATHS). */
-    dayPathBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:dp:${day}`,
+    /**
+     * Hash: `<field>|<dim>=<value>>…` → integer, one day's drill-down paths of `depth` levels (2 or 3;
+     * shared/dimensions.ts DRILL_PATHS), one hash per depth so a level reads only its own fields.
+     */
+    dayPathBucket: (feed: FeedName, day: LocalDay, depth: number) => `${tag(feed)}:dp${depth}:${day}`,
     /** Patterns of a feed's day buckets of every kind, for SCAN during rebuild/verify. */
-    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`, `${tag(feed)}:dp:*`, `${tag(feed)}:m:*`],
+    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`, `${tag(feed)}:dp?:*`, `${tag(feed)}:m:*`],
     /** Pattern of a feed's live sets. */
     liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
     /** Pattern of a feed's ingest statistics. */

@@ -61,10 +61,10 @@ function addTo(into: Increments, key: string, field: string, n: number): void {
 }
 
 /** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
-const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string, path: string]>();
+const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string, path2: string, path3: string]>();
 const fieldNameCache = new Map<string, string>();
 
-function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string, string] {
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string, string, string] {
   const id = `${keys.prefix}|${feed}|${day}`;
   let cached = bucketKeyCache.get(id);
   if (!cached) {
@@ -74,7 +74,8 @@ function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, 
       keys.dayHourBucket(feed, day),
       keys.dayDimBucket(feed, day),
       keys.monthBucket(feed, day.slice(0, 7)),
-      keys.dayPathBucket(feed, day),
+      keys.dayPathBucket(feed, day, 2),
+      keys.dayPathBucket(feed, day, 3),
     ];
     bucketKeyCache.set(id, cached);
   }
@@ -107,7 +108,7 @@ export function expandContribution(
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
     days?.add(day);
-    const [totalKey, hourKey, dimKey, monthKey, pathKey] = bucketKeysOf(keys, feed, day);
+    const [totalKey, hourKey, dimKey, monthKey, path2Key, path3Key] = bucketKeysOf(keys, feed, day);
     addTo(into, totalKey, entry.field, n);
     addTo(into, monthKey, entry.field, n);
     addTo(into, hourKey, fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`), n);
@@ -118,7 +119,7 @@ export function expandContribution(
         addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${sanitize(value)}`), n);
       }
     }
-    if (drillPath) addPathFields(into, pathKey, entry.field, entry.dims, drillPath, n);
+    if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
   }
   return into;
 }
@@ -146,18 +147,21 @@ function pathSuffixes(dims: Readonly<Record<string, string | undefined>>, drillP
   return suffixes;
 }
 
-/** The drill-down fields of one entry: `<field><suffix>` for each of its dims' path suffixes. */
+/** The drill-down fields of one entry: `<field><suffix>` for each of its dims' path suffixes, in the hash of its depth. */
 function addPathFields(
   into: Increments,
-  pathKey: string,
+  path2Key: string,
+  path3Key: string,
   field: string,
   dims: Readonly<Record<string, string | undefined>>,
   drillPath: readonly string[],
   n: number,
 ): void {
-  for (const suffix of pathSuffixes(dims, drillPath)) {
+  const suffixes = pathSuffixes(dims, drillPath);
+  for (let i = 0; i < suffixes.length; i++) {
+    const suffix = suffixes[i]!;
     // `\u0001` keeps these cache entries apart from the single-dimension ones (`|<dim>=<raw value>`).
-    addTo(into, pathKey, fieldName(field, `\u0001${suffix}`, () => field + suffix), n);
+    addTo(into, i === 0 ? path2Key : path3Key, fieldName(field, `\u0001${suffix}`, () => field + suffix), n);
   }
 }
 

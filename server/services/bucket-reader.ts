@@ -11,7 +11,7 @@ export function addInto(target: MutableFields, name: string, value: number): voi
 }
 
 /** Which hash of a day: its totals, its hours (`<field>@HH`), its breakdowns (`<field>|<dim>=<value>`) or drill-down paths. */
-export type BucketKind = 'total' | 'hour' | 'dim' | 'path';
+export type BucketKind = 'total' | 'hour' | 'dim' | 'path2' | 'path3';
 
 /** Reads one kind of day bucket of `feeds` × `days` in one pipeline: feed → one bucket per day, in order. */
 export async function readBuckets(
@@ -21,7 +21,13 @@ export async function readBuckets(
   days: LocalDay[],
   kind: BucketKind = 'total',
 ): Promise<Map<FeedName, Bucket[]>> {
-  const keyOf = { total: keys.dayBucket, hour: keys.dayHourBucket, dim: keys.dayDimBucket, path: keys.dayPathBucket }[kind];
+  const keyOf: (feed: FeedName, day: LocalDay) => string = {
+    total: keys.dayBucket,
+    hour: keys.dayHourBucket,
+    dim: keys.dayDimBucket,
+    path2: (feed: FeedName, day: LocalDay) => keys.dayPathBucket(feed, day, 2),
+    path3: (feed: FeedName, day: LocalDay) => keys.dayPathBucket(feed, day, 3),
+  }[kind];
   const pipeline = redis.pipeline();
   for (const feed of feeds) for (const day of days) pipeline.hgetall(keyOf(feed, day));
   const results = (await pipeline.exec()) ?? [];

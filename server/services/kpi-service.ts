@@ -172,7 +172,9 @@ export class KpiService {
       where.length > 0
         ? (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketPathGroups(bucket, `|${pathName(where)}>${groupBy}=`, into)
         : (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketGroups(bucket, groupBy, into);
-    const buckets = await readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), where.length > 0 ? 'path' : 'dim');
+    // A path of `where` + groupBy levels lives in the hash of that depth (2 or 3).
+    const kind = where.length === 0 ? 'dim' : where.length === 1 ? 'path2' : 'path3';
+    const buckets = await readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), kind);
 
     const groups = new Map<string, Record<string, KpiValue>>();
     for (const feed of grouped) {
