@@ -44,7 +44,10 @@ export async function apiRequest<T>(path: string, init: RequestInit = {}): Promi
 
   const response = await fetch(path, { ...init, headers });
   const body = await readJson(response);
-  if (response.ok) return body as T;
+  if (response.ok) {
+    if (sentToken && auth.token === sentToken) auth.touch();
+    return body as T;
+  }
 
   // Only drop the token this request carried: a login that happened meanwhile stays.
   if (response.status === 401 && sentToken && auth.token === sentToken) auth.drop();

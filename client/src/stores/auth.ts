@@ -11,6 +11,8 @@ interface StoredSession {
   username: string;
   /** Epoch ms after which the server no longer accepts the token. */
   expiresAtMs: number;
+  /** The session's idle expiry: the server renews it on every use. */
+  idleSeconds?: number;
 }
 
 function readUrlToken(): string | null {
@@ -68,11 +70,26 @@ export const useAuthStore = defineStore('auth', () => {
       role: response.role,
       username: response.username,
       expiresAtMs: Date.now() + response.expiresInSeconds * 1000,
+      idleSeconds: response.expiresInSeconds,
     };
     token.value = session.token;
     role.value = session.role;
     username.value = session.username;
     fromUrl.value = false;
+    try {
+      sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    } catch {
+      // Without storage the session lasts until the page reloads.
+    }
+    dropAt(session.expiresAtMs);
+  }
+
+  /** The server renewed the session's idle expiry (an authenticated call succeeded): so does the client. */
+  function touch(): void {
+    if (fromUrl.value || !token.value) return;
+    const session = readStoredSession();
+    if (!session?.idleSeconds || session.token !== token.value) return;
+    session.expiresAtMs = Date.now() + session.idleSeconds * 1000;
     try {
       sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
     } catch {
@@ -96,5 +113,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { token, role, username, fromUrl, isSignedIn, signIn, drop };
+  return { token, role, username, fromUrl, isSignedIn, signIn, touch, drop };
 });
