@@ -70,8 +70,14 @@ const doc = `${ROOT}docs/RELIABILITY.md`;
 const text = readFileSync(doc, 'utf8');
 const start = '<!-- reliability:results:start -->';
 const end = '<!-- reliability:results:end -->';
-if (chosen.length === Object.keys(SCENARIOS).length) {
-  writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n${lines.join('\n')}\n${text.slice(text.indexOf(end))}`);
-  console.log(`results written to docs/RELIABILITY.md`);
-} else console.log(lines.join('\n'));
+const section = text.slice(text.indexOf(start) + start.length, text.indexOf(end));
+let table: string[];
+if (chosen.length === Object.keys(SCENARIOS).length || !section.includes('| scenario |')) table = lines;
+else {
+  // --only: the chosen scenarios' rows are replaced in the table of the last full run, the others kept.
+  const fresh = new Map(lines.filter((l) => l.startsWith('| ')).map((l) => [l.split('|')[1]!.trim(), l]));
+  table = section.trim().split('\n').map((l) => (l.startsWith('| ') && fresh.has(l.split('|')[1]!.trim()) ? `${fresh.get(l.split('|')[1]!.trim())!.replace(/ \|$/, '')} (re-run ${new Date().toISOString().slice(0, 10)}) |` : l));
+}
+writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n${table.join('\n')}\n${text.slice(text.indexOf(end))}`);
+console.log('results written to docs/RELIABILITY.md');
 process.exit(reports.every((r) => r.problems.length === 0) && (security?.ok ?? true) ? 0 : 1);
