@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   // The live namespace, created with the socket.io server below; routes read it at request time.
   let live: LiveNamespace | undefined;
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.security.trustProxy);
   app.use(securityHeaders());
 
   const api = express.Router();

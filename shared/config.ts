@@ -66,6 +66,12 @@ const envSchema = z
     /** Ingest requests a minute per credential and address (a batch is up to 10,000 records). */
     INGEST_REQUESTS_PER_MINUTE: intVar(1, 1_000_000, 1_200),
     /**
+     * Which proxies' X-Forwarded-For to believe for the client address (rate limits, audit): express's
+     * `trust proxy` — `loopback` (default), a comma-separated list of addresses/subnets (the compose
+     * file's nginx network), or `false`.
+     */
+    TRUST_PROXY: z.string().trim().min(1).default('loopback'),
+    /**
      * Browser origins allowed besides the page's own, comma-separated (`https://wall.example.gov.cn`),
      * for the socket.io handshake and state-changing requests. Requests without an Origin (servers) pass.
      */

@@ -7,6 +7,8 @@ import type { RateLimitOptions } from './rate-limit.ts';
 export interface SecurityOptions extends RateLimitOptions {
   /** Origins allowed besides the page's own (lower-case `scheme://host[:port]`). */
   allowedOrigins: readonly string[];
+  /** express `trust proxy`: whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy: string | boolean;
 }
 
 /** Vite's dev server (`vite` on 5173) proxies the API; its pages are allowed outside production only. */
@@ -18,6 +20,7 @@ export function securityOptions(config: Config): SecurityOptions {
     loginFailuresPerIp: config.LOGIN_FAILURES_PER_IP,
     loginBlockSeconds: config.LOGIN_BLOCK_SECONDS,
     ingestRequestsPerMinute: config.INGEST_REQUESTS_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY,
     allowedOrigins: config.NODE_ENV === 'production' ? config.ALLOWED_ORIGINS : [...config.ALLOWED_ORIGINS, ...VITE_DEV_ORIGINS],
   };
 }
