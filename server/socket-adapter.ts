@@ -17,8 +17,18 @@ const BLOCK_MS = 1_000;
 export function attachSocketAdapter(io: SocketServer, redisUrl: string, keys: RedisKeys, log: Logger): () => Promise<void> {
   const redis = connectRedis(redisUrl, 'blocking', 'pulse-server-socket-adapter');
   redis.on('error', (err) => log.debug({ err: err.message }, 'socket adapter redis error'));
+  // The adapter reads and subscribes on duplicates of this client, which it ends only after an XREAD
+  // returns: with Redis already gone that never happens and the process would not exit. Keep them to end here.
+  const duplicates: { disconnect(): void }[] = [];
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((...args: Parameters<typeof redis.duplicate>) => {
+    const copy = duplicate(...args);
+    duplicates.push(copy);
+    return copy;
+  }) as typeof redis.duplicate;
   io.adapter(createAdapter(redis, { streamName: keys.socketIoStream(), channelPrefix: keys.socketIoChannelPrefix(), blockTimeInMs: BLOCK_MS }));
   return async () => {
+    for (const copy of duplicates) copy.disconnect();
     await redis.quit().catch(() => redis.disconnect());
   };
 }
