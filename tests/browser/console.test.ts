@@ -63,7 +63,7 @@ describe('console', () => {
     await expect.poll(() => figure(page, 'hotline.completionRate').textContent()).toBe('80%');
     await expect.poll(() => figure(page, 'hotline.satisfactionRate').textContent()).toBe('75%');
     // February had nothing: no base for 环比 of a count, and a rate's change has no earlier rate either.
-    expect(await page.locator('[data-kpi="hotline.signed"] [data-testid=kpi-mom]').textContent()).toBe('—');
+    await expect.poll(() => page.locator('[data-kpi="hotline.signed"] [data-testid=kpi-mom]').textContent()).toBe('—'); // comparisons come after the figures
     await expect.poll(() => page.locator('canvas').count()).toBeGreaterThan(0); // the sparklines, after the figures
     expect(await page.locator('[data-testid=period-filter] input').first().inputValue()).toBe('2022年3月1日');
     await page.screenshot({ path: 'test-results/console-overview.png', fullPage: true });

@@ -72,7 +72,7 @@ describe('wall', () => {
     await expect.poll(() => page.textContent('[data-testid=ticker]'), POLL).toContain('签收');
     expect(await page.textContent('[data-testid=ticker]')).toContain('文艺路街道');
     expect(await page.textContent('[data-testid=freshness]')).toMatch(/数据更新于 \d{2}:\d{2}:\d{2}/);
-    expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.locator('canvas').count(), POLL).toBeGreaterThanOrEqual(3); // charts draw once their element is sized
     expect(errors).toEqual([]);
     await page.close();
   });
