@@ -52,7 +52,11 @@ const envSchema = z
     INGEST_MAX_BACKLOG_JOBS: intVar(1, 1_000_000, 1_000),
     /** Idle session lifetime in minutes. */
     SESSION_TTL_MINUTES: intVar(1, 525_600, 480),
-    WORKER_CONCURRENCY: intVar(1, 64, 2),
+    /**
+     * Batches a worker applies at once per feed queue: while one batch's script runs in Redis the next is
+     * planned in JavaScript. 4 applied a year 9 % faster than 2 on the 2-core reference machine; 6 no faster.
+     */
+    WORKER_CONCURRENCY: intVar(1, 64, 4),
     /**
      * A worker's lock on a batch, in ms: a worker killed mid-batch leaves its batch to be taken up again
      * by any worker after about twice this long (the ledger recognises what it had already applied).
