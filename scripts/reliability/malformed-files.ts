@@ -15,7 +15,7 @@ import { runVerify } from './checks.ts';
 import { sleep, startPulseCluster } from './harness.ts';
 import { runAsScript, timed, type ScenarioReport } from './report.ts';
 import { shuffle } from './senders.ts';
-import { zip } from './zip.ts';
+import { zip } from '../../tests/support/zip.ts';
 
 const HEADER = '排队号,环节,时间,大厅,业务类型\n';
 const STEPS = ['取号', '叫号', '办结'] as const;
