@@ -31,6 +31,7 @@ import type { Config } from '../shared/config.ts';
 import { runProcess } from '../shared/lifecycle.ts';
 import type { Logger } from '../shared/logger.ts';
 import { DAY_MS, calendarDayOf, dateOf, toWallMs } from './simulator/calendar.ts';
+import { CROSS_REGION_ITEMS, PARTNER_REGIONS } from './simulator/catalogue.ts';
 import { postBatch } from './simulator/ingest-client.ts';
 import { mergeLiveStates, startLiveStream, type BatchSender, type LiveState } from './simulator/live.ts';
 import { generateToday } from './simulator/today.ts';
@@ -116,6 +117,23 @@ async function managerToken(baseUrl: string, password: string | undefined): Prom
   } catch {
     return null;
   }
+}
+
+/**
+ * The bureau's 跨域通办 partners (15 跨省通办 + 3 长株潭) and its 139 items, as an administrator would enter
+ * them, unless this store already has a partner list: the wall and the export then name real counts.
+ */
+async function seedReferenceData(baseUrl: string, adminToken: string): Promise<void> {
+  const existing = await getJson<{ items: unknown[] }>(baseUrl, '/api/admin/reference/cross-region-partners', adminToken);
+  if (!existing || existing.items.length > 0) return;
+  const put = (path: string, items: unknown[]) =>
+    fetch(`${baseUrl}/api/admin/reference/${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ items }),
+    }).catch(() => undefined);
+  await put('cross-region-partners', [...PARTNER_REGIONS]);
+  await put('cross-region-items', CROSS_REGION_ITEMS.map((item) => ({ ...item, scope: 'inter_provincial', addedAt: '2022-01-01' })));
 }
 
 /**
@@ -293,6 +311,7 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   await mkdir(config.DATA_DIR, { recursive: true });
   const adminToken = await managerToken(baseUrl, config.ADMIN_PASSWORD ?? pulse.server.generated.adminPassword);
   const wallToken = adminToken ? await demoWallToken(baseUrl, adminToken, join(config.DATA_DIR, 'demo-wall.json')) : null;
+  if (adminToken) await seedReferenceData(baseUrl, adminToken);
   say(`  控制台 Console:      http://localhost:${port}/console — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}`);
   say(
     wallToken
