@@ -138,11 +138,12 @@ async function seedReferenceData(baseUrl: string, adminToken: string): Promise<v
 
 /**
  * The demo's wall screen token (DATA_DIR/demo-wall.json), created once with the admin's session and
- * reused while it still opens the wall; null when it cannot be made.
+ * reused on later runs while it still opens the wall; null when there is none and no admin session to make one.
  */
-async function demoWallToken(baseUrl: string, adminToken: string, path: string): Promise<string | null> {
+async function demoWallToken(baseUrl: string, adminToken: string | null, path: string): Promise<string | null> {
   const saved = await readJson<{ token: string }>(path);
   if (saved && (await getJson(baseUrl, '/api/kpis?from=2000-01-01&to=2000-01-01', saved.token))) return saved.token;
+  if (!adminToken) return null;
   try {
     const res = await fetch(`${baseUrl}/api/admin/display-tokens`, {
       method: 'POST',
@@ -310,7 +311,7 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   await mkdir(config.DATA_DIR, { recursive: true });
   const adminToken = await managerToken(baseUrl, config.ADMIN_PASSWORD ?? pulse.server.generated.adminPassword);
-  const wallToken = adminToken ? await demoWallToken(baseUrl, adminToken, join(config.DATA_DIR, 'demo-wall.json')) : null;
+  const wallToken = await demoWallToken(baseUrl, adminToken, join(config.DATA_DIR, 'demo-wall.json'));
   if (adminToken) await seedReferenceData(baseUrl, adminToken);
   say(`  控制台 Console:      http://localhost:${port}/console — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}`);
   say(
