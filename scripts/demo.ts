@@ -107,16 +107,7 @@ const nextDate = (date: string) => dateOf(Date.parse(`${date}T00:00:00Z`) + DAY_
 /** A manager's bearer token when the admin password is known (set, or generated at this first start). */
 async function managerToken(baseUrl: string, password: string | undefined): Promise<string | null> {
   if (!password) return null;
-  try {
-    const res = await fetch(`${baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    return res.ok ? ((await res.json()) as { token: string }).token : null;
-  } catch {
-    return null;
-  }
+  return (await sendJson<{ token: string }>(baseUrl, 'POST', '/api/auth/login', null, { username: 'admin', password }))?.token ?? null;
 }
 
 /**
@@ -126,12 +117,7 @@ async function managerToken(baseUrl: string, password: string | undefined): Prom
 async function seedReferenceData(baseUrl: string, adminToken: string): Promise<void> {
   const existing = await getJson<{ items: unknown[] }>(baseUrl, '/api/admin/reference/cross-region-partners', adminToken);
   if (!existing || existing.items.length > 0) return;
-  const put = (path: string, items: unknown[]) =>
-    fetch(`${baseUrl}/api/admin/reference/${path}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ items }),
-    }).catch(() => undefined);
+  const put = (path: string, items: unknown[]) => sendJson(baseUrl, 'PUT', `/api/admin/reference/${path}`, adminToken, { items });
   await put('cross-region-partners', [...PARTNER_REGIONS]);
   await put('cross-region-items', CROSS_REGION_ITEMS.map((item) => ({ ...item, scope: 'inter_provincial', addedAt: '2022-01-01' })));
 }
@@ -144,16 +130,18 @@ async function demoWallToken(baseUrl: string, adminToken: string | null, path: s
   const saved = await readJson<{ token: string }>(path);
   if (saved && (await getJson(baseUrl, '/api/kpis?from=2000-01-01&to=2000-01-01', saved.token))) return saved.token;
   if (!adminToken) return null;
+  const created = await sendJson<{ token: string }>(baseUrl, 'POST', '/api/admin/display-tokens', adminToken, { name: '演示大屏 demo wall' });
+  if (created) await writeJson(path, { token: created.token });
+  return created?.token ?? null;
+}
+
+/** Sends a JSON body; the parsed answer of a 2xx, or null for any other answer or a failed request. */
+async function sendJson<T>(baseUrl: string, method: 'POST' | 'PUT', path: string, token: string | null, body: unknown): Promise<T | null> {
   try {
-    const res = await fetch(`${baseUrl}/api/admin/display-tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ name: '演示大屏 demo wall' }),
-    });
-    if (!res.ok) return null;
-    const { token } = (await res.json()) as { token: string };
-    await writeJson(path, { token });
-    return token;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: JSON.stringify(body) });
+    return res.ok ? ((await res.json()) as T) : null;
   } catch {
     return null;
   }
