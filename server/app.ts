@@ -3,11 +3,12 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { LIVE_NAMESPACE } from '../shared/socket-events.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { allowSocketOrigin, requireAllowedOrigin } from './http/origin.ts';
-import { ingestRateLimit, LoginLimiter } from './http/rate-limit.ts';
+import { IngestLimiter, LoginLimiter } from './http/rate-limit.ts';
 import { securityHeaders, type SecurityOptions } from './http/security.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -73,11 +74,14 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(healthRoutes(deps.redis));
   api.use(
     ingestRoutes(deps.ingest, deps.auth, {
-      rateLimit: ingestRateLimit(deps.redis, deps.keys, deps.security),
+      limiter: new IngestLimiter(deps.redis, deps.keys, deps.security),
       token: deps.ingestToken,
       hmacSecrets: deps.hmacSecrets,
       claimSignature: async (signature, ttlSeconds) =>
-        (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX')) === 'OK',
+        (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX').catch((err: unknown) => {
+          throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+        })) === 'OK',
+      releaseSignature: async (signature) => void (await deps.redis.del(deps.keys.seenSignature(signature))),
     }),
   );
   api.use(express.json({ limit: '1mb' }));

@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
-import { bearerToken } from './auth.ts';
-import { SIGNATURE_HEADER } from './ingest-auth.ts';
 
 /** Limits of the login and ingest endpoints (shared/config.ts: LOGIN_*, INGEST_REQUESTS_PER_MINUTE). */
 export interface RateLimitOptions {
@@ -73,33 +69,33 @@ function ignoreLimit(err: unknown): void {
   if (!(err instanceof RateLimiterRes)) throw unavailable(err);
 }
 
-/** Who is sending: a hash of the bearer token, "signed" for HMAC senders, or "anonymous". */
-function credentialOf(req: Request): string {
-  const token = bearerToken(req);
-  if (token) return createHash('sha256').update(token).digest('hex').slice(0, 16);
-  return req.get(SIGNATURE_HEADER) ? 'signed' : 'anonymous';
-}
-
 /**
- * Ingest requests per minute per credential and address, kept in Redis. Runs before the body is
- * read, so a flood costs the server little; over the limit → 429 with Retry-After (senders retry).
+ * Ingest requests per minute per sender and address, kept in Redis and counted before the body is read,
+ * so a flood costs the server little; over the limit → 429 with Retry-After (senders retry). The sender is
+ * what authentication found (`token`, `signed`); requests it refused share one count per address
+ * (`refused`), so a wrong token never spends the real one's budget.
  */
-export function ingestRateLimit(redis: Redis, keys: RedisKeys, options: RateLimitOptions): RequestHandler {
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: keys.rateLimit('ingest'),
-    points: options.ingestRequestsPerMinute,
-    duration: 60,
-    rejectIfRedisNotReady: true,
-  });
-  return async (req, _res, next) => {
+export class IngestLimiter {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(redis: Redis, keys: RedisKeys, private readonly options: RateLimitOptions) {
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: keys.rateLimit('ingest'),
+      points: options.ingestRequestsPerMinute,
+      duration: 60,
+      rejectIfRedisNotReady: true,
+    });
+  }
+
+  /** Counts one request; throws 'rate_limited' over the limit, 'redis_unavailable' when Redis is unreachable. */
+  async consume(sender: 'token' | 'signed' | 'refused', ip: string): Promise<void> {
     try {
-      await limiter.consume(`${credentialOf(req)}|${req.ip ?? '-'}`);
-      next();
+      await this.limiter.consume(`${sender}|${ip}`);
     } catch (err) {
-      if (!(err instanceof RateLimiterRes)) return next(unavailable(err));
-      const message = `more than ${options.ingestRequestsPerMinute} ingest requests a minute from this sender; retry later`;
-      next(new AppError('rate_limited', message, undefined, retryAfterSeconds(err)));
+      if (!(err instanceof RateLimiterRes)) throw unavailable(err);
+      const message = `more than ${this.options.ingestRequestsPerMinute} ingest requests a minute from this sender; retry later`;
+      throw new AppError('rate_limited', message, undefined, retryAfterSeconds(err));
     }
-  };
+  }
 }

@@ -50,6 +50,32 @@ describe('ingest rate limit (per credential and address)', () => {
   });
 });
 
+describe('ingest authentication comes before the body and the sender’s budget', () => {
+  const postWith = (headers: Record<string, string>, body: string) =>
+    fetch(`${app.baseUrl}/api/ingest/hotline`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const record = JSON.stringify({ events: [{ ticketId: 'RL-2', type: 'signed', at: '2022-05-01T09:00:00+08:00' }] });
+
+  it('refuses a wrong token or a malformed or stale signature with 401 without reading an over-10-MB body', async () => {
+    const huge = JSON.stringify({ events: [{ ticketId: 'X', type: 'signed', at: '2022-08-01T09:00:00', category: 'x'.repeat(11 * 1024 * 1024) }] });
+    for (const key of await app.redis.keys(`${app.keys.prefix}:rl:ingest*`)) await app.redis.del(key);
+    const wrongToken = await postWith({ authorization: 'Bearer not-the-ingest-token' }, huge);
+    expect(wrongToken.status).toBe(401); // not 413: the body was never read
+    const now = String(Math.floor(Date.now() / 1000));
+    expect((await postWith({ 'x-pulse-timestamp': now, 'x-pulse-signature': 'md5=abc' }, huge)).status).toBe(401);
+    const stale = String(Math.floor(Date.now() / 1000) - 301);
+    expect((await postWith({ 'x-pulse-timestamp': stale, 'x-pulse-signature': `sha256=${'0'.repeat(64)}` }, huge)).status).toBe(401);
+  });
+
+  it('limits refused requests per address, and they never spend the ingest token’s budget', async () => {
+    for (const key of await app.redis.keys(`${app.keys.prefix}:rl:ingest*`)) await app.redis.del(key);
+    const statuses = [];
+    // A different wrong token each time: the limit must not be keyed on whatever token is sent.
+    for (let i = 0; i < 6; i++) statuses.push((await postWith({ authorization: `Bearer wrong-${i}` }, record)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    expect((await postWith({ authorization: `Bearer ${INGEST_TOKEN}` }, record)).status).toBe(202);
+  });
+});
+
 describe('security headers and origins', () => {
   it('sends a Content-Security-Policy without inline or eval script, plugins or foreign framing', async () => {
     const res = await fetch(`${app.baseUrl}/api/health`);
