@@ -5,10 +5,10 @@ import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { LIVE_NAMESPACE } from '../shared/socket-events.ts';
+import { LIVE_EVENT_WINDOW_MS, LIVE_EVENTS_PER_WINDOW, LIVE_NAMESPACE } from '../shared/socket-events.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { allowSocketOrigin, requireAllowedOrigin } from './http/origin.ts';
-import { IngestLimiter, LoginLimiter } from './http/rate-limit.ts';
+import { EventBudget, IngestLimiter, LoginLimiter } from './http/rate-limit.ts';
 import { securityHeaders, type SecurityOptions } from './http/security.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -32,7 +32,7 @@ import type { AlertService } from './services/alert-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
 import type { ReferenceService } from './services/reference-service.ts';
-import type { LiveNamespace } from './services/live-service.ts';
+import type { LiveNamespace, LiveSocket } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 
@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, allowRequest: allowSocketOrigin(deps.security.allowedOrigins) });
   live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
-  live.use(async (socket, next) => {
+  const authenticate = async (socket: LiveSocket, next: (err?: Error) => void) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     let principal;
     try {
@@ -123,11 +123,23 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     socket.data.principal = principal;
     socket.data.token = token as string;
     next();
-  });
+  };
+  live.use(authenticate);
+  // Nothing is served on the root namespace; it asks for a token all the same.
+  io.use((socket, next) => void authenticate(socket as unknown as LiveSocket, next));
   // Every event a screen sends (room joins, resync) re-checks its token: a revoked or expired one is disconnected.
   live.on('connection', (socket) => {
-    socket.on('error', () => undefined); // a refused event; the socket is already being disconnected
+    socket.on('error', () => undefined); // a refused event; the socket is already being disconnected or was told why
+    const budget = new EventBudget(LIVE_EVENTS_PER_WINDOW, LIVE_EVENT_WINDOW_MS);
     socket.use(([event], next) => {
+      const waitSeconds = budget.take();
+      if (waitSeconds !== null) {
+        if (budget.firstOver) {
+          const message = `more than ${LIVE_EVENTS_PER_WINDOW} events in ${LIVE_EVENT_WINDOW_MS / 1000} s; events are dropped for ${waitSeconds} s`;
+          socket.emit('refused', { event: String(event), code: 'rate_limited', message, retryAfterSeconds: waitSeconds });
+        }
+        return next(new Error('rate_limited'));
+      }
       const token = (socket.handshake.auth as { token?: unknown }).token;
       void deps.auth.resolve(String(token)).then(
         (principal) => {

@@ -99,3 +99,34 @@ export class IngestLimiter {
     }
   }
 }
+
+/**
+ * Events one socket.io socket may send per window, counted in memory (a socket lives on one server).
+ * Refused events are dropped; `firstOver` tells the one that crossed the limit, for a single notice.
+ */
+export class EventBudget {
+  private windowStartMs = -Infinity;
+  private count = 0;
+
+  constructor(
+    private readonly maxEvents: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one event: null when allowed, else the seconds until the window ends (at least 1). */
+  take(): number | null {
+    const nowMs = this.now();
+    if (nowMs - this.windowStartMs >= this.windowMs) {
+      this.windowStartMs = nowMs;
+      this.count = 0;
+    }
+    this.count += 1;
+    return this.count <= this.maxEvents ? null : Math.max(1, Math.ceil((this.windowStartMs + this.windowMs - nowMs) / 1000));
+  }
+
+  /** The last event taken was the first refused in its window. */
+  get firstOver(): boolean {
+    return this.count === this.maxEvents + 1;
+  }
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { ApiErrorBody } from '../../shared/api-types.ts';
+import { LIVE_EVENTS_PER_WINDOW, type LiveRefusal } from '../../shared/socket-events.ts';
 import { ADMIN_PASSWORD, INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;
@@ -118,5 +119,30 @@ describe('live sockets', () => {
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     socket.emit('resync');
     expect(await disconnected).toBe('io server disconnect');
+  });
+
+  it('refuses an unauthenticated socket on the root namespace too', async () => {
+    const socket = io(app.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.on('connect', () => resolve('connected'));
+      socket.on('connect_error', (err) => resolve(`refused: ${err.message}`));
+    });
+    socket.disconnect();
+    expect(outcome).toBe('refused: unauthorized');
+  });
+
+  it('limits the events of one socket: a resync flood gets a rate-limited notice, not a snapshot per resync', async () => {
+    const socket = app.connectLive(await app.login());
+    let snapshots = 0;
+    socket.on('snapshot', () => snapshots++);
+    await new Promise((resolve) => socket.once('snapshot', resolve));
+    const notice = new Promise<LiveRefusal>((resolve) => socket.once('refused', resolve));
+    for (let i = 0; i < 200; i++) socket.emit('resync');
+    expect(await notice).toMatchObject({ event: 'resync', code: 'rate_limited' });
+    // Snapshots already granted arrive before the next two heartbeats; none for the refused resyncs.
+    for (let beats = 0; beats < 2; beats++) await new Promise((resolve) => socket.once('heartbeat', resolve));
+    expect(snapshots).toBeGreaterThan(1);
+    expect(snapshots).toBeLessThanOrEqual(1 + LIVE_EVENTS_PER_WINDOW);
+    expect(socket.connected).toBe(true);
   });
 });
