@@ -70,6 +70,11 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   app.use(securityHeaders());
 
   const api = express.Router();
+  // Figures, tokens and settings: no browser or proxy keeps a copy of any API answer.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use(requireAllowedOrigin(deps.security.allowedOrigins));
   api.use(healthRoutes(deps.redis));
   api.use(
