@@ -61,6 +61,7 @@ export function ingestRoutes(
     claimSignature(signature: string, ttlSeconds: number): Promise<boolean>;
     /** Gives a claimed signature back when its request was not accepted. */
     releaseSignature(signature: string): Promise<void>;
+    /** Requests per authenticated sender and address, and per address for refused ones (server/http/rate-limit.ts). */
     limiter: IngestLimiter;
   },
 ): Router {
