@@ -3,11 +3,12 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { LIVE_NAMESPACE } from '../shared/socket-events.ts';
+import { LIVE_EVENT_WINDOW_MS, LIVE_EVENTS_PER_WINDOW, LIVE_NAMESPACE } from '../shared/socket-events.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { allowSocketOrigin, requireAllowedOrigin } from './http/origin.ts';
-import { ingestRateLimit, LoginLimiter } from './http/rate-limit.ts';
+import { EventBudget, IngestLimiter, LoginLimiter } from './http/rate-limit.ts';
 import { securityHeaders, type SecurityOptions } from './http/security.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -31,7 +32,7 @@ import type { AlertService } from './services/alert-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
 import type { ReferenceService } from './services/reference-service.ts';
-import type { LiveNamespace } from './services/live-service.ts';
+import type { LiveNamespace, LiveSocket } from './services/live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 
@@ -69,15 +70,23 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   app.use(securityHeaders());
 
   const api = express.Router();
+  // Figures, tokens and settings: no browser or proxy keeps a copy of any API answer.
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use(requireAllowedOrigin(deps.security.allowedOrigins));
   api.use(healthRoutes(deps.redis));
   api.use(
     ingestRoutes(deps.ingest, deps.auth, {
-      rateLimit: ingestRateLimit(deps.redis, deps.keys, deps.security),
+      limiter: new IngestLimiter(deps.redis, deps.keys, deps.security),
       token: deps.ingestToken,
       hmacSecrets: deps.hmacSecrets,
       claimSignature: async (signature, ttlSeconds) =>
-        (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX')) === 'OK',
+        (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX').catch((err: unknown) => {
+          throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+        })) === 'OK',
+      releaseSignature: async (signature) => void (await deps.redis.del(deps.keys.seenSignature(signature))),
     }),
   );
   api.use(express.json({ limit: '1mb' }));
@@ -107,7 +116,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, allowRequest: allowSocketOrigin(deps.security.allowedOrigins) });
   live = io.of(LIVE_NAMESPACE) as unknown as LiveNamespace;
-  live.use(async (socket, next) => {
+  const authenticate = async (socket: LiveSocket, next: (err?: Error) => void) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     let principal;
     try {
@@ -119,11 +128,23 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     socket.data.principal = principal;
     socket.data.token = token as string;
     next();
-  });
+  };
+  live.use(authenticate);
+  // Nothing is served on the root namespace; it asks for a token all the same.
+  io.use((socket, next) => void authenticate(socket as unknown as LiveSocket, next));
   // Every event a screen sends (room joins, resync) re-checks its token: a revoked or expired one is disconnected.
   live.on('connection', (socket) => {
-    socket.on('error', () => undefined); // a refused event; the socket is already being disconnected
+    socket.on('error', () => undefined); // a refused event; the socket is already being disconnected or was told why
+    const budget = new EventBudget(LIVE_EVENTS_PER_WINDOW, LIVE_EVENT_WINDOW_MS);
     socket.use(([event], next) => {
+      const waitSeconds = budget.take();
+      if (waitSeconds !== null) {
+        if (budget.firstOver) {
+          const message = `more than ${LIVE_EVENTS_PER_WINDOW} events in ${LIVE_EVENT_WINDOW_MS / 1000} s; events are dropped for ${waitSeconds} s`;
+          socket.emit('refused', { event: String(event), code: 'rate_limited', message, retryAfterSeconds: waitSeconds });
+        }
+        return next(new Error('rate_limited'));
+      }
       const token = (socket.handshake.auth as { token?: unknown }).token;
       void deps.auth.resolve(String(token)).then(
         (principal) => {

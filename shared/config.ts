@@ -41,7 +41,10 @@ const envSchema = z
     ADMIN_PASSWORD: optionalSecret(8),
     INGEST_TOKEN: optionalSecret(16),
     /** Comma-separated, so a secret can be rotated while the old one is still accepted. */
-    INGEST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    INGEST_HMAC_SECRET: z
+      .string()
+      .refine((v) => v.split(',').every((s) => s.trim().length >= 16), 'must be at least 16 characters for each comma-separated secret')
+      .optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Live updates to a screen are coalesced to at most one per this many milliseconds. */

@@ -94,11 +94,25 @@ export interface ImportProgress {
   finishedAt?: string;
 }
 
+/** Events one socket may send per window (resync, import:watch); a screen resyncs only after a gap or a reconnect. */
+export const LIVE_EVENTS_PER_WINDOW = 20;
+export const LIVE_EVENT_WINDOW_MS = 10_000;
+
+/** Sent once per window when a socket's events go over LIVE_EVENTS_PER_WINDOW: the rest of that window's events are dropped. */
+export interface LiveRefusal {
+  /** The first event dropped, e.g. `resync`. */
+  event: string;
+  code: 'rate_limited';
+  message: string;
+  retryAfterSeconds: number;
+}
+
 export interface ServerToClientEvents {
   snapshot: (message: LiveMessage) => void;
   delta: (message: LiveMessage) => void;
   heartbeat: (beat: Heartbeat) => void;
   'import:progress': (progress: ImportProgress) => void;
+  refused: (refusal: LiveRefusal) => void;
 }
 
 export interface ClientToServerEvents {

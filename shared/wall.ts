@@ -19,11 +19,14 @@ const TICKER_FIELDS: Readonly<Record<FeedName, readonly string[]>> = {
   evaluations: ['channel', 'hall', 'department'],
 };
 
-/** The ticker item of an applied record; `id` is its delivery origin (batch and index). */
+/**
+ * The ticker item of a validated record; `id` is its delivery origin (batch and index). `at` is the record's
+ * time (epoch ms once validated) as an ISO instant, or its day (`YYYY-MM-DD`) for a record that has only one.
+ */
 export function tickerItemOf(feed: FeedName, record: Record<string, unknown>, id: string): TickerItem {
   const labels = TICKER_FIELDS[feed].map((f) => record[f]).filter((v): v is string => typeof v === 'string' && v !== '');
   const type = feed === 'evaluations' ? String(record.rating ?? '') : feed === 'online' ? 'volume' : String(record.type ?? '');
-  const at = typeof record.at === 'string' ? record.at : typeof record.date === 'string' ? record.date : '';
+  const at = typeof record.at === 'number' ? new Date(record.at).toISOString() : typeof record.date === 'string' ? record.date : '';
   return { id, feed, at, type, labels };
 }
 

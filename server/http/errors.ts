@@ -3,8 +3,9 @@ import type { ApiErrorBody } from '../../shared/api-types.ts';
 import { AppError, httpStatusByCode } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 
-/** Body-parser failures arrive as errors with a `type`; they are the client's fault, not ours. */
+/** Body-parser failures arrive as errors with a `type`, a bad percent-encoding in the path as a URIError: the client's fault, not ours. */
 function fromBodyParser(err: { type?: string; message?: string }): AppError | null {
+  if (err instanceof URIError) return new AppError('bad_request', `the URL has a bad percent-encoding: ${err.message}`);
   if (err.type === 'entity.too.large') return new AppError('payload_too_large', 'request body is over 10 MB');
   if (err.type === 'entity.parse.failed') return new AppError('bad_request', `request body is not valid JSON: ${err.message}`);
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {

@@ -14,19 +14,19 @@ export function signIngest(secret: string, timestamp: number | string, rawBody: 
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`;
 }
 
+/** Who sends an ingest request, as far as its headers tell: the ingest token, or a signature still to be checked against the body. */
+export type IngestSender = { kind: 'token' } | { kind: 'signed'; signature: string; timestamp: string };
+
+const SIGNATURE_FORMAT = /^sha256=[0-9a-f]{64}$/i;
+
 /**
- * Lets an ingest request through with the ingest token, or with a valid signature by any of the
- * configured secrets (several at once, for rotation) within the tolerance window. Returns the
- * signature when one was used, so the caller can refuse its replay.
+ * Checks what the headers alone can, before a byte of the body is read: the ingest token, or a signature
+ * of the right form with a timestamp within the window (the signature itself needs the body: verifySignature).
  */
-export function authenticateIngest(
-  req: Request,
-  rawBody: Buffer,
-  options: { token: string; hmacSecrets: readonly string[]; nowSeconds: number },
-): { signature: string | null } {
+export function ingestSenderOf(req: Request, options: { token: string; hmacSecrets: readonly string[]; nowSeconds: number }): IngestSender {
   const token = bearerToken(req);
   if (token) {
-    if (secretsEqual(token, options.token)) return { signature: null };
+    if (secretsEqual(token, options.token)) return { kind: 'token' };
     throw new AppError('unauthorized', 'the ingest token is wrong');
   }
   const signature = req.get(SIGNATURE_HEADER);
@@ -35,10 +35,15 @@ export function authenticateIngest(
     throw new AppError('unauthorized', `send the ingest token as a bearer token, or sign the request (${SIGNATURE_HEADER}, ${TIMESTAMP_HEADER})`);
   }
   if (options.hmacSecrets.length === 0) throw new AppError('unauthorized', 'signed requests are not enabled (INGEST_HMAC_SECRET)');
+  if (!SIGNATURE_FORMAT.test(signature)) throw new AppError('unauthorized', `${SIGNATURE_HEADER} must be sha256=<64 hex digits>`);
   if (!/^\d{9,11}$/.test(timestamp) || Math.abs(options.nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
     throw new AppError('unauthorized', `${TIMESTAMP_HEADER} must be Unix seconds within ${SIGNATURE_TOLERANCE_SECONDS} s of the server's clock`);
   }
-  const valid = options.hmacSecrets.some((secret) => secretsEqual(signature, signIngest(secret, timestamp, rawBody)));
+  return { kind: 'signed', signature, timestamp };
+}
+
+/** Refuses a signed request whose signature no configured secret (several at once, for rotation) gives for this body. */
+export function verifySignature(sender: Extract<IngestSender, { kind: 'signed' }>, rawBody: Buffer, hmacSecrets: readonly string[]): void {
+  const valid = hmacSecrets.some((secret) => secretsEqual(sender.signature.toLowerCase(), signIngest(secret, sender.timestamp, rawBody)));
   if (!valid) throw new AppError('unauthorized', 'the signature does not match the body');
-  return { signature };
 }

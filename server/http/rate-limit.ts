@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../shared/errors.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
-import { bearerToken } from './auth.ts';
-import { SIGNATURE_HEADER } from './ingest-auth.ts';
 
 /** Limits of the login and ingest endpoints (shared/config.ts: LOGIN_*, INGEST_REQUESTS_PER_MINUTE). */
 export interface RateLimitOptions {
@@ -73,33 +69,64 @@ function ignoreLimit(err: unknown): void {
   if (!(err instanceof RateLimiterRes)) throw unavailable(err);
 }
 
-/** Who is sending: a hash of the bearer token, "signed" for HMAC senders, or "anonymous". */
-function credentialOf(req: Request): string {
-  const token = bearerToken(req);
-  if (token) return createHash('sha256').update(token).digest('hex').slice(0, 16);
-  return req.get(SIGNATURE_HEADER) ? 'signed' : 'anonymous';
+/**
+ * Ingest requests per minute per sender and address, kept in Redis and counted before the body is read,
+ * so a flood costs the server little; over the limit → 429 with Retry-After (senders retry). The sender is
+ * what authentication found (`token`, `signed`); requests it refused share one count per address
+ * (`refused`), so a wrong token never spends the real one's budget.
+ */
+export class IngestLimiter {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(redis: Redis, keys: RedisKeys, private readonly options: RateLimitOptions) {
+    this.limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: keys.rateLimit('ingest'),
+      points: options.ingestRequestsPerMinute,
+      duration: 60,
+      rejectIfRedisNotReady: true,
+    });
+  }
+
+  /** Counts one request; throws 'rate_limited' over the limit, 'redis_unavailable' when Redis is unreachable. */
+  async consume(sender: 'token' | 'signed' | 'refused', ip: string): Promise<void> {
+    try {
+      await this.limiter.consume(`${sender}|${ip}`);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw unavailable(err);
+      const message = `more than ${this.options.ingestRequestsPerMinute} ingest requests a minute from this sender; retry later`;
+      throw new AppError('rate_limited', message, undefined, retryAfterSeconds(err));
+    }
+  }
 }
 
 /**
- * Ingest requests per minute per credential and address, kept in Redis. Runs before the body is
- * read, so a flood costs the server little; over the limit → 429 with Retry-After (senders retry).
+ * Events one socket.io socket may send per window, counted in memory (a socket lives on one server).
+ * Refused events are dropped; `firstOver` tells the one that crossed the limit, for a single notice.
  */
-export function ingestRateLimit(redis: Redis, keys: RedisKeys, options: RateLimitOptions): RequestHandler {
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: keys.rateLimit('ingest'),
-    points: options.ingestRequestsPerMinute,
-    duration: 60,
-    rejectIfRedisNotReady: true,
-  });
-  return async (req, _res, next) => {
-    try {
-      await limiter.consume(`${credentialOf(req)}|${req.ip ?? '-'}`);
-      next();
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) return next(unavailable(err));
-      const message = `more than ${options.ingestRequestsPerMinute} ingest requests a minute from this sender; retry later`;
-      next(new AppError('rate_limited', message, undefined, retryAfterSeconds(err)));
+export class EventBudget {
+  private windowStartMs = -Infinity;
+  private count = 0;
+
+  constructor(
+    private readonly maxEvents: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one event: null when allowed, else the seconds until the window ends (at least 1). */
+  take(): number | null {
+    const nowMs = this.now();
+    if (nowMs - this.windowStartMs >= this.windowMs) {
+      this.windowStartMs = nowMs;
+      this.count = 0;
     }
-  };
+    this.count += 1;
+    return this.count <= this.maxEvents ? null : Math.max(1, Math.ceil((this.windowStartMs + this.windowMs - nowMs) / 1000));
+  }
+
+  /** The last event taken was the first refused in its window. */
+  get firstOver(): boolean {
+    return this.count === this.maxEvents + 1;
+  }
 }

@@ -29,7 +29,13 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
     let file: Upload['file'] | null = null;
     let writing: Promise<void> | null = null;
     let tooLarge = false;
-    const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxBytes }, defParamCharset: 'utf8' });
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxBytes }, defParamCharset: 'utf8' });
+    } catch (err) {
+      // A content type busboy cannot read, e.g. multipart without a boundary.
+      return reject(new AppError('bad_request', `the upload could not be read: ${(err as Error).message}`));
+    }
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('file', (_name, stream, info) => {
       const path = join(UPLOAD_DIR, randomUUID());

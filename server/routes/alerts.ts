@@ -9,9 +9,11 @@ export function alertRoutes(alerts: AlertService, auth: AuthService, audit: Audi
   const router = Router();
   router.get('/admin/alerts', requireRole(auth, 'manager'), async (_req, res) => {
     const settings = await alerts.getSettings();
-    // The robot URL's key and the signing secret are credentials: only administrators see them.
+    // The robot URL's user and password, its key (the query) and the signing secret are credentials: only administrators see them.
     if (principalOf(res).role !== 'admin' && settings.webhook) {
       const url = new URL(settings.webhook.url);
+      url.username = url.username || url.password ? '…' : '';
+      url.password = '';
       url.search = url.search ? '?…' : '';
       res.json({ ...settings, webhook: { kind: settings.webhook.kind, url: url.toString() } });
       return;

@@ -1,8 +1,9 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../../shared/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { requireRole } from '../http/auth.ts';
-import { authenticateIngest, SIGNATURE_TOLERANCE_SECONDS } from '../http/ingest-auth.ts';
+import { ingestSenderOf, SIGNATURE_TOLERANCE_SECONDS, verifySignature, type IngestSender } from '../http/ingest-auth.ts';
+import type { IngestLimiter } from '../http/rate-limit.ts';
 import type { AuthService } from '../services/auth-service.ts';
 import type { IngestService } from '../services/ingest-service.ts';
 
@@ -44,31 +45,57 @@ function recordsOf(req: Request, raw: Buffer): unknown[] {
   return events;
 }
 
-/** POST /api/ingest/:feed (ingest token or signature) and GET /api/ingest/status (manager). */
+/**
+ * POST /api/ingest/:feed (ingest token or signature) and GET /api/ingest/status (manager). The sender is
+ * authenticated and counted against its rate limit before the body is read; a signature, which needs the
+ * body, is verified once it is. A signature is spent only by a request whose records were queued, so a
+ * sender may retry one refused with 429/503.
+ */
 export function ingestRoutes(
   ingest: IngestService,
   auth: AuthService,
   options: {
     token: string;
     hmacSecrets: readonly string[];
+    /** Marks a signature as spent for `ttlSeconds`; false when it already was (a replay, or the same request still in flight). */
     claimSignature(signature: string, ttlSeconds: number): Promise<boolean>;
-    /** Requests per sender (server/http/rate-limit.ts), checked before the body is read. */
-    rateLimit: RequestHandler;
+    /** Gives a claimed signature back when its request was not accepted. */
+    releaseSignature(signature: string): Promise<void>;
+    /** Requests per authenticated sender and address, and per address for refused ones (server/http/rate-limit.ts). */
+    limiter: IngestLimiter;
   },
 ): Router {
   const router = Router();
-  router.post('/ingest/:feed', options.rateLimit, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
+  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
+    let sender: IngestSender | null = null;
+    let refusal: unknown;
+    try {
+      sender = ingestSenderOf(req, { ...options, nowSeconds: Math.floor(Date.now() / 1000) });
+    } catch (err) {
+      refusal = err;
+    }
+    await options.limiter.consume(sender?.kind ?? 'refused', req.ip ?? '-');
+    if (!sender) throw refusal;
+    res.locals.ingestSender = sender;
+    next();
+  };
+  router.post('/ingest/:feed', authenticate, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const { signature } = authenticateIngest(req, raw, { ...options, nowSeconds: Math.floor(Date.now() / 1000) });
+    const sender = res.locals.ingestSender as IngestSender;
+    if (sender.kind === 'signed') verifySignature(sender, raw, options.hmacSecrets);
     const feed = String(req.params.feed);
     if (!isFeedName(feed)) throw new AppError('not_found', `unknown feed "${feed}"`);
     const records = recordsOf(req, raw);
+    const signature = sender.kind === 'signed' ? sender.signature.toLowerCase() : null;
     if (signature && !(await options.claimSignature(signature, 2 * SIGNATURE_TOLERANCE_SECONDS))) {
       throw new AppError('unauthorized', 'this signed request was already received (replay)');
     }
     const badLines = new Map<number, string>();
     records.forEach((r, i) => r instanceof BadLine && badLines.set(i, r.reason));
-    const result = await ingest.ingest(feed, records.map((r) => (r instanceof BadLine ? null : r)));
+    const result = await ingest.ingest(feed, records.map((r) => (r instanceof BadLine ? null : r))).catch(async (err: unknown) => {
+      if (signature) await options.releaseSignature(signature).catch(() => undefined);
+      throw err;
+    });
     result.rejected = result.rejected.map((r) => (badLines.has(r.index) ? { index: r.index, errors: [badLines.get(r.index)!] } : r));
     res.status(202).json(result);
   });

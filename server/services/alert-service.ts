@@ -39,13 +39,16 @@ const settingsSchema = z.object({
 /** Posts a text to a 企业微信 or 钉钉 group robot. Returns when the robot answered (or throws). */
 export type WebhookSender = (url: string, body: unknown) => Promise<void>;
 
-const postJson: WebhookSender = async (url, body) => {
+export const postToRobot: WebhookSender = async (url, body) => {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(5_000),
+    // The alert goes to the address the administrator set, never where that address points elsewhere.
+    redirect: 'manual',
   });
+  if (response.status >= 300 && response.status < 400) throw new Error(`webhook answered HTTP ${response.status}: a redirect, not followed`);
   if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
   // Both robots answer 200 with { errcode } on refusal.
   const answer = (await response.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
@@ -63,7 +66,7 @@ export class AlertService {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly log: Logger,
-    private readonly send: WebhookSender = postJson,
+    private readonly send: WebhookSender = postToRobot,
     private readonly now: () => number = Date.now,
   ) {}
 

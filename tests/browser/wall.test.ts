@@ -71,6 +71,8 @@ describe('wall', () => {
     // The ticker: what happened and where, in Chinese, never who.
     await expect.poll(() => page.textContent('[data-testid=ticker]'), POLL).toContain('签收');
     expect(await page.textContent('[data-testid=ticker]')).toContain('文艺路街道');
+    // Each event with its time (the record's, in the report's zone).
+    expect(await page.textContent('[data-testid=ticker]')).toMatch(/\d{2}:\d{2}:\d{2}\s*热线\s*签收/);
     expect(await page.textContent('[data-testid=freshness]')).toMatch(/数据更新于 \d{2}:\d{2}:\d{2}/);
     await expect.poll(() => page.locator('canvas').count(), POLL).toBeGreaterThanOrEqual(3); // charts draw once their element is sized
     expect(errors).toEqual([]);

@@ -115,6 +115,26 @@ describe('HTTP API', () => {
     expect((await post('/api/ingest/hotline', '{not json')).status).toBe(400);
   });
 
+  it('answers every API call with Cache-Control: no-store, errors included', async () => {
+    for (const res of [await fetch(`${app.baseUrl}/api/health`), await app.get('/api/kpis', 'not-a-token'), await app.get('/api/no-such-route', token)]) {
+      expect(res.headers.get('cache-control'), res.url).toBe('no-store');
+    }
+    expect((await app.get(`/api/kpis?from=${today()}`, token)).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers 400, not 500, for a bad percent-encoding and for multipart without a boundary', async () => {
+    const badPath = await app.get('/api/imports/%E0%A4%A', token);
+    expect(badPath.status).toBe(400);
+    expect(((await badPath.json()) as ApiErrorBody).error.code).toBe('bad_request');
+    const noBoundary = await fetch(`${app.baseUrl}/api/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data' },
+      body: 'feed=hotline',
+    });
+    expect(noBoundary.status).toBe(400);
+    expect(((await noBoundary.json()) as ApiErrorBody).error.message).toMatch(/boundary/i);
+  });
+
   it('validates periods and serves hourly series', async () => {
     expect((await app.get('/api/kpis?from=2022-02-30', token)).status).toBe(400);
     expect((await app.get('/api/kpis?from=2022-03-02&to=2022-03-01', token)).status).toBe(400);

@@ -2,12 +2,14 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, KpisResponse } from '../../shared/api-types.ts';
 import { bullConnection, ingestQueueName } from '../../shared/queues.ts';
+import { signIngest } from '../../server/http/ingest-auth.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 
 // No worker: accepted batches stay queued, which is what a backlog looks like.
+const SECRET = 'backpressure-secret-0123';
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ INGEST_MAX_BACKLOG_JOBS: '2' }, { worker: false });
+  app = await startTestApp({ INGEST_MAX_BACKLOG_JOBS: '2', INGEST_HMAC_SECRET: SECRET }, { worker: false });
 });
 afterAll(() => app.close());
 
@@ -52,5 +54,27 @@ describe('backlog and personal data', () => {
     const token = await app.login();
     const status = (await (await app.get('/api/ingest/status', token)).json()) as { idle: boolean; feeds: { hotline: { waiting: number } } };
     expect(status).toMatchObject({ idle: false, feeds: { hotline: { waiting: 2 } } });
+  });
+
+  it('lets a sender retry a signed request refused with 429: a signature is spent only by a request that was accepted', async () => {
+    const raw = JSON.stringify({ events: [{ ticketId: 'SIGNED-RETRY', type: 'signed', at: '2022-09-03T09:00:00+08:00' }] });
+    const ts = Math.floor(Date.now() / 1000);
+    const postSigned = () =>
+      fetch(`${app.baseUrl}/api/ingest/hotline`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pulse-timestamp': String(ts), 'x-pulse-signature': signIngest(SECRET, ts, raw) },
+        body: raw,
+      });
+    // The backlog is still full (the test above).
+    expect((await postSigned()).status).toBe(429);
+    const queue = new Queue(ingestQueueName('hotline'), { connection: bullConnection(app.config.REDIS_URL!, 'command'), prefix: app.keys.queuePrefix() });
+    await queue.drain();
+    await new Promise((r) => setTimeout(r, 600)); // the backlog count is refreshed every 500 ms
+    // The same signed request, sent again twice at once: queued once, the other copy refused as a replay.
+    const statuses = await Promise.all([postSigned(), postSigned()]).then((all) => all.map((r) => r.status).sort());
+    expect(statuses).toEqual([202, 401]);
+    const jobs = await queue.getJobs(['waiting']);
+    await queue.close();
+    expect(jobs.filter((j) => JSON.stringify(j.data).includes('SIGNED-RETRY'))).toHaveLength(1);
   });
 });

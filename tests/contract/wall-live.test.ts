@@ -138,6 +138,20 @@ describe('the wall’s live figures', () => {
     );
     expect(JSON.stringify(m)).not.toMatch(/1380013|1390013|W-1/);
     expect(new Set(m.ticker!.map((t) => t.id)).size).toBe(m.ticker!.length);
+    // Each item carries its event's time, an ISO instant with its offset.
+    for (const item of m.ticker!) {
+      expect(item.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+      expect(new Date(item.at).getTime()).toBe(new Date(now).getTime());
+    }
+  });
+
+  it('hides the robot URL’s credentials from managers: user and password, and its query', async () => {
+    const url = 'https://bot:hunter2@qyapi.example.gov.cn/cgi-bin/webhook/send?key=robot-secret-key';
+    expect((await send('PUT', '/api/admin/alerts', admin, { thresholds: {}, webhook: { kind: 'wecom', url } })).status).toBe(200);
+    const seen = JSON.stringify(await (await app.get('/api/admin/alerts', await managerToken())).json());
+    expect(seen).toContain('qyapi.example.gov.cn/cgi-bin/webhook/send');
+    expect(seen).not.toMatch(/hunter2|bot:|robot-secret-key/);
+    expect(JSON.stringify(await (await app.get('/api/admin/alerts', admin)).json())).toContain(url);
   });
 
   it('colours a KPI from the admin’s thresholds and tells the robot once when it turns red', async () => {

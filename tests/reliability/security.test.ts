@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { ApiErrorBody } from '../../shared/api-types.ts';
+import { LIVE_EVENTS_PER_WINDOW, type LiveRefusal } from '../../shared/socket-events.ts';
 import { ADMIN_PASSWORD, INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;
@@ -50,6 +51,32 @@ describe('ingest rate limit (per credential and address)', () => {
   });
 });
 
+describe('ingest authentication comes before the body and the sender’s budget', () => {
+  const postWith = (headers: Record<string, string>, body: string) =>
+    fetch(`${app.baseUrl}/api/ingest/hotline`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const record = JSON.stringify({ events: [{ ticketId: 'RL-2', type: 'signed', at: '2022-05-01T09:00:00+08:00' }] });
+
+  it('refuses a wrong token or a malformed or stale signature with 401 without reading an over-10-MB body', async () => {
+    const huge = JSON.stringify({ events: [{ ticketId: 'X', type: 'signed', at: '2022-08-01T09:00:00', category: 'x'.repeat(11 * 1024 * 1024) }] });
+    for (const key of await app.redis.keys(`${app.keys.prefix}:rl:ingest*`)) await app.redis.del(key);
+    const wrongToken = await postWith({ authorization: 'Bearer not-the-ingest-token' }, huge);
+    expect(wrongToken.status).toBe(401); // not 413: the body was never read
+    const now = String(Math.floor(Date.now() / 1000));
+    expect((await postWith({ 'x-pulse-timestamp': now, 'x-pulse-signature': 'md5=abc' }, huge)).status).toBe(401);
+    const stale = String(Math.floor(Date.now() / 1000) - 301);
+    expect((await postWith({ 'x-pulse-timestamp': stale, 'x-pulse-signature': `sha256=${'0'.repeat(64)}` }, huge)).status).toBe(401);
+  });
+
+  it('limits refused requests per address, and they never spend the ingest token’s budget', async () => {
+    for (const key of await app.redis.keys(`${app.keys.prefix}:rl:ingest*`)) await app.redis.del(key);
+    const statuses = [];
+    // A different wrong token each time: the limit must not be keyed on whatever token is sent.
+    for (let i = 0; i < 6; i++) statuses.push((await postWith({ authorization: `Bearer wrong-${i}` }, record)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    expect((await postWith({ authorization: `Bearer ${INGEST_TOKEN}` }, record)).status).toBe(202);
+  });
+});
+
 describe('security headers and origins', () => {
   it('sends a Content-Security-Policy without inline or eval script, plugins or foreign framing', async () => {
     const res = await fetch(`${app.baseUrl}/api/health`);
@@ -92,5 +119,30 @@ describe('live sockets', () => {
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     socket.emit('resync');
     expect(await disconnected).toBe('io server disconnect');
+  });
+
+  it('refuses an unauthenticated socket on the root namespace too', async () => {
+    const socket = io(app.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.on('connect', () => resolve('connected'));
+      socket.on('connect_error', (err) => resolve(`refused: ${err.message}`));
+    });
+    socket.disconnect();
+    expect(outcome).toBe('refused: unauthorized');
+  });
+
+  it('limits the events of one socket: a resync flood gets a rate-limited notice, not a snapshot per resync', async () => {
+    const socket = app.connectLive(await app.login());
+    let snapshots = 0;
+    socket.on('snapshot', () => snapshots++);
+    await new Promise((resolve) => socket.once('snapshot', resolve));
+    const notice = new Promise<LiveRefusal>((resolve) => socket.once('refused', resolve));
+    for (let i = 0; i < 200; i++) socket.emit('resync');
+    expect(await notice).toMatchObject({ event: 'resync', code: 'rate_limited' });
+    // Snapshots already granted arrive before the next two heartbeats; none for the refused resyncs.
+    for (let beats = 0; beats < 2; beats++) await new Promise((resolve) => socket.once('heartbeat', resolve));
+    expect(snapshots).toBeGreaterThan(1);
+    expect(snapshots).toBeLessThanOrEqual(1 + LIVE_EVENTS_PER_WINDOW);
+    expect(socket.connected).toBe(true);
   });
 });

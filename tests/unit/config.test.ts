@@ -30,6 +30,18 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough' }).NODE_ENV).toBe('production');
   });
 
+  it('applies the minimum length of INGEST_HMAC_SECRET to each comma-separated secret, without echoing it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ INGEST_HMAC_SECRET: 'old-secret-0123456789,short-one' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/INGEST_HMAC_SECRET.*16 characters/);
+    expect((error as ConfigError).message).not.toContain('short-one');
+  });
+
   it('splits HMAC secrets for rotation', () => {
     expect(loadConfig({ INGEST_HMAC_SECRET: 'old-secret-0123456789, new-secret-0123456789' }).INGEST_HMAC_SECRETS).toEqual([
       'old-secret-0123456789',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redAlertText } from '../../server/services/alert-service.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { postToRobot, redAlertText } from '../../server/services/alert-service.ts';
 import { alertLevel, tickerItemOf } from '../../shared/wall.ts';
 
 describe('alertLevel', () => {
@@ -32,8 +34,26 @@ describe('the robot message', () => {
 
 describe('tickerItemOf', () => {
   it('keeps the place and subject words of a record and never a personal field', () => {
-    const item = tickerItemOf('hotline', { id: 'x', ticketId: 'T-1', type: 'signed', at: '2026-11-27T01:00:00Z', street: '朝阳街道', category: '城市管理', callerPhone: 'hmac…' }, 'b:0');
-    expect(item).toEqual({ id: 'b:0', feed: 'hotline', at: '2026-11-27T01:00:00Z', type: 'signed', labels: ['朝阳街道', '城市管理'] });
-    expect(tickerItemOf('evaluations', { id: 'e', at: '2026-11-27T01:00:00Z', rating: 5, channel: 'window' }, 'b:1')).toMatchObject({ type: '5', labels: ['window'] });
+    // A validated record holds its time as epoch milliseconds; the item carries it as an ISO instant.
+    const at = Date.parse('2026-11-27T01:00:00Z');
+    const item = tickerItemOf('hotline', { id: 'x', ticketId: 'T-1', type: 'signed', at, street: '朝阳街道', category: '城市管理', callerPhone: 'hmac…' }, 'b:0');
+    expect(item).toEqual({ id: 'b:0', feed: 'hotline', at: '2026-11-27T01:00:00.000Z', type: 'signed', labels: ['朝阳街道', '城市管理'] });
+    expect(tickerItemOf('evaluations', { id: 'e', at, rating: 5, channel: 'window' }, 'b:1')).toMatchObject({ type: '5', labels: ['window'] });
+  });
+});
+
+describe('the robot webhook', () => {
+  it('does not follow a redirect: the alert goes to the configured address or nowhere', async () => {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      if (req.url === '/hook') res.writeHead(307, { location: '/elsewhere' }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    await expect(postToRobot(`http://127.0.0.1:${port}/hook`, { msgtype: 'text' })).rejects.toThrow(/redirect/i);
+    await new Promise((r) => server.close(r));
+    expect(hits).toEqual(['/hook']);
   });
 });
