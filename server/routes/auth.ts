@@ -9,8 +9,8 @@ const loginBody = z.object({ username: z.string().min(1).max(64), password: z.st
 
 /**
  * POST /api/auth/login {username, password} → { token, role, username, expiresInSeconds }.
- * Too many failures from one address (for one username, or in all) → 429 with Retry-After, before
- * the password is checked; every failure and every refusal is in the audit log.
+ * Every attempt takes its rate-limit point first: too many from one address (for one username, or in
+ * all) → 429 with Retry-After, the password unchecked; every failure and every refusal is in the audit log.
  */
 export function authRoutes(auth: AuthService, audit: AuditService, limiter: LoginLimiter): Router {
   const router = Router();
@@ -19,15 +19,12 @@ export function authRoutes(auth: AuthService, audit: AuditService, limiter: Logi
     if (!body.success) throw new AppError('validation_failed', 'username and password are required');
     const { username, password } = body.data;
     const ip = req.ip ?? '-';
-    await limiter.check(username, ip).catch(async (err: unknown) => {
+    await limiter.consume(username, ip).catch(async (err: unknown) => {
       if (err instanceof AppError && err.code === 'rate_limited') await audit.record('-', 'login.failed', username, { ip, reason: 'rate_limited' });
       throw err;
     });
     const session = await auth.login(username, password).catch(async (err: unknown) => {
-      if (err instanceof AppError && err.code === 'unauthorized') {
-        await limiter.recordFailure(username, ip);
-        await audit.record('-', 'login.failed', username, { ip });
-      }
+      if (err instanceof AppError && err.code === 'unauthorized') await audit.record('-', 'login.failed', username, { ip });
       throw err;
     });
     await limiter.recordSuccess(username, ip);

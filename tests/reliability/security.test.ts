@@ -32,6 +32,21 @@ describe('login rate limits (kept in Redis)', () => {
     for (const key of await app.redis.keys(`${app.keys.prefix}:rl:login-*`)) await app.redis.del(key);
     expect((await login('admin', ADMIN_PASSWORD)).status).toBe(200);
   });
+
+  it('checks at most the limit of 40 parallel wrong passwords: the rest are refused before the password is checked', async () => {
+    const racer = await startTestApp({ LOGIN_FAILURES_PER_USER_IP: '10' }, { worker: false });
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          fetch(`${racer.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'wrong-password' }) }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 401).length).toBe(10);
+      expect(statuses.filter((s) => s === 429).length).toBe(30);
+    } finally {
+      await racer.close();
+    }
+  });
 });
 
 describe('ingest rate limit (per credential and address)', () => {
