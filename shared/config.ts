@@ -72,7 +72,7 @@ const envSchema = z
     /**
      * Which proxies' X-Forwarded-For to believe for the client address (rate limits, audit): express's
      * `trust proxy` — `loopback` (default), a comma-separated list of addresses/subnets (the compose
-     * file's nginx network), or `false`.
+     * file's nginx address: exactly the proxy in front, never a whole network), or `false`.
      */
     TRUST_PROXY: z.string().trim().min(1).default('loopback'),
     /**
