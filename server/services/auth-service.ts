@@ -57,21 +57,15 @@ export class AuthService {
   ) {}
 
   /**
-   * Makes sure the `admin` user exists. With a configured password the admin's password is set to it;
-   * without one, a password is generated only when no admin exists yet and returned to be printed once.
+   * Creates `admin` at the first start (no user stored yet): with the configured password, or a generated
+   * one returned to be printed once. Afterwards the environment changes nothing: a password changed or an
+   * `admin` disabled or deleted in the console stays so across restarts.
    */
   async ensureAdmin(configuredPassword: string | undefined): Promise<{ generatedPassword?: string }> {
-    if (configuredPassword) {
-      await this.redis.hset(this.keys.users(), 'admin', JSON.stringify(await this.user('admin', configuredPassword)));
-      return {};
-    }
-    const generatedPassword = randomToken(12);
-    const created = await this.redis.hsetnx(
-      this.keys.users(),
-      'admin',
-      JSON.stringify(await this.user('admin', generatedPassword)),
-    );
-    return created === 1 ? { generatedPassword } : {};
+    if ((await this.redis.exists(this.keys.users())) === 1) return {};
+    const password = configuredPassword ?? randomToken(12);
+    const created = await this.redis.hsetnx(this.keys.users(), 'admin', JSON.stringify(await this.user('admin', password)));
+    return created === 1 && !configuredPassword ? { generatedPassword: password } : {};
   }
 
   private async user(role: Role, password: string): Promise<StoredUser> {
