@@ -52,6 +52,8 @@ const envSchema = z
     INGEST_MAX_BACKLOG_JOBS: intVar(1, 1_000_000, 1_000),
     /** Idle session lifetime in minutes. */
     SESSION_TTL_MINUTES: intVar(1, 525_600, 480),
+    /** Absolute session lifetime in hours: a login ends this long after it began, however busy it was kept. */
+    SESSION_MAX_HOURS: intVar(1, 8_760, 12),
     /**
      * Batches a worker applies at once per feed queue: while one batch's script runs in Redis the next is
      * planned in JavaScript. 4 applied a year 9 % faster than 2 on the 2-core reference machine; 6 no faster.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import type { AuthService } from '../services/auth-service.ts';
+import { bearerToken, principalOf, requireRole } from '../http/auth.ts';
 import type { LoginLimiter } from '../http/rate-limit.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
@@ -11,6 +12,7 @@ const loginBody = z.object({ username: z.string().min(1).max(64), password: z.st
  * POST /api/auth/login {username, password} → { token, role, username, expiresInSeconds }.
  * Every attempt takes its rate-limit point first: too many from one address (for one username, or in
  * all) → 429 with Retry-After, the password unchecked; every failure and every refusal is in the audit log.
+ * POST /api/auth/logout (a session's holder) → 204: the token is refused at once and its sockets are dropped.
  */
 export function authRoutes(auth: AuthService, audit: AuditService, limiter: LoginLimiter): Router {
   const router = Router();
@@ -30,6 +32,12 @@ export function authRoutes(auth: AuthService, audit: AuditService, limiter: Logi
     await limiter.recordSuccess(username, ip);
     await audit.record(username, 'login', username, { ip, role: session.role });
     res.json(session);
+  });
+  router.post('/auth/logout', requireRole(auth, 'manager'), async (req, res) => {
+    await auth.logout(bearerToken(req)!);
+    const { username } = principalOf(res);
+    await audit.record(username, 'logout', username, { ip: req.ip ?? '-' });
+    res.status(204).end();
   });
   return router;
 }

@@ -5,6 +5,7 @@ import type { RedisKeys } from '../../shared/redis-keys.ts';
 export type AuditAction =
   | 'login'
   | 'login.failed'
+  | 'logout'
   | 'import'
   | 'export'
   | 'user.create'

@@ -24,7 +24,23 @@ interface StoredUser {
   disabled?: boolean;
 }
 
+/** A stored session: its principal and when it ends however busy it is kept (epoch ms). */
+interface StoredSession extends Principal {
+  endsAtMs?: number;
+}
+
+/** Session lifetimes, the clock and the password check (injected by tests). */
+export interface AuthOptions {
+  /** Absolute lifetime of a session in seconds, however busy (SESSION_MAX_HOURS); unset: the idle one only. */
+  sessionMaxSeconds?: number;
+  now?: () => number;
+  verify?: (password: string, stored: string) => Promise<boolean>;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A hash of no one's password, made once: unknown users are checked against it, as long as a known one. */
+let dummyHash: Promise<string> | undefined;
 
 /** scrypt hash as `scrypt$N$r$p$salt$hash` (base64url parts). */
 export async function hashPassword(password: string): Promise<string> {
@@ -47,14 +63,21 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /**
  * Users, sessions and display tokens. Sessions are random bearer tokens stored by their SHA-256 with
- * an idle expiry; display tokens are long-lived, read-only, and revocable.
+ * an idle expiry and an absolute end; display tokens are long-lived, read-only, and revocable.
  */
 export class AuthService {
+  private readonly now: () => number;
+  private readonly verify: (password: string, stored: string) => Promise<boolean>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly sessionTtlSeconds: number,
-  ) {}
+    private readonly options: AuthOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.verify = options.verify ?? verifyPassword;
+  }
 
   /**
    * Creates `admin` at the first start (no user stored yet): with the configured password, or a generated
@@ -75,13 +98,16 @@ export class AuthService {
   async login(username: string, password: string): Promise<LoginResponse> {
     const raw = await this.redis.hget(this.keys.users(), username);
     const user = raw ? (JSON.parse(raw) as StoredUser) : null;
-    if (!user || user.disabled || !(await verifyPassword(password, user.passwordHash))) {
+    // Unknown and disabled users cost one hash check too: how fast the answer comes says nothing of who exists.
+    const matches = await this.verify(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword(randomToken()))));
+    if (!user || user.disabled || !matches) {
       throw new AppError('unauthorized', '用户名或密码错误 / wrong username or password');
     }
     const token = randomToken();
-    const principal: Principal = { username, role: user.role };
+    const session: StoredSession = { username, role: user.role };
+    if (this.options.sessionMaxSeconds) session.endsAtMs = this.now() + this.options.sessionMaxSeconds * 1000;
     const hash = sha256(token);
-    await this.redis.set(this.keys.session(hash), JSON.stringify(principal), 'EX', this.sessionTtlSeconds);
+    await this.redis.set(this.keys.session(hash), JSON.stringify(session), 'EX', this.sessionTtlSeconds);
     await this.indexSession(username, hash);
     return { token, role: user.role, username, expiresInSeconds: this.sessionTtlSeconds };
   }
@@ -100,7 +126,18 @@ export class AuthService {
     if (expired.length > 0) await this.redis.srem(sessionsKey, ...expired);
   }
 
-  /** The principal of a bearer or display token, or null; a session's idle expiry restarts on use. */
+  /** Ends one session (POST /api/auth/logout) and, on every server, the sockets opened with it. */
+  async logout(token: string): Promise<void> {
+    const hash = sha256(token);
+    const raw = await this.redis.getdel(this.keys.session(hash));
+    if (raw) await this.redis.srem(this.keys.userSessions((JSON.parse(raw) as Principal).username), hash);
+    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'session', id: hash }));
+  }
+
+  /**
+   * The principal of a bearer or display token, or null; a session's idle expiry restarts on use, and a
+   * session past its absolute end is deleted.
+   */
   async resolve(token: string): Promise<Principal | null> {
     const hash = sha256(token);
     const [[sessionErr, session], [displayErr, display]] = (await this.redis
@@ -112,7 +149,12 @@ export class AuthService {
     // "unknown token" (that would log users out and disconnect every wall whenever Redis restarts).
     const failed = sessionErr ?? displayErr;
     if (failed) throw new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: failed });
-    if (session) return JSON.parse(session) as Principal;
+    if (session) {
+      const { endsAtMs, ...principal } = JSON.parse(session) as StoredSession;
+      if (endsAtMs === undefined || this.now() < endsAtMs) return principal;
+      await this.redis.del(this.keys.session(hash));
+      return null;
+    }
     if (display) return { username: (JSON.parse(display) as { name: string }).name, role: 'display', displayTokenId: hash };
     return null;
   }
