@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time.ts';
+import { passwordProblem } from './password-policy.ts';
 import { isClusterUrl, parseClusterUrl } from './redis.ts';
 
 /**
@@ -38,7 +39,14 @@ const envSchema = z
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32').default('pulse'),
     TZ_REPORT: z.string().refine(isValidTimeZone, 'is not a known IANA time zone').default('Asia/Shanghai'),
-    ADMIN_PASSWORD: optionalSecret(8),
+    /** Seeds `admin` at the first start only; held to the console's password policy (username `admin`). */
+    ADMIN_PASSWORD: z
+      .string()
+      .superRefine((password, ctx) => {
+        const problem = passwordProblem(password, 'admin');
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     INGEST_TOKEN: optionalSecret(16),
     /** Comma-separated, so a secret can be rotated while the old one is still accepted. */
     INGEST_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

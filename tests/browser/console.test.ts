@@ -169,11 +169,11 @@ describe('console', () => {
     await page.close();
 
     // A manager sees the console but not its administration.
-    await fetch(`${app.baseUrl}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangwu', password: 'wangwu-pass-1', role: 'manager' }) });
+    await fetch(`${app.baseUrl}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangwu', password: 'plum-garden-gate-1', role: 'manager' }) });
     const manager = await browser.newPage();
     await manager.goto(`${app.baseUrl}/console/admin/users`);
     await manager.fill('input[name=username]', 'wangwu');
-    await manager.fill('input[name=password]', 'wangwu-pass-1');
+    await manager.fill('input[name=password]', 'plum-garden-gate-1');
     await manager.click('button[type=submit]');
     await manager.waitForSelector('[data-testid=overview]');
     expect(await manager.locator('[data-testid=nav-admin]').count()).toBe(0);
