@@ -11,7 +11,7 @@ const loginBody = z.object({ username: z.string().min(1).max(64), password: z.st
 /**
  * POST /api/auth/login {username, password} → { token, role, username, expiresInSeconds }.
  * Every attempt takes its rate-limit point first: too many from one address (for one username, or in
- * all) → 429 with Retry-After, the password unchecked; every failure and every refusal is in the audit log.
+ * all) → 429 with Retry-After, the password unchecked; refusals are in the audit log, one entry per address and hour with their count.
  * POST /api/auth/logout (a session's holder) → 204: the token is refused at once and its sockets are dropped.
  */
 export function authRoutes(auth: AuthService, audit: AuditService, limiter: LoginLimiter): Router {
@@ -22,11 +22,11 @@ export function authRoutes(auth: AuthService, audit: AuditService, limiter: Logi
     const { username, password } = body.data;
     const ip = req.ip ?? '-';
     await limiter.consume(username, ip).catch(async (err: unknown) => {
-      if (err instanceof AppError && err.code === 'rate_limited') await audit.record('-', 'login.failed', username, { ip, reason: 'rate_limited' });
+      if (err instanceof AppError && err.code === 'rate_limited') await audit.recordLoginRefusal(ip, username, 'rate_limited');
       throw err;
     });
     const session = await auth.login(username, password).catch(async (err: unknown) => {
-      if (err instanceof AppError && err.code === 'unauthorized') await audit.record('-', 'login.failed', username, { ip });
+      if (err instanceof AppError && err.code === 'unauthorized') await audit.recordLoginRefusal(ip, username, 'wrong_password');
       throw err;
     });
     await limiter.recordSuccess(username, ip);

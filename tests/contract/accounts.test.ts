@@ -74,4 +74,19 @@ describe('accounts', () => {
     expect(changed.status).toBe(400);
     expect(((await changed.json()) as ApiErrorBody).error.message).toMatch(/用户名/);
   });
+
+  it('audits refused logins once per address and hour, with their count, not once each', async () => {
+    // Few passwords are checked (each check costs a scrypt): the rest are refused by the limits.
+    app = await startTestApp({ LOGIN_FAILURES_PER_USER_IP: '5', LOGIN_FAILURES_PER_IP: '10' }, { worker: false });
+    const token = await app.login();
+    const before = await app.redis.xlen(app.keys.audit());
+    const statuses = await Promise.all(Array.from({ length: 200 }, (_, i) => loginStatus(i % 2 ? 'admin' : `guess${i}`, 'not-the-password')));
+    expect(statuses.filter((s) => s === 401 || s === 429)).toHaveLength(200);
+    // One address: one entry (two if the burst straddled the hour).
+    expect((await app.redis.xlen(app.keys.audit())) - before).toBeLessThanOrEqual(2);
+    const { entries } = (await (await app.get('/api/admin/audit?limit=10', token)).json()) as { entries: { action: string; details?: { refusals?: number } }[] };
+    const refused = entries.filter((e) => e.action === 'login.failed');
+    expect(refused.reduce((sum, e) => sum + e.details!.refusals!, 0)).toBe(200);
+    expect(entries.map((e) => e.action)).toContain('login');
+  });
 });
