@@ -39,9 +39,6 @@ export interface AuthOptions {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** A hash of no one's password, made once: unknown users are checked against it, as long as a known one. */
-let dummyHash: Promise<string> | undefined;
-
 /** scrypt hash as `scrypt$N$r$p$salt$hash` (base64url parts). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
@@ -68,6 +65,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export class AuthService {
   private readonly now: () => number;
   private readonly verify: (password: string, stored: string) => Promise<boolean>;
+  /** A hash of no one's password, made at start: unknown users are checked against it, as long as a known one. */
+  private readonly dummyHash = hashPassword(randomToken());
 
   constructor(
     private readonly redis: Redis,
@@ -99,7 +98,7 @@ export class AuthService {
     const raw = await this.redis.hget(this.keys.users(), username);
     const user = raw ? (JSON.parse(raw) as StoredUser) : null;
     // Unknown and disabled users cost one hash check too: how fast the answer comes says nothing of who exists.
-    const matches = await this.verify(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword(randomToken()))));
+    const matches = await this.verify(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || user.disabled || !matches) {
       throw new AppError('unauthorized', '用户名或密码错误 / wrong username or password');
     }
