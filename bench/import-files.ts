@@ -14,7 +14,7 @@ import { freePort, startTestRedis } from '../tests/support/redis-server.ts';
 import { startProcess, waitForHttp } from './processes.ts';
 import { writeSection } from './results.ts';
 
-const ADMIN_PASSWORD = 'bench-admin-password';
+const ADMIN_PASSWORD = 'bench-root-passphrase';
 const lines: string[] = [];
 const say = (line: string) => {
   console.log(line);

@@ -3,7 +3,7 @@ import { freePort, startTestRedis, type TestRedis } from '../tests/support/redis
 import { rssMiB, startProcess, waitForHttp, type Proc } from './processes.ts';
 import type { Batch } from './year-batches.ts';
 
-export const ADMIN_PASSWORD = 'bench-admin-password';
+export const ADMIN_PASSWORD = 'bench-root-passphrase';
 export const INGEST_TOKEN = 'bench-ingest-token-0123456789';
 /** Concurrent HTTP senders, as several source systems would post at once. */
 export const SENDERS = 4;

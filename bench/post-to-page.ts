@@ -28,7 +28,7 @@ try {
     body: JSON.stringify({ username: 'admin', password: 'bench-password' }),
   })).json()) as { token: string };
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await page.goto(`${base}/?token=${token}`);
+  await page.goto(`${base}/wall?token=${token}`);
   const value = page.locator('[data-kpi="hotline.signed"] [data-testid="kpi-value"]');
   await value.waitFor();
   await page.waitForFunction(() => document.querySelector('[data-kpi="hotline.signed"] [data-testid="kpi-value"]')?.textContent === '0');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time.ts';
+import { passwordProblem } from './password-policy.ts';
 import { isClusterUrl, parseClusterUrl } from './redis.ts';
 
 /**
@@ -38,7 +39,14 @@ const envSchema = z
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32').default('pulse'),
     TZ_REPORT: z.string().refine(isValidTimeZone, 'is not a known IANA time zone').default('Asia/Shanghai'),
-    ADMIN_PASSWORD: optionalSecret(8),
+    /** Seeds `admin` at the first start only; held to the console's password policy (username `admin`). */
+    ADMIN_PASSWORD: z
+      .string()
+      .superRefine((password, ctx) => {
+        const problem = passwordProblem(password, 'admin');
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     INGEST_TOKEN: optionalSecret(16),
     /** Comma-separated, so a secret can be rotated while the old one is still accepted. */
     INGEST_HMAC_SECRET: z
@@ -55,6 +63,8 @@ const envSchema = z
     INGEST_MAX_BACKLOG_JOBS: intVar(1, 1_000_000, 1_000),
     /** Idle session lifetime in minutes. */
     SESSION_TTL_MINUTES: intVar(1, 525_600, 480),
+    /** Absolute session lifetime in hours: a login ends this long after it began, however busy it was kept. */
+    SESSION_MAX_HOURS: intVar(1, 8_760, 12),
     /**
      * Batches a worker applies at once per feed queue: while one batch's script runs in Redis the next is
      * planned in JavaScript. 4 applied a year 9 % faster than 2 on the 2-core reference machine; 6 no faster.
@@ -75,7 +85,7 @@ const envSchema = z
     /**
      * Which proxies' X-Forwarded-For to believe for the client address (rate limits, audit): express's
      * `trust proxy` — `loopback` (default), a comma-separated list of addresses/subnets (the compose
-     * file's nginx network), or `false`.
+     * file's nginx address: exactly the proxy in front, never a whole network), or `false`.
      */
     TRUST_PROXY: z.string().trim().min(1).default('loopback'),
     /**

@@ -90,6 +90,8 @@ export function redisKeys(prefix: string) {
     displayTokenSeen: () => `${prefix}:{auth}:display-tokens:seen`,
     /** Stream: the audit log (logins, imports, exports, admin changes), entries `{ at, actor, action, target, details }`. */
     audit: () => `${prefix}:audit`,
+    /** Hash: address → refused logins in the hour starting at `hourStartMs` (epoch ms); the audit holds one entry per address and hour. */
+    auditLoginRefusals: (hourStartMs: number) => `${prefix}:audit:login-refusals:${hourStartMs}`,
     /** Hash: username → JSON user (role, scrypt password hash). Users, sessions and display tokens share the tag `{auth}` (one slot: a login's transaction touches several). */
     users: () => `${prefix}:{auth}:users`,
     /** String with TTL: session of a bearer token, keyed by the token's SHA-256. */

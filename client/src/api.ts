@@ -67,6 +67,17 @@ export async function login(username: string, password: string): Promise<LoginRe
   return response;
 }
 
+/** POST /api/auth/logout: the server ends the session at once; the token is forgotten whatever the answer. */
+export async function logout(): Promise<void> {
+  try {
+    await apiRequest<null>('/api/auth/logout', { method: 'POST' });
+  } catch {
+    // Expired already, or the server is unreachable: forgetting the token is what is left to do.
+  } finally {
+    useAuthStore().drop();
+  }
+}
+
 /** GET /api/kpis/series for the given KPI ids over local days `fromDay`..`toDay` (inclusive). */
 export function fetchSeries(
   ids: readonly string[],

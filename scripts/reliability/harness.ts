@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { redisAnswers } from '../../server/embedded-redis.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
-export const ADMIN_PASSWORD = 'reliability-admin-password';
+export const ADMIN_PASSWORD = 'reliability-root-passphrase';
 export const INGEST_TOKEN = 'reliability-ingest-token-0123456789';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

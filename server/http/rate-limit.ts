@@ -19,10 +19,11 @@ const retryAfterSeconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msB
 const unavailable = (err: unknown) => new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: err });
 
 /**
- * Login throttling kept in Redis (so every server process shares it): failed logins are counted per
- * username and address and per address over `loginBlockSeconds`; once either count reaches its
- * limit, further attempts are refused with 429 before the password is even checked. A successful
- * login clears the username-and-address count.
+ * Login throttling kept in Redis (so every server process shares it): every attempt takes a point
+ * per username and address and per address over `loginBlockSeconds`, atomically and before the
+ * password is checked, so parallel attempts cannot pass together; beyond either limit attempts are
+ * refused with 429. A successful login clears the username-and-address count and gives its
+ * address point back, so only failures use up the limits.
  */
 export class LoginLimiter {
   private readonly byUserIp: RateLimiterRedis;
@@ -38,35 +39,24 @@ export class LoginLimiter {
     return `${username.toLowerCase()}|${ip}`;
   }
 
-  /** Throws 'rate_limited' (with the seconds to wait) while this username+address or this address is limited. */
-  async check(username: string, ip: string): Promise<void> {
-    const counts = await Promise.all([this.byUserIp.get(LoginLimiter.userIpKey(username, ip)), this.byIp.get(ip)]).catch((err: unknown) => {
-      throw unavailable(err);
-    });
-    const limits = [this.byUserIp.points, this.byIp.points];
-    counts.forEach((res, i) => {
-      if (!res || res.consumedPoints < limits[i]!) return;
-      const wait = retryAfterSeconds(res);
-      throw new AppError('rate_limited', `登录失败次数过多，请 ${wait} 秒后再试 / too many failed logins; retry in ${wait} s`, undefined, wait);
-    });
+  /**
+   * Takes one attempt's point per username and address, then per address (an attempt refused for its
+   * username costs its address nothing); throws 'rate_limited' (with the seconds to wait) beyond either limit.
+   */
+  async consume(username: string, ip: string): Promise<void> {
+    for (const [limiter, key] of [[this.byUserIp, LoginLimiter.userIpKey(username, ip)], [this.byIp, ip]] as const) {
+      await limiter.consume(key).catch((err: unknown) => {
+        if (!(err instanceof RateLimiterRes)) throw unavailable(err);
+        const wait = retryAfterSeconds(err);
+        throw new AppError('rate_limited', `登录失败次数过多，请 ${wait} 秒后再试 / too many failed logins; retry in ${wait} s`, undefined, wait);
+      });
+    }
   }
 
-  /** Counts one failed login; never throws for a limit reached (the next check refuses). */
-  async recordFailure(username: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.byUserIp.consume(LoginLimiter.userIpKey(username, ip)).catch(ignoreLimit),
-      this.byIp.consume(ip).catch(ignoreLimit),
-    ]);
-  }
-
+  /** The password was right: the attempt's points were not a failure. */
   async recordSuccess(username: string, ip: string): Promise<void> {
-    await this.byUserIp.delete(LoginLimiter.userIpKey(username, ip)).catch(() => undefined);
+    await Promise.all([this.byUserIp.delete(LoginLimiter.userIpKey(username, ip)), this.byIp.reward(ip)]).catch(() => undefined);
   }
-}
-
-/** A consume refused for the limit is expected here (the count is what matters); anything else is Redis. */
-function ignoreLimit(err: unknown): void {
-  if (!(err instanceof RateLimiterRes)) throw unavailable(err);
 }
 
 /**

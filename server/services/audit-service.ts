@@ -5,6 +5,7 @@ import type { RedisKeys } from '../../shared/redis-keys.ts';
 export type AuditAction =
   | 'login'
   | 'login.failed'
+  | 'logout'
   | 'import'
   | 'export'
   | 'user.create'
@@ -33,6 +34,13 @@ export interface AuditEntry {
 
 /** Capped well above a year of activity (a few hundred entries a day); oldest entries go first. */
 const MAX_ENTRIES = 1_000_000;
+/** Refused logins are counted per address and window of this length; one entry stands for each. */
+const REFUSAL_WINDOW_MS = 3_600_000;
+/** The counts outlive the entries they complete by far (the log holds about a year). */
+const REFUSAL_COUNT_TTL_SECONDS = 400 * 86_400;
+
+/** Why a login was refused: a wrong username or password, or too many attempts (the password unchecked). */
+export type LoginRefusal = 'wrong_password' | 'rate_limited';
 
 /** The audit log: an append-only Redis stream, read newest first by administrators. */
 export class AuditService {
@@ -48,6 +56,19 @@ export class AuditService {
     await this.redis.xadd(this.keys.audit(), 'MAXLEN', '~', String(MAX_ENTRIES), '*', ...fields);
   }
 
+  /**
+   * Counts a refused login. The first refusal from an address in a window (an hour) writes one
+   * `login.failed` entry (target: the username it claimed); later ones only count, so a flood cannot
+   * push real entries out of the capped log. Listed entries carry the count so far in `details.refusals`.
+   */
+  async recordLoginRefusal(ip: string, username: string, reason: LoginRefusal): Promise<void> {
+    const windowStartMs = Math.floor(this.now() / REFUSAL_WINDOW_MS) * REFUSAL_WINDOW_MS;
+    const countsKey = this.keys.auditLoginRefusals(windowStartMs);
+    if ((await this.redis.hincrby(countsKey, ip, 1)) !== 1) return;
+    await this.redis.expire(countsKey, REFUSAL_COUNT_TTL_SECONDS);
+    await this.record('-', 'login.failed', username, { ip, reason, windowStart: new Date(windowStartMs).toISOString(), windowMinutes: REFUSAL_WINDOW_MS / 60_000 });
+  }
+
   /** Newest first; `before` is the id of the last entry of the previous page. */
   async list(options: { limit: number; before?: string; action?: AuditAction }): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
@@ -60,11 +81,18 @@ export class AuditService {
         for (let i = 0; i < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
         const entry: AuditEntry = { id, at: f.at!, actor: f.actor!, action: f.action as AuditAction, target: f.target ?? '' };
         if (f.details) entry.details = JSON.parse(f.details) as Record<string, unknown>;
+        if (entry.action === 'login.failed' && entry.details?.windowStart) await this.addRefusalCount(entry.details);
         if (!options.action || entry.action === options.action) entries.push(entry);
         if (entries.length === options.limit) break;
       }
       end = `(${page.at(-1)![0]}`;
     }
     return entries;
+  }
+
+  /** Adds the refused logins so far of a `login.failed` entry's address and window (none once the count expired). */
+  private async addRefusalCount(details: Record<string, unknown>): Promise<void> {
+    const count = await this.redis.hget(this.keys.auditLoginRefusals(Date.parse(String(details.windowStart))), String(details.ip));
+    if (count !== null) details.refusals = Number(count);
   }
 }

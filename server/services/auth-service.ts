@@ -24,6 +24,19 @@ interface StoredUser {
   disabled?: boolean;
 }
 
+/** A stored session: its principal and when it ends however busy it is kept (epoch ms). */
+interface StoredSession extends Principal {
+  endsAtMs?: number;
+}
+
+/** Session lifetimes, the clock and the password check (injected by tests). */
+export interface AuthOptions {
+  /** Absolute lifetime of a session in seconds, however busy (SESSION_MAX_HOURS); unset: the idle one only. */
+  sessionMaxSeconds?: number;
+  now?: () => number;
+  verify?: (password: string, stored: string) => Promise<boolean>;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** scrypt hash as `scrypt$N$r$p$salt$hash` (base64url parts). */
@@ -47,31 +60,34 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /**
  * Users, sessions and display tokens. Sessions are random bearer tokens stored by their SHA-256 with
- * an idle expiry; display tokens are long-lived, read-only, and revocable.
+ * an idle expiry and an absolute end; display tokens are long-lived, read-only, and revocable.
  */
 export class AuthService {
+  private readonly now: () => number;
+  private readonly verify: (password: string, stored: string) => Promise<boolean>;
+  /** A hash of no one's password, made at start: unknown users are checked against it, as long as a known one. */
+  private readonly dummyHash = hashPassword(randomToken());
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly sessionTtlSeconds: number,
-  ) {}
+    private readonly options: AuthOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.verify = options.verify ?? verifyPassword;
+  }
 
   /**
-   * Makes sure the `admin` user exists. With a configured password the admin's password is set to it;
-   * without one, a password is generated only when no admin exists yet and returned to be printed once.
+   * Creates `admin` at the first start (no user stored yet): with the configured password, or a generated
+   * one returned to be printed once. Afterwards the environment changes nothing: a password changed or an
+   * `admin` disabled or deleted in the console stays so across restarts.
    */
   async ensureAdmin(configuredPassword: string | undefined): Promise<{ generatedPassword?: string }> {
-    if (configuredPassword) {
-      await this.redis.hset(this.keys.users(), 'admin', JSON.stringify(await this.user('admin', configuredPassword)));
-      return {};
-    }
-    const generatedPassword = randomToken(12);
-    const created = await this.redis.hsetnx(
-      this.keys.users(),
-      'admin',
-      JSON.stringify(await this.user('admin', generatedPassword)),
-    );
-    return created === 1 ? { generatedPassword } : {};
+    if ((await this.redis.exists(this.keys.users())) === 1) return {};
+    const password = configuredPassword ?? randomToken(12);
+    const created = await this.redis.hsetnx(this.keys.users(), 'admin', JSON.stringify(await this.user('admin', password)));
+    return created === 1 && !configuredPassword ? { generatedPassword: password } : {};
   }
 
   private async user(role: Role, password: string): Promise<StoredUser> {
@@ -81,13 +97,16 @@ export class AuthService {
   async login(username: string, password: string): Promise<LoginResponse> {
     const raw = await this.redis.hget(this.keys.users(), username);
     const user = raw ? (JSON.parse(raw) as StoredUser) : null;
-    if (!user || user.disabled || !(await verifyPassword(password, user.passwordHash))) {
+    // Unknown and disabled users cost one hash check too: how fast the answer comes says nothing of who exists.
+    const matches = await this.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || user.disabled || !matches) {
       throw new AppError('unauthorized', '用户名或密码错误 / wrong username or password');
     }
     const token = randomToken();
-    const principal: Principal = { username, role: user.role };
+    const session: StoredSession = { username, role: user.role };
+    if (this.options.sessionMaxSeconds) session.endsAtMs = this.now() + this.options.sessionMaxSeconds * 1000;
     const hash = sha256(token);
-    await this.redis.set(this.keys.session(hash), JSON.stringify(principal), 'EX', this.sessionTtlSeconds);
+    await this.redis.set(this.keys.session(hash), JSON.stringify(session), 'EX', this.sessionTtlSeconds);
     await this.indexSession(username, hash);
     return { token, role: user.role, username, expiresInSeconds: this.sessionTtlSeconds };
   }
@@ -106,7 +125,18 @@ export class AuthService {
     if (expired.length > 0) await this.redis.srem(sessionsKey, ...expired);
   }
 
-  /** The principal of a bearer or display token, or null; a session's idle expiry restarts on use. */
+  /** Ends one session (POST /api/auth/logout) and, on every server, the sockets opened with it. */
+  async logout(token: string): Promise<void> {
+    const hash = sha256(token);
+    const raw = await this.redis.getdel(this.keys.session(hash));
+    if (raw) await this.redis.srem(this.keys.userSessions((JSON.parse(raw) as Principal).username), hash);
+    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'session', id: hash }));
+  }
+
+  /**
+   * The principal of a bearer or display token, or null; a session's idle expiry restarts on use, and a
+   * session past its absolute end is deleted.
+   */
   async resolve(token: string): Promise<Principal | null> {
     const hash = sha256(token);
     const [[sessionErr, session], [displayErr, display]] = (await this.redis
@@ -118,7 +148,12 @@ export class AuthService {
     // "unknown token" (that would log users out and disconnect every wall whenever Redis restarts).
     const failed = sessionErr ?? displayErr;
     if (failed) throw new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: failed });
-    if (session) return JSON.parse(session) as Principal;
+    if (session) {
+      const { endsAtMs, ...principal } = JSON.parse(session) as StoredSession;
+      if (endsAtMs === undefined || this.now() < endsAtMs) return principal;
+      await this.redis.del(this.keys.session(hash));
+      return null;
+    }
     if (display) return { username: (JSON.parse(display) as { name: string }).name, role: 'display', displayTokenId: hash };
     return null;
   }

@@ -16,7 +16,7 @@ import type {
 import { dayStartUtc, localDayHour } from '../../shared/time.ts';
 import { TICKER_LENGTH, WALL_GROUP_DIMENSIONS } from '../../shared/wall.ts';
 import type { AlertService } from './alert-service.ts';
-import type { AuthService, Principal } from './auth-service.ts';
+import { AuthService, type Principal } from './auth-service.ts';
 import type { KpiService } from './kpi-service.ts';
 
 export interface LiveSocketData {
@@ -45,7 +45,7 @@ interface LiveState {
 }
 
 /** A revocation announced on the Redis channel by whichever server revoked. */
-type Revocation = { kind: 'display-token'; id: string } | { kind: 'user'; username: string };
+type Revocation = { kind: 'display-token'; id: string } | { kind: 'session'; id: string } | { kind: 'user'; username: string };
 
 /** The parts of a message sent whole when anything in them changed. */
 const WHOLE_PARTS = ['groups', 'alerts', 'feeds', 'waitingByHall', 'lastRecordAt'] as const;
@@ -106,11 +106,16 @@ export class LiveService {
     );
   }
 
-  /** Disconnects this server's sockets of a revoked display token or of a user whose sessions ended. */
+  /** Disconnects this server's sockets of a revoked display token, of a session logged out, or of a user whose sessions ended. */
   private disconnectRevoked(revocation: Revocation): void {
     for (const socket of this.nsp.sockets.values()) {
       const p = socket.data.principal;
-      const match = revocation.kind === 'display-token' ? p.displayTokenId === revocation.id : p.role !== 'display' && p.username === revocation.username;
+      const match =
+        revocation.kind === 'display-token'
+          ? p.displayTokenId === revocation.id
+          : revocation.kind === 'session'
+            ? p.role !== 'display' && AuthService.tokenId(socket.data.token) === revocation.id
+            : p.role !== 'display' && p.username === revocation.username;
       if (match) socket.disconnect(true);
     }
   }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { UserView } from '../../shared/console-types.ts';
 import { AppError } from '../../shared/errors.ts';
+import { passwordProblem } from '../../shared/password-policy.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { hashPassword } from './auth-service.ts';
 
@@ -16,8 +17,8 @@ interface StoredUser {
 const ROLES = ['admin', 'manager'] as const;
 /** Letters (Chinese too), digits, `.`, `_`, `-`; 1–64 characters. */
 const usernameSchema = z.string().regex(/^[\p{L}\p{N}._-]{1,64}$/u, 'username: 1–64 letters, digits, ".", "_" or "-"');
-/** At least 8 characters, at most 256. */
-const passwordSchema = z.string().min(8, 'password: at least 8 characters').max(256, 'password: at most 256 characters');
+/** Checked against the password policy with its username by the service (shared/password-policy.ts). */
+const passwordSchema = z.string();
 
 export const createUserBody = z.object({ username: usernameSchema, password: passwordSchema, role: z.enum(ROLES) }).strict();
 export const updateUserBody = z
@@ -45,8 +46,9 @@ export class UserService {
       .sort((a, b) => a.username.localeCompare(b.username));
   }
 
-  /** Creates a user; 'conflict' when the name is taken. */
+  /** Creates a user; 'conflict' when the name is taken, 'validation_failed' for a password the policy refuses. */
   async create(body: z.infer<typeof createUserBody>): Promise<UserView> {
+    assertPasswordAllowed(body.password, body.username);
     const user: StoredUser = { role: body.role, passwordHash: await hashPassword(body.password), disabled: false, createdAt: new Date(this.now()).toISOString() };
     const created = await this.redis.hsetnx(this.keys.users(), body.username, JSON.stringify(user));
     if (created === 0) throw new AppError('conflict', `用户已存在 / user "${body.username}" already exists`);
@@ -56,6 +58,7 @@ export class UserService {
   /** Changes role, password or disabled; returns the user and whether its sessions were ended. */
   async update(username: string, change: z.infer<typeof updateUserBody>): Promise<{ user: UserView; sessionsEnded: boolean }> {
     const current = await this.get(username);
+    if (change.password !== undefined) assertPasswordAllowed(change.password, username);
     const next: StoredUser = { ...current };
     if (change.role !== undefined) next.role = change.role;
     if (change.disabled !== undefined) next.disabled = change.disabled;
@@ -97,6 +100,12 @@ export class UserService {
       throw new AppError('validation_failed', `至少保留一名启用的管理员 / "${username}" is the last enabled administrator`);
     }
   }
+}
+
+/** 'validation_failed' naming the rule a password breaks (shared/password-policy.ts). */
+function assertPasswordAllowed(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem) throw new AppError('validation_failed', problem, [problem]);
 }
 
 const isActiveAdmin = (u: StoredUser) => u.role === 'admin' && u.disabled !== true;

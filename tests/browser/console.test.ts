@@ -92,8 +92,7 @@ describe('console', () => {
     await page.screenshot({ path: 'test-results/console-drill.png', fullPage: true });
 
     // The URL is the view: opened afresh, it shows the same level.
-    const again = await browser.newPage();
-    await again.goto(`${app.baseUrl}/console/feeds/hotline?${MARCH}&token=${admin}&drill=${encodeURIComponent('城市管理')}&drill=${encodeURIComponent('文艺路街道')}`);
+    const again = await signedIn(`/console/feeds/hotline?${MARCH}&drill=${encodeURIComponent('城市管理')}&drill=${encodeURIComponent('文艺路街道')}`);
     await expect.poll(() => again.locator('[data-testid=breakdown-table] [data-group]').allTextContents()).toEqual(['区城市管理和综合执法局', '区住房和城乡建设局']);
     await again.close();
 
@@ -145,8 +144,9 @@ describe('console', () => {
 
   it('a display token reaches no manager API and no personal data, in the page or by hand', async () => {
     const page = await browser.newPage();
+    // The console takes no token from its URL: it asks for a login.
     await page.goto(`${app.baseUrl}/console/supervised?${MARCH}&token=${displayToken}`);
-    await page.waitForSelector('.el-alert--error');
+    await page.waitForSelector('input[name=password]');
     const text = (await page.textContent('body')) ?? '';
     expect(text).not.toMatch(/C-5|13800138000|138\*{4}8000/);
     const statuses = await page.evaluate(async (token) => {
@@ -169,14 +169,35 @@ describe('console', () => {
     await page.close();
 
     // A manager sees the console but not its administration.
-    await fetch(`${app.baseUrl}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangwu', password: 'wangwu-pass-1', role: 'manager' }) });
+    await fetch(`${app.baseUrl}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangwu', password: 'plum-garden-gate-1', role: 'manager' }) });
     const manager = await browser.newPage();
     await manager.goto(`${app.baseUrl}/console/admin/users`);
     await manager.fill('input[name=username]', 'wangwu');
-    await manager.fill('input[name=password]', 'wangwu-pass-1');
+    await manager.fill('input[name=password]', 'plum-garden-gate-1');
     await manager.click('button[type=submit]');
     await manager.waitForSelector('[data-testid=overview]');
     expect(await manager.locator('[data-testid=nav-admin]').count()).toBe(0);
     await manager.close();
+  });
+
+  it('takes no manager token from its URL: the console asks for a login, and the wall still takes its token', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${app.baseUrl}/console?${MARCH}&token=${admin}`);
+    await page.waitForSelector('input[name=password]');
+    expect(await page.locator('[data-testid=console]').count()).toBe(0);
+    await page.goto(`${app.baseUrl}/wall?token=${encodeURIComponent(displayToken)}&screens=hotline&kiosk=1`);
+    await page.waitForSelector('[data-kpi="hotline.signed"]');
+    await page.close();
+  });
+
+  it('signs out through the server: the session’s token is refused afterwards', async () => {
+    const page = await signedIn('/console');
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('pulse.session')!) as { token: string }).token);
+    expect((await app.get('/api/ingest/status', token)).status).toBe(200);
+    await page.click('[data-testid=sign-out]');
+    await page.waitForSelector('input[name=password]');
+    expect((await app.get('/api/ingest/status', token)).status).toBe(401);
+    await page.close();
   });
 });

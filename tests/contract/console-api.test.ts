@@ -149,8 +149,8 @@ describe('users', () => {
   });
 
   it('ends the sessions and live sockets of a user whose role changes, who is disabled or deleted', async () => {
-    await send('POST', '/api/admin/users', admin, { username: 'lisi', password: 'lisi-pass-123', role: 'manager' });
-    const first = ((await (await login('lisi', 'lisi-pass-123')).json()) as LoginResponse).token;
+    await send('POST', '/api/admin/users', admin, { username: 'lisi', password: 'cedar-bridge-123', role: 'manager' });
+    const first = ((await (await login('lisi', 'cedar-bridge-123')).json()) as LoginResponse).token;
     const socket = app.connectLive(first);
     await new Promise<void>((resolve, reject) => {
       socket.once('snapshot', () => resolve());
@@ -161,22 +161,22 @@ describe('users', () => {
     expect((await app.get('/api/kpis?from=2022-03-01', first)).status).toBe(401);
     await disconnected;
 
-    const second = ((await (await login('lisi', 'lisi-pass-123')).json()) as LoginResponse).token;
+    const second = ((await (await login('lisi', 'cedar-bridge-123')).json()) as LoginResponse).token;
     expect((await app.get('/api/admin/users', second)).status).toBe(200); // now an administrator
     expect((await send('PATCH', '/api/admin/users/lisi', admin, { disabled: true })).status).toBe(200);
     expect((await app.get('/api/kpis?from=2022-03-01', second)).status).toBe(401);
-    expect((await login('lisi', 'lisi-pass-123')).status).toBe(401);
-    expect((await send('PATCH', '/api/admin/users/lisi', admin, { disabled: false, password: 'lisi-new-pass' })).status).toBe(200);
-    const third = ((await (await login('lisi', 'lisi-new-pass')).json()) as LoginResponse).token;
+    expect((await login('lisi', 'cedar-bridge-123')).status).toBe(401);
+    expect((await send('PATCH', '/api/admin/users/lisi', admin, { disabled: false, password: 'cedar-bridge-new' })).status).toBe(200);
+    const third = ((await (await login('lisi', 'cedar-bridge-new')).json()) as LoginResponse).token;
     expect((await send('DELETE', '/api/admin/users/lisi', admin)).status).toBe(204);
     expect((await app.get('/api/kpis?from=2022-03-01', third)).status).toBe(401);
-    expect((await login('lisi', 'lisi-new-pass')).status).toBe(401);
+    expect((await login('lisi', 'cedar-bridge-new')).status).toBe(401);
     expect((await send('DELETE', '/api/admin/users/lisi', admin)).status).toBe(404);
 
     const audit = (await (await app.get('/api/admin/audit?limit=50', admin)).json()) as { entries: { action: string; target: string; details?: object }[] };
     const actions = audit.entries.filter((e) => e.target === 'lisi').map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['user.create', 'user.update', 'user.delete']));
-    expect(JSON.stringify(audit)).not.toContain('lisi-new-pass');
+    expect(JSON.stringify(audit)).not.toContain('cedar-bridge-new');
   });
 
   it('keeps at least one enabled administrator', async () => {

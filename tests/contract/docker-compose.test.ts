@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -15,8 +16,10 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
       deploy?: { replicas?: number };
       ports?: string[];
       volumes?: string[];
+      networks?: Record<string, { ipv4_address?: string }>;
     }
   >;
+  networks?: Record<string, { ipam?: { config?: { subnet: string; ip_range?: string }[] } }>;
 };
 const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
@@ -69,4 +72,22 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
     expect(conf).toMatch(/client_max_body_size 200m;/);
   });
+
+  it('trusts X-Forwarded-For from exactly its nginx, at a fixed address Docker never hands out, which sends only the client’s address', () => {
+    const proxyAddress = compose.services.proxy!.networks?.default?.ipv4_address;
+    expect(proxyAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(compose.services.server!.environment?.TRUST_PROXY).toBe(`\${TRUST_PROXY:-${proxyAddress}}`);
+    const [pool] = compose.networks!.default!.ipam!.config!;
+    expect(inSubnet(proxyAddress!, pool!.subnet)).toBe(true);
+    expect(inSubnet(proxyAddress!, pool!.ip_range!)).toBe(false);
+    const conf = readFileSync(new URL('../../deploy/nginx.conf', import.meta.url), 'utf8');
+    expect(conf).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+  });
 });
+
+function inSubnet(address: string, cidr: string): boolean {
+  const [network, bits] = cidr.split('/');
+  const list = new BlockList();
+  list.addSubnet(network!, Number(bits));
+  return list.check(address);
+}

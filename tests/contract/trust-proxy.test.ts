@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startTestApp, type TestApp } from '../support/app.ts';
+
+/** The TRUST_PROXY the compose file gives the servers when the deployer sets none (`${TRUST_PROXY:-…}`). */
+function composeTrustProxy(): string {
+  const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as { services: { server: { environment: Record<string, string> } } };
+  return /^\$\{TRUST_PROXY:-(.+)\}$/.exec(compose.services.server.environment.TRUST_PROXY!)![1]!;
+}
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -29,6 +37,11 @@ describe('TRUST_PROXY', () => {
 
   it('counts them all as the proxy’s own address when no proxy is trusted', async () => {
     app = await startTestApp({ LOGIN_FAILURES_PER_IP: '3', TRUST_PROXY: 'false' }, { worker: false });
+    expect(await failFromFourAddresses(app)).toEqual([401, 401, 401, 429]);
+  });
+
+  it('with the compose file’s setting, a client other than its nginx (here: loopback) cannot pick its address', async () => {
+    app = await startTestApp({ LOGIN_FAILURES_PER_IP: '3', TRUST_PROXY: composeTrustProxy() }, { worker: false });
     expect(await failFromFourAddresses(app)).toEqual([401, 401, 401, 429]);
   });
 });

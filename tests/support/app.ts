@@ -11,7 +11,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/so
 import { startServer } from '../../server/server-process.ts';
 import { startWorker } from '../../workers/worker-process.ts';
 
-export const ADMIN_PASSWORD = 'test-admin-password';
+export const ADMIN_PASSWORD = 'test-root-passphrase';
 export const INGEST_TOKEN = 'test-ingest-token-0123456789';
 
 /** A unique key prefix, so test files sharing one redis-server never see each other's data. */

@@ -28,6 +28,9 @@ describe('configuration', () => {
   it('requires ADMIN_PASSWORD in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_PASSWORD is required when NODE_ENV=production/);
     expect(loadConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough' }).NODE_ENV).toBe('production');
+    // Held to the console's password policy: it names the rule, never the password.
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'admin2024pw' })).toThrow(/^ {2}- ADMIN_PASSWORD 密码不能包含用户名/m);
+    expect(() => loadConfig({ ADMIN_PASSWORD: '1qaz2wsx3edc' })).toThrow(/ADMIN_PASSWORD 密码是常见密码之一/);
   });
 
   it('applies the minimum length of INGEST_HMAC_SECRET to each comma-separated secret, without echoing it', () => {

@@ -15,7 +15,9 @@ interface StoredSession {
   idleSeconds?: number;
 }
 
+/** The wall's display token from its URL; only the wall reads one (a manager's session never belongs in a URL). */
 function readUrlToken(): string | null {
+  if (!/^\/wall\/?$/.test(window.location.pathname)) return null;
   const token = new URLSearchParams(window.location.search).get(URL_TOKEN_PARAM);
   return token && token.trim() ? token.trim() : null;
 }
@@ -41,8 +43,9 @@ function readStoredSession(): StoredSession | null {
 }
 
 /**
- * Who is signed in. A display token in the URL (`?token=…`, a wall screen) wins and skips the login;
- * otherwise the manager's token from POST /api/auth/login, kept in sessionStorage for this tab.
+ * Who is signed in. On the wall a display token in the URL (`/wall?token=…`) wins and skips the login;
+ * otherwise the manager's token from POST /api/auth/login, kept in sessionStorage for this tab. The
+ * console never takes a token from its URL.
  */
 export const useAuthStore = defineStore('auth', () => {
   const urlToken = readUrlToken();
