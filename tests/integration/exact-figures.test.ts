@@ -1,10 +1,12 @@
+import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse, KpisResponse } from '../../shared/api-types.ts';
 import type { FailedJobsResponse } from '../../shared/console-types.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
-import { SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
+import { redisKeys } from '../../shared/redis-keys.ts';
+import { ApplyService, SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
 import { verifyAggregates, withIngestPaused } from '../../workers/ledger/ledger-service.ts';
-import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
+import { INGEST_TOKEN, startTestApp, uniquePrefix, type TestApp } from '../support/app.ts';
 
 /**
  * Issue #14, finding 1 and the validation parts of finding 6: bad records are refused one by one
@@ -178,5 +180,50 @@ describe('exact figures under hostile input', () => {
     expect(await app.redis.hget(month, 'volume')).toBe('30');
     expect(await statsOf('online')).toEqual({ ...before, received: before.received! + 2, accepted: before.accepted! + 2 });
     await expectExact();
+  });
+
+  it('the apply script checks key types, counters and scores before its first write', async () => {
+    const keys = redisKeys(uniquePrefix());
+    const service = new ApplyService(app.redis, keys, 'Asia/Shanghai');
+    const received = { id: 'T1', ticketId: 'T1', type: 'received', at: Date.parse('2025-06-01T09:00:00+08:00'), street: 's' };
+    const signed = { id: 'T1s', ticketId: 'T1', type: 'signed', at: Date.parse('2025-06-01T09:05:00+08:00') };
+    const everything = async () => (await app.redis.keys(`${keys.prefix}:*`)).sort();
+    const batch = (records: object[]) => service.applyBatch({ feed: 'hotline', batchId: `b${Math.random()}`, receivedAt: 0, records: records as { id: string }[] });
+    // A breakdown hash that is a string, a counter that is not a whole number, a live set that is a hash:
+    // each refused before anything is written, with what is wrong.
+    const cases: [setUp: () => Promise<unknown>, reason: RegExp][] = [
+      [() => app.redis.set(keys.dayDimBucket('hotline', '2025-06-01'), 'x'), /REFUSED key .*:dd:2025-06-01 is a string, not a hash: nothing of this chunk was written/],
+      [() => app.redis.hset(keys.dayHourBucket('hotline', '2025-06-01'), 'received@09', '1.5'), /REFUSED .* received@09 holds 1\.5, to change by 1: not whole numbers/],
+      [() => app.redis.hset(keys.liveSet('hotline', 'open'), 'x', '1'), /REFUSED key .*open is a hash, not a zset/],
+    ];
+    for (const [setUp, reason] of cases) {
+      await setUp();
+      const before = await everything();
+      const error = await batch([received, signed]).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect((error as Error).message).toMatch(reason);
+      expect(await everything()).toEqual(before);
+      await app.redis.del(...before);
+    }
+    expect((await batch([received, signed])).counts.new).toBe(2);
+  });
+
+  it('takes the window of record times from the configuration', async () => {
+    const strict = await startTestApp({ INGEST_EARLIEST_DAY: '2025-01-01', INGEST_MAX_AHEAD_HOURS: '0' }, { worker: false });
+    try {
+      const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+      const response = await strict.ingest('hotline', [
+        { ticketId: 'C1', type: 'received', at: '2024-12-31T23:59:59+08:00' },
+        { ticketId: 'C2', type: 'received', at: '2025-01-01T00:00:00+08:00' },
+        { ticketId: 'C3', type: 'received', at: inAnHour },
+      ]);
+      expect(response.accepted).toBe(1);
+      expect(response.rejected).toEqual([
+        { index: 0, errors: ['at (时间): "2024-12-31T23:59:59+08:00" is before 2025-01-01, the earliest time accepted'] },
+        { index: 2, errors: [expect.stringMatching(/the latest time accepted \(the server's clock \+ 0 h\)$/)] },
+      ]);
+    } finally {
+      await strict.close();
+    }
   });
 });
