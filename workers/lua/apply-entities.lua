@@ -52,8 +52,8 @@ local function wrongType(key, expected)
     return 'key ' .. key .. ' is a ' .. kind .. ', not a ' .. expected
   end
 end
-local function badSum(key, field, increment)
-  local current = redis.call('HGET', key, field) or '0'
+local function badSum(key, field, increment, current)
+  current = current or '0'
   if not string.match(current, '^%-?%d+$') or not string.match(increment, '^%-?%d+$') then
     return key .. ' ' .. field .. ' holds ' .. current .. ', to change by ' .. increment .. ': not whole numbers'
   end
@@ -85,19 +85,39 @@ for e = 1, entityCount do
   i = i + 2 * tonumber(take())
 end
 
-local statsStart = i
-for _ = 1, tonumber(take()) do
-  problem = badSum(KEYS[1], take(), take())
-  if problem then return refuse(problem) end
+-- Counters are read with one HMGET per run of fields of one hash (a chunk's increments come grouped by key).
+local function checkSums(key, fields, increments)
+  if #fields == 0 then return nil end
+  local current = redis.call('HMGET', key, unpack(fields))
+  for f = 1, #fields do
+    local bad = badSum(key, fields[f], increments[f], current[f] or nil)
+    if bad then return bad end
+  end
 end
+
+local statsStart = i
+local fields, increments = {}, {}
+for _ = 1, tonumber(take()) do
+  fields[#fields + 1], increments[#increments + 1] = take(), take()
+end
+problem = checkSums(KEYS[1], fields, increments)
+if problem then return refuse(problem) end
 for _ = 1, tonumber(take()) do
   take()
 end
+local runKey
+fields, increments = {}, {}
 for _ = 1, tonumber(take()) do
   local key, field, increment = take(), take(), take()
-  problem = wrongType(key, 'hash') or badSum(key, field, increment)
-  if problem then return refuse(problem) end
+  if key ~= runKey or #fields == 1000 then
+    problem = checkSums(runKey, fields, increments) or wrongType(key, 'hash')
+    if problem then return refuse(problem) end
+    runKey, fields, increments = key, {}, {}
+  end
+  fields[#fields + 1], increments[#increments + 1] = field, increment
 end
+problem = checkSums(runKey, fields, increments)
+if problem then return refuse(problem) end
 for _ = 1, tonumber(take()) do
   local key, member, score = take(), take(), take()
   problem = wrongType(key, 'zset')
