@@ -28,8 +28,6 @@ export interface NormalizeContext {
   hashPhone(phone: string): string;
   /** Times outside it are refused per record; DEFAULT_TIME_WINDOW when absent. */
   timeWindow?: TimeWindow;
-  /** The server's clock (Date.now when absent). */
-  now?: () => number;
 }
 
 export type NormalizeResult<R> = { ok: true; record: R } | { ok: false; errors: string[] };

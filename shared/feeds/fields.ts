@@ -78,7 +78,7 @@ const HOUR_MS = 3_600_000;
 export function checkWindow(ms: number, ctx: NormalizeContext, extraAheadMs = 0): Parsed<number> {
   const window = ctx.timeWindow ?? DEFAULT_TIME_WINDOW;
   if (ms < dayStartUtc(window.earliestDay, ctx.tz)) return { error: `is before ${window.earliestDay}, the earliest time accepted` };
-  const latest = (ctx.now ?? Date.now)() + window.maxAheadHours * HOUR_MS + extraAheadMs;
+  const latest = Date.now() + window.maxAheadHours * HOUR_MS + extraAheadMs;
   if (ms > latest) return { error: `is after ${new Date(latest).toISOString()}, the latest time accepted (the server's clock + ${window.maxAheadHours} h${extraAheadMs > 0 ? ` + ${extraAheadMs / (24 * HOUR_MS)} days` : ''})` };
   return { value: ms };
 }
