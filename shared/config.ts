@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './time.ts';
+import { DEFAULT_TIME_WINDOW } from './feeds/feed.ts';
 import { passwordProblem } from './password-policy.ts';
+import { isLocalDay, isValidTimeZone } from './time.ts';
 import { isClusterUrl, parseClusterUrl } from './redis.ts';
 
 /**
@@ -61,6 +62,13 @@ const envSchema = z
     LIVE_HEARTBEAT_MS: intVar(100, 10_000, 5_000),
     /** Batches (requests of up to 10,000 records) waiting to be applied above which ingest answers 429. */
     INGEST_MAX_BACKLOG_JOBS: intVar(1, 1_000_000, 1_000),
+    /** Record times before this local day's midnight (report time zone) are refused, per record. */
+    INGEST_EARLIEST_DAY: z
+      .string()
+      .refine(isLocalDay, 'must be a calendar day YYYY-MM-DD')
+      .default(DEFAULT_TIME_WINDOW.earliestDay),
+    /** Record times more than this many hours after the server's clock are refused, per record. */
+    INGEST_MAX_AHEAD_HOURS: intVar(0, 8_760, DEFAULT_TIME_WINDOW.maxAheadHours),
     /** Idle session lifetime in minutes. */
     SESSION_TTL_MINUTES: intVar(1, 525_600, 480),
     /** Absolute session lifetime in hours: a login ends this long after it began, however busy it was kept. */

@@ -25,14 +25,24 @@ export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>>
   crossRegion: ['partnerRegion', 'direction'],
 };
 
-/** A dimension value as a path field holds it: `|`, `=`, `@`, `>` and newlines become `_`. */
-export function pathValue(value: string): string {
-  return value.replace(/[|=@>\n]/g, '_');
+/**
+ * A dimension value as bucket field names hold it (`<field>|<dim>=<value>`, paths `…>dim=<value>`):
+ * the characters that structure field names, and `%` itself, are written `%XX` (`a|b` → `a%7Cb`), so
+ * distinct values stay distinct fields. Values without them are written as they are, as before.
+ * (Stores written before this encoding had `_` for `|`, `=`, `@`, `>`: `npm run rebuild` rewrites them.)
+ */
+export function encodeDimValue(value: string): string {
+  return value.replace(/[%|=@>\n]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** The path part of a field name: `category=城市管理>street=文艺路街道` (values through pathValue). */
+/** The value encodeDimValue wrote; any other `%` is read as itself. */
+export function decodeDimValue(encoded: string): string {
+  return encoded.replace(/%(25|7C|3D|40|3E|0A)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The path part of a field name: `category=城市管理>street=文艺路街道` (values through encodeDimValue). */
 export function pathName(levels: readonly (readonly [dimension: string, value: string])[]): string {
-  return levels.map(([dimension, value]) => `${dimension}=${pathValue(value)}`).join('>');
+  return levels.map(([dimension, value]) => `${dimension}=${encodeDimValue(value)}`).join('>');
 }
 
 /**

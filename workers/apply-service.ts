@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
@@ -148,7 +149,11 @@ export class ApplyService {
         for (const arg of countArgs) args.push(arg);
         args.push(members.length);
         for (const [key, member, score] of members) args.push(key, member, score);
-        const stale = await this.redis.applyEntities(statsKey, conflictsKey, args);
+        const stale = await this.redis.applyEntities(statsKey, conflictsKey, args).catch((err: Error) => {
+          // The script refused the chunk before writing anything (a counter would leave ±(2^53 − 1), a key
+          // has the wrong type): the same batch would be refused again, so it fails now and stays failed.
+          throw err.message.startsWith('REFUSED') ? new UnrecoverableError(`batch ${job.batchId}: ${err.message}`) : err;
+        });
         if (stale === -1) {
           // Applied by an earlier run of this job (its worker died before completing it): count nothing again.
           for (const entity of chunk) counts.replay += byEntity.get(entity)!.length;

@@ -1,4 +1,4 @@
-import { DRILL_PATHS, pathValue } from '../shared/dimensions.ts';
+import { DRILL_PATHS, encodeDimValue } from '../shared/dimensions.ts';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import { localDayHour, type LocalDay } from '../shared/time.ts';
@@ -20,8 +20,6 @@ export interface Delivery<R> {
   origin: string;
 }
 
-/** Characters that structure field names are replaced in dimension values. */
-const sanitize = (value: string) => value.replace(/[|=@\n]/g, '_');
 const pad2 = (h: number) => (h < 10 ? `0${h}` : String(h));
 
 /** Canonical content of a record: its JSON without `id`, in the feed module's key order. */
@@ -116,7 +114,7 @@ export function expandContribution(
     for (const dim in entry.dims) {
       const value = entry.dims[dim];
       if (value !== undefined && value !== '') {
-        addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${sanitize(value)}`), n);
+        addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${encodeDimValue(value)}`), n);
       }
     }
     if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
@@ -140,7 +138,7 @@ function pathSuffixes(dims: Readonly<Record<string, string | undefined>>, drillP
     const dim = drillPath[level]!;
     const value = dims[dim];
     if (value === undefined || value === '') break;
-    path += `${level === 0 ? '|' : '>'}${dim}=${pathValue(value)}`;
+    path += `${level === 0 ? '|' : '>'}${dim}=${encodeDimValue(value)}`;
     if (level > 0) suffixes.push(path);
   }
   pathSuffixCache.set(dims, suffixes);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { decodeDimValue } from '../../shared/dimensions.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { addDays, daysInRange, type LocalDay } from '../../shared/time.ts';
@@ -50,13 +51,13 @@ export function sumBucket(bucket: Bucket, target: MutableFields, prefix = ''): v
   for (const name in bucket) addInto(target, prefix + name, Number(bucket[name]));
 }
 
-/** Adds a day's `<field>|<groupBy>=<value>` breakdown fields into one field set per value. */
+/** Adds a day's `<field>|<groupBy>=<value>` breakdown fields into one field set per (decoded) value. */
 export function sumBucketGroups(bucket: Bucket, groupBy: string, groups: Map<string, MutableFields>): void {
   const marker = `|${groupBy}=`;
   for (const name in bucket) {
     const at = name.indexOf(marker);
     if (at < 0) continue;
-    const value = name.slice(at + marker.length);
+    const value = decodeDimValue(name.slice(at + marker.length));
     let fields = groups.get(value);
     if (!fields) groups.set(value, (fields = {}));
     addInto(fields, name.slice(0, at), Number(bucket[name]));
@@ -64,15 +65,17 @@ export function sumBucketGroups(bucket: Bucket, groupBy: string, groups: Map<str
 }
 
 /**
- * Adds a day's drill-down fields `<field>|<path>` whose path starts with `marker` (`|category=X>street=`)
- * and ends one level below it into one field set per value of that level (deeper levels are skipped).
+ * Adds a day's drill-down fields `<field>|<path>` whose path starts with `marker` (`|category=X>street=`,
+ * values encoded) and ends one level below it into one field set per (decoded) value of that level
+ * (deeper levels are skipped).
  */
 export function sumBucketPathGroups(bucket: Bucket, marker: string, groups: Map<string, MutableFields>): void {
   for (const name in bucket) {
     const at = name.indexOf('|');
     if (at < 0 || !name.startsWith(marker, at)) continue;
-    const value = name.slice(at + marker.length);
-    if (value.includes('>')) continue;
+    const encoded = name.slice(at + marker.length);
+    if (encoded.includes('>')) continue;
+    const value = decodeDimValue(encoded);
     let fields = groups.get(value);
     if (!fields) groups.set(value, (fields = {}));
     addInto(fields, name.slice(0, at), Number(bucket[name]));

@@ -55,6 +55,7 @@ export class IngestService {
     this.normalizeContext = {
       tz: config.TZ_REPORT,
       hashPhone: (phone) => createHmac('sha256', piiKey).update(phone).digest('base64url').slice(0, 24),
+      timeWindow: { earliestDay: config.INGEST_EARLIEST_DAY, maxAheadHours: config.INGEST_MAX_AHEAD_HOURS },
     };
     for (const feed of FEED_NAMES) {
       const queue = new Queue(ingestQueueName(feed), {

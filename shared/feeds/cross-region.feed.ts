@@ -58,8 +58,8 @@ const DIRECTION_SPELLINGS: ReadonlyMap<string, CrossRegionDirection> = new Map([
 
 function parseDirection(value: unknown): Parsed<CrossRegionDirection> {
   const exact = parseEnum(value, CROSS_REGION_DIRECTIONS);
-  if ('value' in exact) return exact;
-  const direction = DIRECTION_SPELLINGS.get(String(value).replace(LABEL_SEPARATORS, ''));
+  if ('value' in exact || typeof value !== 'string') return exact;
+  const direction = DIRECTION_SPELLINGS.get(value.replace(LABEL_SEPARATORS, ''));
   return direction ? { value: direction } : { error: `${exact.error} (or 本地收件 / 异地收件)` };
 }
 
@@ -69,7 +69,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Cross
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const caseId = c.required('caseId', (v) => parseText(v, 128));
   const type = c.required('type', (v) => parseEnum(v, CROSS_REGION_MILESTONES));
-  const at = c.required('at', (v) => parseTime(v, ctx.tz));
+  const at = c.required('at', (v) => parseTime(v, ctx));
   const partnerRegion = c.required('partnerRegion', (v) => parseText(v, 128));
   const direction = c.required('direction', parseDirection);
   const itemCode = c.optional('itemCode', (v) => parseText(v, 64));

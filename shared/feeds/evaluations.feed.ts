@@ -66,7 +66,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Evalu
   const c = collectFields(input, evaluationsFeed.fieldAliases, EVALUATION_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
   const id = c.required('id', (v) => parseText(v, 128));
-  const at = c.required('at', (v) => parseTime(v, ctx.tz));
+  const at = c.required('at', (v) => parseTime(v, ctx));
   const rating = c.required('rating', parseRating);
   const channel = c.optional('channel', (v) => parseEnum(v, EVALUATION_CHANNELS));
   const department = c.optional('department', (v) => parseText(v, 128));

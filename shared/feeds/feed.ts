@@ -10,12 +10,24 @@ export function isFeedName(name: string): name is FeedName {
   return (FEED_NAMES as readonly string[]).includes(name);
 }
 
+/** The plausible window of a record's times (settings INGEST_EARLIEST_DAY, INGEST_MAX_AHEAD_HOURS). */
+export interface TimeWindow {
+  /** No time before this local day's midnight (report time zone). */
+  earliestDay: string;
+  /** No time more than this many hours after the server's clock. */
+  maxAheadHours: number;
+}
+
+export const DEFAULT_TIME_WINDOW: TimeWindow = { earliestDay: '2000-01-01', maxAheadHours: 24 };
+
 /** What normalisation needs from the outside world. */
 export interface NormalizeContext {
   /** The report's time zone, for times written without an offset. */
   tz: string;
   /** Keyed hash of a phone number (PIPL: the clear number never goes further than this call). */
   hashPhone(phone: string): string;
+  /** Times outside it are refused per record; DEFAULT_TIME_WINDOW when absent. */
+  timeWindow?: TimeWindow;
 }
 
 export type NormalizeResult<R> = { ok: true; record: R } | { ok: false; errors: string[] };

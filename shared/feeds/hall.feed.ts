@@ -17,6 +17,9 @@ export const HALL_RECORD_TYPES = { ...HALL_QUEUE_STEPS, footfall: '客流' } as 
 /** The hall a record without `hall` belongs to. */
 export const DEFAULT_HALL = '区政务服务大厅';
 
+/** The most 进入人数 one footfall row may state: one hall, one counting interval (docs/ARCHITECTURE.md, "Bounds"). */
+export const HALL_MAX_ENTRIES = 100_000;
+
 /** Field → 中文列名, as FEEDS.md lists them (`id` and `asOf` are the common-rule fields). */
 export const HALL_FIELD_LABELS = {
   id: '编号',
@@ -49,7 +52,7 @@ export interface HallFootfallRow {
   type: 'footfall';
   hall: string;
   at: number;
-  /** Whole number ≥ 0. */
+  /** Whole number from 0 to HALL_MAX_ENTRIES. */
   entries: number;
   /** Epoch ms the counter produced the figure; the row with the latest `asOf` wins. */
   asOf?: number;
@@ -62,12 +65,12 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HallR
   if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const type = c.required('type', (v) => parseEnum(v, HALL_RECORD_TYPES));
-  const at = c.required('at', (v) => parseTime(v, ctx.tz));
+  const at = c.required('at', (v) => parseTime(v, ctx));
   const hall = c.optional('hall', (v) => parseText(v, 64)) ?? DEFAULT_HALL;
   // Fields that do not apply to the record's kind are ignored; without a valid type nothing more is known.
   if (type === 'footfall') {
-    const entries = c.required('entries', parseCount);
-    const asOf = c.optional('asOf', (v) => parseTime(v, ctx.tz));
+    const entries = c.required('entries', (v) => parseCount(v, HALL_MAX_ENTRIES));
+    const asOf = c.optional('asOf', (v) => parseTime(v, ctx));
     if (c.errors.length > 0 || at === undefined || entries === undefined) return { ok: false, errors: c.errors };
     // Fixed key order: the canonical JSON is what duplicates and replacements are compared on.
     const content = { type, hall, at, entries, ...(asOf !== undefined && { asOf }) };

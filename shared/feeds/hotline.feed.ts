@@ -64,21 +64,26 @@ export interface HotlineMilestone {
 
 const PHONE_RE = /^\+?[\d\s-]{5,20}$/;
 
+/** A deadline (办理时限) may lie up to a year beyond the window's latest time. */
+const DEADLINE_AHEAD_MS = 366 * 86_400_000;
+
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HotlineMilestone> {
   const c = collectFields(input, hotlineFeed.fieldAliases, HOTLINE_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
   const ticketId = c.required('ticketId', (v) => parseText(v, 128));
   const type = c.required('type', (v) => parseEnum(v, HOTLINE_MILESTONES));
-  const at = c.required('at', (v) => parseTime(v, ctx.tz));
+  const at = c.required('at', (v) => parseTime(v, ctx));
   const urgency = c.optional('urgency', (v) => parseEnum(v, HOTLINE_URGENCIES));
   const category = c.optional('category', (v) => parseText(v, 64));
   const street = c.optional('street', (v) => parseText(v, 64));
   const department = c.optional('department', (v) => parseText(v, 128));
   const source = c.optional('source', (v) => parseEnum(v, HOTLINE_SOURCES));
-  const deadline = c.optional('deadline', (v) => parseTime(v, ctx.tz));
+  const deadline = c.optional('deadline', (v) => parseTime(v, ctx, DEADLINE_AHEAD_MS));
   const phone = c.optional('callerPhone', (v) =>
-    PHONE_RE.test(String(v).trim()) ? { value: String(v).replace(/[\s-]/g, '') } : { error: 'is not a phone number' },
+    (typeof v === 'string' || typeof v === 'number') && PHONE_RE.test(String(v).trim())
+      ? { value: String(v).replace(/[\s-]/g, '') }
+      : { error: 'is not a phone number' },
   );
   const resolved = c.optional('resolved', parseBoolean);
   const satisfaction = c.optional('satisfaction', (v) => parseEnum(v, SATISFACTION_LEVELS));

@@ -7,6 +7,9 @@ import type { LocalDay } from '../time.ts';
 export const ONLINE_CHANNELS = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' } as const;
 export type OnlineChannel = keyof typeof ONLINE_CHANNELS;
 
+/** The most 办件量 one row may state: one item, one channel, one day (docs/ARCHITECTURE.md, "Bounds"). */
+export const ONLINE_MAX_COUNT = 100_000;
+
 /** Field → 中文列名, as FEEDS.md lists them (`id` and `asOf` are the common-rule fields). */
 export const ONLINE_FIELD_LABELS = {
   id: '编号',
@@ -26,7 +29,7 @@ export interface OnlineVolumeRow {
   date: LocalDay;
   itemCode: string;
   channel: OnlineChannel;
-  /** Whole number ≥ 0. */
+  /** Whole number from 0 to ONLINE_MAX_COUNT. */
   count: number;
   /** 全程网办; false when the source leaves it out. */
   fullyOnline: boolean;
@@ -40,14 +43,14 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Onlin
   const c = collectFields(input, onlineFeed.fieldAliases, ONLINE_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
   const givenId = c.optional('id', (v) => parseText(v, 128));
-  const date = c.required('date', parseLocalDay);
+  const date = c.required('date', (v) => parseLocalDay(v, ctx));
   const itemCode = c.required('itemCode', (v) => parseText(v, 64));
   const itemName = c.optional('itemName', (v) => parseText(v, 256));
   const department = c.optional('department', (v) => parseText(v, 128));
   const channel = c.required('channel', (v) => parseEnum(v, ONLINE_CHANNELS));
   const fullyOnline = c.optional('fullyOnline', parseBoolean) ?? false;
-  const count = c.required('count', parseCount);
-  const asOf = c.optional('asOf', (v) => parseTime(v, ctx.tz));
+  const count = c.required('count', (v) => parseCount(v, ONLINE_MAX_COUNT));
+  const asOf = c.optional('asOf', (v) => parseTime(v, ctx));
   if (c.errors.length > 0 || date === undefined || itemCode === undefined || channel === undefined || count === undefined) {
     return { ok: false, errors: c.errors };
   }

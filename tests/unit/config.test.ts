@@ -25,6 +25,14 @@ describe('configuration', () => {
     expect((error as Error).message).not.toContain('short');
   });
 
+  it('reads the plausible window of record times, refusing a bad day or hour count', () => {
+    expect(loadConfig({})).toMatchObject({ INGEST_EARLIEST_DAY: '2000-01-01', INGEST_MAX_AHEAD_HOURS: 24 });
+    expect(loadConfig({ INGEST_EARLIEST_DAY: '2020-01-01', INGEST_MAX_AHEAD_HOURS: '0' })).toMatchObject({ INGEST_EARLIEST_DAY: '2020-01-01', INGEST_MAX_AHEAD_HOURS: 0 });
+    expect(() => loadConfig({ INGEST_EARLIEST_DAY: '2020-02-30', INGEST_MAX_AHEAD_HOURS: '-1' })).toThrow(
+      /INGEST_EARLIEST_DAY must be a calendar day YYYY-MM-DD \(got "2020-02-30"\)\n.*INGEST_MAX_AHEAD_HOURS must be a whole number from 0 to 8760/,
+    );
+  });
+
   it('requires ADMIN_PASSWORD in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_PASSWORD is required when NODE_ENV=production/);
     expect(loadConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'long-enough' }).NODE_ENV).toBe('production');

@@ -105,6 +105,8 @@ describe('hall feed: footfall rows', () => {
     expect(errorsOf({ type: 'footfall', at, entries: -1 })).toEqual(['entries (进入人数): -1 is negative; expected a whole number ≥ 0']);
     expect(errorsOf({ type: 'footfall', at, entries: '1.5' })).toEqual(['entries (进入人数): 1.5 is not a whole number; expected a whole number ≥ 0']);
     expect(errorsOf({ type: 'footfall', at, entries: 'many' })).toEqual(['entries (进入人数): "many" is not a number; expected a whole number ≥ 0']);
+    expect(errorsOf({ type: 'footfall', at, entries: 100_001 })).toEqual(['entries (进入人数): 100001 is more than 100000, the most one record may state']);
+    expect(errorsOf({ type: 'footfall', at, entries: [5] })).toEqual(['entries (进入人数): [5] is not a number; expected a whole number ≥ 0']);
     expect(errorsOf({ type: 'footfall', at, entries: 1, asOf: '10:00' })).toEqual([expect.stringMatching(/^asOf \(统计时间\): "10:00" is not a valid/)]);
   });
 

@@ -81,7 +81,9 @@ describe('online feed validation', () => {
     expect(errorsOf({ ...row, count: '12件' })).toEqual(['count (办件量): "12件" is not a number; expected a whole number ≥ 0']);
     expect(errorsOf({ ...row, count: true })).toEqual(['count (办件量): true is not a number; expected a whole number ≥ 0']);
     expect(errorsOf({ ...row, count: Number.NaN })[0]).toMatch(/NaN is not a number/);
-    expect(errorsOf({ ...row, count: 1e20 })[0]).toMatch(/is too large/);
+    expect(errorsOf({ ...row, count: 1e20 })[0]).toMatch(/is more than 100000, the most one record may state/);
+    expect(errorsOf({ ...row, count: 100_001 })).toEqual(['count (办件量): 100001 is more than 100000, the most one record may state']);
+    expect(onlineFeed.normalize({ ...row, count: 100_000 }, ctx)).toMatchObject({ ok: true, record: { count: 100_000 } });
     expect(onlineFeed.normalize({ ...row, count: 0 }, ctx)).toMatchObject({ ok: true, record: { count: 0 } });
   });
 

@@ -22,7 +22,12 @@
   Every key in ARGV carries the hash tag of KEYS[1]'s feed, so the script stays in one Cluster slot.
 
   Returns 0 when applied, -1 when this chunk of this batch was applied before, or the 1-based
-  position of the first stale entity.
+  position of the first stale entity. Everything a write could fail on is checked before the first
+  write — each key's type, each counter's current value and its value after the increment (a whole
+  number within ±(2^53 − 1), where JavaScript still reads it exactly), each score — so a chunk is
+  applied whole or not at all: a refused chunk writes nothing and answers an error starting
+  `REFUSED`, which fails its batch for good (kept failed, `idle` false, retryable once repaired).
+  (Out of memory cannot strike half-way either: Redis refuses a script's writes only before its first.)
 ]]
 local i = 1
 local function take()
@@ -31,7 +36,36 @@ local function take()
   return value
 end
 
+local LIMIT = 9007199254740991 -- 2^53 - 1
+local function refuse(message)
+  return redis.error_reply('REFUSED ' .. message .. ': nothing of this chunk was written')
+end
+-- The type each key must have (or not exist yet), and the integer a counter field holds now.
+local typeOf = {}
+local function wrongType(key, expected)
+  local kind = typeOf[key]
+  if not kind then
+    kind = redis.call('TYPE', key).ok
+    typeOf[key] = kind
+  end
+  if kind ~= 'none' and kind ~= expected then
+    return 'key ' .. key .. ' is a ' .. kind .. ', not a ' .. expected
+  end
+end
+local function badSum(key, field, increment, current)
+  current = current or '0'
+  if not string.match(current, '^%-?%d+$') or not string.match(increment, '^%-?%d+$') then
+    return key .. ' ' .. field .. ' holds ' .. current .. ', to change by ' .. increment .. ': not whole numbers'
+  end
+  local sum = tonumber(current) + tonumber(increment)
+  if math.abs(tonumber(current)) > LIMIT or math.abs(tonumber(increment)) > LIMIT or math.abs(sum) > LIMIT then
+    return key .. ' ' .. field .. ' holds ' .. current .. ' and would change by ' .. increment .. ', beyond 2^53 - 1'
+  end
+end
+
 local appliedKey, chunkId = take(), take()
+local problem = wrongType(KEYS[1], 'hash') or wrongType(KEYS[2], 'list') or wrongType(appliedKey, 'hash')
+if problem then return refuse(problem) end
 if redis.call('HEXISTS', appliedKey, chunkId) == 1 then
   return -1
 end
@@ -41,11 +75,54 @@ local entitiesStart = i
 for e = 1, entityCount do
   local key = take()
   local planned = take()
+  problem = wrongType(key, 'hash')
+  if problem then return refuse(problem) end
   local version = redis.call('HGET', key, '_v') or '0'
   if version ~= planned then
     return e
   end
+  if not string.match(version, '^%d+$') then return refuse(key .. ' _v holds ' .. version) end
   i = i + 2 * tonumber(take())
+end
+
+-- Counters are read with one HMGET per run of fields of one hash (a chunk's increments come grouped by key).
+local function checkSums(key, fields, increments)
+  if #fields == 0 then return nil end
+  local current = redis.call('HMGET', key, unpack(fields))
+  for f = 1, #fields do
+    local bad = badSum(key, fields[f], increments[f], current[f] or nil)
+    if bad then return bad end
+  end
+end
+
+local statsStart = i
+local fields, increments = {}, {}
+for _ = 1, tonumber(take()) do
+  fields[#fields + 1], increments[#increments + 1] = take(), take()
+end
+problem = checkSums(KEYS[1], fields, increments)
+if problem then return refuse(problem) end
+for _ = 1, tonumber(take()) do
+  take()
+end
+local runKey
+fields, increments = {}, {}
+for _ = 1, tonumber(take()) do
+  local key, field, increment = take(), take(), take()
+  if key ~= runKey or #fields == 1000 then
+    problem = checkSums(runKey, fields, increments) or wrongType(key, 'hash')
+    if problem then return refuse(problem) end
+    runKey, fields, increments = key, {}, {}
+  end
+  fields[#fields + 1], increments[#increments + 1] = field, increment
+end
+problem = checkSums(runKey, fields, increments)
+if problem then return refuse(problem) end
+for _ = 1, tonumber(take()) do
+  local key, member, score = take(), take(), take()
+  problem = wrongType(key, 'zset')
+  if problem then return refuse(problem) end
+  if score ~= '' and not string.match(score, '^%-?%d+$') then return refuse('score ' .. score .. ' of ' .. member .. ' is not a whole number') end
 end
 
 i = entitiesStart
@@ -61,6 +138,7 @@ for _ = 1, entityCount do
   end
 end
 
+i = statsStart
 for _ = 1, tonumber(take()) do
   redis.call('HINCRBY', KEYS[1], take(), take())
 end
