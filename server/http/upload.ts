@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import { AppError } from '../../shared/errors.ts';
 
@@ -12,8 +13,6 @@ export interface Upload {
   fields: Record<string, string>;
   file: { path: string; name: string };
 }
-
-export const UPLOAD_DIR = join(tmpdir(), 'pulse-uploads');
 
 /**
  * Streams a multipart upload's one file to a temporary file (never into memory), refusing a file over
@@ -23,12 +22,26 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
   if (!/^multipart\/form-data/i.test(req.get('content-type') ?? '')) {
     throw new AppError('unsupported_media_type', 'send multipart/form-data with the fields `feed` and `file`');
   }
-  await mkdir(UPLOAD_DIR, { recursive: true });
+  const dir = join(tmpdir(), 'pulse-uploads'); // os.tmpdir(): TMPDIR, read at each upload
+  await mkdir(dir, { recursive: true });
   return new Promise<Upload>((resolve, reject) => {
     const fields: Record<string, string> = {};
     let file: Upload['file'] | null = null;
+    let fileStream: Readable | null = null;
     let writing: Promise<void> | null = null;
     let tooLarge = false;
+    let discarded = false;
+    /** Refuses the upload once what was written of its file is removed. */
+    const discard = (err: Error) => {
+      if (discarded) return;
+      discarded = true;
+      fileStream?.destroy(); // ends the write, so the file is not created again after it is removed
+      void (async () => {
+        await writing?.catch(() => undefined);
+        if (file) await rm(file.path, { force: true });
+        reject(err);
+      })();
+    };
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxBytes }, defParamCharset: 'utf8' });
@@ -38,25 +51,30 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
     }
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('file', (_name, stream, info) => {
-      const path = join(UPLOAD_DIR, randomUUID());
+      const path = join(dir, randomUUID());
       file = { path, name: info.filename || 'upload' };
+      fileStream = stream;
       stream.on('limit', () => (tooLarge = true));
       writing = pipeline(stream, createWriteStream(path));
+      writing.catch(() => undefined); // awaited on close, or by discard
     });
-    parser.on('error', (err: Error) => reject(new AppError('bad_request', `the upload could not be read: ${err.message}`)));
+    parser.on('error', (err: Error) => discard(new AppError('bad_request', `the upload could not be read: ${err.message}`)));
+    req.on('close', () => {
+      if (!req.complete) discard(new AppError('bad_request', 'the upload was cut off before its end'));
+    });
     parser.on('close', () => {
+      if (discarded) return;
       void (async () => {
         try {
           await writing;
-          if (!file) throw new AppError('validation_failed', 'no file in the upload (field `file`)');
-          if (tooLarge) {
-            await rm(file.path, { force: true });
-            throw new AppError('payload_too_large', `文件超过 ${Math.round(maxBytes / 2 ** 20)} MB / the file is over ${Math.round(maxBytes / 2 ** 20)} MB`);
-          }
-          resolve({ fields, file });
         } catch (err) {
-          reject(err);
+          return discard(err as Error);
         }
+        if (!file) return reject(new AppError('validation_failed', 'no file in the upload (field `file`)'));
+        if (tooLarge) {
+          return discard(new AppError('payload_too_large', `文件超过 ${Math.round(maxBytes / 2 ** 20)} MB / the file is over ${Math.round(maxBytes / 2 ** 20)} MB`));
+        }
+        resolve({ fields, file });
       })();
     });
     req.pipe(parser);

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -147,5 +149,56 @@ describe('file imports', () => {
 
     const wrongFeed = await upload('weather', headerOnly, 'header.csv');
     expect(wrongFeed.status).toBe(400);
+  });
+
+  it('leaves nothing of an import in the temp folder: done, failed, refused, cut short or abandoned by the client', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'pulse-imports-temp-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = temp; // where the server (in this process) and its libraries put temp files
+    /** The files under the temp folder, once the server has had up to 10 s to remove them. */
+    const leftOver = async (): Promise<string[]> => {
+      for (let i = 0; ; i++) {
+        const files = (await readdir(temp, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+        if (files.length === 0 || i === 200) return files;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const xlsx = join(dir, 'callers.xlsx');
+      await ticketRowXlsx(xlsx, [['GD-T1', at(20, 9), at(20, 9, 30), null, null, null, null, null, '普通', '城市管理', '东湖街道', '13800005678']]);
+      const done = await finished(((await (await upload('hotline', xlsx, 'callers.xlsx')).json()) as { importId: string }).importId);
+      expect(done.phase).toBe('done');
+      expect(await leftOver()).toEqual([]);
+
+      const headerOnly = join(dir, 'header-only.csv');
+      writeFileSync(headerOnly, '工单编号,环节,时间,来电号码\r\n');
+      const failed = await finished(((await (await upload('hotline', headerOnly, 'header-only.csv')).json()) as { importId: string }).importId);
+      expect(failed.phase).toBe('failed');
+      expect((await upload('weather', headerOnly, 'header-only.csv')).status).toBe(400);
+      expect(await leftOver()).toEqual([]);
+
+      // A form whose file part never ends: the upload is refused and what was written of it removed.
+      const boundary = 'pulse-test-boundary';
+      const head = `--${boundary}\r\nContent-Disposition: form-data; name="feed"\r\n\r\nhotline\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="callers.csv"\r\nContent-Type: text/csv\r\n\r\n工单编号,环节,时间,来电号码\r\nGD-T2,签收,2022-04-20 09:00,13800005678\r\n`;
+      const cut = await fetch(`${app.baseUrl}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: head });
+      expect(cut.status).toBe(400);
+      expect(await leftOver()).toEqual([]);
+
+      // A client that goes away mid-upload, once the server has started writing its file.
+      const req = request(`${app.baseUrl}/api/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(10 * 2 ** 20) },
+      });
+      req.on('error', () => undefined);
+      req.write(head);
+      for (let i = 0; i < 200 && (await readdir(temp, { recursive: true })).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await readdir(join(temp, 'pulse-uploads'))).toHaveLength(1);
+      req.destroy();
+      expect(await leftOver()).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });

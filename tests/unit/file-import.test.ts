@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { zip } from '../support/zip.ts';
+import { zip, type ZipEntry } from '../support/zip.ts';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,19 @@ async function xlsx(name: string, rows: unknown[][]): Promise<string> {
   const path = join(dir, `${++fileNo}-${name}`);
   await workbook.xlsx.writeFile(path);
   return path;
+}
+
+/** A worksheet of inline-string cells: a header, then `rows` tickets with a caller number each (about 150 bytes a row). */
+function sheetXml(rows: number): Buffer {
+  const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+  const lines = [`<row r="1">${cell('A1', '工单编号')}${cell('B1', '来电号码')}</row>`];
+  for (let i = 1; i <= rows; i++) lines.push(`<row r="${i + 1}">${cell(`A${i + 1}`, `GD${i}`)}${cell(`B${i + 1}`, `138${String(i).padStart(8, '0')}`)}</row>`);
+  return Buffer.from(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${lines.join('')}</sheetData></worksheet>`);
+}
+
+/** A minimal XLSX around `sheets` (entries that may lie: see ZipEntry). */
+function hostileXlsx(...sheets: ZipEntry[]): Buffer {
+  return zip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') }, ...sheets]);
 }
 
 const HEADER = ['工单编号', '环节', '时间', '诉求分类'];
@@ -202,6 +215,20 @@ describe('readRows: refusals', () => {
     expect(error.message).toContain('XLSX 解压后过大 / the XLSX expands to more than');
   });
 
+  it('inflates no worksheet the central directory does not list', async () => {
+    // The local entries hold a 4 MB sheet of caller numbers the directory leaves out, then the listed sheet.
+    const path = await fixture('hidden.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(40_000), listed: false }, { name: 'xl/worksheets/sheet1.xml', data: sheetXml(1) }));
+    expect(await collect(path, { maxUncompressedBytes: MB })).toEqual([{ rowNumber: 2, cells: { 工单编号: 'GD1', 来电号码: '13800000001' } }]);
+  });
+
+  it('stops inflating at maxUncompressedBytes, whatever the entries declare', async () => {
+    const path = await fixture('liar.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(40_000), declaredSize: 1_000 }));
+    const { error, rows } = await failure(path, { maxUncompressedBytes: MB });
+    expect(error).toMatchObject({ code: 'payload_too_large', details: { entry: 'xl/worksheets/sheet1.xml' } });
+    expect(error.message).toBe('XLSX 解压后过大：xl/worksheets/sheet1.xml 解压出的数据多于其声明的大小，已超过 1 MB / the XLSX expands to more than 1 MB: xl/worksheets/sheet1.xml inflates to more than it declares');
+    expect(rows.length).toBeLessThan(MB / 100); // a row is over 100 bytes of XML: nothing was read past the limit
+  });
+
   it('refuses a zip that is not an XLSX, a legacy .xls and a binary file', async () => {
     const notXlsx = await fixture('notes.xlsx', zip([{ name: 'readme.txt', data: Buffer.from('hello') }]));
     const xls = await fixture('old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]));
@@ -214,6 +241,25 @@ describe('readRows: refusals', () => {
     const { error } = await failure(path);
     expect(error.code).toBe('validation_failed');
     expect(error.message).toContain('第 3 行');
+  });
+  it('leaves nothing in the temp folder, whether an XLSX is read to its end, stopped early or refused', async () => {
+    const temp = await mkdtemp(join(tmpdir(), 'pulse-file-import-temp-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = temp; // where os.tmpdir(), and so any library's temp file, goes
+    try {
+      const book = await xlsx('callers.xlsx', [['工单编号', '来电号码'], ...Array.from({ length: 100 }, (_, i) => [`GD${i}`, `138${String(i).padStart(8, '0')}`])]);
+      expect(await collect(book)).toHaveLength(100);
+      expect(await readdir(temp)).toEqual([]);
+      for await (const _ of readRows(book)) break; // as the import preview does
+      expect(await readdir(temp)).toEqual([]);
+      const liar = await fixture('liar.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(20_000), declaredSize: 1_000 }));
+      expect((await failure(liar, { maxUncompressedBytes: MB })).error.code).toBe('payload_too_large');
+      expect(await readdir(temp)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      await rm(temp, { recursive: true, force: true });
+    }
   });
 });
 
