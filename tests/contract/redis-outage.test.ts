@@ -96,5 +96,11 @@ describe('a batch queued whose received count the server never wrote', () => {
     await app.waitIdle(token);
     const after = await counts();
     expect({ received: after.received - before.received, rejected: after.rejected - before.rejected, accepted: after.accepted - before.accepted }).toEqual({ received: 3, rejected: 1, accepted: 2 });
+
+    // A batch the server did count is not counted again when the worker takes it.
+    expect((await post([{ ticketId: 'COUNTED-1', type: 'signed', at: '2022-08-01T11:00:00+08:00' }])).status).toBe(202);
+    await app.waitIdle(token);
+    const later = await counts();
+    expect({ received: later.received - after.received, accepted: later.accepted - after.accepted }).toEqual({ received: 1, accepted: 1 });
   });
 });
