@@ -8,7 +8,13 @@ export const INGEST_TOKEN = 'bench-ingest-token-0123456789';
 /** Concurrent HTTP senders, as several source systems would post at once. */
 export const SENDERS = 4;
 
-/** A fresh Redis (AOF on, as deployed), one server process and `workers` worker processes. */
+/**
+ * How the bench's Redis fsyncs its AOF: `always` as Pulse deploys it (a 202 is on disk), or
+ * `BENCH_APPENDFSYNC=everysec` to measure what that costs.
+ */
+export const APPENDFSYNC = process.env.BENCH_APPENDFSYNC === 'everysec' ? 'everysec' : 'always';
+
+/** A fresh Redis (AOF on, fsynced as deployed: APPENDFSYNC), one server process and `workers` worker processes. */
 export interface Deployment {
   redis: TestRedis;
   client: Redis;
@@ -20,7 +26,7 @@ export interface Deployment {
 }
 
 export async function deploy(workers: number, extraEnv: Record<string, string> = {}): Promise<Deployment> {
-  const redis = await startTestRedis({ appendonly: true });
+  const redis = await startTestRedis({ appendonly: true, appendfsync: APPENDFSYNC });
   const port = await freePort();
   const env = {
     REDIS_URL: redis.url,

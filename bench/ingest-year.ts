@@ -1,7 +1,7 @@
 /**
  * The ingest part of the suite. A year of the 2022 report's magnitude (BENCH_SCALE, default 1) sent
  * over HTTP by 4 senders to one server process until `idle`, with one worker process and with two,
- * BENCH_REPEAT times each (default 3), every run on a fresh redis-server with AOF. After each one-worker
+ * BENCH_REPEAT times each (default 3), every run on a fresh redis-server with AOF (BENCH_APPENDFSYNC). After each one-worker
  * run: the figures against the generator's own totals, GET /api/kpis p95 for a day, a month and a
  * year, memory of server, worker and Redis; after the last, `rebuild` (repeated) and `verify`. In the
  * same run the baselines of bench/baselines.ts. Figures go to bench/RESULTS.md, section "ingest-year"
@@ -12,7 +12,7 @@ import { redisKeys } from '../shared/redis-keys.ts';
 import { SUPPORTED_FEEDS } from '../workers/apply-service.ts';
 import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../workers/ledger/ledger-service.ts';
 import { captureScriptCalls, naiveRecordsPerSecond, redisBenchmarkHincrby, scriptPipelineRecordsPerSecond } from './baselines.ts';
-import { deploy, ingestToIdle, latencies, memoryMiB, SENDERS, type Deployment } from './ingest-run.ts';
+import { APPENDFSYNC, deploy, ingestToIdle, latencies, memoryMiB, SENDERS, type Deployment } from './ingest-run.ts';
 import { fmt, median, summarize, table, writeSection, type MeasuredRow } from './results.ts';
 import { BATCH_RECORDS, BENCH_YEAR, benchYear, sampleOf } from './year-batches.ts';
 
@@ -144,7 +144,7 @@ const targets = [
   [`verify: zero difference`, verifyOk],
 ] as const;
 const body = [
-  `Year ${BENCH_YEAR} from the simulator at scale ${SCALE}: ${fmt(year.total)} records (${year.mix}), sent by ${SENDERS} concurrent senders in requests of ${fmt(BATCH_RECORDS)}; every run on a fresh redis-server (AOF everysec). ${REPEAT} runs per figure.`,
+  `Year ${BENCH_YEAR} from the simulator at scale ${SCALE}: ${fmt(year.total)} records (${year.mix}), sent by ${SENDERS} concurrent senders in requests of ${fmt(BATCH_RECORDS)}; every run on a fresh redis-server (AOF, appendfsync ${APPENDFSYNC}). ${REPEAT} runs per figure.`,
   '',
   table(rows),
   '',

@@ -5,7 +5,8 @@
  * Parts, in order: ingest, wall, export, client, console, imports, post-to-page (default: all of these),
  * and wall-memory (long: only when named).
  * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
- * (default 3) is the number of runs behind each min/median/max. A part whose program is not in
+ * (default 3) is the number of runs behind each min/median/max; BENCH_APPENDFSYNC=everysec runs Redis
+ * with the AOF fsynced every second instead of on every write (as deployed). A part whose program is not in
  * bench/ yet is reported as skipped.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,7 +42,7 @@ const header = (status: string[]) =>
     `- started ${startedAt} on ${machineLine()}; commit ${commit || 'unknown'}`,
     `- ${firstLine('redis-server', ['--version'])}; ${firstLine('chromium', ['--version'])}`,
     `- bullmq ${version('bullmq')}, ioredis ${version('ioredis')}, socket.io ${version('socket.io')}, express ${version('express')}, vue ${version('vue')}, echarts ${version('echarts')}`,
-    `- BENCH_SCALE=${process.env.BENCH_SCALE ?? 1}, BENCH_REPEAT=${process.env.BENCH_REPEAT ?? 3}; parts: ${parts.join(', ')}`,
+    `- BENCH_SCALE=${process.env.BENCH_SCALE ?? 1}, BENCH_REPEAT=${process.env.BENCH_REPEAT ?? 3}, BENCH_APPENDFSYNC=${process.env.BENCH_APPENDFSYNC ?? 'always'}; parts: ${parts.join(', ')}`,
     ...status.map((s) => `- ${s}`),
   ].join('\n');
 

@@ -33,7 +33,9 @@ export interface EmbeddedRedis {
 }
 
 /**
- * Starts a private redis-server child: AOF on, noeviction (Pulse's data must never be evicted),
+ * Starts a private redis-server child: AOF on and fsynced before Redis answers (`appendfsync always`:
+ * a 202 means the batch is on disk; Redis fsyncs once per event-loop pass, for every write of it),
+ * noeviction (Pulse's data must never be evicted),
  * data under `dataDir`, listening on loopback only. Rejects with install instructions when
  * redis-server is not installed.
  */
@@ -47,7 +49,7 @@ export async function startEmbeddedRedis(options: { dataDir: string; port: numbe
       '--bind', '127.0.0.1',
       '--dir', dir,
       '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
+      '--appendfsync', 'always',
       '--maxmemory-policy', 'noeviction',
       '--save', '',
       '--daemonize', 'no',

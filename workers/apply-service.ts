@@ -19,6 +19,13 @@ export interface IngestJobData {
   /** Epoch ms the server accepted the request. */
   receivedAt: number;
   records: { id: string }[];
+  /**
+   * The request's records received and rejected, counted by the server once queued and by the worker
+   * when it first takes the batch, whichever comes first (count-received.lua). Absent from batches
+   * queued before they were carried.
+   */
+  received?: number;
+  rejected?: number;
 }
 
 export interface BatchResult {
@@ -30,6 +37,8 @@ export interface BatchResult {
 /** Feeds whose records can be applied. */
 export const SUPPORTED_FEEDS = Object.keys(APPLIERS) as FeedName[];
 
+/** How long a batch's applied-chunks hash, and so its `counted` marker, lives (apply-entities.lua, count-received.lua). */
+const APPLIED_CHUNKS_TTL_MS = 7 * 86_400_000;
 /** Entities planned and applied per atomic script call. */
 const CHUNK = 500;
 /** Rounds an entity may be re-planned because another worker changed it meanwhile. */
@@ -105,6 +114,12 @@ export class ApplyService {
     const statsKey = this.keys.ingestStats(job.feed, localDayHour(job.receivedAt, this.tz).day);
     const conflictsKey = this.keys.conflicts(job.feed);
     const appliedKey = this.keys.appliedChunks(job.feed, job.batchId);
+    // Received is counted before any outcome, so outcomes never exceed it, even when the server queued
+    // the batch but never got to count it. A marker younger than its TTL is still there if it was ever
+    // set; an older batch was counted by an earlier run of this job (or the server) if ever.
+    if (job.received !== undefined && processedAt - job.receivedAt < APPLIED_CHUNKS_TTL_MS) {
+      await this.redis.countReceived(statsKey, appliedKey, job.received, job.rejected ?? 0);
+    }
 
     const byEntity = new Map<string, Delivery<{ id: string }>[]>();
     job.records.forEach((record, index) => {

@@ -50,7 +50,7 @@ export interface ScenarioRedis {
   destroy(): Promise<void>;
 }
 
-/** A redis-server with AOF on (`appendfsync` everysec as Pulse deploys it, or always), no RDB snapshots. */
+/** A redis-server with AOF on (`appendfsync` everysec, or always as Pulse deploys it), no RDB snapshots. */
 export async function startScenarioRedis(options: { appendfsync?: 'everysec' | 'always' } = {}): Promise<ScenarioRedis> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed (apt-get install redis-server)');
   const port = await freePort();

@@ -6,7 +6,8 @@ import type { FailedJob } from '../../shared/console-types.ts';
 import type { Config } from '../../shared/config.ts';
 import { AppError } from '../../shared/errors.ts';
 import { FEED_NAMES, type FeedName, type NormalizeContext, type NormalizeResult } from '../../shared/feeds/feed.ts';
-import type { ApplyOutcome } from '../../workers/apply-service.ts';
+import type { ApplyOutcome, IngestJobData } from '../../workers/apply-service.ts';
+import { defineScripts } from '../../workers/lua/scripts.ts';
 import { FEED_MODULES } from '../../shared/feeds/index.ts';
 import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../shared/queues.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
@@ -21,18 +22,6 @@ export interface QueueCounts {
   delayed: number;
   failed: number;
 }
-
-/**
- * KEYS[1] the ingest statistics hash of the receiving day, KEYS[2] the batch's applied-chunks hash
- * (same feed hash tag); ARGV[1] received, ARGV[2] rejected. Counts them unless this batch was counted
- * before (field `counted`). Returns 1 when counted now, 0 when it had been.
- */
-const COUNT_RECEIVED_ONCE = `
-if redis.call('HSETNX', KEYS[2], 'counted', 1) == 0 then return 0 end
-redis.call('EXPIRE', KEYS[2], 604800)
-redis.call('HINCRBY', KEYS[1], 'received', ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'rejected', ARGV[2])
-return 1`;
 
 /**
  * Validates records and queues the accepted ones durably in BullMQ before answering. Personal data is
@@ -57,6 +46,7 @@ export class IngestService {
       hashPhone: (phone) => createHmac('sha256', piiKey).update(phone).digest('base64url').slice(0, 24),
       timeWindow: { earliestDay: config.INGEST_EARLIEST_DAY, maxAheadHours: config.INGEST_MAX_AHEAD_HOURS },
     };
+    defineScripts(redis);
     for (const feed of FEED_NAMES) {
       const queue = new Queue(ingestQueueName(feed), {
         connection: bullConnection(redisUrl, 'command'),
@@ -116,11 +106,12 @@ export class IngestService {
     const statsKey = this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day);
     try {
       if (batchId) {
-        await this.queues.get(feed)!.add(feed, { feed, batchId, receivedAt, records: accepted }, { jobId: batchId });
+        const job: IngestJobData = { feed, batchId, receivedAt, records: accepted, received, rejected };
+        await this.queues.get(feed)!.add(feed, job, { jobId: batchId });
       }
     } catch (err) {
       // The add may have reached Redis before the connection broke: answering 503 then would make the
-      // sender's retry a second copy and leave this one out of `received`. Ask Redis once it is back.
+      // sender's retry a second copy (counted, since the worker counts what it takes). Ask Redis once it is back.
       if (!batchId || !(await this.wasQueued(feed, batchId))) {
         throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
       }
@@ -144,12 +135,10 @@ export class IngestService {
   }
 
   /**
-   * Counts a request's received and rejected records once its batch is queued — exactly once, even
-   * when a reply is lost with the connection and the count is sent again (a marker in the batch's
-   * applied-chunks hash, set in the same script). The batch is already durable, so a Redis that went
-   * away is waited for (up to 30 s) rather than answered with 503: the sender's retry would be a second
-   * copy and this one would be missing from `received`, leaving the day unbalanced in `npm run verify`
-   * (scripts/reliability/redis-restart.ts found both).
+   * Counts a request's received and rejected records once its batch is queued — exactly once: the
+   * worker counts them too when it first takes the batch, and a marker in the batch's applied-chunks
+   * hash (count-received.lua) lets only the first count. So a count lost here (Redis went away after
+   * the batch was queued) is the worker's to make, and the batch, already durable, is answered 202.
    */
   private async countReceived(feed: FeedName, batchId: string | null, statsKey: string, received: number, rejected: number): Promise<void> {
     if (!batchId) {
@@ -157,18 +146,7 @@ export class IngestService {
       if (!results || results.some(([err]) => err)) throw new AppError('redis_unavailable', 'Redis is unreachable; retry later', undefined, 5);
       return;
     }
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        await this.redis.eval(COUNT_RECEIVED_ONCE, 2, statsKey, this.keys.appliedChunks(feed, batchId), received, rejected);
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) {
-          throw new AppError('redis_unavailable', 'Redis went away after the batch was queued; retry (the records are recognised as duplicates)', undefined, 5, { cause: err });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    await this.redis.countReceived(statsKey, this.keys.appliedChunks(feed, batchId), received, rejected).catch(() => undefined);
   }
 
 

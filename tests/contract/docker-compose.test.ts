@@ -38,9 +38,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs Redis with AOF on and eviction off', () => {
+  it('runs Redis with AOF on, fsynced before it answers, and eviction off', () => {
     const command = compose.services.redis!.command!.join(' ');
     expect(command).toMatch(/--appendonly yes/);
+    expect(command).toMatch(/--appendfsync always/);
     expect(command).toMatch(/--maxmemory-policy noeviction/);
   });
 

@@ -1,8 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, KpisResponse } from '../../shared/api-types.ts';
+import { FEED_MODULES } from '../../shared/feeds/index.ts';
+import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../shared/queues.ts';
+import { localDayHour } from '../../shared/time.ts';
+import type { IngestJobData } from '../../workers/apply-service.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
 
@@ -53,5 +59,48 @@ describe('while Redis is unreachable', () => {
     await app.waitIdle(token);
     const kpis = (await (await app.get('/api/kpis?from=2022-07-01', token)).json()) as KpisResponse;
     expect(kpis.kpis['hotline.signed']).toMatchObject({ value: 1 });
+  });
+});
+
+describe('a batch queued whose received count the server never wrote', () => {
+  it('is counted when the worker first takes it: the day balances, received equals what the worker made of it', async () => {
+    // The window of scripts/reliability/redis-restart.ts: the server queued the batch, then died or lost
+    // Redis before counting it (and answered 503, so the sender's retry is a second batch). Queued here
+    // exactly as the server queues it, without the count that followed.
+    const token = await app.login();
+    const raws = [
+      { ticketId: 'UNCOUNTED-1', type: 'signed', at: '2022-08-01T09:00:00+08:00' },
+      { ticketId: 'UNCOUNTED-2', type: 'signed', at: '2022-08-01T10:00:00+08:00' },
+    ];
+    const records = raws.map((raw) => {
+      const result = FEED_MODULES.hotline!.normalize(raw, { tz: app.config.TZ_REPORT, hashPhone: (p) => p });
+      if (!result.ok) throw new Error(result.errors.join('; '));
+      return result.record;
+    });
+    const batchId = randomUUID();
+    const receivedAt = Date.now();
+    // One more record was received than accepted: the request also carried one the feed rejected.
+    const data: IngestJobData = { feed: 'hotline', batchId, receivedAt, records, received: 3, rejected: 1 };
+    const statsKey = app.keys.ingestStats('hotline', localDayHour(receivedAt, app.config.TZ_REPORT).day);
+    const counts = async () => {
+      const raw = await app.redis.hgetall(statsKey);
+      return { received: Number(raw.received ?? 0), rejected: Number(raw.rejected ?? 0), accepted: Number(raw.accepted ?? 0) };
+    };
+    const before = await counts();
+    const queue = new Queue(ingestQueueName('hotline'), { connection: bullConnection(redis.url, 'command'), prefix: app.keys.queuePrefix(), defaultJobOptions: INGEST_JOB_OPTIONS });
+    try {
+      await queue.add('hotline', data, { jobId: batchId });
+    } finally {
+      await queue.close();
+    }
+    await app.waitIdle(token);
+    const after = await counts();
+    expect({ received: after.received - before.received, rejected: after.rejected - before.rejected, accepted: after.accepted - before.accepted }).toEqual({ received: 3, rejected: 1, accepted: 2 });
+
+    // A batch the server did count is not counted again when the worker takes it.
+    expect((await post([{ ticketId: 'COUNTED-1', type: 'signed', at: '2022-08-01T11:00:00+08:00' }])).status).toBe(202);
+    await app.waitIdle(token);
+    const later = await counts();
+    expect({ received: later.received - after.received, accepted: later.accepted - after.accepted }).toEqual({ received: 1, accepted: 1 });
   });
 });

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Redis, Result, ClientContext } from 'ioredis';
 
-/** The Lua scripts of the workers, registered on a connection as custom commands (EVALSHA with EVAL fallback). */
+/** The Lua scripts of the workers (count-received.lua the server's too), registered on a connection as custom commands (EVALSHA with EVAL fallback). */
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
     /** See apply-entities.lua for KEYS and ARGV. */
     applyEntities(statsKey: string, conflictsKey: string, args: (string | number)[]): Result<number, Context>;
+    /** See count-received.lua. */
+    countReceived(statsKey: string, appliedKey: string, received: number, rejected: number): Result<number, Context>;
   }
 }
 
@@ -16,5 +18,6 @@ const defined = new WeakSet<Redis>();
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
   redis.defineCommand('applyEntities', { numberOfKeys: 2, lua: load('apply-entities.lua') });
+  redis.defineCommand('countReceived', { numberOfKeys: 2, lua: load('count-received.lua') });
   defined.add(redis);
 }
