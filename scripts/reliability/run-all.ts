@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runFuzzScenario } from './fuzz.ts';
 import { ROOT } from './harness.ts';
 import { runKillWorker } from './kill-worker.ts';
 import { runMalformedFiles } from './malformed-files.ts';
@@ -21,6 +22,8 @@ const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
   'redis-crash': () => runRedisRestart({ restarts: 2, scale: 0.05, downMs: 2_000, signal: 'SIGKILL' }),
   'triple-send': () => runTripleSend({ scale: 0.1 }),
   'malformed-files': () => runMalformedFiles({ visits: 30_000, bad: 10_000, bigMb: 50 }),
+  // A new seed each run (written into the table, so a failure reproduces).
+  fuzz: () => runFuzzScenario({ cases: 150, seed: Date.now() % 2 ** 31, maxRecords: 40 }),
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
