@@ -686,6 +686,8 @@ export interface FuzzOptions {
   redisUrl: string;
   /** Features to leave out (default: KNOWN_OPEN). */
   exclude?: readonly Feature[];
+  /** Stops generating and shrinking after this long (a failure keeps the smallest counterexample so far), so a test prints it before its own timeout. */
+  timeLimitMs?: number;
 }
 
 /** Runs the property for `cases` generated cases; on a failure, fast-check's report with the shrunk counterexample and its seed. */
@@ -698,7 +700,7 @@ export async function runFuzz(options: FuzzOptions): Promise<{ tally: FuzzTally;
         const problems = await runCase(fuzzCase, options.redisUrl, upstream, tally);
         if (problems.length > 0) throw new Error(problems.slice(0, 12).join('\n'));
       }),
-      { numRuns: options.cases, seed: options.seed, endOnFailure: false, maxSkipsPerRun: 0 },
+      { numRuns: options.cases, seed: options.seed, ...(options.timeLimitMs !== undefined && { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: true }) },
     );
     if (!result.failed) return { tally, failure: null };
     const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
@@ -709,7 +711,7 @@ export async function runFuzz(options: FuzzOptions): Promise<{ tally: FuzzTally;
 }
 
 /** The long form for `npm run reliability`: its own redis-server, the figures into the report. */
-export function runFuzzScenario(options: { cases: number; seed: number; maxRecords: number }): Promise<ScenarioReport> {
+export function runFuzzScenario(options: { cases: number; seed: number; maxRecords: number; timeLimitMs?: number }): Promise<ScenarioReport> {
   return timed('fuzz', { cases: options.cases, seed: options.seed, 'records a case (at most)': options.maxRecords, 'left out (KNOWN_OPEN)': KNOWN_OPEN.join(' ') || 'none' }, async (report) => {
     const redis = await startScenarioRedis();
     try {
