@@ -461,7 +461,8 @@ function namesTheFault(r: FuzzRecord, errors: string[]): boolean {
   return text.includes(r.badField) || text.includes(LABELS[r.feed][r.badField] ?? r.badField);
 }
 
-const csvCell = (v: unknown) => (v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`);
+/** A CSV cell; `null` and absent are an empty cell, which FEEDS.md reads as an absent field. */
+const csvCell = (v: unknown) => (v === undefined || v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
 
 /** Runs one case on its own key prefix; returns every problem found (empty: the case passed). */
 export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: FakeUpstream, tally: FuzzTally): Promise<string[]> {
