@@ -354,7 +354,9 @@ function buildRecords(parts: { draft: Draft; mutation: number | null; path: Path
     const m = p.mutation === null ? null : pool[(p.mutation >> 1) % pool.length]!;
     const features = [...draft.features];
     if (m?.feature) features.push(m.feature);
-    const open = m?.expect === 'either' || features.some((x) => x === 'surrogate' || x === 'control') || p.conflict !== null;
+    // A bad record keeps its one fault: a conflicting field beside it could be what its reason names instead.
+    const conflict = m?.expect === 'invalid' ? null : p.conflict;
+    const open = m?.expect === 'either' || features.some((x) => x === 'surrogate' || x === 'control') || conflict !== null;
     let fields = { ...draft.fields };
     let key: string | null = draft.key;
     if (open) {
@@ -368,23 +370,23 @@ function buildRecords(parts: { draft: Draft; mutation: number | null; path: Path
     const expect: Expect = m?.expect === 'invalid' ? 'invalid' : open ? 'either' : 'valid';
     if (expect === 'invalid') key = null;
     let text: string | undefined;
-    if (p.conflict !== null && hasStructure(raw) && !Array.isArray(raw)) {
+    if (conflict !== null && hasStructure(raw) && !Array.isArray(raw)) {
       features.push('conflicting-keys');
       const o = raw as Record<string, unknown>;
       const name = REQUIRED[draft.feed].find((n) => o[n] !== undefined && n !== draft.idField) ?? draft.idField;
-      if (p.conflict === 0) {
+      if (conflict === 0) {
         // The field twice in one JSON object: JSON.parse keeps the last, so the first may be anything.
         const body = JSON.stringify(o);
         text = `{${JSON.stringify(name)}:"conflicting",${body.slice(1)}`;
       } else raw = { ...o, [LABELS[draft.feed][name]!]: 'conflicting' };
     }
     // A Chinese column name for every field of an untouched object, now and then.
-    if (p.chinese && text === undefined && hasStructure(raw) && !Array.isArray(raw) && p.conflict === null) {
+    if (p.chinese && text === undefined && hasStructure(raw) && !Array.isArray(raw) && conflict === null) {
       raw = Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [LABELS[draft.feed][k] ?? k, v]));
     }
     let path = p.path;
     const values = hasStructure(raw) && !Array.isArray(raw) ? Object.values(raw as Record<string, unknown>) : [raw];
-    const csvSafe = text === undefined && hasStructure(raw) && !Array.isArray(raw) && p.conflict === null && !p.chinese && values.every((v) => !hasStructure(v) && !(typeof v === 'string' && CSV_UNSAFE.test(v))) && !Object.keys(raw as object).some((k) => !(k in LABELS[draft.feed]));
+    const csvSafe = text === undefined && hasStructure(raw) && !Array.isArray(raw) && conflict === null && !p.chinese && values.every((v) => !hasStructure(v) && !(typeof v === 'string' && CSV_UNSAFE.test(v))) && !Object.keys(raw as object).some((k) => !(k in LABELS[draft.feed]));
     if (path === 'csv' && !csvSafe) path = 'json';
     if (path === 'connector' && text !== undefined) path = 'ndjson';
     return {
