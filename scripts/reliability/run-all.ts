@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { runFuzzScenario } from './fuzz.ts';
 import { ROOT } from './harness.ts';
 import { runKillWorker } from './kill-worker.ts';
 import { runMalformedFiles } from './malformed-files.ts';
@@ -21,6 +22,8 @@ const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
   'redis-crash': () => runRedisRestart({ restarts: 2, scale: 0.05, downMs: 2_000, signal: 'SIGKILL' }),
   'triple-send': () => runTripleSend({ scale: 0.1 }),
   'malformed-files': () => runMalformedFiles({ visits: 30_000, bad: 10_000, bigMb: 50 }),
+  // A new seed each run (written into the table, so a failure reproduces).
+  fuzz: () => runFuzzScenario({ cases: 150, seed: Date.now() % 2 ** 31, maxRecords: 40, timeLimitMs: 1_200_000 }),
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -76,7 +79,14 @@ if (chosen.length === Object.keys(SCENARIOS).length || !section.includes('| scen
 else {
   // --only: the chosen scenarios' rows are replaced in the table of the last full run, the others kept.
   const fresh = new Map(lines.filter((l) => l.startsWith('| ')).map((l) => [l.split('|')[1]!.trim(), l]));
-  table = section.trim().split('\n').map((l) => (l.startsWith('| ') && fresh.has(l.split('|')[1]!.trim()) ? `${fresh.get(l.split('|')[1]!.trim())!.replace(/ \|$/, '')} (re-run ${new Date().toISOString().slice(0, 10)}) |` : l));
+  const rerun = (id: string) => `${fresh.get(id)!.replace(/ \|$/, '')} (re-run ${new Date().toISOString().slice(0, 10)}) |`;
+  const old = section.trim().split('\n');
+  table = old.map((l) => (l.startsWith('| ') && fresh.has(l.split('|')[1]!.trim()) ? rerun(l.split('|')[1]!.trim()) : l));
+  // A scenario the last full run did not have yet: its row goes after the other scenarios' rows.
+  const known = new Set(old.filter((l) => l.startsWith('| ')).map((l) => l.split('|')[1]!.trim()));
+  const added = chosen.filter((id) => !known.has(id)).map(rerun);
+  const at = table.findIndex((l) => l.startsWith('| security tests'));
+  table.splice(at < 0 ? table.length : at, 0, ...added);
 }
 writeFileSync(doc, `${text.slice(0, text.indexOf(start) + start.length)}\n${table.join('\n')}\n${text.slice(text.indexOf(end))}`);
 console.log('results written to docs/RELIABILITY.md');
