@@ -89,7 +89,6 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
       releaseSignature: async (signature) => void (await deps.redis.del(deps.keys.seenSignature(signature))),
     }),
   );
-  api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(deps.auth, deps.audit, new LoginLimiter(deps.redis, deps.keys, deps.security)));
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));

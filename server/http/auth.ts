@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Role } from '../../shared/api-types.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AuthService, Principal } from '../services/auth-service.ts';
@@ -13,7 +13,13 @@ export function bearerToken(req: Request): string | null {
 /** The principal set by requireRole. */
 export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
 
-/** Lets a request through only with a bearer token of one of `roles` (admin may do what a manager may). */
+/** JSON bodies of signed-in requests; only parsed once the token is known (requireRole), up to 1 MB. */
+const parseJson = express.json({ limit: '1mb' });
+
+/**
+ * Lets a request through only with a bearer token of one of `roles` (admin may do what a manager may),
+ * then parses its JSON body: an unknown client is refused before any of its body is read into memory.
+ */
 export function requireRole(auth: AuthService, ...roles: Role[]): RequestHandler {
   const allowed = new Set<Role>(roles.includes('manager') ? [...roles, 'admin'] : roles);
   return async (req, res, next) => {
@@ -23,7 +29,7 @@ export function requireRole(auth: AuthService, ...roles: Role[]): RequestHandler
     if (!principal) return next(new AppError('unauthorized', 'the token is unknown or has expired'));
     if (!allowed.has(principal.role)) return next(new AppError('forbidden', `role ${principal.role} may not do this`));
     res.locals.principal = principal;
-    next();
+    parseJson(req, res, next);
   };
 }
 

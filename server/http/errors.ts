@@ -4,9 +4,12 @@ import { AppError, httpStatusByCode } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 /** Body-parser failures arrive as errors with a `type`, a bad percent-encoding in the path as a URIError: the client's fault, not ours. */
-function fromBodyParser(err: { type?: string; message?: string }): AppError | null {
+function fromBodyParser(err: { type?: string; message?: string; limit?: number }): AppError | null {
   if (err instanceof URIError) return new AppError('bad_request', `the URL has a bad percent-encoding: ${err.message}`);
-  if (err.type === 'entity.too.large') return new AppError('payload_too_large', 'request body is over 10 MB');
+  if (err.type === 'entity.too.large') {
+    const limit = err.limit ?? 0;
+    return new AppError('payload_too_large', `request body is over ${limit >= 2 ** 20 ? `${limit / 2 ** 20} MB` : `${limit / 1024} KB`}`);
+  }
   if (err.type === 'entity.parse.failed') return new AppError('bad_request', `request body is not valid JSON: ${err.message}`);
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
     return new AppError('unsupported_media_type', err.message ?? 'unsupported encoding');

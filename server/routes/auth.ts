@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import type { AuditService } from '../services/audit-service.ts';
@@ -16,7 +16,8 @@ const loginBody = z.object({ username: z.string().min(1).max(64), password: z.st
  */
 export function authRoutes(auth: AuthService, audit: AuditService, limiter: LoginLimiter): Router {
   const router = Router();
-  router.post('/auth/login', async (req, res) => {
+  // The one body read before sign-in: a username and a password, so a few KB.
+  router.post('/auth/login', express.json({ limit: '8kb' }), async (req, res) => {
     const body = loginBody.safeParse(req.body);
     if (!body.success) throw new AppError('validation_failed', 'username and password are required');
     const { username, password } = body.data;

@@ -11,9 +11,9 @@ const DAY_MS = 86_400_000;
  * fields (shared/kpis/kpi-helpers.ts):
  * - hotline `open` (member `<signed day>|<ticketId>`, score deadline): `_live.open`, `_live.overdue`,
  *   and `_live.overdueSignedInPeriod` (overdue open tickets signed in the period);
- * - hotline `callers` (member `<callerHash>|<category>|<ticketId>`, score first contact): `_computed.repeat`,
+ * - hotline `callers` (member `<callerHash>|<category>|<ticketId>`, the last two through encodeDimValue, score first contact): `_computed.repeat`,
  *   tickets in the period whose caller had a ticket of the same category within `repeatWindowDays` before;
- * - hall `waiting` (member `<hall>|<day>|<queueId>`, score taken): `_live.waitingNow`, numbers taken
+ * - hall `waiting` (member `<hall>|<day>|<queueId>`, hall and queueId through encodeDimValue, score taken): `_live.waitingNow`, numbers taken
  *   today and not yet called, served or abandoned.
  */
 export async function readLiveFields(

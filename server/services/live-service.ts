@@ -4,6 +4,7 @@ import type { KpiValue } from '../../shared/kpis.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
+import { decodeDimValue } from '../../shared/dimensions.ts';
 import type {
   AlertLevel,
   ClientToServerEvents,
@@ -182,7 +183,7 @@ export class LiveService {
     );
     const waitingByHall: Record<string, number> = {};
     for (const member of waiting) {
-      const hall = member.slice(0, member.indexOf('|'));
+      const hall = decodeDimValue(member.slice(0, member.indexOf('|')));
       waitingByHall[hall] = (waitingByHall[hall] ?? 0) + 1;
     }
     const alerts = this.alerts ? await this.alerts.levels(kpis) : {};

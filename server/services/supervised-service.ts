@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { SupervisedKind, SupervisedListResponse, SupervisedTicket } from '../../shared/console-types.ts';
+import { decodeDimValue } from '../../shared/dimensions.ts';
 import type { HotlineMilestone } from '../../shared/feeds/hotline.feed.ts';
 import type { RedisKeys } from '../../shared/redis-keys.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
@@ -60,7 +61,7 @@ export class SupervisedService {
       const windowMs = (this.options.settings ?? DEFAULT_SETTINGS).repeatWindowDays * DAY_MS;
       const flat = await this.redis.zrangebyscore(this.keys.liveSet('hotline', CALLERS_SET), start - windowMs, `(${end}`, 'WITHSCORES');
       return findRepeats(flat, start, end, windowMs)
-        .map(({ member, at }) => ({ ticketId: member.slice(member.lastIndexOf('|') + 1), since: at }))
+        .map(({ member, at }) => ({ ticketId: decodeDimValue(member.slice(member.lastIndexOf('|') + 1)), since: at }))
         .reverse();
     }
     const set = kind === 'unresolved' ? UNRESOLVED_SET : DISSATISFIED_SET;

@@ -49,6 +49,28 @@ describe('HTTP API', () => {
     expect(((await res.json()) as ApiErrorBody).error.code).toBe('unauthorized');
   });
 
+  it('refuses a client without a session before reading its body: 401, not 413, for a body over the limit', async () => {
+    const big = JSON.stringify({ thresholds: {}, padding: 'x'.repeat(2 * 2 ** 20) });
+    const put = (headers: Record<string, string>, body = big) =>
+      fetch(`${app.baseUrl}/api/admin/alerts`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body });
+    for (const headers of [{}, { authorization: 'Bearer not-a-session' }] as Record<string, string>[]) {
+      const res = await put(headers);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as ApiErrorBody).error.code).toBe('unauthorized');
+    }
+    // Signed in, the 1 MB limit still holds; the login's own body is limited to a few KB.
+    const signedIn = await put({ authorization: `Bearer ${token}` });
+    expect(signedIn.status).toBe(413);
+    expect(((await signedIn.json()) as ApiErrorBody).error.message).toBe('request body is over 1 MB');
+    const login = await fetch(`${app.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'x'.repeat(10_000) }),
+    });
+    expect(login.status).toBe(413);
+    expect(((await login.json()) as ApiErrorBody).error.message).toBe('request body is over 8 KB');
+  });
+
   it('refuses ingest without the ingest token, and KPIs without a bearer token', async () => {
     const ingest = await fetch(`${app.baseUrl}/api/ingest/hotline`, {
       method: 'POST',

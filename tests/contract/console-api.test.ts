@@ -117,6 +117,22 @@ describe('四类督办 lists', () => {
     }
   });
 
+  it('keeps ticket ids and categories containing | apart: a repeat is the same category, listed by its whole id', async () => {
+    await app.ingest('hotline', [
+      // Same caller, categories `X` and `X|P`, ids `P|Q` and `T`: no repeat (a member split at its last `|` read both as `X|P`).
+      { ticketId: 'P|Q', type: 'received', at: '2022-04-01T08:00:00+08:00', category: 'X', callerPhone: '13700001111' },
+      { ticketId: 'T', type: 'received', at: '2022-04-05T08:00:00+08:00', category: 'X|P', callerPhone: '13700001111' },
+      // A real repeat whose ticket id holds a `|`.
+      { ticketId: 'R|1', type: 'received', at: '2022-04-10T08:00:00+08:00', category: 'Y', callerPhone: '13700002222' },
+      { ticketId: 'R|2', type: 'received', at: '2022-04-12T08:00:00+08:00', category: 'Y', callerPhone: '13700002222' },
+    ]);
+    await app.waitIdle(admin);
+    const repeats = (await (await send('GET', '/api/console/supervised?kind=repeat&from=2022-04-01&to=2022-04-30', admin)).json()) as SupervisedListResponse;
+    expect(repeats.items.map((t) => t.ticketId)).toEqual(['R|2']);
+    const figures = (await (await app.get('/api/kpis?from=2022-04-01&to=2022-04-30', admin)).json()) as KpisResponse;
+    expect((figures.kpis['hotline.supervised']?.breakdown as Record<string, number>).repeat).toBe(1);
+  });
+
   it('is for managers only, with a known kind', async () => {
     expect((await list('overdue', displayToken)).status).toBe(403);
     expect((await fetch(`${app.baseUrl}/api/console/supervised?kind=overdue&from=2022-03-01`)).status).toBe(401);

@@ -192,4 +192,24 @@ describe('the wall’s live figures', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(robotMessages).toHaveLength(1); // once a day per KPI, however long it stays red
   });
+
+  it('counts waiting visitors by whole hall name when names and numbers contain |', async () => {
+    const socket = app.connectLive(admin);
+    const view = follow(socket);
+    await nextEvent<LiveMessage>(socket, 'snapshot');
+    const now = new Date().toISOString();
+    const today = new Date(now).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    await app.ingest('hall', [
+      // `甲|x` number `${today}|y` and `甲` number `x|${today}|y` made one member `甲|x|<day>|y`…
+      { queueId: `${today}|y`, type: 'taken', at: now, hall: '甲|x' },
+      { queueId: `x|${today}|y`, type: 'taken', at: now, hall: '甲' },
+      { queueId: 'B1', type: 'taken', at: now, hall: '乙|2' },
+    ]);
+    await app.waitIdle(admin);
+    // …and a hall name was cut at its first `|`.
+    await expect.poll(() => view.message?.waitingByHall?.['乙|2']).toBe(1);
+    expect(view.message?.waitingByHall).toMatchObject({ '甲|x': 1, 甲: 1, '乙|2': 1 });
+    expect(view.message?.waitingByHall?.['乙']).toBeUndefined();
+    socket.close();
+  });
 });

@@ -1,8 +1,12 @@
+import { encodeDimValue } from '../../shared/dimensions.ts';
 import type { HallFootfallRow, HallQueueRecord, HallQueueStep, HallRecord } from '../../shared/feeds/hall.feed.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { Contribution, ContributionEntry, FeedApplier, LiveMember } from './feed-applier.ts';
 
-/** Live set of visitors waiting: member `<hall>|<local date>|<queueId>`, score = time the number was taken (epoch ms). */
+/**
+ * Live set of visitors waiting: member `<hall>|<local date>|<queueId>` (hall and queueId through encodeDimValue,
+ * so a `|` in them cannot shift the split), score = time the number was taken (epoch ms).
+ */
 export const WAITING_SET = 'waiting';
 
 /** A visit's window and service come from whichever step carries them, `taken` first. */
@@ -40,7 +44,7 @@ function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, s
   }
   const members: LiveMember[] = [];
   if (taken && !called && !served && !steps.has('abandoned')) {
-    members.push({ set: WAITING_SET, member: `${taken.hall}|${taken.day}|${taken.queueId}`, score: taken.at });
+    members.push({ set: WAITING_SET, member: `${encodeDimValue(taken.hall)}|${taken.day}|${encodeDimValue(taken.queueId)}`, score: taken.at });
   }
   return { entries, members };
 }

@@ -1,3 +1,4 @@
+import { encodeDimValue } from '../../shared/dimensions.ts';
 import type { HotlineMilestone, HotlineMilestoneType } from '../../shared/feeds/hotline.feed.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { localDayHour } from '../../shared/time.ts';
@@ -33,7 +34,10 @@ export const OPEN_TICKETS_SET = 'open';
 /** Live sets of follow-ups that put a ticket under supervision (回访未解决 / 回访不满意): member ticketId, score = visited time. */
 export const UNRESOLVED_SET = 'unresolved';
 export const DISSATISFIED_SET = 'dissatisfied';
-/** Index of caller hashes (repeat calls): member `<callerHash>|<category>|<ticketId>`, score = signed/received time. */
+/**
+ * Index of caller hashes (repeat calls): member `<callerHash>|<category>|<ticketId>` (category and ticketId through
+ * encodeDimValue, so a `|` in them cannot shift the split), score = signed/received time.
+ */
 export const CALLERS_SET = 'callers';
 
 /**
@@ -105,7 +109,7 @@ export const hotlineApplier: FeedApplier<HotlineMilestone> = {
     const callerHash = attribute(records, 'callerHash');
     const firstContact = received ?? signed;
     if (callerHash && firstContact) {
-      members.push({ set: CALLERS_SET, member: `${callerHash}|${dims.category ?? ''}|${ticketId}`, score: firstContact.at });
+      members.push({ set: CALLERS_SET, member: `${callerHash}|${encodeDimValue(dims.category ?? '')}|${encodeDimValue(ticketId)}`, score: firstContact.at });
     }
     return { entries, members };
   },
