@@ -1,5 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from './feed.ts';
 import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseCount, parseEnum, parseText, parseTime, withId } from './fields.ts';
+import { encodeDimValue } from '../dimensions.ts';
 import { localDayHour, type LocalDay } from '../time.ts';
 
 /**
@@ -97,5 +98,5 @@ export const hallFeed: FeedModule<HallRecord> = {
   name: 'hall',
   fieldAliases: aliasesFrom(HALL_FIELD_LABELS),
   normalize,
-  naturalKey: (r) => (r.type === 'footfall' ? `footfall|${r.hall}|${r.at}` : `queue|${r.hall}|${r.day}|${r.queueId}|${r.type}`),
+  naturalKey: (r) => (r.type === 'footfall' ? `footfall|${r.hall}|${r.at}` : `queue|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}|${r.type}`),
 };

@@ -191,6 +191,18 @@ describe('applying hall queue records', () => {
     expect(await waiting()).toEqual([]);
   });
 
+  it('keeps two visits apart when a `|` in the hall name and the queue number would join to the same key', async () => {
+    const { apply, kpis } = setup();
+    const day = '2022-03-04';
+    // hall `甲|2022-03-04|x` number `y` and hall `甲` number `x|2022-03-04|y` were one entity `q|甲|2022-03-04|x|2022-03-04|y`
+    const result = await apply('hall', [
+      hallRecord({ hall: `甲|${day}|x`, queueId: 'y', type: 'taken', at: at('09:00', day) }),
+      hallRecord({ hall: '甲', queueId: `x|${day}|y`, type: 'taken', at: at('09:00', day) }),
+    ]);
+    expect(result.counts).toMatchObject({ new: 2, duplicate: 0, conflict: 0 });
+    expect((await kpis(day))['hall.taken']).toEqual({ value: 2 });
+  });
+
   it('counts a visit at 23:59 local, sent in UTC, on its local day', async () => {
     const { apply, kpis, bucket } = setup();
     await apply('hall', [

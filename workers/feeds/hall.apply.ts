@@ -54,7 +54,7 @@ function footfallContribution(row: HallFootfallRow): Contribution {
 }
 
 /**
- * Hall records. A visit (entity `q|<hall>|<local date>|<queueId>`, one slot per step) counts each step
+ * Hall records. A visit (entity `q|<hall>|<local date>|<queueId>`, hall and queueId through encodeDimValue, one slot per step) counts each step
  * at its own time; its wait (called − taken) counts at `called`, its service time (served − called) at
  * `served`, once both ends are there, whatever their arrival order; while it has only been taken it is
  * in the live `waiting` set. A footfall row (entity `f|<hall>|<at ms>`) is a snapshot: `visitors` = entries.
@@ -62,7 +62,7 @@ function footfallContribution(row: HallFootfallRow): Contribution {
 export const hallApplier: FeedApplier<HallRecord> = {
   feed: 'hall',
   // The local date is the one normalisation computed (the record's natural key), not recomputed here.
-  entityOf: (r) => (r.type === 'footfall' ? `f|${r.hall}|${r.at}` : `q|${r.hall}|${r.day}|${r.queueId}`),
+  entityOf: (r) => (r.type === 'footfall' ? `f|${r.hall}|${r.at}` : `q|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}`),
   slotOf: (r) => r.type,
   snapshot: (r) => (r.type !== 'footfall' ? null : r.asOf === undefined ? {} : { asOf: r.asOf }),
   contribution(_entity, records, { settings }) {
