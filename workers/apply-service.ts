@@ -129,7 +129,7 @@ export class ApplyService {
       list.push({ record, origin: `${job.batchId}:${index}` });
     });
 
-    /** Deliveries that changed the figures, for the wall's ticker. */
+    /** Deliveries that changed the figures, for the wall's ticker (those of today). */
     const fresh: Delivery<{ id: string }>[] = [];
     const entities = [...byEntity.keys()];
     for (let start = 0; start < entities.length; start += CHUNK) {
@@ -190,11 +190,19 @@ export class ApplyService {
     const done = this.redis.multi().hset(this.keys.batchResult(job.batchId), counts).expire(this.keys.batchResult(job.batchId), 86_400);
     // Announce even when this run only replayed: a crash may have come before the first announcement.
     if (days.size > 0 || counts.replay > 0) {
-      const latest = fresh.slice(-TICKER_LENGTH).map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
+      const today = localDayHour(processedAt, this.tz).day;
+      const latest = fresh.filter((d) => this.dayOf(d.record) === today).slice(-TICKER_LENGTH).map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
       if (latest.length > 0) done.lpush(this.keys.ticker(), ...latest).ltrim(this.keys.ticker(), 0, TICKER_LENGTH - 1);
       done.hset(this.keys.lastRecordAt(), job.feed, processedAt).publish(this.keys.changedChannel(), JSON.stringify({ feed: job.feed, days: [...days] }));
     }
     await done.exec();
     return { counts, days: [...days] };
+  }
+
+  /** The local day a record happened on (its `at`, or its `date` for day rows): only today's make the ticker, not a back-fill. */
+  private dayOf(record: { id: string }): LocalDay | undefined {
+    const { at, date } = record as { at?: unknown; date?: unknown };
+    if (typeof at === 'number') return localDayHour(at, this.tz).day;
+    return typeof date === 'string' ? (date as LocalDay) : undefined;
   }
 }

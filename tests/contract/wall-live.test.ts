@@ -121,6 +121,8 @@ describe('the wall’s live figures', () => {
       { ticketId: 'W-1', type: 'signed', at: now, street: '朝阳街道', category: '城市管理', callerPhone: '13800138000' },
       { ticketId: 'W-2', type: 'signed', at: now, street: '朝阳街道', category: '住房保障', callerPhone: '13900139000' },
       { ticketId: 'W-3', type: 'signed', at: now, street: '文艺路街道', category: '城市管理' },
+      // a back-filled ticket of last month counts in its month, but is not news for the wall's ticker
+      { ticketId: 'W-OLD', type: 'signed', at: new Date(Date.now() - 30 * 86_400_000).toISOString(), street: '补录街道', category: '城市管理' },
     ]);
     await app.ingest('hall', [
       { queueId: 'A001', type: 'taken', at: now, hall: '区政务服务大厅' },
@@ -136,6 +138,7 @@ describe('the wall’s live figures', () => {
     expect(m.ticker!.filter((t) => t.feed === 'hotline').map((t) => t.labels)).toEqual(
       expect.arrayContaining([['朝阳街道', '城市管理'], ['文艺路街道', '城市管理']]),
     );
+    expect(m.ticker!.flatMap((t) => t.labels)).not.toContain('补录街道');
     expect(JSON.stringify(m)).not.toMatch(/1380013|1390013|W-1/);
     expect(new Set(m.ticker!.map((t) => t.id)).size).toBe(m.ticker!.length);
     // Each item carries its event's time, an ISO instant with its offset.
