@@ -2,7 +2,7 @@
  * The baselines the ingest figures are compared with, each measured on a fresh redis-server in the run:
  * - a naive pipeline: one BullMQ job per record, worker concurrency 50, the same apply code;
  * - the raw Redis ceiling: `redis-benchmark` with pipelined HINCRBY (what Redis does with the
- *   simplest increment), and an in-process ioredis pipeline of `workers/lua/apply-entities.lua` with
+ *   simplest increment), and an in-process ioredis pipeline of `core/ingest/lua/apply-entities.lua` with
  *   the very arguments the workers sent for a sample of the year (what Redis does with Pulse's script
  *   when nothing else — HTTP, BullMQ, planning — is in the way).
  */
@@ -10,10 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FeedName } from '../shared/feeds/feed.ts';
-import { FEED_MODULES } from '../shared/feeds/index.ts';
-import { bullConnection } from '../shared/queues.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { ApplyService } from '../workers/apply-service.ts';
+import { FEED_MODULES } from '../core/feeds/index.ts';
+import { bullConnection } from '../core/platform/queues.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { ApplyService } from '../core/ingest/apply-service.ts';
 import { startTestRedis } from '../tests/support/redis-server.ts';
 
 const TZ = 'Asia/Shanghai';

@@ -8,9 +8,9 @@
  * (or "ingest-year-scale-<s>" below scale 1).
  */
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { SUPPORTED_FEEDS } from '../workers/apply-service.ts';
-import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../workers/ledger/ledger-service.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { SUPPORTED_FEEDS } from '../core/ingest/apply-service.ts';
+import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../core/ledger/ledger-service.ts';
 import { captureScriptCalls, naiveRecordsPerSecond, redisBenchmarkHincrby, scriptPipelineRecordsPerSecond } from './baselines.ts';
 import { APPENDFSYNC, deploy, ingestToIdle, latencies, memoryMiB, SENDERS, type Deployment } from './ingest-run.ts';
 import { fmt, median, summarize, table, writeSection, type MeasuredRow } from './results.ts';

@@ -3,8 +3,8 @@
  * with the default coalescing (LIVE_COALESCE_MS = 250). Prints the figures and writes them to
  * bench/RESULTS.md (section "post-to-page").
  */
-import { createLogger } from '../shared/logger.ts';
-import { loadConfig } from '../shared/config.ts';
+import { createLogger } from '../core/platform/logger.ts';
+import { loadConfig } from '../core/platform/config.ts';
 import { startServer } from '../server/server-process.ts';
 import { startWorker } from '../workers/worker-process.ts';
 import { launchChromium } from '../tests/support/browser.ts';

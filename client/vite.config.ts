@@ -4,16 +4,16 @@ import { defineConfig, type Plugin } from 'vite';
 
 const clientDir = fileURLToPath(new URL('.', import.meta.url));
 const sharedDir = fileURLToPath(new URL('../shared', import.meta.url));
-const sharedFeedsDir = fileURLToPath(new URL('../shared/feeds/', import.meta.url));
+const nodeOnlyDirs = ['core', 'server', 'workers', 'all-in-one'].map((d) => fileURLToPath(new URL(`../${d}/`, import.meta.url)));
 
-/** The browser bundle may read shared types and KPI definitions, never the Node-only feed modules (node:crypto). */
-function forbidSharedFeeds(): Plugin {
+/** The browser bundle may read shared/ (browser-safe by rule), never core/ or a process shell (Node-only). */
+function forbidNodeOnly(): Plugin {
   return {
-    name: 'pulse:forbid-shared-feeds',
+    name: 'pulse:forbid-node-only',
     enforce: 'pre',
     load(id) {
-      if (id.startsWith(sharedFeedsDir)) {
-        this.error(`client code must not import ${id}: shared/feeds is server-only (import types with "import type")`);
+      if (nodeOnlyDirs.some((d) => id.startsWith(d))) {
+        this.error(`client code must not import ${id}: core/, server/ and workers/ are Node-only (wire types belong in shared/)`);
       }
       return null;
     },
@@ -24,7 +24,7 @@ const apiServer = 'http://localhost:3000';
 
 export default defineConfig({
   root: clientDir,
-  plugins: [vue(), forbidSharedFeeds()],
+  plugins: [vue(), forbidNodeOnly()],
   resolve: {
     alias: { '@shared': sharedDir },
   },

@@ -9,18 +9,18 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../shared/config.ts';
+import { loadConfig } from '../core/platform/config.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
-import { createLogger } from '../shared/logger.ts';
-import { connectRedis, waitForReady } from '../shared/redis.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
-import { ExportService, parseExportPeriod, parseFormats } from '../server/export/export-service.ts';
-import { TemplateStore } from '../server/export/template-store.ts';
-import { AuditService } from '../server/services/audit-service.ts';
-import { KpiService } from '../server/services/kpi-service.ts';
-import { ReferenceService } from '../server/services/reference-service.ts';
-import { TargetsService } from '../server/services/targets-service.ts';
+import { createLogger } from '../core/platform/logger.ts';
+import { connectRedis, waitForReady } from '../core/platform/redis.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
+import { ExportService, parseExportPeriod, parseFormats } from '../core/export/export-service.ts';
+import { TemplateStore } from '../core/export/template-store.ts';
+import { AuditService } from '../core/services/audit-service.ts';
+import { KpiService } from '../core/services/kpi-service.ts';
+import { ReferenceService } from '../core/services/reference-service.ts';
+import { TargetsService } from '../core/services/targets-service.ts';
 
 const usage = 'usage: npm run export -- --year <yyyy> | --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--format docx,xlsx,md,json] [--out <dir>]\n';
 let period;
@@ -54,7 +54,7 @@ const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, tar
 const audit = new AuditService(redis, keys);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).
 const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), audit, log, async (options) =>
-  (await import('../server/export/chart-renderer.ts')).renderChartPngs(options),
+  (await import('../core/export/chart-renderer.ts')).renderChartPngs(options),
 );
 
 const bar = new cliProgress.SingleBar({ format: '导出 export |{bar}| {value}/{total} {step}', hideCursor: true }, cliProgress.Presets.shades_classic);

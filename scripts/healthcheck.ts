@@ -5,9 +5,9 @@
  * Exit code 0 = healthy.
  */
 import { hostname } from 'node:os';
-import { loadConfig } from '../shared/config.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { connectRedis, scanAll, waitForReady } from '../shared/redis.ts';
+import { loadConfig } from '../core/platform/config.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { connectRedis, scanAll, waitForReady } from '../core/platform/redis.ts';
 
 const config = loadConfig();
 const role = process.argv[2];

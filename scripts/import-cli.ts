@@ -7,17 +7,17 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../shared/config.ts';
+import { loadConfig } from '../core/platform/config.ts';
 import { isFeedName } from '../shared/feeds/feed.ts';
-import { createLogger } from '../shared/logger.ts';
-import { connectRedis, scanAll, waitForReady } from '../shared/redis.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
+import { createLogger } from '../core/platform/logger.ts';
+import { connectRedis, scanAll, waitForReady } from '../core/platform/redis.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
-import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
-import { toCsv } from '../server/http/csv.ts';
-import { ImportService, MAX_REJECTED_KEPT } from '../server/services/import-service.ts';
-import { IngestService } from '../server/services/ingest-service.ts';
-import { getOrCreateSecret } from '../server/services/secrets.ts';
+import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
+import { toCsv } from '../core/imports/csv.ts';
+import { ImportService, MAX_REJECTED_KEPT } from '../core/imports/import-service.ts';
+import { IngestService } from '../core/ingest/ingest-service.ts';
+import { getOrCreateSecret } from '../core/services/secrets.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { feed: { type: 'string' }, 'column-map': { type: 'string' } } });
 const file = positionals[0];

@@ -5,13 +5,13 @@
  *                     (+ records still queued). Exit code 1 on any difference.
  * Both use REDIS_URL, or the Redis `npm start` uses (127.0.0.1:6379).
  */
-import { ConfigError, loadConfig } from '../shared/config.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { connectRedis, waitForReady } from '../shared/redis.ts';
+import { ConfigError, loadConfig } from '../core/platform/config.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { connectRedis, waitForReady } from '../core/platform/redis.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
-import { DEFAULT_LOCAL_REDIS } from '../server/embedded-redis.ts';
-import { SUPPORTED_FEEDS } from '../workers/apply-service.ts';
-import { rebuildAggregates, verifyAggregates, withIngestPaused, type VerifyReport } from '../workers/ledger/ledger-service.ts';
+import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
+import { SUPPORTED_FEEDS } from '../core/ingest/apply-service.ts';
+import { rebuildAggregates, verifyAggregates, withIngestPaused, type VerifyReport } from '../core/ledger/ledger-service.ts';
 
 function printReport(report: VerifyReport): void {
   for (const [feed, v] of Object.entries(report.feeds)) {

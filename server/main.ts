@@ -1,5 +1,5 @@
 /** `npm run start:server`: one HTTP/socket.io server against the Redis of REDIS_URL. */
-import { runProcess } from '../shared/lifecycle.ts';
+import { runProcess } from '../core/platform/lifecycle.ts';
 import { startServer } from './server-process.ts';
 import { printOnce } from './banner.ts';
 

@@ -1,8 +1,8 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server as SocketServer } from 'socket.io';
-import type { Logger } from '../shared/logger.ts';
-import { connectRedis } from '../shared/redis.ts';
-import type { RedisKeys } from '../shared/redis-keys.ts';
+import type { Logger } from '../core/platform/logger.ts';
+import { connectRedis } from '../core/platform/redis.ts';
+import type { RedisKeys } from '../core/platform/redis-keys.ts';
 
 /** How long the adapter's XREAD blocks, in ms: also how long a stopping server waits for its reader. */
 const BLOCK_MS = 1_000;

@@ -1,10 +1,10 @@
 import type { FeedName } from './feeds/feed.ts';
 import { DEFAULT_SETTINGS, type Settings } from './settings.ts';
-import { HOTLINE_KPIS } from './kpis/hotline.kpis.ts';
-import { ONLINE_KPIS } from './kpis/online.kpis.ts';
-import { HALL_KPIS } from './kpis/hall.kpis.ts';
-import { CROSS_REGION_KPIS } from './kpis/cross-region.kpis.ts';
-import { EVALUATION_KPIS } from './kpis/evaluations.kpis.ts';
+import { HOTLINE_KPIS } from './feeds/hotline/kpis.ts';
+import { ONLINE_KPIS } from './feeds/online/kpis.ts';
+import { HALL_KPIS } from './feeds/hall/kpis.ts';
+import { CROSS_REGION_KPIS } from './feeds/cross-region/kpis.ts';
+import { EVALUATION_KPIS } from './feeds/evaluations/kpis.ts';
 import type { Fields, KpiDefinition, KpiValue } from './kpis/kpi-helpers.ts';
 
 /**

@@ -1,10 +1,10 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
-import { bullConnection, ingestQueueName } from '../shared/queues.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { ApplyService, SUPPORTED_FEEDS, type BatchResult, type IngestJobData } from './apply-service.ts';
+import type { Config } from '../core/platform/config.ts';
+import type { Logger } from '../core/platform/logger.ts';
+import { bullConnection, ingestQueueName } from '../core/platform/queues.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { ApplyService, SUPPORTED_FEEDS, type BatchResult, type IngestJobData } from '../core/ingest/apply-service.ts';
 
 export interface IngestWorkers {
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 /** `npm run start:worker`: one worker process against the Redis of REDIS_URL. */
-import { runProcess } from '../shared/lifecycle.ts';
+import { runProcess } from '../core/platform/lifecycle.ts';
 import { startWorker } from './worker-process.ts';
 
 await runProcess('pulse-worker', async (config, log) => {

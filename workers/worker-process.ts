@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
-import type { Config } from '../shared/config.ts';
-import type { Logger } from '../shared/logger.ts';
-import { connectRedis } from '../shared/redis.ts';
-import { redisKeys } from '../shared/redis-keys.ts';
-import { loadConnectorsFile } from '../shared/connectors.ts';
-import { ImportService } from '../server/services/import-service.ts';
-import { IngestService } from '../server/services/ingest-service.ts';
-import { getOrCreateSecret } from '../server/services/secrets.ts';
-import { startConnectors } from './connectors/index.ts';
+import type { Config } from '../core/platform/config.ts';
+import type { Logger } from '../core/platform/logger.ts';
+import { connectRedis } from '../core/platform/redis.ts';
+import { redisKeys } from '../core/platform/redis-keys.ts';
+import { loadConnectorsFile } from '../core/connectors/config.ts';
+import { ImportService } from '../core/imports/import-service.ts';
+import { IngestService } from '../core/ingest/ingest-service.ts';
+import { getOrCreateSecret } from '../core/services/secrets.ts';
+import { startConnectors } from './connectors.ts';
 import { startIngestWorkers } from './ingest-worker.ts';
 
 export interface RunningWorker {

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { redisKeys } from '../../shared/redis-keys.ts';
+import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { ROOT } from './harness.ts';
 import type { SendTally } from './senders.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisAnswers } from '../../server/embedded-redis.ts';
+import { redisAnswers } from '../../core/platform/embedded-redis.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const ADMIN_PASSWORD = 'reliability-root-passphrase';

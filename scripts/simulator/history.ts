@@ -42,7 +42,7 @@ interface Batch {
 const BATCH_RECORDS = 5_000;
 /**
  * History tickets go in smaller batches: a hotline batch whose ~450 tickets spread over a year overflows
- * Pulse's worker stack (workers/apply-service.ts spreads every Lua argument into one call).
+ * Pulse's worker stack (core/ingest/apply-service.ts spreads every Lua argument into one call).
  */
 const HOTLINE_BATCH_RECORDS = 1_000;
 const SENDERS = 2;

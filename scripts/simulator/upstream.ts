@@ -103,7 +103,7 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
 }
 
 /**
- * A connectors file (CONNECTORS_FILE, see shared/connectors.ts) that pulls this upstream: one HTTP
+ * A connectors file (CONNECTORS_FILE, see core/connectors/config.ts) that pulls this upstream: one HTTP
  * connector per feed (page cursor `pageToken`, `{ items, next }`, no field map: the upstream speaks the
  * contract's names) and a drop folder for the hall's queue log at `hallDropDir` (give it absolute: a
  * relative path is taken relative to the connectors file).

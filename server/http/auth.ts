@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Role } from '../../shared/api-types.ts';
-import { AppError } from '../../shared/errors.ts';
-import type { AuthService, Principal } from '../services/auth-service.ts';
+import { AppError } from '../../core/platform/errors.ts';
+import type { AuthService, Principal } from '../../core/services/auth-service.ts';
 
 export function bearerToken(req: Request): string | null {
   const header = req.get('authorization');

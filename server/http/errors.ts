@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ApiErrorBody } from '../../shared/api-types.ts';
-import { AppError, httpStatusByCode } from '../../shared/errors.ts';
-import type { Logger } from '../../shared/logger.ts';
+import { AppError, httpStatusByCode } from '../../core/platform/errors.ts';
+import type { Logger } from '../../core/platform/logger.ts';
 
 /** Body-parser failures arrive as errors with a `type`, a bad percent-encoding in the path as a URIError: the client's fault, not ours. */
 function fromBodyParser(err: { type?: string; message?: string; limit?: number }): AppError | null {

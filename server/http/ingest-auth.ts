@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { bearerToken, secretsEqual } from './auth.ts';
 
 /** Signed webhooks: `X-Pulse-Timestamp` (Unix seconds) and `X-Pulse-Signature: sha256=<hex>`. */

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../../shared/errors.ts';
-import type { RedisKeys } from '../../shared/redis-keys.ts';
+import { AppError } from '../../core/platform/errors.ts';
+import type { RedisKeys } from '../../core/platform/redis-keys.ts';
 
-/** Limits of the login and ingest endpoints (shared/config.ts: LOGIN_*, INGEST_REQUESTS_PER_MINUTE). */
+/** Limits of the login and ingest endpoints (core/platform/config.ts: LOGIN_*, INGEST_REQUESTS_PER_MINUTE). */
 export interface RateLimitOptions {
   loginFailuresPerUserIp: number;
   loginFailuresPerIp: number;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Config } from '../../shared/config.ts';
+import type { Config } from '../../core/platform/config.ts';
 import type { RateLimitOptions } from './rate-limit.ts';
 
 /** What the HTTP edge enforces besides authentication: rate limits and allowed browser origins. */

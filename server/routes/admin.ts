@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import type { TargetsService } from '../services/targets-service.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import type { TargetsService } from '../../core/services/targets-service.ts';
 
 function parseYear(value: unknown): number {
   const year = Number(value);

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AlertService } from '../services/alert-service.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
+import type { AlertService } from '../../core/services/alert-service.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
 
 /** The wall's alert thresholds, robot webhook and feed silence limits: read by managers, replaced by admins. */
 export function alertRoutes(alerts: AlertService, auth: AuthService, audit: AuditService): Router {

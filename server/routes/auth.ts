@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
+import { AppError } from '../../core/platform/errors.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
 import { bearerToken, principalOf, requireRole } from '../http/auth.ts';
 import type { LoginLimiter } from '../http/rate-limit.ts';
 

@@ -1,15 +1,15 @@
 import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import type { ImportPreview } from '../../shared/console-types.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { isFeedName, type FeedName } from '../../shared/feeds/feed.ts';
-import { FEED_MODULES } from '../../shared/feeds/index.ts';
-import { readRows } from '../imports/file-rows.ts';
-import { TICKET_ROW_ALIASES, isTicketRowHeader } from '../imports/ticket-rows.ts';
+import { FEED_MODULES } from '../../core/feeds/index.ts';
+import { readRows } from '../../core/imports/file-rows.ts';
+import { TICKET_ROW_ALIASES, isTicketRowHeader } from '../../core/imports/ticket-rows.ts';
 import { requireRole } from '../http/auth.ts';
 import { receiveUpload } from '../http/upload.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import { MAX_IMPORT_BYTES } from '../services/import-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import { MAX_IMPORT_BYTES } from '../../core/imports/import-service.ts';
 
 const SAMPLE_ROWS = 5;
 

@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import type { IngestService } from '../services/ingest-service.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import type { IngestService } from '../../core/ingest/ingest-service.ts';
 
 /**
  * Failed ingest batches (manager): GET /api/console/failed-jobs lists them (feed, batch id, records,

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../shared/redis-keys.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import type { IngestService } from '../services/ingest-service.ts';
-import { SupervisedService } from '../services/supervised-service.ts';
-import { UserService } from '../services/user-service.ts';
+import type { RedisKeys } from '../../core/platform/redis-keys.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import type { IngestService } from '../../core/ingest/ingest-service.ts';
+import { SupervisedService } from '../../core/services/supervised-service.ts';
+import { UserService } from '../../core/services/user-service.ts';
 import { consoleImportRoutes } from './console-imports.ts';
 import { consoleJobRoutes } from './console-jobs.ts';
 import { consoleSupervisedRoutes } from './console-supervised.ts';
@@ -24,7 +24,7 @@ export interface ConsoleDeps {
 /** The console's own routes: users, 四类督办 lists, failed batches, import preview, XLSX of a table. */
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = Router();
-  // Every server's live service disconnects the sockets of a user whose sessions ended (server/services/live-service.ts).
+  // Every server's live service disconnects the sockets of a user whose sessions ended (server/live-service.ts).
   const users = new UserService(deps.redis, deps.keys, async (username) => {
     await deps.redis.publish(deps.keys.revokedChannel(), JSON.stringify({ kind: 'user', username }));
   });

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { SUPERVISED_KINDS, type SupervisedKind } from '../../shared/console-types.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { requireRole } from '../http/auth.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import { parsePeriod } from '../services/kpi-service.ts';
-import type { SupervisedService } from '../services/supervised-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import { parsePeriod } from '../../core/services/kpi-service.ts';
+import type { SupervisedService } from '../../core/services/supervised-service.ts';
 
 /**
  * GET /api/console/supervised?kind=overdue|unresolved|dissatisfied|repeat&from&to[&offset&limit] (manager):

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { requireRole } from '../http/auth.ts';
-import type { AuthService } from '../services/auth-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
 
 const cell = z.union([z.string().max(10_000), z.number().finite(), z.boolean(), z.null()]);
 const tableBody = z.object({

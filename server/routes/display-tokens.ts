@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
 
 const createBody = z.object({ name: z.string().trim().min(1).max(64) });
 

@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import { CONTENT_TYPES, EXPORT_FORMATS, parseExportPeriod, parseFormats, type ExportFile, type ExportFormat, type ExportService } from '../export/export-service.ts';
-import type { TemplateStore } from '../export/template-store.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import { CONTENT_TYPES, EXPORT_FORMATS, parseExportPeriod, parseFormats, type ExportFile, type ExportFormat, type ExportService } from '../../core/export/export-service.ts';
+import type { TemplateStore } from '../../core/export/template-store.ts';
 
 function sendFile(res: Response, file: ExportFile): void {
   const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '').replace(/^_+/, '') || `export.${file.format}`;

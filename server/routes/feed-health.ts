@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../shared/redis-keys.ts';
-import { readFeedHealth } from '../../workers/connectors/health.ts';
+import type { RedisKeys } from '../../core/platform/redis-keys.ts';
+import { readFeedHealth } from '../../core/connectors/health.ts';
 import { requireRole } from '../http/auth.ts';
-import type { AuthService } from '../services/auth-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
 
 /**
  * GET /api/feeds/health (manager): per feed the last record time, today's ingest statistics and the

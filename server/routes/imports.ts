@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { Router } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import { receiveUpload } from '../http/upload.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import { MAX_IMPORT_BYTES, type ImportService } from '../services/import-service.ts';
-import { toCsv } from '../http/csv.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import { MAX_IMPORT_BYTES, type ImportService } from '../../core/imports/import-service.ts';
+import { toCsv } from '../../core/imports/csv.ts';
 
 function parseColumnMap(text: string | undefined): Record<string, string> | undefined {
   if (!text) return undefined;

@@ -1,11 +1,11 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { requireRole } from '../http/auth.ts';
 import { ingestSenderOf, SIGNATURE_TOLERANCE_SECONDS, verifySignature, type IngestSender } from '../http/ingest-auth.ts';
 import type { IngestLimiter } from '../http/rate-limit.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import type { IngestService } from '../services/ingest-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import type { IngestService } from '../../core/ingest/ingest-service.ts';
 
 const BODY_LIMIT = '10mb';
 const NDJSON_TYPES = /^application\/(x-)?(ndjson|jsonl|jsonlines)\b/i;

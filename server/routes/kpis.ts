@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { SeriesInterval } from '../../shared/api-types.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { requireRole } from '../http/auth.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import { parsePeriod, type KpiService } from '../services/kpi-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import { parsePeriod, type KpiService } from '../../core/services/kpi-service.ts';
 
 const INTERVALS: readonly SeriesInterval[] = ['hour', 'day', 'week', 'month'];
 

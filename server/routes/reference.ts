@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import type { ReferenceService } from '../services/reference-service.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import type { ReferenceService } from '../../core/services/reference-service.ts';
 
 const PARTNERS_PATH = '/admin/reference/cross-region-partners';
 const ITEMS_PATH = '/admin/reference/cross-region-items';

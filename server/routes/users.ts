@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
-import type { AuditService } from '../services/audit-service.ts';
-import type { AuthService } from '../services/auth-service.ts';
-import { createUserBody, updateUserBody, type UserService } from '../services/user-service.ts';
+import type { AuditService } from '../../core/services/audit-service.ts';
+import type { AuthService } from '../../core/services/auth-service.ts';
+import { createUserBody, updateUserBody, type UserService } from '../../core/services/user-service.ts';
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../shared/config.ts';
-import { isClusterUrl, parseClusterUrl } from '../../shared/redis.ts';
+import { ConfigError, loadConfig } from '../../core/platform/config.ts';
+import { isClusterUrl, parseClusterUrl } from '../../core/platform/redis.ts';
 
 describe('REDIS_URL for a Redis Cluster', () => {
   it('takes redis-cluster:// with the seed masters, and credentials', () => {

@@ -4,8 +4,8 @@ import type { IngestResponse, KpisResponse } from '../../shared/api-types.ts';
 import type { KpiValue } from '../../shared/kpis.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { FEEDS, generateYear, type Expectation, type FeedName, type FeedRecord } from '../../scripts/simulator/year.ts';
-import { SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
-import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../../workers/ledger/ledger-service.ts';
+import { SUPPORTED_FEEDS } from '../../core/ingest/apply-service.ts';
+import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../../core/ledger/ledger-service.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 import { startTestCluster, type TestCluster } from './redis-cluster.ts';
 

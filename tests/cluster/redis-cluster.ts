@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisAnswers } from '../../server/embedded-redis.ts';
+import { redisAnswers } from '../../core/platform/embedded-redis.ts';
 import { freePort, REDIS_MISSING } from '../support/redis-server.ts';
 
 export interface TestCluster {

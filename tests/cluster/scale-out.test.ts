@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { ImportProgress, LiveMessage, ServerToClientEvents, ClientToServerEvents } from '../../shared/socket-events.ts';
-import { createLogger } from '../../shared/logger.ts';
+import { createLogger } from '../../core/platform/logger.ts';
 import { startServer, type RunningServer } from '../../server/server-process.ts';
 import { startProcess, waitForHttp, type Proc } from '../../bench/processes.ts';
 import { freePort } from '../support/redis-server.ts';

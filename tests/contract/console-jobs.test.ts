@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailedJobsResponse } from '../../shared/console-types.ts';
-import { bullConnection, ingestQueueName } from '../../shared/queues.ts';
+import { bullConnection, ingestQueueName } from '../../core/platform/queues.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;

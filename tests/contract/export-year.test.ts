@@ -6,7 +6,7 @@ import type { KpiValue } from '../../shared/kpis.ts';
 import { CROSS_REGION_ITEMS, PARTNER_REGIONS } from '../../scripts/simulator/catalogue.ts';
 import { FEEDS, generateYear } from '../../scripts/simulator/year.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { APPENDIX_TABLES } from '../../server/export/export-model.ts';
+import { APPENDIX_TABLES } from '../../core/export/export-model.ts';
 import { KPI_BY_ID } from '../../shared/kpis.ts';
 
 /**

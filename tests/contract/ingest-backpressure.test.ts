@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, KpisResponse } from '../../shared/api-types.ts';
-import { bullConnection, ingestQueueName } from '../../shared/queues.ts';
+import { bullConnection, ingestQueueName } from '../../core/platform/queues.ts';
 import { signIngest } from '../../server/http/ingest-auth.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 

@@ -33,14 +33,14 @@ async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<vo
 
 describe('process entry points', () => {
   it('stops at start on a bad configuration value, naming it', async () => {
-    const proc = run('server/start-all.ts', { PORT: 'eighty', TZ_REPORT: 'Mars/Olympus' });
+    const proc = run('all-in-one/main.ts', { PORT: 'eighty', TZ_REPORT: 'Mars/Olympus' });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toMatch(/Invalid configuration:\n {2}- PORT must be a whole number from 0 to 65535 \(got "eighty"\)\n {2}- TZ_REPORT is not a known IANA time zone/);
   });
 
   it('npm start serves, prints the generated admin password once, and shuts down in order on SIGTERM', async () => {
     const env = { REDIS_URL: inject('redisUrl'), REDIS_PREFIX: uniquePrefix(), PORT: '0', HOST: '127.0.0.1' };
-    const first = run('server/start-all.ts', env);
+    const first = run('all-in-one/main.ts', env);
     await waitFor(() => /localhost:(\d+)/.test(first.output()));
     const port = /localhost:(\d+)/.exec(first.output())![1];
     const password = /admin password[^:]*: (\S+)/.exec(first.output())?.[1];
@@ -59,7 +59,7 @@ describe('process entry points', () => {
     expect(first.output()).toMatch(/shutting down[\s\S]*stopped cleanly/);
 
     // Second start on the same Redis: the password is not generated or printed again.
-    const second = run('server/start-all.ts', env);
+    const second = run('all-in-one/main.ts', env);
     await waitFor(() => /localhost:\d+/.test(second.output()));
     expect(second.output()).not.toMatch(/admin password/);
     second.child.kill('SIGINT');

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, KpisResponse } from '../../shared/api-types.ts';
-import { FEED_MODULES } from '../../shared/feeds/index.ts';
-import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../shared/queues.ts';
+import { FEED_MODULES } from '../../core/feeds/index.ts';
+import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../../core/platform/queues.ts';
 import { localDayHour } from '../../shared/time.ts';
-import type { IngestJobData } from '../../workers/apply-service.ts';
+import type { IngestJobData } from '../../core/ingest/apply-service.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../../shared/socket-events.ts';
-import { hashPassword } from '../../server/services/auth-service.ts';
+import { hashPassword } from '../../core/services/auth-service.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;

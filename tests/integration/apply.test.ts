@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Redis } from 'ioredis';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
-import { hotlineFeed, type HotlineMilestone } from '../../shared/feeds/hotline.feed.ts';
-import { redisKeys } from '../../shared/redis-keys.ts';
-import { KpiService } from '../../server/services/kpi-service.ts';
-import { ApplyService, type BatchResult } from '../../workers/apply-service.ts';
+import { hotlineFeed, type HotlineMilestone } from '../../core/feeds/hotline/feed.ts';
+import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { KpiService } from '../../core/services/kpi-service.ts';
+import { ApplyService, type BatchResult } from '../../core/ingest/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 import { shuffle } from '../support/orders.ts';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Redis } from 'ioredis';
-import { redisKeys } from '../../shared/redis-keys.ts';
-import { AuditService } from '../../server/services/audit-service.ts';
+import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { AuditService } from '../../core/services/audit-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 
 let redis: Redis;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { Redis } from 'ioredis';
-import { redisKeys } from '../../shared/redis-keys.ts';
-import { AuthService, hashPassword, verifyPassword } from '../../server/services/auth-service.ts';
+import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { AuthService, hashPassword, verifyPassword } from '../../core/services/auth-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 
 let redis: Redis;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../shared/logger.ts';
-import { redisAnswers, startEmbeddedRedis } from '../../server/embedded-redis.ts';
+import { createLogger } from '../../core/platform/logger.ts';
+import { redisAnswers, startEmbeddedRedis } from '../../core/platform/embedded-redis.ts';
 import { freePort } from '../support/redis-server.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'pulse-embedded-'));

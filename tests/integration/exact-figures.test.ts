@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestResponse, KpisResponse } from '../../shared/api-types.ts';
 import type { FailedJobsResponse } from '../../shared/console-types.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
-import { redisKeys } from '../../shared/redis-keys.ts';
-import { ApplyService, SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
-import { verifyAggregates, withIngestPaused } from '../../workers/ledger/ledger-service.ts';
+import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { ApplyService, SUPPORTED_FEEDS } from '../../core/ingest/apply-service.ts';
+import { verifyAggregates, withIngestPaused } from '../../core/ledger/ledger-service.ts';
 import { INGEST_TOKEN, startTestApp, uniquePrefix, type TestApp } from '../support/app.ts';
 
 /**

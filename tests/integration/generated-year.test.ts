@@ -5,8 +5,8 @@ import { Rng } from '../../scripts/simulator/random.ts';
 import { FEEDS, generateYear, type Expectation, type FeedName, type FeedRecord } from '../../scripts/simulator/year.ts';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
-import { SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
-import { verifyAggregates, withIngestPaused } from '../../workers/ledger/ledger-service.ts';
+import { SUPPORTED_FEEDS } from '../../core/ingest/apply-service.ts';
+import { verifyAggregates, withIngestPaused } from '../../core/ledger/ledger-service.ts';
 
 /**
  * A generated year (scripts/simulator, an outside system that speaks only FEEDS.md) sent over HTTP the

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpisResponse } from '../../shared/api-types.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
-import { SUPPORTED_FEEDS } from '../../workers/apply-service.ts';
-import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../../workers/ledger/ledger-service.ts';
+import { SUPPORTED_FEEDS } from '../../core/ingest/apply-service.ts';
+import { rebuildAggregates, verifyAggregates, withIngestPaused } from '../../core/ledger/ledger-service.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 let app: TestApp;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
-import type { RedisKeys } from '../../shared/redis-keys.ts';
+import type { RedisKeys } from '../../core/platform/redis-keys.ts';
 
 /** Every field stored for a feed's day — totals, `@HH` hours and `|dim=value` breakdowns — in one object. */
 export async function allBuckets(redis: Redis, keys: RedisKeys, feed: FeedName, day: string): Promise<Record<string, string>> {

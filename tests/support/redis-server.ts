@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisAnswers } from '../../server/embedded-redis.ts';
+import { redisAnswers } from '../../core/platform/embedded-redis.ts';
 
 /** A free TCP port on loopback, as the OS hands it out. */
 export function freePort(): Promise<number> {

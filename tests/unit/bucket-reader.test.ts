@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sameDayLastYear, splitPeriod, sumBucketGroups, sumBucketPathGroups, type MutableFields } from '../../server/services/bucket-reader.ts';
-import { encodeDimValue, pathName } from '../../shared/dimensions.ts';
+import { sameDayLastYear, splitPeriod, sumBucketGroups, sumBucketPathGroups, type MutableFields } from '../../core/services/bucket-reader.ts';
+import { encodeDimValue, pathName } from '../../shared/feeds/dimensions.ts';
 
 describe('reading a period', () => {
   it('uses whole months where it can and loose days at the ends', () => {

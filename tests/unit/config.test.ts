@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../shared/config.ts';
+import { ConfigError, loadConfig } from '../../core/platform/config.ts';
 
 describe('configuration', () => {
   it('has a default for everything that is not a secret', () => {

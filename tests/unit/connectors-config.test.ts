@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/config.ts';
-import { connectorMeta, loadConnectorsFile, parseConnectors, type ConnectorConfig } from '../../shared/connectors.ts';
-import { connectorState } from '../../workers/connectors/health.ts';
-import { failingIntervalMs, normalIntervalMs } from '../../workers/connectors/scheduler.ts';
-import { cursorTimeMs, getPath, mapFields } from '../../workers/connectors/source-records.ts';
+import { ConfigError } from '../../core/platform/config.ts';
+import { connectorMeta, loadConnectorsFile, parseConnectors, type ConnectorConfig } from '../../core/connectors/config.ts';
+import { connectorState } from '../../core/connectors/health.ts';
+import { failingIntervalMs, normalIntervalMs } from '../../workers/connector-scheduler.ts';
+import { cursorTimeMs, getPath, mapFields } from '../../core/connectors/source-records.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-connectors-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

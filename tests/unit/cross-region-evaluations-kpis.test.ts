@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KPI_BY_ID, computeKpis } from '../../shared/kpis.ts';
-import { partnersByScope } from '../../shared/kpis/cross-region.kpis.ts';
+import { partnersByScope } from '../../shared/feeds/cross-region/kpis.ts';
 
 describe('crossRegion KPIs', () => {
   // The 2022 report: 15 跨省通办 partners, 3 长株潭 partners, 139 catalogue items.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
-import { crossRegionFeed } from '../../shared/feeds/cross-region.feed.ts';
+import { crossRegionFeed } from '../../core/feeds/cross-region/feed.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h(${p})` };
 const base = { caseId: 'KY1', type: 'received', at: '2022-03-04T10:00:00+08:00', partnerRegion: '广东省深圳市南山区', direction: 'outbound' };

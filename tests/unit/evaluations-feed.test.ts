@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
-import { evaluationsFeed } from '../../shared/feeds/evaluations.feed.ts';
+import { evaluationsFeed } from '../../core/feeds/evaluations/feed.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h(${p})` };
 const base = { id: 'PJ1', at: '2022-03-04T10:00:00+08:00', rating: 5 };

@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodePngRows } from '../../server/export/png-encode.ts';
+import { encodePngRows } from '../../core/export/png-encode.ts';
 
 /** Decodes what encodePngRows writes (RGBA, 8 bits, filter Up on every row but the first) back to pixels. */
 function decode(png: Buffer): { width: number; height: number; pixels: Buffer } {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KpiValue } from '../../shared/kpis.ts';
-import { parseSentenceTemplate, renderSentences, TemplateError } from '../../server/export/sentence-template.ts';
+import { parseSentenceTemplate, renderSentences, TemplateError } from '../../core/export/sentence-template.ts';
 
 const rate = (numerator: number, denominator: number): KpiValue => ({ value: denominator === 0 ? null : numerator / denominator, numerator, denominator });
 const YEAR_2022 = { from: '2022-01-01', to: '2022-12-31' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../server/http/csv.ts';
-import { neutralizeFormulaText } from '../../shared/spreadsheet-text.ts';
+import { csvCell, toCsv } from '../../core/imports/csv.ts';
+import { neutralizeFormulaText } from '../../core/export/spreadsheet-text.ts';
 
 describe('formula-looking text in XLSX and CSV output', () => {
   it.each(['=1+1', '+86 138', '-5', '@SUM(A1)', '\tx', '\rx'])('neutralises %j with a leading apostrophe', (text) => {

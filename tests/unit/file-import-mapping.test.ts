@@ -5,11 +5,11 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedName, NormalizeContext } from '../../shared/feeds/feed.ts';
-import { FEED_MODULES } from '../../shared/feeds/index.ts';
-import { readRows } from '../../server/imports/file-rows.ts';
-import { normalizeFileValues, normalizeTimeText } from '../../server/imports/file-values.ts';
-import { createRowMapper } from '../../server/imports/row-mapper.ts';
-import { expandTicketRow, isTicketRowHeader } from '../../server/imports/ticket-rows.ts';
+import { FEED_MODULES } from '../../core/feeds/index.ts';
+import { readRows } from '../../core/imports/file-rows.ts';
+import { normalizeFileValues, normalizeTimeText } from '../../core/imports/file-values.ts';
+import { createRowMapper } from '../../core/imports/row-mapper.ts';
+import { expandTicketRow, isTicketRowHeader } from '../../core/imports/ticket-rows.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h(${p.slice(-4)})` };
 let dir: string;

@@ -7,8 +7,8 @@ import { zip, type ZipEntry } from '../support/zip.ts';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/errors.ts';
-import { readRows, type FileRow, type ReadRowsOptions } from '../../server/imports/file-rows.ts';
+import { AppError } from '../../core/platform/errors.ts';
+import { readRows, type FileRow, type ReadRowsOptions } from '../../core/imports/file-rows.ts';
 
 const MB = 1024 * 1024;
 let dir: string;

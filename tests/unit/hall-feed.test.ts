@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
-import { DEFAULT_HALL, hallFeed } from '../../shared/feeds/hall.feed.ts';
+import { DEFAULT_HALL, hallFeed } from '../../core/feeds/hall/feed.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => p };
 

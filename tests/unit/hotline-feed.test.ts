@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
-import { hotlineFeed } from '../../shared/feeds/hotline.feed.ts';
+import { hotlineFeed } from '../../core/feeds/hotline/feed.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h(${p.slice(-4)})` };
 

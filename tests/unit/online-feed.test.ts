@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
-import { onlineFeed } from '../../shared/feeds/online.feed.ts';
+import { onlineFeed } from '../../core/feeds/online/feed.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => p };
 const row = { date: '2022-03-04', itemCode: 'ITEM-001', channel: 'pc', count: 12 };

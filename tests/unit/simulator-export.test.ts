@@ -4,8 +4,8 @@ import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../server/imports/file-rows.ts';
-import { isTicketRowHeader } from '../../server/imports/ticket-rows.ts';
+import { readRows } from '../../core/imports/file-rows.ts';
+import { isTicketRowHeader } from '../../core/imports/ticket-rows.ts';
 import { STREETS } from '../../scripts/simulator/catalogue.ts';
 import {
   HALL_QUEUE_HEADER,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedName } from '../../shared/feeds/feed.ts';
-import { FEED_MODULES } from '../../shared/feeds/index.ts';
+import { FEED_MODULES } from '../../core/feeds/index.ts';
 import { startLiveStream, type LiveStream } from '../../scripts/simulator/live.ts';
 import { generateToday } from '../../scripts/simulator/today.ts';
 import { FEEDS, type FeedRecord } from '../../scripts/simulator/year.ts';

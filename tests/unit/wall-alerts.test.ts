@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { postToRobot, redAlertText } from '../../server/services/alert-service.ts';
-import { alertLevel, tickerItemOf } from '../../shared/wall.ts';
+import { postToRobot, redAlertText } from '../../core/services/alert-service.ts';
+import { alertLevel, tickerItemOf } from '../../shared/feeds/wall.ts';
 
 describe('alertLevel', () => {
   const rate = { direction: 'below' as const, yellow: 0.87, orange: 0.8, red: 0.7 };

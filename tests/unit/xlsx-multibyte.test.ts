@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRows } from '../../server/imports/file-rows.ts';
+import { readRows } from '../../core/imports/file-rows.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-xlsx-mb-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

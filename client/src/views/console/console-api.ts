@@ -52,7 +52,7 @@ export function fetchSupervised(kind: SupervisedKind, from: string, to: string, 
   return apiRequest<SupervisedListResponse>(`/api/console/supervised?${query}`);
 }
 
-/** GET /api/feeds/health (shape in shared/connectors.ts). */
+/** GET /api/feeds/health (shape in core/connectors/config.ts). */
 export function fetchFeedHealth<T>(): Promise<T> {
   return apiRequest<T>('/api/feeds/health');
 }

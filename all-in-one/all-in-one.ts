@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import type { Config } from '../core/platform/config.ts';
+import type { Logger } from '../core/platform/logger.ts';
+import { startWorker } from '../workers/worker-process.ts';
+import { DEFAULT_LOCAL_REDIS, redisAnswers, startEmbeddedRedis, type EmbeddedRedis } from '../core/platform/embedded-redis.ts';
+import { startServer, type RunningServer } from '../server/server-process.ts';
+
+export interface AllInOne {
+  server: RunningServer;
+  redisUrl: string;
+  /** Workers, then the server (queues, socket.io, connections), then the embedded Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * Server and workers in one process, and — when REDIS_URL is unset and nothing answers on
+ * 127.0.0.1:6379 — a private redis-server child (`npm start`, `npm run demo`).
+ */
+export async function startAllInOne(config: Config, log: Logger): Promise<AllInOne> {
+  let embedded: EmbeddedRedis | null = null;
+  let redisUrl = config.REDIS_URL;
+  if (!redisUrl) {
+    if (await redisAnswers(DEFAULT_LOCAL_REDIS)) {
+      redisUrl = DEFAULT_LOCAL_REDIS;
+      log.info({ url: redisUrl }, 'using the Redis answering on 127.0.0.1:6379');
+    } else {
+      embedded = await startEmbeddedRedis({ dataDir: join(config.DATA_DIR, 'redis'), port: 6379, log });
+      redisUrl = embedded.url;
+    }
+  }
+  try {
+    const worker = startWorker(config, redisUrl, log);
+    const server = await startServer(config, redisUrl, log);
+    return {
+      server,
+      redisUrl,
+      async close() {
+        await worker.close();
+        await server.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import { AppError } from '../platform/errors.ts';
+import type { RedisKeys } from '../platform/redis-keys.ts';
+import { parseIndicatorTemplate, type IndicatorTemplate } from './indicator-template.ts';
+import { parseSentenceTemplate, TemplateError, type SentenceTemplate } from './sentence-template.ts';
+
+/**
+ * The export's templates: the shipped defaults under templates/ (`sentences` ← templates/sentences.txt,
+ * `indicators-<name>` ← templates/indicators/<name>.yaml) and what administrators saved over them or
+ * added, in Redis. A saved template is validated first; deleting one restores the shipped default.
+ */
+
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const DEFAULT_INDICATORS_ID = 'indicators-national';
+const ID_PATTERN = /^(sentences|indicators-[a-z0-9][a-z0-9-]{0,47})$/;
+/** The largest template content accepted, in characters. */
+export const MAX_TEMPLATE_CHARS = 100_000;
+
+export type TemplateKind = 'sentences' | 'indicators';
+
+export interface TemplateItem {
+  id: string;
+  kind: TemplateKind;
+  name: string;
+  content: string;
+  /** True when the content is the shipped default (not overridden). */
+  isDefault: boolean;
+}
+
+const kindOf = (id: string): TemplateKind => (id === 'sentences' ? 'sentences' : 'indicators');
+
+function readShipped(): Map<string, string> {
+  const shipped = new Map<string, string>([['sentences', readFileSync(`${TEMPLATES_DIR}sentences.txt`, 'utf8')]]);
+  for (const file of readdirSync(`${TEMPLATES_DIR}indicators`).sort()) {
+    const m = /^([a-z0-9][a-z0-9-]*)\.ya?ml$/.exec(file);
+    if (m) shipped.set(`indicators-${m[1]}`, readFileSync(`${TEMPLATES_DIR}indicators/${file}`, 'utf8'));
+  }
+  return shipped;
+}
+
+/** Validates `content` as a template of `kind`; AppError validation_failed with every problem. */
+export function validateTemplate(kind: TemplateKind, content: string): SentenceTemplate | IndicatorTemplate {
+  try {
+    return kind === 'sentences' ? parseSentenceTemplate(content) : parseIndicatorTemplate(content);
+  } catch (err) {
+    if (err instanceof TemplateError) throw new AppError('validation_failed', `template not saved: ${err.problems[0]}`, err.problems);
+    throw err;
+  }
+}
+
+export class TemplateStore {
+  private readonly shipped = readShipped();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Every template, shipped and saved, with its current content. */
+  async list(): Promise<TemplateItem[]> {
+    const saved = await this.redis.hgetall(this.keys.exportTemplates());
+    const ids = [...new Set([...this.shipped.keys(), ...Object.keys(saved)])].sort((a, b) => (a === 'sentences' ? -1 : b === 'sentences' ? 1 : a.localeCompare(b)));
+    return ids.map((id) => {
+      const content = saved[id] ?? this.shipped.get(id)!;
+      return { id, kind: kindOf(id), name: this.nameOf(id, content), content, isDefault: saved[id] === undefined };
+    });
+  }
+
+  private nameOf(id: string, content: string): string {
+    if (id === 'sentences') return '数字段落（报告“八、部门整体支出绩效情况”）';
+    try {
+      const t = parseIndicatorTemplate(content);
+      return `${t.name}${t.year ? `（${t.year}年）` : ''}`;
+    } catch {
+      return id;
+    }
+  }
+
+  /** Saves `content` as template `id` after validating it. */
+  async put(id: string, content: unknown): Promise<TemplateItem> {
+    if (!ID_PATTERN.test(id)) throw new AppError('validation_failed', 'template id must be `sentences` or `indicators-<name>` (lower-case letters, digits, -)');
+    if (typeof content !== 'string' || content.trim() === '') throw new AppError('validation_failed', '`content` must be the template text');
+    if (content.length > MAX_TEMPLATE_CHARS) throw new AppError('validation_failed', `a template is at most ${MAX_TEMPLATE_CHARS} characters`);
+    validateTemplate(kindOf(id), content);
+    await this.redis.hset(this.keys.exportTemplates(), id, content);
+    return { id, kind: kindOf(id), name: this.nameOf(id, content), content, isDefault: false };
+  }
+
+  /** Removes a saved template: a shipped one returns to its default; an added one is gone. */
+  async remove(id: string): Promise<void> {
+    const removed = await this.redis.hdel(this.keys.exportTemplates(), id);
+    if (removed === 0 && !this.shipped.has(id)) throw new AppError('not_found', `no template ${id}`);
+  }
+
+  /** The templates an export of `year` uses: the sentences, and the indicator template for that year (else the national default). */
+  async forYear(year: number): Promise<{ sentences: SentenceTemplate; indicators: IndicatorTemplate; indicatorsId: string }> {
+    const items = await this.list();
+    const sentences = parseSentenceTemplate(items.find((t) => t.id === 'sentences')!.content);
+    const parsed = items
+      .filter((t) => t.kind === 'indicators')
+      .map((t) => {
+        try {
+          return { id: t.id, template: parseIndicatorTemplate(t.content) };
+        } catch {
+          return null; // a shipped file edited by hand into something invalid is skipped, not fatal
+        }
+      })
+      .filter((t): t is { id: string; template: IndicatorTemplate } => t !== null);
+    const chosen = parsed.find((t) => t.template.year === year) ?? parsed.find((t) => t.id === DEFAULT_INDICATORS_ID) ?? parsed[0];
+    if (!chosen) throw new AppError('internal', 'no valid indicator template');
+    return { sentences, indicators: chosen.template, indicatorsId: chosen.id };
+  }
+}

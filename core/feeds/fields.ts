@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { dayStartUtc, isLocalDay, parseInstant, type LocalDay } from '../../shared/time.ts';
+import { DEFAULT_TIME_WINDOW, type NormalizeContext } from '../../shared/feeds/feed.ts';
+
+/**
+ * Field-level parsing shared by the feed modules: enumerations by code or Chinese label, booleans in
+ * their four spellings, times with or without offset. Each parser returns the value or an error string.
+ */
+
+export type Parsed<T> = { value: T } | { error: string };
+
+/** Renames Chinese column names (and keeps English ones) using a feed's alias table. */
+export function renameFields(raw: Record<string, unknown>, aliases: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const name = aliases[key.trim()];
+    if (name === undefined) continue; // unknown columns are ignored (FEEDS.md)
+    if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) continue;
+    out[name] = typeof value === 'string' ? value.trim() : value;
+  }
+  return out;
+}
+
+/** What a value that should be text is, when it is not (`["signed"]` is refused, never read as "signed"). */
+const kindOf = (value: unknown) => (Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value);
+
+/**
+ * Every text field goes through here, on every path (HTTP JSON and NDJSON, file imports, connectors),
+ * so the ledger, the aggregates and rebuild/verify hold the same string: trimmed, in Unicode NFC, with
+ * tabs and line breaks as one space each run. Refused, with the position: a lone UTF-16 surrogate
+ * (no UTF-8 spelling: Redis would store U+FFFD in field names while the ledger's JSON kept the
+ * surrogate) and any other control character (NUL, ESC, DEL, C1).
+ */
+export function cleanText(value: string): Parsed<string> {
+  const text = value.replace(/[\t\n\r]+/g, ' ').trim();
+  const bad = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(text);
+  if (bad) {
+    const code = `U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const what = bad[0] >= '\ud800' ? 'a lone UTF-16 surrogate' : 'the control character';
+    return { error: `contains ${what} ${code} at position ${bad.index + 1}` };
+  }
+  return { value: text.normalize('NFC') };
+}
+
+/** An enumeration given by English code or Chinese label. */
+export function parseEnum<C extends string>(value: unknown, labels: Readonly<Record<C, string>>): Parsed<C> {
+  if (typeof value !== 'string') return { error: `expected text, got ${kindOf(value)}` };
+  const cleaned = cleanText(value);
+  if ('error' in cleaned) return cleaned;
+  const text = cleaned.value;
+  for (const [code, label] of Object.entries(labels) as [C, string][]) {
+    if (text === code || text === label) return { value: code };
+  }
+  const allowed = (Object.entries(labels) as [C, string][]).map(([c, l]) => `${c}/${l}`).join(', ');
+  return { error: `"${text}" is not one of ${allowed}` };
+}
+
+const TRUE_WORDS = new Set(['true', '1', '是', 'y', 'yes']);
+const FALSE_WORDS = new Set(['false', '0', '否', 'n', 'no']);
+
+/** true/false, 1/0, 是/否, Y/N. */
+export function parseBoolean(value: unknown): Parsed<boolean> {
+  if (typeof value === 'boolean') return { value };
+  if (typeof value !== 'string' && typeof value !== 'number') return { error: `expected a boolean, got ${kindOf(value)}` };
+  const text = String(value).trim().toLowerCase();
+  if (TRUE_WORDS.has(text)) return { value: true };
+  if (FALSE_WORDS.has(text)) return { value: false };
+  return { error: `"${String(value)}" is not a boolean (true/false, 1/0, 是/否, Y/N)` };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Refuses a time outside the plausible window: before the earliest day (local midnight in the report's
+ * time zone) or more than the window's hours ahead of the server's clock, plus `extraAheadMs` (a
+ * deadline lies in the future by nature). Settings INGEST_EARLIEST_DAY, INGEST_MAX_AHEAD_HOURS.
+ */
+export function checkWindow(ms: number, ctx: NormalizeContext, extraAheadMs = 0): Parsed<number> {
+  const window = ctx.timeWindow ?? DEFAULT_TIME_WINDOW;
+  if (ms < dayStartUtc(window.earliestDay, ctx.tz)) return { error: `is before ${window.earliestDay}, the earliest time accepted` };
+  const latest = Date.now() + window.maxAheadHours * HOUR_MS + extraAheadMs;
+  if (ms > latest) return { error: `is after ${new Date(latest).toISOString()}, the latest time accepted (the server's clock + ${window.maxAheadHours} h${extraAheadMs > 0 ? ` + ${extraAheadMs / (24 * HOUR_MS)} days` : ''})` };
+  return { value: ms };
+}
+
+/** An ISO 8601 date-time within the plausible window; without an offset it is local time in `ctx.tz`. Returns epoch ms. */
+export function parseTime(value: unknown, ctx: NormalizeContext, extraAheadMs = 0): Parsed<number> {
+  if (typeof value !== 'string') return { error: `expected an ISO 8601 date-time string, got ${kindOf(value)}` };
+  const ms = parseInstant(value, ctx.tz);
+  if (ms === null) return { error: `"${value}" is not a valid ISO 8601 date-time` };
+  const within = checkWindow(ms, ctx, extraAheadMs);
+  return 'error' in within ? { error: `"${value}" ${within.error}` } : within;
+}
+
+/** A non-empty string of at most `max` characters. */
+export function parseText(value: unknown, max: number): Parsed<string> {
+  if (typeof value !== 'string' && typeof value !== 'number') return { error: `expected text, got ${kindOf(value)}` };
+  const cleaned = cleanText(String(value));
+  if ('error' in cleaned) return cleaned;
+  const text = cleaned.value;
+  if (text.length === 0) return { error: 'is empty' };
+  if (text.length > max) return { error: `is longer than ${max} characters` };
+  return { value: text };
+}
+
+/** A stable id derived from a record's canonical content, for records sent without `id`. */
+export function contentId(canonicalJson: string): string {
+  return createHash('sha256').update(canonicalJson).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Collects parsed fields and their errors for one record, so a record reports every problem at once.
+ * `label` is the field's English name and Chinese column name, as a user would search for it.
+ */
+export class FieldCollector {
+  readonly errors: string[] = [];
+
+  constructor(private readonly raw: Record<string, unknown>, private readonly labels: Readonly<Record<string, string>>) {}
+
+  private label(field: string): string {
+    const zh = this.labels[field];
+    return zh ? `${field} (${zh})` : field;
+  }
+
+  /** Parses a required field; records "is required" when absent. */
+  required<T>(field: string, parse: (v: unknown) => Parsed<T>): T | undefined {
+    if (this.raw[field] === undefined) {
+      this.errors.push(`${this.label(field)}: is required`);
+      return undefined;
+    }
+    return this.optional(field, parse);
+  }
+
+  /** Parses an optional field; absent stays undefined. */
+  optional<T>(field: string, parse: (v: unknown) => Parsed<T>): T | undefined {
+    const v = this.raw[field];
+    if (v === undefined) return undefined;
+    const r = parse(v);
+    if ('error' in r) {
+      this.errors.push(`${this.label(field)}: ${r.error}`);
+      return undefined;
+    }
+    return r.value;
+  }
+}
+
+/** Builds the alias table (Chinese and English name → English name) from a field → 中文列名 map. */
+export function aliasesFrom(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, zh] of Object.entries(labels)) {
+    out[field] = field;
+    out[zh] = field;
+  }
+  return out;
+}
+
+/** A calendar day written `YYYY-MM-DD`; with `ctx`, one whose start lies in the plausible window. */
+export function parseLocalDay(value: unknown, ctx?: NormalizeContext): Parsed<LocalDay> {
+  if (typeof value !== 'string') return { error: `expected a date YYYY-MM-DD, got ${kindOf(value)}` };
+  const text = value.trim();
+  if (!isLocalDay(text)) return { error: `"${text}" is not a calendar day YYYY-MM-DD` };
+  const within = ctx ? checkWindow(dayStartUtc(text, ctx.tz), ctx) : null;
+  return within && 'error' in within ? { error: `"${text}" ${within.error}` } : { value: text };
+}
+
+/**
+ * A count (办件量, 进入人数): a whole number from 0 to the feed's documented maximum `max` per record,
+ * given as a JSON number or a string of digits. Negative numbers, fractions, larger numbers and any
+ * other text are refused, each with its own reason. The maxima keep every sum Redis holds far below
+ * 2^53 (docs/ARCHITECTURE.md, "Bounds").
+ */
+export function parseCount(value: unknown, max: number): Parsed<number> {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) n = Number(value.trim());
+  else return { error: `${JSON.stringify(value)} is not a number; expected a whole number ≥ 0` };
+  if (!Number.isFinite(n)) return { error: `${n} is not a number; expected a whole number ≥ 0` };
+  if (n < 0) return { error: `${n} is negative; expected a whole number ≥ 0` };
+  if (!Number.isInteger(n)) return { error: `${n} is not a whole number; expected a whole number ≥ 0` };
+  if (n > max) return { error: `${n} is more than ${max}, the most one record may state` };
+  return { value: n };
+}
+
+/** The answer for a record that is not a JSON object. */
+export const NOT_AN_OBJECT = { ok: false as const, errors: ['record must be a JSON object'] };
+
+/**
+ * Starts validating one raw record: null when it is not an object, else a collector over its fields,
+ * Chinese column names renamed by the feed's aliases and unknown columns dropped.
+ */
+export function collectFields(input: unknown, aliases: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): FieldCollector | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  return new FieldCollector(renameFields(input as Record<string, unknown>, aliases), labels);
+}
+
+/** An accepted record: the given id, or one derived from its canonical content (same content, same id). */
+export function withId<C extends object>(givenId: string | undefined, content: C): { id: string } & C {
+  return { id: givenId ?? contentId(JSON.stringify(content)), ...content };
+}

@@ -1,0 +1,398 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
+import { AppError } from '../platform/errors.ts';
+import type { FeedName } from '../../shared/feeds/feed.ts';
+import { assertKnownHeader } from './row-mapper.ts';
+
+/**
+ * Streams the rows of an import file — CSV (UTF-8, UTF-8 with BOM, GB18030, UTF-16 with BOM; comma or
+ * tab separated) or XLSX (first worksheet), told apart by content — in bounded memory. Pure of Redis/HTTP.
+ */
+
+const MB = 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+/** Longest CSV record accepted, in characters; an unclosed quote otherwise swallows the whole file. */
+const MAX_RECORD_CHARS = 4 * MB;
+/** An XLSX entry larger than this (uncompressed) must not expand more than MAX_ENTRY_RATIO:1. */
+const RATIO_CHECK_BYTES = 10 * MB;
+const MAX_ENTRY_RATIO = 200;
+
+export interface ReadRowsOptions {
+  /** When given, a header naming no column of this feed (nor of `columnMap`) is refused. */
+  feed?: FeedName;
+  /** The user's column map (header → field), counted as known columns for the header check. */
+  columnMap?: Readonly<Record<string, string>>;
+  /** Largest file accepted, in bytes (default 100 MB). */
+  maxBytes?: number;
+  /** Most data rows accepted (default 1,000,000); one more stops the read with 'payload_too_large'. */
+  maxRows?: number;
+  /** Most bytes an XLSX may declare, or inflate, once unzipped (default 500 MB). */
+  maxUncompressedBytes?: number;
+  /** Called once with the trimmed header cells (empty ones left out), before the first data row. */
+  onHeader?: (headers: string[]) => void;
+  /** Called as the file is read, with the bytes read so far (progress; for an XLSX, the file's share that the worksheet read so far stands for). */
+  onBytes?: (bytesRead: number) => void;
+}
+
+/** One data row: its row number as Excel shows it (header = 1), and its cells keyed by header text. */
+export interface FileRow {
+  rowNumber: number;
+  /**
+   * One entry per named header column (so `Object.keys` of any row is the header): strings (CSV, XLSX
+   * text), numbers and booleans (XLSX), XLSX dates as local `YYYY-MM-DD HH:mm:ss`; an empty cell is ''.
+   */
+  cells: Record<string, unknown>;
+}
+
+interface RawRow {
+  rowNumber: number;
+  values: unknown[];
+}
+
+const mbText = (bytes: number): string => String(Math.round((bytes / MB) * 10) / 10);
+
+/**
+ * The data rows of the CSV or XLSX file at `path`, in order. Throws AppError: 'payload_too_large' (file,
+ * rows or unzipped XLSX over the limits), 'validation_failed' (empty file, header only, no known column,
+ * malformed CSV or XLSX), 'unsupported_media_type' (a zip that is no XLSX, a legacy .xls, a binary file).
+ */
+export async function* readRows(path: string, options: ReadRowsOptions = {}): AsyncGenerator<FileRow> {
+  const maxBytes = options.maxBytes ?? 100 * MB;
+  const size = (await stat(path)).size;
+  if (size > maxBytes) {
+    throw new AppError('payload_too_large', `文件超过 ${mbText(maxBytes)} MB / the file is larger than ${mbText(maxBytes)} MB`, { maxBytes, size });
+  }
+  if (size === 0) throw emptyFile();
+  const head = await readAt(path, 0, SNIFF_BYTES);
+  const source = isZip(head)
+    ? xlsxRows(path, size, options.maxUncompressedBytes ?? 500 * MB, options.onBytes)
+    : csvRows(path, head, options.onBytes);
+  yield* dataRows(source, options);
+}
+
+function emptyFile(): AppError {
+  return new AppError('validation_failed', '文件为空 / the file is empty');
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Header detection, empty-row skipping, the row limit and the end-of-file checks, common to CSV and XLSX. */
+async function* dataRows(source: AsyncIterable<RawRow>, options: ReadRowsOptions): AsyncGenerator<FileRow> {
+  const maxRows = options.maxRows ?? 1_000_000;
+  let headers: string[] | undefined;
+  let count = 0;
+  for await (const { rowNumber, values } of source) {
+    if (values.every(isBlank)) continue;
+    if (headers === undefined) {
+      headers = Array.from(values, (v) => (isBlank(v) ? '' : String(v).replace(/^\uFEFF/, '').trim()));
+      const named = headers.filter((h) => h !== '');
+      if (options.feed !== undefined) assertKnownHeader(options.feed, named, options.columnMap);
+      options.onHeader?.(named);
+      continue;
+    }
+    if (++count > maxRows) {
+      throw new AppError('payload_too_large', `数据行超过 ${maxRows} 行 / the file has more than ${maxRows} data rows`, { maxRows, rowNumber });
+    }
+    const cells: Record<string, unknown> = {};
+    headers.forEach((header, i) => {
+      if (header === '') return;
+      const value = values[i];
+      if (!isBlank(value)) {
+        if (isBlank(cells[header])) cells[header] = value; // a repeated header: the first filled cell wins
+      } else if (!(header in cells)) cells[header] = '';
+    });
+    yield { rowNumber, cells };
+  }
+  if (headers === undefined) throw emptyFile();
+  if (count === 0) throw new AppError('validation_failed', '只有表头，没有数据行 / the file has a header row but no data rows');
+}
+
+async function readAt(path: string, position: number, length: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Passes the file's bytes through, reporting the running total to `onBytes` (progress). */
+function byteCounter(onBytes?: (bytesRead: number) => void): Transform {
+  if (!onBytes) return new PassThrough();
+  let bytesRead = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytesRead += chunk.length;
+      onBytes(bytesRead);
+      callback(null, chunk);
+    },
+  });
+}
+
+function isZip(head: Buffer): boolean {
+  return head.length >= 4 && head.readUInt32BE(0) === 0x504b0304;
+}
+
+// ── CSV ────────────────────────────────────────────────────────────────────────────────────────────
+
+type CsvEncoding = 'utf8' | 'gb18030' | 'utf-16le' | 'utf-16be';
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/**
+ * BOM → UTF-8 / UTF-16. Otherwise the first 64 KB holding a non-ASCII byte decides: valid UTF-8 is
+ * UTF-8, anything else GB18030 (Excel on Chinese Windows). Pure ASCII is UTF-8.
+ */
+async function detectEncoding(path: string, head: Buffer): Promise<CsvEncoding> {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.subarray(0, OLE_MAGIC.length).equals(OLE_MAGIC)) {
+    throw new AppError(
+      'unsupported_media_type',
+      '不支持旧版 .xls 或加密的 Excel 文件，请另存为 .xlsx 或 CSV / legacy .xls and password-protected Excel files are not supported; save as .xlsx or CSV',
+    );
+  }
+  if (head.includes(0)) throw new AppError('unsupported_media_type', '不是 CSV 或 XLSX 文件 / the file is neither CSV nor XLSX');
+  let chunk = head;
+  let position = 0;
+  for (;;) {
+    const firstHigh = chunk.findIndex((byte) => byte >= 0x80);
+    if (firstHigh >= 0) {
+      const window = await readAt(path, position + firstHigh, SNIFF_BYTES);
+      return mostlyUtf8(window, window.length < SNIFF_BYTES) ? 'utf8' : 'gb18030';
+    }
+    if (chunk.length < SNIFF_BYTES) return 'utf8';
+    position += chunk.length;
+    chunk = await readAt(path, position, SNIFF_BYTES);
+  }
+}
+
+/**
+ * Whether `window` is UTF-8 with at most a few stray bytes: a UTF-8 file with a few rows pasted in
+ * from a GBK system stays UTF-8 (those rows decode with U+FFFD and are refused one by one, see
+ * `hasUndecodableText`), instead of the whole file being read as GB18030. Real GB18030 text decodes
+ * as UTF-8 to mostly replacement characters.
+ */
+function mostlyUtf8(window: Buffer, atEnd: boolean): boolean {
+  const text = new TextDecoder('utf-8').decode(atEnd ? window : window.subarray(0, lastCharStart(window)));
+  let valid = 0;
+  let replaced = 0;
+  for (const ch of text) {
+    if (ch === '\uFFFD') replaced++;
+    else if (ch.charCodeAt(0) >= 0x80) valid++;
+  }
+  return replaced <= valid / 10;
+}
+
+/** Where the last (possibly cut) UTF-8 character of `bytes` starts, so a window never ends mid-character. */
+function lastCharStart(bytes: Buffer): number {
+  let i = bytes.length - 1;
+  while (i > 0 && bytes.length - i < 4 && (bytes[i]! & 0xc0) === 0x80) i--;
+  return i > 0 ? i : bytes.length;
+}
+
+/** A cell holding bytes its file's encoding could not decode (U+FFFD): the row is refused with this reason. */
+export function hasUndecodableText(cells: Record<string, unknown>): string | null {
+  for (const [header, value] of Object.entries(cells)) {
+    if (typeof value === 'string' && value.includes('\uFFFD')) {
+      return `${header}: 含有无法按文件编码解码的字节（该行编码与文件不一致）/ holds bytes that are not valid in the file's encoding`;
+    }
+  }
+  return null;
+}
+
+/** Tab when the header line has tabs and no commas; comma otherwise. */
+function detectDelimiter(head: Buffer, encoding: CsvEncoding): string {
+  const text = iconv.decode(head, encoding);
+  const headerLine = text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  return headerLine.includes('\t') && !headerLine.includes(',') ? '\t' : ',';
+}
+
+async function* csvRows(path: string, head: Buffer, onBytes?: (bytesRead: number) => void): AsyncGenerator<RawRow> {
+  const encoding = await detectEncoding(path, head);
+  const parser = parse({
+    delimiter: detectDelimiter(head, encoding),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_CHARS,
+  });
+  // Errors of any stage destroy the parser, so they surface in the loop below.
+  pipeline(createReadStream(path), byteCounter(onBytes), iconv.decodeStream(encoding, { stripBOM: true }), parser, () => {});
+  let rowNumber = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      rowNumber += 1; // one record is one Excel row, even when a quoted cell spans several lines
+      yield { rowNumber, values: record };
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    throw new AppError('validation_failed', `CSV 第 ${rowNumber + 1} 行格式错误 / CSV row ${rowNumber + 1} is malformed: ${error.message}`, undefined, undefined, { cause: error });
+  } finally {
+    parser.destroy();
+  }
+}
+
+// ── XLSX ───────────────────────────────────────────────────────────────────────────────────────────
+
+const WORKSHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+
+/**
+ * The steps of exceljs's streaming WorkbookReader that parse one zip entry each (exceljs 4.4.0,
+ * lib/stream/xlsx/workbook-reader.js). Its own unzipping is not used: it inflates every local entry,
+ * listed in the central directory or not, and parks a worksheet met before the shared strings in a
+ * temp file it removes only once the whole workbook has been read.
+ */
+interface WorkbookParts {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(entry: Readable, sheetNo: string): Iterable<{ value: ExcelJS.stream.xlsx.WorksheetReader }>;
+}
+
+function notXlsx(cause?: unknown): AppError {
+  return new AppError('unsupported_media_type', '不是有效的 XLSX 文件 / the file is a zip but not a valid XLSX workbook', undefined, undefined, { cause });
+}
+
+/** Over the limit: as its entries declare, or, with `liar`, as the entry `liar` actually inflated (more than it declares). */
+function expandsTooFar(maxUncompressedBytes: number, liar?: string): AppError {
+  const limit = mbText(maxUncompressedBytes);
+  const message = liar
+    ? `XLSX 解压后过大：${liar} 解压出的数据多于其声明的大小，已超过 ${limit} MB / the XLSX expands to more than ${limit} MB: ${liar} inflates to more than it declares`
+    : `XLSX 解压后过大 / the XLSX expands to more than ${limit} MB`;
+  return new AppError('payload_too_large', message, { maxUncompressedBytes, ...(liar && { entry: liar }) });
+}
+
+/**
+ * The entries the central directory lists, by name. Zip-bomb guard from the directory alone (nothing
+ * is inflated): refuses an XLSX whose entries declare more than `maxUncompressedBytes` in all, or an
+ * entry over 10 MB expanding more than 200:1, and a zip without `xl/workbook.xml`.
+ */
+async function listEntries(zip: yauzl.ZipFile, maxUncompressedBytes: number): Promise<Map<string, yauzl.Entry>> {
+  const entries = new Map<string, yauzl.Entry>();
+  let totalBytes = 0;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      totalBytes += entry.uncompressedSize;
+      if (totalBytes > maxUncompressedBytes) throw expandsTooFar(maxUncompressedBytes);
+      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+      if (entry.uncompressedSize > RATIO_CHECK_BYTES && ratio > MAX_ENTRY_RATIO) {
+        const shown = Math.round(ratio);
+        throw new AppError(
+          'payload_too_large',
+          `XLSX 解压后过大（${entry.fileName} 压缩比 ${shown}:1）/ the XLSX expands too far: ${entry.fileName} expands ${shown}:1 (limit ${MAX_ENTRY_RATIO}:1)`,
+          { entry: entry.fileName, ratio: shown },
+        );
+      }
+      if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
+    }
+  } catch (error) {
+    throw error instanceof AppError ? error : notXlsx(error);
+  }
+  if (!entries.has('xl/workbook.xml')) throw notXlsx();
+  return entries;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * exceljs builds a date cell as if UTC from the wall-clock time Excel stored: its UTC fields are the
+ * local time, never shifted by a zone. Rounded to the second (serials carry float noise).
+ */
+function wallClock(date: Date): string | undefined {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return undefined;
+  const d = new Date(Math.round(ms / 1000) * 1000);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+}
+
+/** A cell as text/number/boolean: rich text → its text, formula → its result, hyperlink → its text, error → `#N/A`…. */
+function cellValue(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return wallClock(value);
+  if (typeof value !== 'object') return value;
+  const cell = value as Record<string, unknown>;
+  if (Array.isArray(cell.richText)) return cell.richText.map((run: { text?: unknown }) => String(run.text ?? '')).join('');
+  if ('formula' in cell || 'sharedFormula' in cell) return cellValue(cell.result);
+  if ('error' in cell) return String(cell.error);
+  if ('text' in cell) return cellValue(cell.text);
+  return undefined;
+}
+
+/**
+ * The first worksheet's rows. Only entries the central directory lists are read, each inflated as it
+ * is parsed (no temp file), and every inflated byte counts against `maxUncompressedBytes` as it
+ * streams, whatever the headers declare: a lying zip stops there, with the CPU spent bounded by it.
+ */
+async function* xlsxRows(path: string, size: number, maxUncompressedBytes: number, onBytes?: (bytesRead: number) => void): AsyncGenerator<RawRow> {
+  // Sizes are enforced by the count below, against the limit, not against what each entry declares.
+  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: false }).catch((error: unknown) => {
+    throw notXlsx(error);
+  });
+  const opened: Readable[] = [];
+  let budget = maxUncompressedBytes;
+  /** `entry`'s bytes as they are inflated, counted against the limit; `onInflated` gets the entry's running total. */
+  const inflate = async (entry: yauzl.Entry, onInflated?: (bytes: number) => void): Promise<Readable> => {
+    let inflated = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        inflated += chunk.length;
+        budget -= chunk.length;
+        onInflated?.(inflated);
+        callback(budget < 0 ? expandsTooFar(maxUncompressedBytes, entry.fileName) : null, chunk);
+      },
+    });
+    const stream = pipeline(await zip.openReadStreamPromise(entry), counter, () => {});
+    opened.push(stream);
+    return stream;
+  };
+  try {
+    const entries = await listEntries(zip, maxUncompressedBytes);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache', // needed to tell date cells from numbers
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    }) as unknown as WorkbookParts;
+    const rels = entries.get('xl/_rels/workbook.xml.rels');
+    if (rels) await workbook._parseRels(await inflate(rels));
+    await workbook._parseWorkbook(await inflate(entries.get('xl/workbook.xml')!));
+    const sharedStrings = entries.get('xl/sharedStrings.xml');
+    if (sharedStrings) for await (const _ of workbook._parseSharedStrings(await inflate(sharedStrings)));
+    const styles = entries.get('xl/styles.xml');
+    if (styles) await workbook._parseStyles(await inflate(styles));
+    const sheet = [...entries.values()].find((entry) => WORKSHEET.test(entry.fileName)); // the first worksheet only
+    if (!sheet) return;
+    // Progress: the share of the file that the share of the worksheet inflated so far stands for.
+    const share = onBytes && ((inflated: number) => onBytes(Math.min(size, Math.round((inflated / Math.max(1, sheet.uncompressedSize)) * size))));
+    const sheetNo = WORKSHEET.exec(sheet.fileName)![1]!;
+    for (const { value: reader } of workbook._parseWorksheet(await inflate(sheet, share), sheetNo)) {
+      for await (const row of reader) {
+        const cells = row.values as unknown[];
+        const values = Array.from({ length: Math.max(0, cells.length - 1) }, (_, i) => cellValue(cells[i + 1]));
+        yield { rowNumber: row.number, values };
+      }
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError('validation_failed', `XLSX 文件无法读取 / the XLSX file cannot be read: ${message}`, undefined, undefined, { cause: error });
+  } finally {
+    for (const stream of opened) stream.destroy();
+    zip.close();
+  }
+}

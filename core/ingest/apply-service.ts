@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { FeedName } from '../../shared/feeds/feed.ts';
+import type { RedisKeys } from '../platform/redis-keys.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
+import { localDayHour, type LocalDay } from '../../shared/time.ts';
+import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
+import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
+import { APPLIERS } from '../feeds/appliers.ts';
+import { defineScripts } from './lua/scripts.ts';
+
+export type { ApplyOutcome } from './entity-plan.ts';
+
+/** A queued batch: the accepted, normalised records of one ingest request. */
+export interface IngestJobData {
+  feed: FeedName;
+  batchId: string;
+  /** Epoch ms the server accepted the request. */
+  receivedAt: number;
+  records: { id: string }[];
+  /**
+   * The request's records received and rejected, counted by the server once queued and by the worker
+   * when it first takes the batch, whichever comes first (count-received.lua). Absent from batches
+   * queued before they were carried.
+   */
+  received?: number;
+  rejected?: number;
+}
+
+export interface BatchResult {
+  counts: Record<ApplyOutcome, number>;
+  /** Local days whose buckets changed. */
+  days: LocalDay[];
+}
+
+/** Feeds whose records can be applied. */
+export const SUPPORTED_FEEDS = Object.keys(APPLIERS) as FeedName[];
+
+/** How long a batch's applied-chunks hash, and so its `counted` marker, lives (apply-entities.lua, count-received.lua). */
+const APPLIED_CHUNKS_TTL_MS = 7 * 86_400_000;
+/** Entities planned and applied per atomic script call. */
+const CHUNK = 500;
+/** Rounds an entity may be re-planned because another worker changed it meanwhile. */
+const MAX_ROUNDS = 50;
+
+/** Statistics field per outcome (a replay is not counted again). */
+const STAT_FIELD: Partial<Record<ApplyOutcome, string>> = {
+  new: 'accepted',
+  duplicate: 'duplicate',
+  conflict: 'conflict',
+  replaced: 'replaced',
+  superseded: 'superseded',
+};
+
+/** The plans of a chunk as one change: statistics and bucket increments summed, conflicts and live-set changes listed. */
+function mergePlans(plans: EntityPlan[], increments: Increments) {
+  const stats = new Map<string, number>();
+  const conflicts: string[] = [];
+  const members: EntityPlan['members'] = [];
+  for (const plan of plans) {
+    for (const outcome of plan.outcomes) {
+      const field = STAT_FIELD[outcome];
+      if (field) stats.set(field, (stats.get(field) ?? 0) + 1);
+    }
+    conflicts.push(...plan.conflicts);
+    members.push(...plan.members);
+  }
+  const counts: (string | number)[] = [];
+  let countTriples = 0;
+  for (const [key, fields] of increments) {
+    for (const [field, n] of fields) {
+      if (n === 0) continue;
+      counts.push(key, field, n);
+      countTriples++;
+    }
+  }
+  return { stats: [...stats], conflicts, counts, countTriples, members };
+}
+
+/** Identifies a chunk of a batch by its deliveries (origin and record id), so a re-run of the same job recognises the chunks it applied. */
+function chunkId(chunk: readonly string[], byEntity: Map<string, Delivery<{ id: string }>[]>): string {
+  const hash = createHash('sha1');
+  for (const entity of chunk) for (const { origin, record } of byEntity.get(entity)!) hash.update(`${origin}\t${record.id}\n`);
+  return hash.digest('base64url');
+}
+
+/**
+ * Applies queued batches to the Redis aggregates, each record exactly once: the records of a batch are
+ * grouped by ledger entity, each entity's change is planned against its current ledger
+ * (entity-plan.ts), and a chunk of 500 entities is applied by one apply-entities.lua call — atomically,
+ * and only if no entity's version moved since it was read (another worker got there first); otherwise
+ * the chunk is read and planned again.
+ */
+export class ApplyService {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly tz: string,
+    private readonly settings: Settings = DEFAULT_SETTINGS,
+    private readonly now: () => number = Date.now,
+  ) {
+    defineScripts(redis);
+  }
+
+  async applyBatch(job: IngestJobData): Promise<BatchResult> {
+    const applier = APPLIERS[job.feed];
+    if (!applier) throw new Error(`no applier for feed ${job.feed}`);
+    const counts: Record<ApplyOutcome, number> = { new: 0, replay: 0, duplicate: 0, conflict: 0, replaced: 0, superseded: 0 };
+    const days = new Set<LocalDay>();
+    const processedAt = this.now();
+    const ctx = { settings: this.settings, tz: this.tz };
+    // Statistics count on the day the server received the batch, where it counted `received`.
+    const statsKey = this.keys.ingestStats(job.feed, localDayHour(job.receivedAt, this.tz).day);
+    const conflictsKey = this.keys.conflicts(job.feed);
+    const appliedKey = this.keys.appliedChunks(job.feed, job.batchId);
+    // Received is counted before any outcome, so outcomes never exceed it, even when the server queued
+    // the batch but never got to count it. A marker younger than its TTL is still there if it was ever
+    // set; an older batch was counted by an earlier run of this job (or the server) if ever.
+    if (job.received !== undefined && processedAt - job.receivedAt < APPLIED_CHUNKS_TTL_MS) {
+      await this.redis.countReceived(statsKey, appliedKey, job.received, job.rejected ?? 0);
+    }
+
+    const byEntity = new Map<string, Delivery<{ id: string }>[]>();
+    job.records.forEach((record, index) => {
+      const entity = applier.entityOf(record, this.tz);
+      let list = byEntity.get(entity);
+      if (!list) byEntity.set(entity, (list = []));
+      list.push({ record, origin: `${job.batchId}:${index}` });
+    });
+
+    /** Deliveries that changed the figures, for the wall's ticker (those of today). */
+    const fresh: Delivery<{ id: string }>[] = [];
+    const entities = [...byEntity.keys()];
+    for (let start = 0; start < entities.length; start += CHUNK) {
+      const chunk = entities.slice(start, start + CHUNK);
+      for (let round = 0; ; round++) {
+        if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${chunk.slice(0, 5).join(', ')}`);
+        const read = this.redis.pipeline();
+        for (const entity of chunk) read.hgetall(this.keys.ledger(job.feed, entity));
+        const states = (await read.exec()) ?? [];
+
+        const plans: EntityPlan[] = [];
+        const increments: Increments = new Map();
+        const entityArgs: (string | number)[] = [appliedKey, chunkId(chunk, byEntity), chunk.length];
+        chunk.forEach((entity, i) => {
+          const [err, hash] = states[i]!;
+          if (err) throw err;
+          const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
+          const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt, increments);
+          plans.push(plan);
+          entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length);
+          for (const [slot, value] of plan.ledgerWrites) entityArgs.push(slot, value);
+        });
+        const { stats, conflicts, counts: countArgs, countTriples, members } = mergePlans(plans, increments);
+        // One argument array, never spread: a chunk of a year's tickets has far more arguments than a
+        // JavaScript call may take (spreading overflowed the stack at ~2,300 hotline records).
+        const args = entityArgs;
+        args.push(stats.length);
+        for (const [field, n] of stats) args.push(field, n);
+        args.push(conflicts.length);
+        for (const conflict of conflicts) args.push(conflict);
+        args.push(countTriples);
+        for (const arg of countArgs) args.push(arg);
+        args.push(members.length);
+        for (const [key, member, score] of members) args.push(key, member, score);
+        const stale = await this.redis.applyEntities(statsKey, conflictsKey, args).catch((err: Error) => {
+          // The script refused the chunk before writing anything (a counter would leave ±(2^53 − 1), a key
+          // has the wrong type): the same batch would be refused again, so it fails now and stays failed.
+          throw err.message.startsWith('REFUSED') ? new UnrecoverableError(`batch ${job.batchId}: ${err.message}`) : err;
+        });
+        if (stale === -1) {
+          // Applied by an earlier run of this job (its worker died before completing it): count nothing again.
+          for (const entity of chunk) counts.replay += byEntity.get(entity)!.length;
+          break;
+        }
+        if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
+        plans.forEach((plan, i) => {
+          const deliveries = byEntity.get(chunk[i]!)!;
+          plan.outcomes.forEach((outcome, k) => {
+            counts[outcome]++;
+            if (outcome === 'new' || outcome === 'replaced') fresh.push(deliveries[k]!);
+          });
+          for (const day of plan.days) days.add(day);
+        });
+        break;
+      }
+    }
+
+    const done = this.redis.multi().hset(this.keys.batchResult(job.batchId), counts).expire(this.keys.batchResult(job.batchId), 86_400);
+    // Announce even when this run only replayed: a crash may have come before the first announcement.
+    if (days.size > 0 || counts.replay > 0) {
+      const today = localDayHour(processedAt, this.tz).day;
+      const latest = fresh.filter((d) => this.dayOf(d.record) === today).slice(-TICKER_LENGTH).map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
+      if (latest.length > 0) done.lpush(this.keys.ticker(), ...latest).ltrim(this.keys.ticker(), 0, TICKER_LENGTH - 1);
+      done.hset(this.keys.lastRecordAt(), job.feed, processedAt).publish(this.keys.changedChannel(), JSON.stringify({ feed: job.feed, days: [...days] }));
+    }
+    await done.exec();
+    return { counts, days: [...days] };
+  }
+
+  /** The local day a record happened on (its `at`, or its `date` for day rows): only today's make the ticker, not a back-fill. */
+  private dayOf(record: { id: string }): LocalDay | undefined {
+    const { at, date } = record as { at?: unknown; date?: unknown };
+    if (typeof at === 'number') return localDayHour(at, this.tz).day;
+    return typeof date === 'string' ? (date as LocalDay) : undefined;
+  }
+}

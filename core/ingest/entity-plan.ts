@@ -1,0 +1,243 @@
+import { DRILL_PATHS, encodeDimValue } from '../../shared/feeds/dimensions.ts';
+import type { FeedName } from '../../shared/feeds/feed.ts';
+import type { RedisKeys } from '../platform/redis-keys.ts';
+import { localDayHour, type LocalDay } from '../../shared/time.ts';
+import type { Contribution, ContributionContext, FeedApplier } from '../feeds/feed-applier.ts';
+
+/** What happened to one delivered record. */
+export type ApplyOutcome = 'new' | 'replay' | 'duplicate' | 'conflict' | 'replaced' | 'superseded';
+
+/** A record as the ledger stores it: who delivered it, and its canonical content. */
+export interface StoredRecord<R> {
+  origin: string;
+  content: string;
+  record: R;
+}
+
+export interface Delivery<R> {
+  record: R;
+  /** `<batchId>:<index>`: identifies this delivery, so a retried job is recognised. */
+  origin: string;
+}
+
+const pad2 = (h: number) => (h < 10 ? `0${h}` : String(h));
+
+/** Canonical content of a record: its JSON without `id`, in the feed module's key order. */
+export function canonicalContent(record: { id: string }): string {
+  const { id: _id, ...content } = record;
+  return JSON.stringify(content);
+}
+
+export function encodeStored(origin: string, record: { id: string }): string {
+  return `${origin}\n${record.id}\n${canonicalContent(record)}`;
+}
+
+/** Parses an entity's ledger hash (`HGETALL`) into its version and records by slot. */
+export function decodeEntity<R>(hash: Record<string, string>): { version: string; slots: Map<string, StoredRecord<R>> } {
+  const slots = new Map<string, StoredRecord<R>>();
+  for (const [slot, value] of Object.entries(hash)) {
+    if (slot === '_v') continue;
+    const first = value.indexOf('\n');
+    const second = value.indexOf('\n', first + 1);
+    const content = value.slice(second + 1);
+    slots.set(slot, {
+      origin: value.slice(0, first),
+      content,
+      record: { id: value.slice(first + 1, second), ...(JSON.parse(content) as object) } as R,
+    });
+  }
+  return { version: hash._v ?? '0', slots };
+}
+
+/** Bucket increments: bucket key → field → n (zeros possible where changes cancel). */
+export type Increments = Map<string, Map<string, number>>;
+
+function addTo(into: Increments, key: string, field: string, n: number): void {
+  let bucket = into.get(key);
+  if (!bucket) into.set(key, (bucket = new Map()));
+  bucket.set(field, (bucket.get(field) ?? 0) + n);
+}
+
+/** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
+const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string, path2: string, path3: string]>();
+const fieldNameCache = new Map<string, string>();
+
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string, string, string] {
+  const id = `${keys.prefix}|${feed}|${day}`;
+  let cached = bucketKeyCache.get(id);
+  if (!cached) {
+    if (bucketKeyCache.size > 20_000) bucketKeyCache.clear();
+    cached = [
+      keys.dayBucket(feed, day),
+      keys.dayHourBucket(feed, day),
+      keys.dayDimBucket(feed, day),
+      keys.monthBucket(feed, day.slice(0, 7)),
+      keys.dayPathBucket(feed, day, 2),
+      keys.dayPathBucket(feed, day, 3),
+    ];
+    bucketKeyCache.set(id, cached);
+  }
+  return cached;
+}
+
+function fieldName(field: string, suffix: string, build: () => string): string {
+  const id = `${field}\u0000${suffix}`;
+  let name = fieldNameCache.get(id);
+  if (name === undefined) {
+    if (fieldNameCache.size > 200_000) fieldNameCache.clear();
+    name = build();
+    fieldNameCache.set(id, name);
+  }
+  return name;
+}
+
+/** Adds a contribution's bucket increments (times `sign`) into `into`; the local days it touches go to `days`. */
+export function expandContribution(
+  feed: FeedName,
+  contribution: Contribution,
+  keys: RedisKeys,
+  tz: string,
+  into: Increments = new Map(),
+  sign = 1,
+  days?: Set<LocalDay>,
+): Increments {
+  const drillPath = DRILL_PATHS[feed];
+  for (const entry of contribution.entries) {
+    const n = (entry.n ?? 1) * sign;
+    const { day, hour } = localDayHour(entry.at, tz);
+    days?.add(day);
+    const [totalKey, hourKey, dimKey, monthKey, path2Key, path3Key] = bucketKeysOf(keys, feed, day);
+    addTo(into, totalKey, entry.field, n);
+    addTo(into, monthKey, entry.field, n);
+    addTo(into, hourKey, fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`), n);
+    if (!entry.dims) continue;
+    for (const dim in entry.dims) {
+      const value = entry.dims[dim];
+      if (value !== undefined && value !== '') {
+        addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${encodeDimValue(value)}`), n);
+      }
+    }
+    if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
+  }
+  return into;
+}
+
+/**
+ * The path suffixes of one `dims` object (`|hall=A>window=3`, `|hall=A>window=3>service=B`): each prefix of
+ * two or more levels of the feed's drill path, as far as the values go (shared/feeds/dimensions.ts DRILL_PATHS).
+ * The entries of a contribution share their `dims` object, so a contribution computes them once.
+ */
+const pathSuffixCache = new WeakMap<object, string[]>();
+
+function pathSuffixes(dims: Readonly<Record<string, string | undefined>>, drillPath: readonly string[]): string[] {
+  let suffixes = pathSuffixCache.get(dims);
+  if (suffixes) return suffixes;
+  suffixes = [];
+  let path = '';
+  for (let level = 0; level < drillPath.length; level++) {
+    const dim = drillPath[level]!;
+    const value = dims[dim];
+    if (value === undefined || value === '') break;
+    path += `${level === 0 ? '|' : '>'}${dim}=${encodeDimValue(value)}`;
+    if (level > 0) suffixes.push(path);
+  }
+  pathSuffixCache.set(dims, suffixes);
+  return suffixes;
+}
+
+/** The drill-down fields of one entry: `<field><suffix>` for each of its dims' path suffixes, in the hash of its depth. */
+function addPathFields(
+  into: Increments,
+  path2Key: string,
+  path3Key: string,
+  field: string,
+  dims: Readonly<Record<string, string | undefined>>,
+  drillPath: readonly string[],
+  n: number,
+): void {
+  const suffixes = pathSuffixes(dims, drillPath);
+  for (let i = 0; i < suffixes.length; i++) {
+    const suffix = suffixes[i]!;
+    // `\u0001` keeps these cache entries apart from the single-dimension ones (`|<dim>=<raw value>`).
+    addTo(into, i === 0 ? path2Key : path3Key, fieldName(field, `\u0001${suffix}`, () => field + suffix), n);
+  }
+}
+
+/** Live-set members of a contribution: `<setKey>\u0000<member>` → score. */
+function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, number> {
+  return new Map((contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, m.score]));
+}
+
+export interface EntityPlan {
+  outcomes: ApplyOutcome[];
+  ledgerWrites: [slot: string, value: string][];
+  conflicts: string[];
+  members: [key: string, member: string, score: number | ''][];
+  days: Set<LocalDay>;
+}
+
+/**
+ * Decides, against the entity's current ledger, what each delivery is (new, a replayed delivery, a
+ * duplicate, a conflict, or for snapshot rows a replacement or a superseded row), and adds what the
+ * figures must change by — the entity's contribution after, minus before — into `increments`.
+ */
+export function planEntity<R extends { id: string }>(
+  applier: FeedApplier<R>,
+  entity: string,
+  current: Map<string, StoredRecord<R>>,
+  deliveries: Delivery<R>[],
+  keys: RedisKeys,
+  ctx: ContributionContext,
+  processedAt: number,
+  /** Where the figures' change goes, shared by a chunk's plans. */
+  increments: Increments,
+): EntityPlan {
+  const records = (slots: Map<string, StoredRecord<R>>) => new Map([...slots].map(([slot, s]) => [slot, s.record]));
+  const before = applier.contribution(entity, records(current), ctx);
+  const slots = new Map(current);
+  const plan: EntityPlan = { outcomes: [], ledgerWrites: [], conflicts: [], members: [], days: new Set() };
+  const written = new Set<string>();
+
+  for (const { record, origin } of deliveries) {
+    const slot = applier.slotOf(record);
+    const content = canonicalContent(record);
+    const existing = slots.get(slot);
+    let outcome: ApplyOutcome;
+    if (!existing) outcome = 'new';
+    else if (existing.origin === origin) outcome = 'replay';
+    else if (existing.content === content) outcome = 'duplicate';
+    else {
+      const incoming = applier.snapshot?.(record);
+      if (incoming) {
+        const kept = applier.snapshot!(existing.record)?.asOf;
+        outcome = incoming.asOf !== undefined && kept !== undefined && incoming.asOf < kept ? 'superseded' : 'replaced';
+      } else outcome = 'conflict';
+    }
+    plan.outcomes.push(outcome);
+    if (outcome === 'new' || outcome === 'replaced') {
+      slots.set(slot, { origin, content, record });
+      written.add(slot);
+    } else if (outcome === 'conflict') {
+      plan.conflicts.push(JSON.stringify({ key: `${entity}|${slot}`, at: processedAt, kept: existing!.content, refused: content }));
+    }
+  }
+  for (const slot of written) {
+    const s = slots.get(slot)!;
+    plan.ledgerWrites.push([slot, `${s.origin}\n${s.record.id}\n${s.content}`]);
+  }
+  if (written.size === 0) return plan;
+
+  const after = applier.contribution(entity, records(slots), ctx);
+  expandContribution(applier.feed, after, keys, ctx.tz, increments, 1, plan.days);
+  expandContribution(applier.feed, before, keys, ctx.tz, increments, -1, plan.days);
+  const membersBefore = membersOf(applier.feed, before, keys);
+  const membersAfter = membersOf(applier.feed, after, keys);
+  for (const [k, score] of membersAfter) {
+    if (membersBefore.get(k) !== score) plan.members.push([...(k.split('\u0000') as [string, string]), score]);
+  }
+  for (const k of membersBefore.keys()) {
+    if (!membersAfter.has(k)) plan.members.push([...(k.split('\u0000') as [string, string]), '']);
+  }
+  if (plan.members.length > 0) plan.days.add(localDayHour(processedAt, ctx.tz).day); // live figures are today's
+  return plan;
+}

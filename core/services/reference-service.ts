@@ -1,0 +1,173 @@
+import type { Redis } from 'ioredis';
+import { AppError } from '../platform/errors.ts';
+import { FieldCollector, aliasesFrom, parseEnum, parseLocalDay, parseText, renameFields } from '../feeds/fields.ts';
+import type { RedisKeys } from '../platform/redis-keys.ts';
+import { isLocalDay, type LocalDay } from '../../shared/time.ts';
+
+/** Which 跨域通办 agreement a partner or catalogue item belongs to (FEEDS.md §4). */
+export const REFERENCE_SCOPES = { inter_provincial: '跨省通办', changzhutan: '长株潭' } as const;
+export type ReferenceScope = keyof typeof REFERENCE_SCOPES;
+
+/** A region the district has signed a 跨域通办 agreement with, from `signedAt` (local day) on. */
+export interface CrossRegionPartner {
+  region: string;
+  scope: ReferenceScope;
+  signedAt: LocalDay;
+}
+
+/** A service item of the 跨域通办 catalogue, listed from `addedAt` (local day) on. */
+export interface CrossRegionItem {
+  itemCode: string;
+  itemName: string;
+  scope: ReferenceScope;
+  addedAt: LocalDay;
+}
+
+/** Reference figures as of the end of a day: the `_ref.*` fields of the crossRegion KPIs. */
+export interface ReferenceTotals {
+  partners: number;
+  partnersByScope: Record<ReferenceScope, number>;
+  items: number;
+}
+
+/** Field → 中文列名 (FEEDS.md names all but addedAt, for which 添加日期 is ours). */
+export const PARTNER_FIELD_LABELS = { region: '地区', scope: '范围', signedAt: '签约日期' } as const;
+export const ITEM_FIELD_LABELS = { itemCode: '事项编码', itemName: '事项名称', scope: '范围', addedAt: '添加日期' } as const;
+
+/** Entries one list may hold; far above any real agreement list or catalogue. */
+export const MAX_REFERENCE_ENTRIES = 10_000;
+
+type Validation<T> = { ok: true; entry: T } | { ok: false; errors: string[] };
+type Rejected = { index: number; errors: string[] };
+
+const PARTNER_ALIASES = aliasesFrom(PARTNER_FIELD_LABELS);
+const ITEM_ALIASES = aliasesFrom(ITEM_FIELD_LABELS);
+
+const parseScope = (value: unknown) => parseEnum(value, REFERENCE_SCOPES);
+
+function fieldsOf(input: unknown, aliases: Readonly<Record<string, string>>): Record<string, unknown> | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  return renameFields(input as Record<string, unknown>, aliases);
+}
+
+function validatePartner(input: unknown): Validation<CrossRegionPartner> {
+  const raw = fieldsOf(input, PARTNER_ALIASES);
+  if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
+  const c = new FieldCollector(raw, PARTNER_FIELD_LABELS);
+  const region = c.required('region', (v) => parseText(v, 128));
+  const scope = c.required('scope', parseScope);
+  const signedAt = c.required('signedAt', parseLocalDay);
+  if (c.errors.length > 0 || region === undefined || scope === undefined || signedAt === undefined) return { ok: false, errors: c.errors };
+  return { ok: true, entry: { region, scope, signedAt } };
+}
+
+function validateItem(input: unknown): Validation<CrossRegionItem> {
+  const raw = fieldsOf(input, ITEM_ALIASES);
+  if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
+  const c = new FieldCollector(raw, ITEM_FIELD_LABELS);
+  const itemCode = c.required('itemCode', (v) => parseText(v, 64));
+  const itemName = c.required('itemName', (v) => parseText(v, 256));
+  const scope = c.required('scope', parseScope);
+  const addedAt = c.required('addedAt', parseLocalDay);
+  if (c.errors.length > 0 || itemCode === undefined || itemName === undefined || scope === undefined || addedAt === undefined) {
+    return { ok: false, errors: c.errors };
+  }
+  return { ok: true, entry: { itemCode, itemName, scope, addedAt } };
+}
+
+/**
+ * Validates a whole list: every entry, and that no key (a partner's region, an item's code) is listed
+ * twice, since it would be counted twice. Throws `validation_failed` with `details.rejected`
+ * (`[{ index, errors }]`) when any entry is refused; nothing is then replaced.
+ */
+function validateList<T>(
+  entries: readonly unknown[],
+  what: string,
+  validate: (input: unknown) => Validation<T>,
+  key: (entry: T) => string,
+  keyLabel: string,
+): T[] {
+  if (!Array.isArray(entries)) throw new AppError('validation_failed', `${what}: expected an array of entries`);
+  if (entries.length > MAX_REFERENCE_ENTRIES) {
+    throw new AppError('validation_failed', `${what}: at most ${MAX_REFERENCE_ENTRIES} entries, got ${entries.length}`);
+  }
+  const accepted: T[] = [];
+  const rejected: Rejected[] = [];
+  const firstIndexOf = new Map<string, number>();
+  entries.forEach((input, index) => {
+    const result = validate(input);
+    if (!result.ok) return rejected.push({ index, errors: result.errors });
+    const k = key(result.entry);
+    const first = firstIndexOf.get(k);
+    if (first !== undefined) return rejected.push({ index, errors: [`${keyLabel}: "${k}" is already listed at index ${first}`] });
+    firstIndexOf.set(k, index);
+    accepted.push(result.entry);
+  });
+  if (rejected.length > 0) {
+    throw new AppError(
+      'validation_failed',
+      `${rejected.length} of ${entries.length} ${what} entries are invalid; the list was not replaced`,
+      { rejected },
+    );
+  }
+  return accepted;
+}
+
+/** Counts of `partners` and `items` dated on or before `day` (both lists as stored). */
+export function countReferenceAsOf(partners: readonly CrossRegionPartner[], items: readonly CrossRegionItem[], day: LocalDay): ReferenceTotals {
+  const partnersByScope: Record<ReferenceScope, number> = { inter_provincial: 0, changzhutan: 0 };
+  for (const p of partners) if (p.signedAt <= day) partnersByScope[p.scope]++;
+  return {
+    partners: partnersByScope.inter_provincial + partnersByScope.changzhutan,
+    partnersByScope,
+    items: items.filter((i) => i.addedAt <= day).length,
+  };
+}
+
+/**
+ * 跨域通办 reference data maintained by an administrator: the partner list and the item catalogue.
+ * Each list is one Redis string holding its JSON array, so a replacement is a single atomic SET and a
+ * reader sees the old list or the new one, never a mix.
+ */
+export class ReferenceService {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Replaces the partner list; returns it as stored (scopes as codes, text trimmed). */
+  async replacePartners(entries: readonly unknown[]): Promise<CrossRegionPartner[]> {
+    const partners = validateList(entries, 'partner', validatePartner, (p) => p.region, 'region (地区)');
+    await this.redis.set(this.keys.referencePartners(), JSON.stringify(partners));
+    return partners;
+  }
+
+  /** Replaces the item catalogue; returns it as stored. */
+  async replaceItems(entries: readonly unknown[]): Promise<CrossRegionItem[]> {
+    const items = validateList(entries, 'item', validateItem, (i) => i.itemCode, 'itemCode (事项编码)');
+    await this.redis.set(this.keys.referenceItems(), JSON.stringify(items));
+    return items;
+  }
+
+  /** The partner list, in the order it was given; empty before any was set. */
+  async listPartners(): Promise<CrossRegionPartner[]> {
+    return parseList<CrossRegionPartner>(await this.redis.get(this.keys.referencePartners()));
+  }
+
+  /** The item catalogue, in the order it was given; empty before any was set. */
+  async listItems(): Promise<CrossRegionItem[]> {
+    return parseList<CrossRegionItem>(await this.redis.get(this.keys.referenceItems()));
+  }
+
+  /** Partners signed and items added on or before the local day `day` (the period's end). */
+  async countsAsOf(day: LocalDay): Promise<ReferenceTotals> {
+    if (!isLocalDay(day)) throw new AppError('validation_failed', `"${day}" is not a calendar day YYYY-MM-DD`);
+    // One MGET (both keys share the {reference} hash tag): both lists from the same moment.
+    const [partners, items] = await this.redis.mget(this.keys.referencePartners(), this.keys.referenceItems());
+    return countReferenceAsOf(parseList(partners ?? null), parseList(items ?? null), day);
+  }
+}
+
+function parseList<T>(json: string | null): T[] {
+  return json ? (JSON.parse(json) as T[]) : [];
+}
