@@ -9,7 +9,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CliRedisUnreachable, openCliContext, type CliContext } from '../core/platform/cli.ts';
+import { openCliContextOrExit } from '../core/platform/cli.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import { ExportService, parseExportPeriod, parseFormats } from '../core/export/export-service.ts';
 import { TemplateStore } from '../core/export/template-store.ts';
@@ -32,14 +32,7 @@ try {
   process.exit(2);
 }
 
-let cli: CliContext;
-try {
-  cli = await openCliContext(process.env, { name: 'pulse-export', readyTimeoutMs: 5_000 });
-} catch (err) {
-  if (!(err instanceof CliRedisUnreachable)) throw err;
-  process.stderr.write(`Redis does not answer at ${err.url}: start Pulse first (npm start) or set REDIS_URL.\n`);
-  process.exit(1);
-}
+const cli = await openCliContextOrExit(process.env, { name: 'pulse-export', readyTimeoutMs: 5_000 });
 const { config, redis, keys, log } = cli;
 
 const targets = new TargetsService(redis, keys);

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { CliRedisUnreachable, openCliContext, type CliContext } from '../core/platform/cli.ts';
+import { openCliContextOrExit } from '../core/platform/cli.ts';
 import { isFeedName } from '../shared/feeds/feed.ts';
 import { scanAll } from '../core/platform/redis.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
@@ -24,14 +24,7 @@ if (!values.feed || !isFeedName(values.feed) || !file) {
 }
 const feed = values.feed;
 
-let cli: CliContext;
-try {
-  cli = await openCliContext(process.env, { name: 'pulse-import', readyTimeoutMs: 5_000 });
-} catch (err) {
-  if (!(err instanceof CliRedisUnreachable)) throw err;
-  process.stderr.write(`Redis does not answer at ${err.url}: start Pulse first (npm start) or set REDIS_URL.\n`);
-  process.exit(1);
-}
+const cli = await openCliContextOrExit(process.env, { name: 'pulse-import', readyTimeoutMs: 5_000 });
 const { config, url, redis, keys, log } = cli;
 if ((await scanAll(redis, `${keys.prefix}:worker:*`)).length === 0) {
   process.stderr.write('No Pulse worker is running: the file will be read and queued, but its figures wait for a worker (npm start).\n');

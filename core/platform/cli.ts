@@ -70,3 +70,17 @@ export async function openCliContext(env: NodeJS.ProcessEnv, options: CliOptions
     close: () => redis.disconnect(),
   };
 }
+
+/**
+ * `openCliContext` for a tool that needs a running Pulse: a Redis that does not answer is said on
+ * stderr and the process exits 1 (a bad configuration still throws).
+ */
+export async function openCliContextOrExit(env: NodeJS.ProcessEnv, options: CliOptions): Promise<CliContext> {
+  try {
+    return await openCliContext(env, options);
+  } catch (err) {
+    if (!(err instanceof CliRedisUnreachable)) throw err;
+    process.stderr.write(`Redis does not answer at ${err.url}: start Pulse first (npm start) or set REDIS_URL.\n`);
+    process.exit(1);
+  }
+}
