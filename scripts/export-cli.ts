@@ -9,12 +9,8 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../core/platform/config.ts';
+import { openCliContextOrExit } from '../core/platform/cli.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
-import { createLogger } from '../core/platform/logger.ts';
-import { connectRedis, waitForReady } from '../core/platform/redis.ts';
-import { redisKeys } from '../core/platform/redis-keys.ts';
-import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
 import { ExportService, parseExportPeriod, parseFormats } from '../core/export/export-service.ts';
 import { TemplateStore } from '../core/export/template-store.ts';
 import { AuditService } from '../core/services/audit-service.ts';
@@ -36,18 +32,8 @@ try {
   process.exit(2);
 }
 
-const config = loadConfig();
-const url = config.REDIS_URL ?? DEFAULT_LOCAL_REDIS;
-const keys = redisKeys(config.REDIS_PREFIX);
-const log = createLogger('warn', 'pulse-export');
-const redis = connectRedis(url, 'command', 'pulse-export');
-redis.on('error', () => undefined);
-try {
-  await waitForReady(redis, 5_000);
-} catch {
-  process.stderr.write(`Redis does not answer at ${url}: start Pulse first (npm start) or set REDIS_URL.\n`);
-  process.exit(1);
-}
+const cli = await openCliContextOrExit(process.env, { name: 'pulse-export', readyTimeoutMs: 5_000 });
+const { config, redis, keys, log } = cli;
 
 const targets = new TargetsService(redis, keys);
 const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, targets, reference: new ReferenceService(redis, keys) });
@@ -80,5 +66,5 @@ try {
   process.stderr.write(`导出失败 / export failed: ${(err as Error).message}\n`);
   code = 1;
 }
-redis.disconnect();
+cli.close();
 process.exit(code);

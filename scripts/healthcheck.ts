@@ -6,8 +6,8 @@
  */
 import { hostname } from 'node:os';
 import { loadConfig } from '../core/platform/config.ts';
-import { redisKeys } from '../core/platform/redis-keys.ts';
-import { connectRedis, scanAll, waitForReady } from '../core/platform/redis.ts';
+import { openCliContext } from '../core/platform/cli.ts';
+import { scanAll } from '../core/platform/redis.ts';
 
 const config = loadConfig();
 const role = process.argv[2];
@@ -18,14 +18,12 @@ async function check(): Promise<boolean> {
     return res.ok && ((await res.json()) as { redis: { reachable: boolean } }).redis.reachable;
   }
   if (role === 'worker') {
-    const redis = connectRedis(config.REDIS_URL ?? 'redis://127.0.0.1:6379', 'command', 'pulse-healthcheck');
-    redis.on('error', () => undefined);
+    const { redis, keys, close } = await openCliContext(process.env, { name: 'pulse-healthcheck', readyTimeoutMs: 3_000 });
     try {
-      await waitForReady(redis, 3_000);
-      const beats = await scanAll(redis, redisKeys(config.REDIS_PREFIX).workerHeartbeat(hostname(), '*'));
+      const beats = await scanAll(redis, keys.workerHeartbeat(hostname(), '*'));
       return beats.length > 0;
     } finally {
-      redis.disconnect();
+      close();
     }
   }
   throw new Error('usage: healthcheck.ts server|worker');

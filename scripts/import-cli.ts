@@ -7,13 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { loadConfig } from '../core/platform/config.ts';
+import { openCliContextOrExit } from '../core/platform/cli.ts';
 import { isFeedName } from '../shared/feeds/feed.ts';
-import { createLogger } from '../core/platform/logger.ts';
-import { connectRedis, scanAll, waitForReady } from '../core/platform/redis.ts';
-import { redisKeys } from '../core/platform/redis-keys.ts';
+import { scanAll } from '../core/platform/redis.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
-import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
 import { toCsv } from '../core/imports/csv.ts';
 import { ImportService, MAX_REJECTED_KEPT } from '../core/imports/import-service.ts';
 import { IngestService } from '../core/ingest/ingest-service.ts';
@@ -27,18 +24,8 @@ if (!values.feed || !isFeedName(values.feed) || !file) {
 }
 const feed = values.feed;
 
-const config = loadConfig();
-const url = config.REDIS_URL ?? DEFAULT_LOCAL_REDIS;
-const keys = redisKeys(config.REDIS_PREFIX);
-const log = createLogger('warn', 'pulse-import');
-const redis = connectRedis(url, 'command', 'pulse-import');
-redis.on('error', () => undefined);
-try {
-  await waitForReady(redis, 5_000);
-} catch {
-  process.stderr.write(`Redis does not answer at ${url}: start Pulse first (npm start) or set REDIS_URL.\n`);
-  process.exit(1);
-}
+const cli = await openCliContextOrExit(process.env, { name: 'pulse-import', readyTimeoutMs: 5_000 });
+const { config, url, redis, keys, log } = cli;
 if ((await scanAll(redis, `${keys.prefix}:worker:*`)).length === 0) {
   process.stderr.write('No Pulse worker is running: the file will be read and queued, but its figures wait for a worker (npm start).\n');
 }
@@ -90,5 +77,5 @@ if (p.rejectedRows > 0) {
   console.log(`rejected rows with their reasons: ${out}`);
 }
 await ingest.close();
-redis.disconnect();
+cli.close();
 process.exit(p.phase === 'done' ? 0 : 1);

@@ -5,11 +5,9 @@
  *                     (+ records still queued). Exit code 1 on any difference.
  * Both use REDIS_URL, or the Redis `npm start` uses (127.0.0.1:6379).
  */
-import { ConfigError, loadConfig } from '../core/platform/config.ts';
-import { redisKeys } from '../core/platform/redis-keys.ts';
-import { connectRedis, waitForReady } from '../core/platform/redis.ts';
+import { openCliContext } from '../core/platform/cli.ts';
+import { ConfigError } from '../core/platform/config.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
-import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
 import { SUPPORTED_FEEDS } from '../core/ingest/apply-service.ts';
 import { rebuildAggregates, verifyAggregates, withIngestPaused, type VerifyReport } from '../core/ledger/ledger-service.ts';
 
@@ -31,13 +29,10 @@ function printReport(report: VerifyReport): void {
 async function main(): Promise<number> {
   const command = process.argv[2];
   if (command !== 'rebuild' && command !== 'verify') throw new Error('usage: ledger-cli.ts rebuild|verify');
-  const config = loadConfig();
-  const url = config.REDIS_URL ?? DEFAULT_LOCAL_REDIS;
-  const keys = redisKeys(config.REDIS_PREFIX);
+  const cli = await openCliContext(process.env, { name: 'pulse-ledger-cli', readyTimeoutMs: 10_000, quietErrors: false });
+  const { config, url, redis, keys } = cli;
   const ctx = { tz: config.TZ_REPORT, settings: DEFAULT_SETTINGS };
-  const redis = connectRedis(url, 'command', 'pulse-ledger-cli');
   try {
-    await waitForReady(redis, 10_000);
     return await withIngestPaused(url, keys, SUPPORTED_FEEDS, async (pending) => {
       if (command === 'rebuild') {
         const started = performance.now();
@@ -52,7 +47,7 @@ async function main(): Promise<number> {
       return report.ok ? 0 : 1;
     });
   } finally {
-    redis.disconnect();
+    cli.close();
   }
 }
 

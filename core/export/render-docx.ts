@@ -17,9 +17,9 @@ import {
   type IRunOptions,
 } from 'docx';
 import { KPI_BY_ID } from '../../shared/kpis.ts';
-import { kpiHeader, type ExportModel } from './export-model.ts';
+import type { ExportModel } from './export-model.ts';
 import type { RenderedChart } from './chart-raster.ts';
-import { actualText, tableText, targetText } from './table-text.ts';
+import { appendixTable, indicatorTable, type TextTable } from './table-text.ts';
 
 /**
  * The export as the DOCX the bureau edits, in the look of a Chinese official document (GB/T 9704):
@@ -69,7 +69,7 @@ function cellParagraph(text: string, size: number, bold = false): Paragraph {
 
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 
-function table(header: string[], rows: string[][], widthsPercent?: number[], size = SIZE_TABLE): Table {
+function table({ header, rows }: TextTable, widthsPercent?: number[], size = SIZE_TABLE): Table {
   const widths = widthsPercent ?? header.map(() => 100 / header.length);
   const columnWidths = widths.map((w) => Math.round((TEXT_WIDTH_TWIPS * w) / 100));
   const toRow = (cells: string[], isHeader: boolean) =>
@@ -121,20 +121,7 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     ...model.sentences.map(bodyParagraph),
     heading('二、部门整体支出绩效自评表（指标部分）'),
     table(
-      ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'],
-      [
-        ...ind.rows.map((r) => [
-          r.level1,
-          r.level2,
-          r.name,
-          r.kpi && r.target ? targetText(r.kpi, r.target) : '',
-          r.kpi ? actualText(r.kpi, r.actual) : '',
-          String(r.weight),
-          r.score === null ? '' : String(r.score),
-          r.note,
-        ]),
-        ['合计', '', '', '', '', String(ind.totalWeight), String(ind.totalScore), ''],
-      ],
+      indicatorTable(model),
       [9, 11, 18, 13, 13, 7, 8, 21],
     ),
   ];
@@ -151,8 +138,7 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     children.push(caption(`附表${i + 1}　${t.title}（按${by}）`));
     children.push(
       table(
-        ['期间', ...t.kpiIds.map(kpiHeader)],
-        [...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]), ['合计', ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))]],
+        appendixTable(t),
         columnShares(t.kpiIds),
         SIZE_SMALL_TABLE,
       ),

@@ -4,8 +4,8 @@
  * counted, and the served figures against what the generator counted for itself.
  */
 import { spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
-import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { openCliContext } from '../../core/platform/cli.ts';
+import { scanAll } from '../../core/platform/redis.ts';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { ROOT } from './harness.ts';
 import type { SendTally } from './senders.ts';
@@ -44,33 +44,21 @@ export interface IngestTotals {
   replayed: number;
 }
 
-async function scan(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, page] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...page);
-  } while (cursor !== '0');
-  return keys;
-}
-
 export async function ingestTotals(redisUrl: string, prefix: string): Promise<IngestTotals> {
-  const redis = new Redis(redisUrl);
-  const keys = redisKeys(prefix);
+  const { redis, keys, close } = await openCliContext({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix }, { name: 'pulse-reliability', readyTimeoutMs: 10_000 });
   const totals: IngestTotals = { received: 0, rejected: 0, accepted: 0, duplicate: 0, conflict: 0, replaced: 0, superseded: 0, replayed: 0 };
   try {
     for (const feed of FEED_NAMES) {
-      for (const key of await scan(redis, keys.ingestStatsPattern(feed))) {
+      for (const key of await scanAll(redis, keys.ingestStatsPattern(feed))) {
         const stats = await redis.hgetall(key);
         for (const field of ['received', 'rejected', 'accepted', 'duplicate', 'conflict', 'replaced', 'superseded'] as const) {
           totals[field] += Number(stats[field] ?? 0);
         }
       }
     }
-    for (const key of await scan(redis, keys.batchResult('*'))) totals.replayed += Number((await redis.hget(key, 'replay')) ?? 0);
+    for (const key of await scanAll(redis, keys.batchResult('*'))) totals.replayed += Number((await redis.hget(key, 'replay')) ?? 0);
   } finally {
-    redis.disconnect();
+    close();
   }
   return totals;
 }

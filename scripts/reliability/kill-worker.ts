@@ -5,11 +5,12 @@
  *
  *   node --import tsx scripts/reliability/kill-worker.ts [--kills 20] [--scale 0.1]
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
+import { openCliContext } from '../../core/platform/cli.ts';
 import { ingestQueueName } from '../../core/platform/queues.ts';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { generateYear } from '../simulator/year.ts';
@@ -64,7 +65,7 @@ export function runKillWorker(options: KillWorkerOptions): Promise<ScenarioRepor
     const batches = makeBatches(generated.feeds, { batchSize, copies: 1, seed });
     report.parameters.records = batches.reduce((n, b) => n + b.records, 0);
     const cluster = await startPulseCluster({ servers: 1, workers: 1 });
-    const redis = new Redis(cluster.env.REDIS_URL!);
+    const { redis, close } = await openCliContext(cluster.env, { name: 'pulse-reliability', readyTimeoutMs: 10_000 });
     try {
       const token = await cluster.login();
       const sending = sendAll(cluster.baseUrls, batches, { senders: 4 });
@@ -83,7 +84,7 @@ export function runKillWorker(options: KillWorkerOptions): Promise<ScenarioRepor
       await finishScenario(cluster, token, tally, generated.expected, report);
       report.measured['batches taken up again after a kill (BullMQ stalled)'] = await stalledEvents(redis, cluster);
     } finally {
-      redis.disconnect();
+      close();
       await cluster.stop();
     }
   });
