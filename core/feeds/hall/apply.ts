@@ -2,6 +2,7 @@ import { encodeDimValue } from '../../../shared/feeds/dimensions.ts';
 import type { HallFootfallRow, HallQueueRecord, HallQueueStep, HallRecord } from './feed.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { Contribution, ContributionEntry, FeedApplier, LiveMember } from '../feed-applier.ts';
+import type { HallField } from '../../../shared/feeds/hall/fields.ts';
 
 /**
  * Live set of visitors waiting: member `<hall>|<local date>|<queueId>` (hall and queueId through encodeDimValue,
@@ -15,7 +16,7 @@ const STEP_ORDER: readonly HallQueueStep[] = ['taken', 'called', 'served', 'aban
 /** Whole seconds from `from` to `to`, never negative (a clock that ran backwards counts as no time). */
 const secondsBetween = (from: number, to: number) => Math.max(0, Math.round((to - from) / 1000));
 
-function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, settings: Settings): Contribution {
+function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, settings: Settings): Contribution<HallField> {
   const present = STEP_ORDER.map((s) => steps.get(s)).filter((r): r is HallQueueRecord => r !== undefined);
   const first = present[0];
   if (!first) return { entries: [] };
@@ -24,8 +25,8 @@ function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, s
     window: present.find((r) => r.window !== undefined)?.window,
     service: present.find((r) => r.service !== undefined)?.service,
   };
-  const entries: ContributionEntry[] = [];
-  const add = (at: number, field: string, n = 1) => entries.push({ at, field, n, dims });
+  const entries: ContributionEntry<HallField>[] = [];
+  const add = (at: number, field: HallField, n = 1) => entries.push({ at, field, n, dims });
 
   for (const record of present) add(record.at, record.type);
 
@@ -49,7 +50,7 @@ function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, s
   return { entries, members };
 }
 
-function footfallContribution(row: HallFootfallRow): Contribution {
+function footfallContribution(row: HallFootfallRow): Contribution<HallField> {
   return { entries: [{ at: row.at, field: 'visitors', n: row.entries, dims: { hall: row.hall } }] };
 }
 
@@ -59,7 +60,7 @@ function footfallContribution(row: HallFootfallRow): Contribution {
  * `served`, once both ends are there, whatever their arrival order; while it has only been taken it is
  * in the live `waiting` set. A footfall row (entity `f|<hall>|<at ms>`) is a snapshot: `visitors` = entries.
  */
-export const hallApplier: FeedApplier<HallRecord> = {
+export const hallApplier: FeedApplier<HallRecord, HallField> = {
   feed: 'hall',
   // The local date is the one normalisation computed (the record's natural key), not recomputed here.
   entityOf: (r) => (r.type === 'footfall' ? `f|${r.hall}|${r.at}` : `q|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}`),

@@ -3,6 +3,7 @@ import type { HotlineMilestone, HotlineMilestoneType } from './feed.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { localDayHour } from '../../../shared/time.ts';
 import type { ContributionEntry, FeedApplier, LiveMember } from '../feed-applier.ts';
+import type { HotlineField } from '../../../shared/feeds/hotline/fields.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -45,7 +46,7 @@ export const CALLERS_SET = 'callers';
  * day; cohort figures count on the day the ticket was received (timely signing) or signed (response,
  * screening, on-time completion) as soon as both milestones of the pair are there.
  */
-export const hotlineApplier: FeedApplier<HotlineMilestone> = {
+export const hotlineApplier: FeedApplier<HotlineMilestone, HotlineField> = {
   feed: 'hotline',
   entityOf: (r) => r.ticketId,
   slotOf: (r) => r.type,
@@ -58,9 +59,9 @@ export const hotlineApplier: FeedApplier<HotlineMilestone> = {
       source: attribute(records, 'source'),
       urgency,
     };
-    const entries: ContributionEntry[] = [];
+    const entries: ContributionEntry<HotlineField>[] = [];
     const members: LiveMember[] = [];
-    const add = (at: number, field: string) => entries.push({ at, field, dims });
+    const add = (at: number, field: HotlineField) => entries.push({ at, field, dims });
 
     for (const record of records.values()) add(record.at, record.type);
 
