@@ -20,16 +20,16 @@ export interface ContributionEntry<F extends string = string> {
   dims?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Membership of a live set (e.g. open tickets scored by deadline). */
-export interface LiveMember {
-  set: string;
+/** Membership of a live set (e.g. open tickets scored by deadline); `S` is the feed's live set names (its descriptor's `liveSets`). */
+export interface LiveMember<S extends string = string> {
+  set: S;
   member: string;
   score: number;
 }
 
-export interface Contribution<F extends string = string> {
+export interface Contribution<F extends string = string, S extends string = string> {
   entries: ContributionEntry<F>[];
-  members?: LiveMember[];
+  members?: LiveMember<S>[];
 }
 
 export interface ContributionContext {
@@ -37,7 +37,7 @@ export interface ContributionContext {
   tz: string;
 }
 
-export interface FeedApplier<R extends { id: string }, F extends string = string> {
+export interface FeedApplier<R extends { id: string }, F extends string = string, S extends string = string> {
   feed: FeedName;
   /** The ledger entity a record belongs to (`tz` for natural keys that hold a local date). */
   entityOf(record: R, tz: string): string;
@@ -50,5 +50,5 @@ export interface FeedApplier<R extends { id: string }, F extends string = string
    */
   snapshot?(record: R): { asOf?: number } | null;
   /** What the entity, holding `records` by slot, adds to the figures. */
-  contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution<F>;
+  contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution<F, S>;
 }

@@ -22,7 +22,7 @@ function attribute<K extends 'partnerRegion' | 'direction'>(
  * the `received` record's values hold for all of them, so a late `received` moves the case's earlier
  * counts to its breakdown and the figures end the same for every arrival order.
  */
-export const crossRegionApplier: FeedApplier<CrossRegionCaseRecord, CrossRegionField> = {
+export const crossRegionApplier: FeedApplier<CrossRegionCaseRecord, CrossRegionField, never> = {
   feed: 'crossRegion',
   entityOf: (r) => r.caseId,
   slotOf: (r) => r.type,

@@ -9,7 +9,7 @@ const RATING_SLOT = 'rating';
  * A 好差评 rating counts on the day it was given: `count`, `rating.<1–5>`, and `positive` (4–5, 好评)
  * or `negative` (1–2, 差评), broken down by channel, department and hall.
  */
-export const evaluationsApplier: FeedApplier<EvaluationRecord, EvaluationField> = {
+export const evaluationsApplier: FeedApplier<EvaluationRecord, EvaluationField, never> = {
   feed: 'evaluations',
   entityOf: (r) => r.id,
   slotOf: () => RATING_SLOT,

@@ -8,7 +8,7 @@ import type { OnlineField } from '../../../shared/feeds/online/fields.ts';
  * row replaces (snapshot). The row counts at the start of its local day: `volume`, and of it
  * `volume.fullyOnline` (全程网办) and `volume.mobile` (掌上办), by channel, department and item.
  */
-export const onlineApplier: FeedApplier<OnlineVolumeRow, OnlineField> = {
+export const onlineApplier: FeedApplier<OnlineVolumeRow, OnlineField, never> = {
   feed: 'online',
   entityOf: (r) => `${r.date}|${r.itemCode}|${r.channel}`,
   slotOf: () => 'row',
