@@ -9,24 +9,27 @@ import type { Settings } from '../../shared/settings.ts';
  * other, and lets `rebuild` and `verify` recompute everything from the ledger with the same function.
  */
 
-/** One count: `n` (default 1) of `field` at instant `at`, broken down by `dims` (absent values skipped). */
-export interface ContributionEntry {
+/**
+ * One count: `n` (default 1) of `field` at instant `at`, broken down by `dims` (absent values skipped).
+ * `F` is the feed's field type (shared/feeds/<feed>/fields.ts), so an applier cannot count a misspelt field.
+ */
+export interface ContributionEntry<F extends string = string> {
   at: number;
-  field: string;
+  field: F;
   n?: number;
   dims?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Membership of a live set (e.g. open tickets scored by deadline). */
-export interface LiveMember {
-  set: string;
+/** Membership of a live set (e.g. open tickets scored by deadline); `S` is the feed's live set names (its descriptor's `liveSets`). */
+export interface LiveMember<S extends string = string> {
+  set: S;
   member: string;
   score: number;
 }
 
-export interface Contribution {
-  entries: ContributionEntry[];
-  members?: LiveMember[];
+export interface Contribution<F extends string = string, S extends string = string> {
+  entries: ContributionEntry<F>[];
+  members?: LiveMember<S>[];
 }
 
 export interface ContributionContext {
@@ -34,7 +37,7 @@ export interface ContributionContext {
   tz: string;
 }
 
-export interface FeedApplier<R extends { id: string }> {
+export interface FeedApplier<R extends { id: string }, F extends string = string, S extends string = string> {
   feed: FeedName;
   /** The ledger entity a record belongs to (`tz` for natural keys that hold a local date). */
   entityOf(record: R, tz: string): string;
@@ -47,5 +50,5 @@ export interface FeedApplier<R extends { id: string }> {
    */
   snapshot?(record: R): { asOf?: number } | null;
   /** What the entity, holding `records` by slot, adds to the figures. */
-  contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution;
+  contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution<F, S>;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../../shared/time.ts';
 import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
 import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
-import { APPLIERS } from '../feeds/appliers.ts';
+import { FEEDS, applierOf } from '../feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
 
 export type { ApplyOutcome } from './entity-plan.ts';
@@ -35,7 +35,7 @@ export interface BatchResult {
 }
 
 /** Feeds whose records can be applied. */
-export const SUPPORTED_FEEDS = Object.keys(APPLIERS) as FeedName[];
+export const SUPPORTED_FEEDS = Object.keys(FEEDS) as FeedName[];
 
 /** How long a batch's applied-chunks hash, and so its `counted` marker, lives (apply-entities.lua, count-received.lua). */
 const APPLIED_CHUNKS_TTL_MS = 7 * 86_400_000;
@@ -104,7 +104,7 @@ export class ApplyService {
   }
 
   async applyBatch(job: IngestJobData): Promise<BatchResult> {
-    const applier = APPLIERS[job.feed];
+    const applier = applierOf(job.feed);
     if (!applier) throw new Error(`no applier for feed ${job.feed}`);
     const counts: Record<ApplyOutcome, number> = { new: 0, replay: 0, duplicate: 0, conflict: 0, replaced: 0, superseded: 0 };
     const days = new Set<LocalDay>();

@@ -4,7 +4,7 @@ import type { RedisKeys } from '../platform/redis-keys.ts';
 import { mastersOf, scanAll } from '../platform/redis.ts';
 import { decodeEntity, expandContribution, type Increments } from '../ingest/entity-plan.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
-import { APPLIERS } from '../feeds/appliers.ts';
+import { applierOf } from '../feeds/index.ts';
 
 /** Everything a feed's aggregates should hold, recomputed from its ledger alone. */
 export interface Recomputed {
@@ -51,7 +51,7 @@ export async function forEachEntity(
 
 /** Recomputes a feed's day buckets and live sets from its ledger with the same applier the worker uses. */
 export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedName, ctx: ContributionContext): Promise<Recomputed> {
-  const applier = APPLIERS[feed];
+  const applier = applierOf(feed);
   if (!applier) throw new Error(`no applier for feed ${feed}`);
   const buckets: Increments = new Map();
   const members = new Map<string, Map<string, number>>();

@@ -1,13 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
+import type { LiveSetOf } from '../../shared/feeds/index.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { dayStartUtc, localDayHour, type LocalDay } from '../../shared/time.ts';
 
 const DAY_MS = 86_400_000;
 
+/** A live set's key, its name checked against the feed's descriptor (shared/feeds/<feed>/index.ts `liveSets`). */
+const liveSetKey = <F extends FeedName>(keys: RedisKeys, feed: F, set: LiveSetOf<F>): string => keys.liveSet(feed, set);
+
 /**
- * Figures read from the appliers' live sets rather than day buckets, as `_live.*` / `_computed.*`
+ * Figures read from the appliers' live sets (named by the feeds' descriptors) rather than day buckets, as `_live.*` / `_computed.*`
  * fields (shared/kpis/kpi-helpers.ts):
  * - hotline `open` (member `<signed day>|<ticketId>`, score deadline): `_live.open`, `_live.overdue`,
  *   and `_live.overdueSignedInPeriod` (overdue open tickets signed in the period);
@@ -26,7 +30,7 @@ export async function readLiveFields(
   const out: Partial<Record<FeedName, Record<string, number>>> = {};
   const { tz, settings, now } = options;
   if (feeds.includes('hotline')) {
-    const openKey = keys.liveSet('hotline', 'open');
+    const openKey = liveSetKey(keys, 'hotline', 'open');
     const periodStart = dayStartUtc(period.from, tz);
     const periodEnd = dayStartUtc(period.to, tz) + DAY_MS;
     const windowMs = settings.repeatWindowDays * DAY_MS;
@@ -34,7 +38,7 @@ export async function readLiveFields(
       .pipeline()
       .zcard(openKey)
       .zrangebyscore(openKey, '-inf', now)
-      .zrangebyscore(keys.liveSet('hotline', 'callers'), periodStart - windowMs, `(${periodEnd}`, 'WITHSCORES')
+      .zrangebyscore(liveSetKey(keys, 'hotline', 'callers'), periodStart - windowMs, `(${periodEnd}`, 'WITHSCORES')
       .exec()) as [[null, number], [null, string[]], [null, string[]]];
     const overdueInPeriod = overdueMembers.filter((m) => {
       const day = m.slice(0, 10);
@@ -49,7 +53,7 @@ export async function readLiveFields(
   }
   if (feeds.includes('hall')) {
     const today = localDayHour(now, tz).day;
-    out.hall = { '_live.waitingNow': await redis.zcount(keys.liveSet('hall', 'waiting'), dayStartUtc(today, tz), '+inf') };
+    out.hall = { '_live.waitingNow': await redis.zcount(liveSetKey(keys, 'hall', 'waiting'), dayStartUtc(today, tz), '+inf') };
   }
   return out;
 }

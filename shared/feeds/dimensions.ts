@@ -1,29 +1,26 @@
 import type { FeedName } from './feed.ts';
+import { ALL_FEED_DESCRIPTORS } from './index.ts';
 
-/** The breakdown dimensions of KPIS.md per feed; bucket fields `<field>|<dimension>=<value>` hold them. */
-export const DIMENSIONS: Readonly<Record<FeedName, readonly string[]>> = {
-  hotline: ['category', 'street', 'department', 'source', 'urgency'],
-  online: ['channel', 'department', 'item'],
-  hall: ['hall', 'window', 'service'],
-  crossRegion: ['partnerRegion', 'direction'],
-  evaluations: ['channel', 'department', 'hall'],
-};
+/**
+ * The breakdown dimensions of KPIS.md per feed (each descriptor's `dimensions`); bucket fields
+ * `<field>|<dimension>=<value>` hold them.
+ */
+export const DIMENSIONS: Readonly<Record<FeedName, readonly string[]>> = Object.fromEntries(
+  ALL_FEED_DESCRIPTORS.map((d) => [d.name, d.dimensions]),
+) as Record<FeedName, readonly string[]>;
 
 /** Every dimension any feed has. */
 export const ALL_DIMENSIONS: readonly string[] = [...new Set(Object.values(DIMENSIONS).flat())];
 
 /**
- * The console's drill-down paths (category → street → department for the hotline, …): each level is
+ * The console's drill-down paths (each descriptor's `drillPath`; category → street → department for the hotline, …): each level is
  * broken down within the values chosen above it. The workers keep, besides the single-dimension
  * breakdowns, one field per path prefix of two or more levels: `<field>|<dim>=<value>>…>` in the
  * day's path hashes (`dp2:`, `dp3:`, one per depth), so `groupBy=street&where=category:X` is a sum of stored counts.
  */
-export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>> = {
-  hotline: ['category', 'street', 'department'],
-  online: ['channel', 'department', 'item'],
-  hall: ['hall', 'window', 'service'],
-  crossRegion: ['partnerRegion', 'direction'],
-};
+export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>> = Object.fromEntries(
+  ALL_FEED_DESCRIPTORS.flatMap((d) => (d.drillPath ? [[d.name, d.drillPath]] : [])),
+);
 
 /**
  * A dimension value as bucket field names hold it (`<field>|<dim>=<value>`, paths `…>dim=<value>`):

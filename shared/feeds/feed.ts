@@ -41,3 +41,26 @@ export interface FeedModule<R extends { id: string }> {
   /** The natural key of FEEDS.md, as a string unique within the feed. */
   naturalKey(record: R): string;
 }
+
+/**
+ * The browser-safe half of a feed (shared/feeds/<feed>/index.ts): everything about it the server, the
+ * workers and the client all read. The Node half (validation, natural key, applier) is core/feeds/<feed>/.
+ */
+export interface FeedDescriptor<F extends FeedName = FeedName, Field extends string = string, LiveSet extends string = string> {
+  name: F;
+  /** The aggregate fields its applier counts and its KPIs read (shared/feeds/<feed>/fields.ts). */
+  fields: readonly Field[];
+  /** The breakdown dimensions of KPIS.md; bucket fields `<field>|<dimension>=<value>` hold them. */
+  dimensions: readonly string[];
+  /** The console's drill-down path (shared/feeds/dimensions.ts DRILL_PATHS); null when the feed has none. */
+  drillPath: readonly string[] | null;
+  /**
+   * The wall ticker's words for a record: the place/subject fields shown beside its milestone — an
+   * allow-list, so a personal field (callerPhone, ids) can never reach a screen.
+   */
+  wallFields: readonly string[];
+  /** Minutes without a record after which the wall marks the feed silent, until an administrator says otherwise. */
+  silentAfterMinutes: number;
+  /** The live sets its applier keeps (`keys.liveSet(feed, set)`), read by core/services/live-figures.ts. */
+  liveSets: readonly LiveSet[];
+}

@@ -1,4 +1,5 @@
 import type { FeedName } from './feed.ts';
+import { ALL_FEED_DESCRIPTORS, FEED_DESCRIPTORS } from './index.ts';
 import type { AlertLevel, TickerItem } from '../socket-events.ts';
 
 /** Today's breakdowns the live stream carries for the wall: the dimensions of `/api/kpis?groupBy=`. */
@@ -8,23 +9,13 @@ export const WALL_GROUP_DIMENSIONS = ['street', 'category', 'hall', 'partnerRegi
 export const TICKER_LENGTH = 20;
 
 /**
- * The wall's words for one record: its milestone and the place/subject fields of its feed — an allow-list,
- * so a personal field (callerPhone, ids) can never reach a screen.
- */
-const TICKER_FIELDS: Readonly<Record<FeedName, readonly string[]>> = {
-  hotline: ['street', 'category'],
-  online: ['channel', 'itemName'],
-  hall: ['hall', 'service'],
-  crossRegion: ['partnerRegion', 'itemName'],
-  evaluations: ['channel', 'hall', 'department'],
-};
-
-/**
+ * The wall's words for one record: its milestone and the place/subject fields of its feed (the descriptor's
+ * `wallFields`, an allow-list, so a personal field can never reach a screen).
  * The ticker item of a validated record; `id` is its delivery origin (batch and index). `at` is the record's
  * time (epoch ms once validated) as an ISO instant, or its day (`YYYY-MM-DD`) for a record that has only one.
  */
 export function tickerItemOf(feed: FeedName, record: Record<string, unknown>, id: string): TickerItem {
-  const labels = TICKER_FIELDS[feed].map((f) => record[f]).filter((v): v is string => typeof v === 'string' && v !== '');
+  const labels = FEED_DESCRIPTORS[feed].wallFields.map((f) => record[f]).filter((v): v is string => typeof v === 'string' && v !== '');
   const type = feed === 'evaluations' ? String(record.rating ?? '') : feed === 'online' ? 'volume' : String(record.type ?? '');
   const at = typeof record.at === 'number' ? new Date(record.at).toISOString() : typeof record.date === 'string' ? record.date : '';
   return { id, feed, at, type, labels };
@@ -48,7 +39,7 @@ export interface AlertWebhook {
 export interface AlertSettings {
   thresholds: Record<string, AlertThreshold>;
   webhook: AlertWebhook | null;
-  /** Feed → minutes without a record after which the wall marks the feed silent. */
+  /** Feed → minutes without a record after which the wall marks the feed silent (defaults: the descriptors'). */
   silentAfterMinutes: Partial<Record<FeedName, number>>;
 }
 
@@ -64,7 +55,7 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
     'evaluations.negative': { direction: 'above', yellow: 1, orange: 3, red: 5 },
   },
   webhook: null,
-  silentAfterMinutes: { hotline: 30, hall: 30, online: 120, crossRegion: 240, evaluations: 120 },
+  silentAfterMinutes: Object.fromEntries(ALL_FEED_DESCRIPTORS.map((d) => [d.name, d.silentAfterMinutes])),
 };
 
 /** The level a value reaches (the worst threshold it crosses), or null for 正常 and for a null value. */

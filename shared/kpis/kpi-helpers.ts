@@ -63,3 +63,19 @@ export const rateOf =
   (numerator: string, denominator: string) =>
   (fields: Fields): KpiValue =>
     rate(field(fields, numerator), field(fields, denominator));
+
+/** The synthetic fields the KPI service adds beside a feed's own (see the top of this file). */
+export type SyntheticField = `_days.${string}` | `_prev.${string}` | `_live.${string}` | `_ref.${string}` | `_computed.${string}`;
+
+/**
+ * `field`, `count` and `rateOf` for one feed's fields `F` (shared/feeds/<feed>/fields.ts) and the synthetic
+ * ones: a KPI reading a field its applier never counts is a compile error.
+ */
+export function fieldReaders<F extends string>() {
+  type Name = F | SyntheticField;
+  return {
+    field: field as (fields: Fields, name: Name) => number,
+    count: count as (name: Name) => (fields: Fields) => KpiValue,
+    rateOf: rateOf as (numerator: Name, denominator: Name) => (fields: Fields) => KpiValue,
+  };
+}

@@ -1,5 +1,6 @@
 import type { CrossRegionCaseRecord, CrossRegionMilestoneType } from './feed.ts';
 import type { FeedApplier } from '../feed-applier.ts';
+import type { CrossRegionField } from '../../../shared/feeds/cross-region/fields.ts';
 
 /** Case attributes come from whichever record carries them, `received` first. */
 const ATTRIBUTE_PRECEDENCE: readonly CrossRegionMilestoneType[] = ['received', 'completed', 'returned'];
@@ -21,7 +22,7 @@ function attribute<K extends 'partnerRegion' | 'direction'>(
  * the `received` record's values hold for all of them, so a late `received` moves the case's earlier
  * counts to its breakdown and the figures end the same for every arrival order.
  */
-export const crossRegionApplier: FeedApplier<CrossRegionCaseRecord> = {
+export const crossRegionApplier: FeedApplier<CrossRegionCaseRecord, CrossRegionField, never> = {
   feed: 'crossRegion',
   entityOf: (r) => r.caseId,
   slotOf: (r) => r.type,

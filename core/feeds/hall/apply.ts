@@ -2,12 +2,14 @@ import { encodeDimValue } from '../../../shared/feeds/dimensions.ts';
 import type { HallFootfallRow, HallQueueRecord, HallQueueStep, HallRecord } from './feed.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { Contribution, ContributionEntry, FeedApplier, LiveMember } from '../feed-applier.ts';
+import type { HallField } from '../../../shared/feeds/hall/fields.ts';
+import type { HallLiveSet } from '../../../shared/feeds/hall/index.ts';
 
 /**
  * Live set of visitors waiting: member `<hall>|<local date>|<queueId>` (hall and queueId through encodeDimValue,
  * so a `|` in them cannot shift the split), score = time the number was taken (epoch ms).
  */
-export const WAITING_SET = 'waiting';
+export const WAITING_SET: HallLiveSet = 'waiting';
 
 /** A visit's window and service come from whichever step carries them, `taken` first. */
 const STEP_ORDER: readonly HallQueueStep[] = ['taken', 'called', 'served', 'abandoned'];
@@ -15,7 +17,7 @@ const STEP_ORDER: readonly HallQueueStep[] = ['taken', 'called', 'served', 'aban
 /** Whole seconds from `from` to `to`, never negative (a clock that ran backwards counts as no time). */
 const secondsBetween = (from: number, to: number) => Math.max(0, Math.round((to - from) / 1000));
 
-function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, settings: Settings): Contribution {
+function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, settings: Settings): Contribution<HallField, HallLiveSet> {
   const present = STEP_ORDER.map((s) => steps.get(s)).filter((r): r is HallQueueRecord => r !== undefined);
   const first = present[0];
   if (!first) return { entries: [] };
@@ -24,8 +26,8 @@ function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, s
     window: present.find((r) => r.window !== undefined)?.window,
     service: present.find((r) => r.service !== undefined)?.service,
   };
-  const entries: ContributionEntry[] = [];
-  const add = (at: number, field: string, n = 1) => entries.push({ at, field, n, dims });
+  const entries: ContributionEntry<HallField>[] = [];
+  const add = (at: number, field: HallField, n = 1) => entries.push({ at, field, n, dims });
 
   for (const record of present) add(record.at, record.type);
 
@@ -42,14 +44,14 @@ function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, s
     add(served.at, 'service.count');
     add(served.at, 'service.sumSeconds', secondsBetween(called.at, served.at));
   }
-  const members: LiveMember[] = [];
+  const members: LiveMember<HallLiveSet>[] = [];
   if (taken && !called && !served && !steps.has('abandoned')) {
     members.push({ set: WAITING_SET, member: `${encodeDimValue(taken.hall)}|${taken.day}|${encodeDimValue(taken.queueId)}`, score: taken.at });
   }
   return { entries, members };
 }
 
-function footfallContribution(row: HallFootfallRow): Contribution {
+function footfallContribution(row: HallFootfallRow): Contribution<HallField, HallLiveSet> {
   return { entries: [{ at: row.at, field: 'visitors', n: row.entries, dims: { hall: row.hall } }] };
 }
 
@@ -59,7 +61,7 @@ function footfallContribution(row: HallFootfallRow): Contribution {
  * `served`, once both ends are there, whatever their arrival order; while it has only been taken it is
  * in the live `waiting` set. A footfall row (entity `f|<hall>|<at ms>`) is a snapshot: `visitors` = entries.
  */
-export const hallApplier: FeedApplier<HallRecord> = {
+export const hallApplier: FeedApplier<HallRecord, HallField, HallLiveSet> = {
   feed: 'hall',
   // The local date is the one normalisation computed (the record's natural key), not recomputed here.
   entityOf: (r) => (r.type === 'footfall' ? `f|${r.hall}|${r.at}` : `q|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}`),

@@ -3,6 +3,8 @@ import type { HotlineMilestone, HotlineMilestoneType } from './feed.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { localDayHour } from '../../../shared/time.ts';
 import type { ContributionEntry, FeedApplier, LiveMember } from '../feed-applier.ts';
+import type { HotlineField } from '../../../shared/feeds/hotline/fields.ts';
+import type { HotlineLiveSet } from '../../../shared/feeds/hotline/index.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -29,23 +31,23 @@ export function ticketDeadline(records: ReadonlyMap<string, HotlineMilestone>, s
   return attribute(records, 'deadline') ?? signed.at + settings.deadlineHours[urgency] * HOUR_MS;
 }
 
-/** Live set of open tickets: member `<signed local day>|<ticketId>`, score = deadline (epoch ms). */
-export const OPEN_TICKETS_SET = 'open';
+/** Live set of open tickets: member `<signed local day>|<ticketId>`, score = deadline (epoch ms). The names: shared/feeds/hotline/index.ts. */
+export const OPEN_TICKETS_SET: HotlineLiveSet = 'open';
 /** Live sets of follow-ups that put a ticket under supervision (回访未解决 / 回访不满意): member ticketId, score = visited time. */
-export const UNRESOLVED_SET = 'unresolved';
-export const DISSATISFIED_SET = 'dissatisfied';
+export const UNRESOLVED_SET: HotlineLiveSet = 'unresolved';
+export const DISSATISFIED_SET: HotlineLiveSet = 'dissatisfied';
 /**
  * Index of caller hashes (repeat calls): member `<callerHash>|<category>|<ticketId>` (category and ticketId through
  * encodeDimValue, so a `|` in them cannot shift the split), score = signed/received time.
  */
-export const CALLERS_SET = 'callers';
+export const CALLERS_SET: HotlineLiveSet = 'callers';
 
 /**
  * A ticket's milestones: each counts on its own day; the follow-up's answers count on the follow-up's
  * day; cohort figures count on the day the ticket was received (timely signing) or signed (response,
  * screening, on-time completion) as soon as both milestones of the pair are there.
  */
-export const hotlineApplier: FeedApplier<HotlineMilestone> = {
+export const hotlineApplier: FeedApplier<HotlineMilestone, HotlineField, HotlineLiveSet> = {
   feed: 'hotline',
   entityOf: (r) => r.ticketId,
   slotOf: (r) => r.type,
@@ -58,9 +60,9 @@ export const hotlineApplier: FeedApplier<HotlineMilestone> = {
       source: attribute(records, 'source'),
       urgency,
     };
-    const entries: ContributionEntry[] = [];
-    const members: LiveMember[] = [];
-    const add = (at: number, field: string) => entries.push({ at, field, dims });
+    const entries: ContributionEntry<HotlineField>[] = [];
+    const members: LiveMember<HotlineLiveSet>[] = [];
+    const add = (at: number, field: HotlineField) => entries.push({ at, field, dims });
 
     for (const record of records.values()) add(record.at, record.type);
 

@@ -1,10 +1,13 @@
-import { count, field, rateOf, type Fields, type KpiDefinition } from '../../kpis/kpi-helpers.ts';
+import { fieldReaders, type Fields, type KpiDefinition } from '../../kpis/kpi-helpers.ts';
+import type { CrossRegionField } from './fields.ts';
 
 /**
  * 跨域通办 (KPIS.md). Case counts are counted by core/feeds/cross-region/apply.ts; partners and
  * catalogue items are reference data as of the period's end, which the KPI service supplies as
  * `_ref.partners`, `_ref.partners.<scope>` and `_ref.items` (core/services/reference-service.ts).
  */
+
+const { count, field, rateOf } = fieldReaders<CrossRegionField>();
 
 const base = { feed: 'crossRegion' as const };
 

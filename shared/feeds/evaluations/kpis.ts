@@ -1,10 +1,13 @@
-import { count, rateOf, type KpiDefinition } from '../../kpis/kpi-helpers.ts';
+import { fieldReaders, type KpiDefinition } from '../../kpis/kpi-helpers.ts';
+import type { EvaluationField } from './fields.ts';
 
 /**
  * 政务服务“好差评” (KPIS.md). Fields are counted by core/feeds/evaluations/apply.ts: `count`,
  * `positive` (ratings 4–5), `negative` (ratings 1–2), `rating.<1–5>`.
  * Ratings are written 条 (收到评价…条, 差评…条), like the hotline's tickets.
  */
+
+const { count, rateOf } = fieldReaders<EvaluationField>();
 
 const base = { feed: 'evaluations' as const };
 

@@ -1,16 +1,19 @@
-import { count, field, ratio, rateOf, type Fields, type KpiDefinition, type KpiValue } from '../../kpis/kpi-helpers.ts';
+import { fieldReaders, ratio, type Fields, type KpiDefinition, type KpiValue } from '../../kpis/kpi-helpers.ts';
+import type { HallField } from './fields.ts';
 
 /**
  * 政务大厅 (KPIS.md). Fields are counted by core/feeds/hall/apply.ts; `_days.active` and
  * `_live.waitingNow` by the KPI service.
  */
 
+const { count, field, rateOf } = fieldReaders<HallField>();
+
 /**
  * Mean minutes of `<prefix>.sumSeconds` over `<prefix>.count`: numerator = total minutes,
  * denominator = visitors with both ends; null over none.
  */
 const meanMinutes =
-  (prefix: string) =>
+  (prefix: 'wait' | 'service') =>
   (f: Fields): KpiValue =>
     ratio(field(f, `${prefix}.sumSeconds`) / 60, field(f, `${prefix}.count`));
 

@@ -1,7 +1,10 @@
 import type { Settings } from '../../settings.ts';
-import { count, field, rate, rateOf, type Fields, type KpiDefinition, type KpiValue } from '../../kpis/kpi-helpers.ts';
+import { fieldReaders, rate, type Fields, type KpiDefinition, type KpiValue } from '../../kpis/kpi-helpers.ts';
+import type { HotlineField } from './fields.ts';
 
 /** 12345 “一呼即应” (KPIS.md, Hotline). Fields are counted by core/feeds/hotline/apply.ts. */
+
+const { count, field, rateOf } = fieldReaders<HotlineField>();
 
 const SATISFIED = ['very_satisfied', 'satisfied'] as const;
 const ALL_LEVELS = ['very_satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied', 'very_dissatisfied'] as const;

@@ -1,6 +1,9 @@
-import { count, field, rate, rateOf, ratio, type Fields, type KpiDefinition, type KpiValue } from '../../kpis/kpi-helpers.ts';
+import { fieldReaders, rate, ratio, type Fields, type KpiDefinition, type KpiValue } from '../../kpis/kpi-helpers.ts';
+import type { OnlineField } from './fields.ts';
 
 /** 一网通办 (KPIS.md). Fields are counted by core/feeds/online/apply.ts; `_prev.*` by the KPI service. */
+
+const { count, field, rateOf } = fieldReaders<OnlineField>();
 
 /** volume / volume a year earlier; null when the earlier period had no volume. */
 const yoyMultiple = (f: Fields): KpiValue => ratio(field(f, 'volume'), field(f, '_prev.volume'));
