@@ -40,9 +40,33 @@ export default tseslint.config(
       // The code base's own conventions (STYLE.md): unused names are an error unless they start with _.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // server/app.ts declares the live namespace before the routes whose closures read it at request time,
+      // and assigns it once socket.io exists: a `let` on purpose.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // Chinese typography: report titles, captions and table text put a full-width space (U+3000) between
+      // a number and its title (图1, 附表1 …); in string and template text it is intended, in code not.
+      'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true }],
     },
   },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   { files: ['client/**'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['client/**/*.vue'],
+    rules: {
+      // Components are imported by file in <script setup>, never registered globally, so a one-word name
+      // (views/*/index.vue, pages/feed.vue, modules/sparkline.vue) cannot clash with an HTML element.
+      'vue/multi-word-component-names': 'off',
+      // Props are declared with TypeScript types: an optional prop is `undefined` when left out, as its
+      // type says; a default would only restate that (withDefaults is kept for booleans, false in Vue).
+      'vue/require-default-prop': 'off',
+    },
+  },
+  {
+    // These regular expressions look for control characters on purpose: to refuse them in a record's text
+    // (cleanText), to keep NUL out of generated CSV (the fuzzer), to strip ANSI colours from vitest output.
+    files: ['core/feeds/fields.ts', 'scripts/reliability/fuzz.ts', 'scripts/reliability/run-all.ts'],
+    rules: { 'no-control-regex': 'off' },
+  },
 
   // --- the import direction -----------------------------------------------------------------------------
   { files: ['shared/**'], rules: only('shared/ runs in the browser and on Node alike: it imports only shared/.', ['core', 'server', 'workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'], { node: true }) },
@@ -52,6 +76,9 @@ export default tseslint.config(
   { files: ['all-in-one/**'], rules: only('all-in-one/ starts the shells; it imports their entry points, core/ and shared/.', ['client', 'scripts', 'bench', 'tests']) },
   { files: ['client/src/**'], rules: only('The client imports shared/ only (wire types, KPI definitions, chart options): never core/ or a shell.', ['core', 'server', 'workers', 'all-in-one', 'scripts', 'bench', 'tests'], { node: true }) },
   { files: ['scripts/**'], rules: only('scripts/ use core/ and shared/, never a shell\'s internals (all-in-one/ for the demo).', ['server', 'workers', 'client', 'bench']) },
+  // The reliability harness is test code that lives in scripts/ (it also imports tests/support/): the fuzzer
+  // starts a server, a worker and connectors in its own process per case, as the integration tests do.
+  { files: ['scripts/reliability/**'], rules: only('scripts/reliability/ drives the shells like tests/ do, but never reaches the client or bench/.', ['client', 'bench']) },
 
   prettier,
 );
