@@ -5,6 +5,9 @@ import { startWorker } from '../workers/worker-process.ts';
 import { DEFAULT_LOCAL_REDIS, redisAnswers, startEmbeddedRedis, type EmbeddedRedis } from '../core/platform/embedded-redis.ts';
 import { startServer, type RunningServer } from '../server/server-process.ts';
 
+// The demo prints the generated secrets the way `npm start` does, and scripts/ never reach into a shell.
+export { printOnce } from '../server/banner.ts';
+
 export interface AllInOne {
   server: RunningServer;
   redisUrl: string;

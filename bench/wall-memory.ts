@@ -11,7 +11,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { KpiValue } from '../shared/kpis.ts';
 import { LIVE_NAMESPACE, type LiveMessage, type TickerItem } from '../shared/socket-events.ts';
 import { CLIENT_DIST } from '../server/app.ts';
@@ -116,7 +116,7 @@ let sent = 0;
 let seq = 0;
 let socketReady: (() => void) | null = null;
 const ready = new Promise<void>((resolve) => (socketReady = resolve));
-let current: import('socket.io').Socket | null = null;
+let current: Socket | null = null;
 live.on('connection', (socket) => {
   current = socket;
   seq = 1;

@@ -22,11 +22,10 @@
  * numbers and today's counts, so a restart carries on rather than starting over).
  */
 import { fork } from 'node:child_process';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAllInOne } from '../all-in-one/all-in-one.ts';
-import { printOnce } from '../server/banner.ts';
+import { printOnce, startAllInOne } from '../all-in-one/all-in-one.ts';
 import type { Config } from '../core/platform/config.ts';
 import { runProcess } from '../core/platform/lifecycle.ts';
 import type { Logger } from '../core/platform/logger.ts';

@@ -41,7 +41,7 @@ const bar = new cliProgress.SingleBar(
 const columnMap = values['column-map'] ? (JSON.parse(values['column-map']) as Record<string, string>) : undefined;
 const importId = await imports.start(feed, file, file, { columnMap, createdBy: 'cli' });
 bar.start(100, 0, { phase: '读取 reading ', rows: 0, queued: 0, rejected: 0 });
-let progress: ImportProgress | null = null;
+let progress: ImportProgress | null;
 for (;;) {
   progress = await imports.status(importId);
   if (progress) {

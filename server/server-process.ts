@@ -17,6 +17,7 @@ import { ReferenceService } from '../core/services/reference-service.ts';
 import { LiveService } from './live-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { ExportService } from '../core/export/export-service.ts';
+import { stopChartThread } from '../core/export/chart-pool.ts';
 import { TemplateStore } from '../core/export/template-store.ts';
 import { securityOptions } from './http/security.ts';
 import { attachSocketAdapter } from './socket-adapter.ts';
@@ -109,6 +110,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
       await ingest.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await Promise.allSettled([redis.quit(), subscriber.quit(), closeAdapter()]);
+      // The exports' chart thread (started by the first export) ends with the server, not at process exit.
+      await stopChartThread();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { KpiValue } from './kpis.ts';
+import type { FeedName } from './feeds/feed.ts';
 
 /** Response bodies of the HTTP API (API.md), shared by server, client and tests. */
 
@@ -19,6 +20,60 @@ export interface IngestResponse {
   accepted: number;
   rejected: { index: number; errors: string[] }[];
   batchId: string | null;
+}
+
+/** A pull connector's source (core/connectors/config.ts validates its configuration). */
+export type ConnectorKind = 'http' | 'folder';
+
+/** What a connector's schedule, health and API show of it (never its secrets). */
+export interface ConnectorMeta {
+  id: string;
+  kind: ConnectorKind;
+  feed: FeedName;
+  intervalSeconds: number;
+  expectedIntervalSeconds: number;
+  failAfter: number;
+}
+
+/** Health of one connector: `failing` after `failAfter` consecutive failed attempts; `silent` when no new record came for longer than expected. */
+export type ConnectorState = 'ok' | 'failing' | 'silent';
+
+export interface ConnectorHealthView extends ConnectorMeta {
+  state: ConnectorState;
+  /** ISO instants; null: never. */
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  /** Last run that brought at least one new record (or file). */
+  lastDataAt: string | null;
+  lastErrorAt: string | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  /** New records taken from the source today (local day), valid or not; files for a folder. */
+  fetchedToday: number;
+  /** The schedule's current interval: `intervalSeconds`, or longer while failing. */
+  currentIntervalSeconds: number;
+  /** Seconds since the last new record (or since the connector was first started, if none yet). */
+  silentForSeconds: number;
+  /** The last rejected records of an HTTP page (index on the page and reasons), for the operator. */
+  lastRejections: { index: number; errors: string[] }[];
+}
+
+export interface FeedHealthView {
+  /** ISO instant of the last applied batch of the feed (any path: push, pull, import); null: never. */
+  lastRecordAt: string | null;
+  /** Today's ingest statistics (local day): received, rejected, accepted, duplicate, conflict, replaced, superseded. */
+  today: Record<string, number>;
+  /** Worst state of the connectors pulling this feed (failing > silent > ok); null when none does. */
+  state: ConnectorState | null;
+  connectors: string[];
+}
+
+/** GET /api/feeds/health */
+export interface FeedHealthResponse {
+  at: string;
+  day: string;
+  feeds: Record<FeedName, FeedHealthView>;
+  connectors: ConnectorHealthView[];
 }
 
 export interface KpisResponse {

@@ -121,8 +121,3 @@ export interface ClientToServerEvents {
   /** Follow an import's progress (managers only); answers with its current state. */
   'import:watch': (importId: string, ack?: (progress: ImportProgress | null) => void) => void;
 }
-
-/** Handshake payload: a display token or a manager's bearer token. */
-export interface LiveAuth {
-  token: string;
-}

@@ -91,12 +91,6 @@ export function localDayHour(utcMs: number, tz: string): { day: LocalDay; hour: 
   };
 }
 
-/** Local `HH:mm:ss` of `utcMs` in `tz`. */
-export function localClock(utcMs: number, tz: string): string {
-  const d = new Date(utcMs + zoneOffsetMs(utcMs, tz));
-  return `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
-}
-
 const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 

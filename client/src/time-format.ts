@@ -69,9 +69,3 @@ export function formatLongDate(instant: Date, locale: string): string {
   }
   return `${formats.date.format(instant)} ${formats.weekday.format(instant)}`;
 }
-
-/** The hour of a series bucket label `YYYY-MM-DD HH:00` as `HH:00` (labels without a time pass through). */
-export function bucketHourLabel(bucket: string): string {
-  const time = bucket.split(' ')[1];
-  return time ?? bucket;
-}

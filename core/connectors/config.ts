@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../platform/config.ts';
-import { FEED_NAMES, type FeedName } from '../../shared/feeds/feed.ts';
+import { FEED_NAMES } from '../../shared/feeds/feed.ts';
+import type { ConnectorMeta } from '../../shared/api-types.ts';
 
 /**
  * Pull connectors (issue 5): the workers fetch feeds from sources that will never call Pulse — an HTTP
@@ -100,17 +101,9 @@ export type HttpConnectorConfig = WithExpected<z.output<typeof httpSchema>>;
 /** A validated drop-folder connector; `path` absolute. */
 export type FolderConnectorConfig = WithExpected<z.output<typeof folderSchema>>;
 export type ConnectorConfig = HttpConnectorConfig | FolderConnectorConfig;
-export type ConnectorKind = ConnectorConfig['kind'];
-
-/** What a connector's schedule, health and API show of it (never its secrets). */
-export interface ConnectorMeta {
-  id: string;
-  kind: ConnectorKind;
-  feed: FeedName;
-  intervalSeconds: number;
-  expectedIntervalSeconds: number;
-  failAfter: number;
-}
+// What the health API shows of a connector is a wire type (shared/api-types.ts: the console reads it in the
+// browser). `connectorMeta` below returns it, so a new `kind` here that the wire type lacks fails to compile.
+export type { ConnectorKind, ConnectorMeta, ConnectorState, ConnectorHealthView, FeedHealthView, FeedHealthResponse } from '../../shared/api-types.ts';
 
 export const connectorMeta = (c: ConnectorConfig): ConnectorMeta => ({
   id: c.id,
@@ -203,45 +196,4 @@ export function loadConnectorsFile(env: NodeJS.ProcessEnv = process.env): Connec
     throw new ConfigError([`CONNECTORS_FILE is not valid JSON (${path}): ${(err as Error).message}`]);
   }
   return parseConnectors(json, { source: `CONNECTORS_FILE (${path})`, baseDir: dirname(path), env });
-}
-
-/** Health of one connector: `failing` after `failAfter` consecutive failed attempts; `silent` when no new record came for longer than expected. */
-export type ConnectorState = 'ok' | 'failing' | 'silent';
-
-export interface ConnectorHealthView extends ConnectorMeta {
-  state: ConnectorState;
-  /** ISO instants; null: never. */
-  lastRunAt: string | null;
-  lastSuccessAt: string | null;
-  /** Last run that brought at least one new record (or file). */
-  lastDataAt: string | null;
-  lastErrorAt: string | null;
-  lastError: string | null;
-  consecutiveFailures: number;
-  /** New records taken from the source today (local day), valid or not; files for a folder. */
-  fetchedToday: number;
-  /** The schedule's current interval: `intervalSeconds`, or longer while failing. */
-  currentIntervalSeconds: number;
-  /** Seconds since the last new record (or since the connector was first started, if none yet). */
-  silentForSeconds: number;
-  /** The last rejected records of an HTTP page (index on the page and reasons), for the operator. */
-  lastRejections: { index: number; errors: string[] }[];
-}
-
-export interface FeedHealthView {
-  /** ISO instant of the last applied batch of the feed (any path: push, pull, import); null: never. */
-  lastRecordAt: string | null;
-  /** Today's ingest statistics (local day): received, rejected, accepted, duplicate, conflict, replaced, superseded. */
-  today: Record<string, number>;
-  /** Worst state of the connectors pulling this feed (failing > silent > ok); null when none does. */
-  state: ConnectorState | null;
-  connectors: string[];
-}
-
-/** GET /api/feeds/health */
-export interface FeedHealthResponse {
-  at: string;
-  day: string;
-  feeds: Record<FeedName, FeedHealthView>;
-  connectors: ConnectorHealthView[];
 }

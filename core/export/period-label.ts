@@ -40,6 +40,3 @@ export function periodSlug(p: Period): string {
   if (kind === 'month') return p.from.slice(0, 7);
   return `${p.from}_${p.to}`;
 }
-
-/** The calendar year of `year` as a period. */
-export const yearPeriod = (year: number): Period => ({ from: `${year}-01-01`, to: `${year}-12-31` });

@@ -28,10 +28,6 @@ export function canonicalContent(record: { id: string }): string {
   return JSON.stringify(content);
 }
 
-export function encodeStored(origin: string, record: { id: string }): string {
-  return `${origin}\n${record.id}\n${canonicalContent(record)}`;
-}
-
 /** Parses an entity's ledger hash (`HGETALL`) into its version and records by slot. */
 export function decodeEntity<R>(hash: Record<string, string>): { version: string; slots: Map<string, StoredRecord<R>> } {
   const slots = new Map<string, StoredRecord<R>>();

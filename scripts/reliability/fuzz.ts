@@ -132,9 +132,6 @@ function textArb(features: ReadonlySet<Feature>, options: { dimension?: boolean 
   return fc.oneof({ weight: 4, arbitrary: choices[0]! }, ...choices.slice(1).map((arbitrary) => ({ weight: 1, arbitrary })));
 }
 
-/** A valid value written as the code or the Chinese label. */
-const codeOrLabel = <C extends string>(labels: Readonly<Record<C, string>>, code: C) => fc.constantFrom(code, labels[code]);
-
 // ── Records ──────────────────────────────────────────────────────────────────────────────────────
 
 /** A valid record before hostile changes: its fields, its natural key, and whether its key is shared. */
@@ -163,7 +160,6 @@ const SATISFACTION = { very_satisfied: '非常满意', satisfied: '满意', basi
 const CHANNELS = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' } as const;
 const QUEUE_STEPS = { taken: '取号', called: '叫号', served: '办结', abandoned: '过号' } as const;
 const CASE_TYPES = { received: '受理', completed: '办结', returned: '退件' } as const;
-const DIRECTIONS = { outbound: '本地收件、异地办理', inbound: '异地收件、本地办理' } as const;
 const EVAL_CHANNELS = { window: '窗口', pc: '网站', mobile: '移动端', kiosk: '自助终端', sms: '短信' } as const;
 
 const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[];
@@ -357,7 +353,7 @@ function buildRecords(parts: { draft: Draft; mutation: number | null; path: Path
     // A bad record keeps its one fault: a conflicting field beside it could be what its reason names instead.
     const conflict = m?.expect === 'invalid' ? null : p.conflict;
     const open = m?.expect === 'either' || features.some((x) => x === 'surrogate' || x === 'control') || conflict !== null;
-    let fields = { ...draft.fields };
+    const fields = { ...draft.fields };
     let key: string | null = draft.key;
     if (open) {
       // Unique entity: whether it is kept or refused, no other record's fate depends on it.

@@ -231,7 +231,7 @@ export async function startPulseCluster(options: {
   } catch (err) {
     const logs = [...servers, ...workers].map((p) => p.output()).join('\n');
     await cluster.stop();
-    throw new Error(`${(err as Error).message}\n${logs}`);
+    throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
   }
   return cluster;
 }

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { DISTRICT_HALL, SERVICE_ITEMS } from './catalogue.ts';
 import type { FeedRecord } from './context.ts';
-import type { FeedName } from './year.ts';
+import type { FeedName } from '../../shared/feeds/feed.ts';
 
 /**
  * A generated year written the way the bureau's systems export it, for trying file imports:

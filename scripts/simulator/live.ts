@@ -11,7 +11,7 @@ import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type PendingRecord } from './
 import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './online.ts';
 import { Rng, poisson } from './random.ts';
 import { drawCompanions } from './today.ts';
-import { FEEDS, type FeedName } from './year.ts';
+import type { FeedName } from './year.ts';
 
 export { mergeLiveStates, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
 export type { BatchSender } from './live-batcher.ts';

@@ -6,7 +6,7 @@ export function healthRoutes(redis: Redis): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const started = performance.now();
-    let reachable = false;
+    let reachable: boolean;
     try {
       reachable = redis.status === 'ready' && (await redis.ping()) === 'PONG';
     } catch {

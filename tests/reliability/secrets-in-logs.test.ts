@@ -16,8 +16,8 @@ describe('no secret and no personal data in logs or answers', () => {
   it('logs none of the admin password, ingest token, HMAC secret, session token, PII key or a caller’s number', async () => {
     const cluster = await startPulseCluster({ servers: 1, workers: 1, env: { LOG_LEVEL: 'debug', INGEST_HMAC_SECRET: HMAC_SECRET } });
     const base = cluster.baseUrls[0]!;
-    let piiKey = '';
-    let session = '';
+    let piiKey: string;
+    let session: string;
     const answers: string[] = [];
     try {
       await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: `${ADMIN_PASSWORD}-wrong` }) });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildIndicatorTable, parseIndicatorTemplate, scoreOf } from '../../core/export/indicator-template.ts';
-import { TemplateError } from '../../core/export/sentence-template.ts';
+import { type TemplateError } from '../../core/export/sentence-template.ts';
 
 const national = parseIndicatorTemplate(readFileSync(new URL('../../templates/indicators/national.yaml', import.meta.url), 'utf8'));
 
