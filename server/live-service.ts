@@ -3,6 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { KpiValue } from '../shared/kpis.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
+import { CHANNEL_NAMES, channelKey, channelNameOf, parseMessage, type Revocation } from '../core/platform/channels.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import { decodeDimValue } from '../shared/feeds/dimensions.ts';
 import type {
@@ -45,9 +46,6 @@ interface LiveState {
   waitingByHall: Record<string, number>;
 }
 
-/** A revocation announced on the Redis channel by whichever server revoked. */
-type Revocation = { kind: 'display-token'; id: string } | { kind: 'session'; id: string } | { kind: 'user'; username: string };
-
 /** The parts of a message sent whole when anything in them changed. */
 const WHOLE_PARTS = ['groups', 'alerts', 'feeds', 'waitingByHall', 'lastRecordAt'] as const;
 
@@ -82,18 +80,19 @@ export class LiveService {
   }
 
   async start(): Promise<void> {
-    this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.keys.changedChannel()) this.dirty = true;
-      else if (channel === this.keys.revokedChannel()) this.disconnectRevoked(JSON.parse(message) as Revocation);
-      else if (channel === this.keys.importChannel()) {
-        const progress = JSON.parse(message) as ImportProgress;
+    this.subscriber.on('message', (redisChannel: string, raw: string) => {
+      const channel = channelNameOf(this.keys, redisChannel);
+      if (channel === 'changed') this.dirty = true;
+      else if (channel === 'revoked') this.disconnectRevoked(parseMessage(channel, raw));
+      else if (channel === 'import') {
+        const progress = parseMessage(channel, raw);
         // Every server relays the channel to its own sockets: through the adapter each would get it once per server.
         this.nsp.local.to(`import:${progress.importId}`).emit('import:progress', progress);
       }
     });
     // Each (re)subscription means messages may have been missed: recompute.
     this.subscriber.on('ready', () => (this.dirty = true));
-    await this.subscriber.subscribe(this.keys.changedChannel(), this.keys.importChannel(), this.keys.revokedChannel());
+    await this.subscriber.subscribe(...CHANNEL_NAMES.map((name) => channelKey(this.keys, name)));
     this.nsp.on('connection', (socket: LiveSocket) => this.onConnection(socket));
     this.timers.push(setInterval(() => void this.flush(), this.options.coalesceMs));
     this.timers.push(

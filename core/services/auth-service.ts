@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { LoginResponse, Role } from '../../shared/api-types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import { publish } from '../platform/channels.ts';
 import { randomToken } from './secrets.ts';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -130,7 +131,7 @@ export class AuthService {
     const hash = sha256(token);
     const raw = await this.redis.getdel(this.keys.session(hash));
     if (raw) await this.redis.srem(this.keys.userSessions((JSON.parse(raw) as Principal).username), hash);
-    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'session', id: hash }));
+    await publish(this.redis, this.keys, 'revoked', { kind: 'session', id: hash });
   }
 
   /**
@@ -184,7 +185,7 @@ export class AuthService {
   async revokeDisplayToken(id: string): Promise<boolean> {
     const removed = await this.redis.hdel(this.keys.displayTokens(), id);
     await this.redis.hdel(this.keys.displayTokenSeen(), id);
-    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'display-token', id }));
+    await publish(this.redis, this.keys, 'revoked', { kind: 'display-token', id });
     return removed === 1;
   }
 
