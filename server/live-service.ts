@@ -34,7 +34,8 @@ export interface LiveSocketData {
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 
-interface LiveState {
+/** Today's figures as last computed: what a snapshot sends whole and deltas are diffed against. */
+interface LiveSnapshot {
   day: string;
   at: string;
   kpis: Record<string, KpiValue>;
@@ -56,7 +57,7 @@ const WHOLE_PARTS = ['groups', 'alerts', 'feeds', 'waitingByHall', 'lastRecordAt
  * sequence number. A periodic tick recomputes anyway (day rollover, live figures) and beats the heart.
  */
 export class LiveService {
-  private state: LiveState | null = null;
+  private state: LiveSnapshot | null = null;
   /** Something changed since the last broadcast; cleared only by flush(). */
   private dirty = true;
   /** Only feed freshness and the ticker may have changed (a batch of other days than today's); cleared by flush(). */
@@ -169,7 +170,7 @@ export class LiveService {
   }
 
   /** Today's figures as of now: KPIs, the wall's breakdowns, alerts, feed silence, ticker, waiting by hall. */
-  private async compute(): Promise<LiveState> {
+  private async compute(): Promise<LiveSnapshot> {
     const now = this.now();
     const { tz } = this.options;
     const { day } = localDayHour(now, tz);
@@ -193,7 +194,7 @@ export class LiveService {
   }
 
   /** When each feed last applied a record, which feeds are silent, and the ticker, as of `now` (epoch ms). */
-  private async readFreshness(now: number): Promise<Pick<LiveState, 'lastRecordAt' | 'feeds' | 'ticker'>> {
+  private async readFreshness(now: number): Promise<Pick<LiveSnapshot, 'lastRecordAt' | 'feeds' | 'ticker'>> {
     const [last, tickerRaw, alertSettings] = await Promise.all([
       this.redis.hgetall(this.keys.lastRecordAt()),
       this.redis.lrange(this.keys.ticker(), 0, TICKER_LENGTH - 1),
@@ -213,7 +214,7 @@ export class LiveService {
   }
 
   /** The last figures with freshness and ticker read again; everything when there are none yet or the day rolled over. */
-  private async computeFreshness(): Promise<LiveState> {
+  private async computeFreshness(): Promise<LiveSnapshot> {
     const now = this.now();
     const previous = this.state;
     if (!previous || previous.day !== localDayHour(now, this.options.tz).day) return this.compute();
@@ -231,7 +232,7 @@ export class LiveService {
 
   /** Sends every socket what changed since the last broadcast state, if anything did; `everything` false: freshness only. */
   private async broadcastChanges(everything: boolean): Promise<void> {
-    let next: LiveState;
+    let next: LiveSnapshot;
     try {
       next = everything ? await this.compute() : await this.computeFreshness();
     } catch (err) {

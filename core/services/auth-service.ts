@@ -2,6 +2,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { LoginResponse, Role } from '../../shared/api-types.ts';
+import type { DisplayToken } from '../../shared/console-types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { publish } from '../platform/channels.ts';
@@ -168,7 +169,7 @@ export class AuthService {
   }
 
   /** The display tokens (never their clear value), with when a screen last connected with each. */
-  async listDisplayTokens(): Promise<{ id: string; name: string; createdAt: string; lastSeenAt: string | null }[]> {
+  async listDisplayTokens(): Promise<Omit<DisplayToken, 'connected'>[]> {
     const [tokens, seen] = await Promise.all([
       this.redis.hgetall(this.keys.displayTokens()),
       this.redis.hgetall(this.keys.displayTokenSeen()),
