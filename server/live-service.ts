@@ -3,6 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { KpiValue } from '../shared/kpis.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
+import { CHANNEL_NAMES, channelKey, channelNameOf, parseMessage, type ChangedMessage, type Revocation } from '../core/platform/channels.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import { decodeDimValue } from '../shared/feeds/dimensions.ts';
 import type {
@@ -33,7 +34,8 @@ export interface LiveSocketData {
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 
-interface LiveState {
+/** Today's figures as last computed: what a snapshot sends whole and deltas are diffed against. */
+interface LiveSnapshot {
   day: string;
   at: string;
   kpis: Record<string, KpiValue>;
@@ -45,9 +47,6 @@ interface LiveState {
   waitingByHall: Record<string, number>;
 }
 
-/** A revocation announced on the Redis channel by whichever server revoked. */
-type Revocation = { kind: 'display-token'; id: string } | { kind: 'session'; id: string } | { kind: 'user'; username: string };
-
 /** The parts of a message sent whole when anything in them changed. */
 const WHOLE_PARTS = ['groups', 'alerts', 'feeds', 'waitingByHall', 'lastRecordAt'] as const;
 
@@ -58,9 +57,11 @@ const WHOLE_PARTS = ['groups', 'alerts', 'feeds', 'waitingByHall', 'lastRecordAt
  * sequence number. A periodic tick recomputes anyway (day rollover, live figures) and beats the heart.
  */
 export class LiveService {
-  private state: LiveState | null = null;
+  private state: LiveSnapshot | null = null;
   /** Something changed since the last broadcast; cleared only by flush(). */
   private dirty = true;
+  /** Only feed freshness and the ticker may have changed (a batch of other days than today's); cleared by flush(). */
+  private freshnessDirty = false;
   private flushing: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
 
@@ -82,18 +83,19 @@ export class LiveService {
   }
 
   async start(): Promise<void> {
-    this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.keys.changedChannel()) this.dirty = true;
-      else if (channel === this.keys.revokedChannel()) this.disconnectRevoked(JSON.parse(message) as Revocation);
-      else if (channel === this.keys.importChannel()) {
-        const progress = JSON.parse(message) as ImportProgress;
+    this.subscriber.on('message', (redisChannel: string, raw: string) => {
+      const channel = channelNameOf(this.keys, redisChannel);
+      if (channel === 'changed') this.onChanged(parseMessage(channel, raw));
+      else if (channel === 'revoked') this.disconnectRevoked(parseMessage(channel, raw));
+      else if (channel === 'import') {
+        const progress = parseMessage(channel, raw);
         // Every server relays the channel to its own sockets: through the adapter each would get it once per server.
         this.nsp.local.to(`import:${progress.importId}`).emit('import:progress', progress);
       }
     });
     // Each (re)subscription means messages may have been missed: recompute.
     this.subscriber.on('ready', () => (this.dirty = true));
-    await this.subscriber.subscribe(this.keys.changedChannel(), this.keys.importChannel(), this.keys.revokedChannel());
+    await this.subscriber.subscribe(...CHANNEL_NAMES.map((name) => channelKey(this.keys, name)));
     this.nsp.on('connection', (socket: LiveSocket) => this.onConnection(socket));
     this.timers.push(setInterval(() => void this.flush(), this.options.coalesceMs));
     this.timers.push(
@@ -105,6 +107,17 @@ export class LiveService {
         void this.recheckTokens();
       }, this.options.heartbeatMs),
     );
+  }
+
+  /**
+   * A batch that touched no day of today (a back-fill, an import of last year) leaves today's figures
+   * as they were: only its feed's freshness is read again. No days means anything may have changed.
+   * Live sets count as today's (entity-plan.ts adds the processing day when a batch changes one).
+   */
+  private onChanged({ days }: ChangedMessage): void {
+    const today = localDayHour(this.now(), this.options.tz).day;
+    if (days.length === 0 || days.includes(today) || (this.state !== null && days.includes(this.state.day))) this.dirty = true;
+    else this.freshnessDirty = true;
   }
 
   /** Disconnects this server's sockets of a revoked display token, of a session logged out, or of a user whose sessions ended. */
@@ -157,29 +170,18 @@ export class LiveService {
   }
 
   /** Today's figures as of now: KPIs, the wall's breakdowns, alerts, feed silence, ticker, waiting by hall. */
-  private async compute(): Promise<LiveState> {
+  private async compute(): Promise<LiveSnapshot> {
     const now = this.now();
     const { tz } = this.options;
     const { day } = localDayHour(now, tz);
-    const [{ kpis }, grouped, last, tickerRaw, waiting] = await Promise.all([
+    const [{ kpis }, grouped, { lastRecordAt, feeds, ticker }, waiting] = await Promise.all([
       this.kpis.getKpis(day, day),
       Promise.all(WALL_GROUP_DIMENSIONS.map((dim) => this.kpis.getGroups(day, day, dim))),
-      this.redis.hgetall(this.keys.lastRecordAt()),
-      this.redis.lrange(this.keys.ticker(), 0, TICKER_LENGTH - 1),
+      this.readFreshness(now),
       this.redis.zrangebyscore(this.keys.liveSet('hall', 'waiting'), dayStartUtc(day, tz), '+inf'),
     ]);
     const groups = Object.fromEntries(
       WALL_GROUP_DIMENSIONS.map((dim, i) => [dim, Object.fromEntries(grouped[i]!.map((g) => [g.key, g.kpis]))]),
-    );
-    const lastRecordAt = Object.fromEntries(Object.entries(last).map(([feed, ms]) => [feed, new Date(Number(ms)).toISOString()]));
-    const alertSettings = await this.alerts?.getSettings();
-    const feeds = Object.fromEntries(
-      FEED_NAMES.map((feed): [string, FeedFreshness] => {
-        const lastMs = last[feed] === undefined ? null : Number(last[feed]);
-        const limitMinutes = alertSettings?.silentAfterMinutes[feed];
-        const silent = lastMs === null || (limitMinutes !== undefined && now - lastMs > limitMinutes * 60_000);
-        return [feed, { lastRecordAt: lastMs === null ? null : new Date(lastMs).toISOString(), silent }];
-      }),
     );
     const waitingByHall: Record<string, number> = {};
     for (const member of waiting) {
@@ -188,24 +190,54 @@ export class LiveService {
     }
     const alerts = this.alerts ? await this.alerts.levels(kpis) : {};
     if (this.alerts) void this.alerts.notifyRed(day, alerts, kpis);
-    const ticker = tickerRaw.map((raw) => JSON.parse(raw) as TickerItem);
     return { day, at: new Date(now).toISOString(), kpis, lastRecordAt, groups, alerts, feeds, ticker, waitingByHall };
   }
 
+  /** When each feed last applied a record, which feeds are silent, and the ticker, as of `now` (epoch ms). */
+  private async readFreshness(now: number): Promise<Pick<LiveSnapshot, 'lastRecordAt' | 'feeds' | 'ticker'>> {
+    const [last, tickerRaw, alertSettings] = await Promise.all([
+      this.redis.hgetall(this.keys.lastRecordAt()),
+      this.redis.lrange(this.keys.ticker(), 0, TICKER_LENGTH - 1),
+      this.alerts?.getSettings(),
+    ]);
+    const lastRecordAt = Object.fromEntries(Object.entries(last).map(([feed, ms]) => [feed, new Date(Number(ms)).toISOString()]));
+    const feeds = Object.fromEntries(
+      FEED_NAMES.map((feed): [string, FeedFreshness] => {
+        const lastMs = last[feed] === undefined ? null : Number(last[feed]);
+        const limitMinutes = alertSettings?.silentAfterMinutes[feed];
+        const silent = lastMs === null || (limitMinutes !== undefined && now - lastMs > limitMinutes * 60_000);
+        return [feed, { lastRecordAt: lastMs === null ? null : new Date(lastMs).toISOString(), silent }];
+      }),
+    );
+    const ticker = tickerRaw.map((raw) => JSON.parse(raw) as TickerItem);
+    return { lastRecordAt, feeds, ticker };
+  }
+
+  /** The last figures with freshness and ticker read again; everything when there are none yet or the day rolled over. */
+  private async computeFreshness(): Promise<LiveSnapshot> {
+    const now = this.now();
+    const previous = this.state;
+    if (!previous || previous.day !== localDayHour(now, this.options.tz).day) return this.compute();
+    return { ...previous, at: new Date(now).toISOString(), ...(await this.readFreshness(now)) };
+  }
+
   private flush(): Promise<void> {
-    if (!this.dirty || this.flushing) return Promise.resolve();
+    if ((!this.dirty && !this.freshnessDirty) || this.flushing) return Promise.resolve();
+    const everything = this.dirty;
     this.dirty = false;
-    this.flushing = this.broadcastChanges().finally(() => (this.flushing = null));
+    this.freshnessDirty = false;
+    this.flushing = this.broadcastChanges(everything).finally(() => (this.flushing = null));
     return this.flushing;
   }
 
-  /** Sends every socket what changed since the last broadcast state, if anything did. */
-  private async broadcastChanges(): Promise<void> {
-    let next: LiveState;
+  /** Sends every socket what changed since the last broadcast state, if anything did; `everything` false: freshness only. */
+  private async broadcastChanges(everything: boolean): Promise<void> {
+    let next: LiveSnapshot;
     try {
-      next = await this.compute();
+      next = everything ? await this.compute() : await this.computeFreshness();
     } catch (err) {
-      this.dirty = true;
+      if (everything) this.dirty = true;
+      else this.freshnessDirty = true;
       this.log.warn({ err: (err as Error).message }, 'live recompute failed; will retry');
       return;
     }

@@ -91,3 +91,12 @@ export interface SeriesResponse {
   /** KPI id → one value per bucket. */
   series: Record<string, KpiValue[]>;
 }
+
+/** One group of GET /api/kpis?groupBy=…: the dimension's value and its KPIs. */
+export interface KpiGroup {
+  key: string;
+  kpis: Record<string, KpiValue>;
+}
+
+/** GET /api/kpis, with `groups` when grouped by a dimension and `where` when filtered by others. */
+export type GroupedKpisResponse = KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: KpiGroup[] };

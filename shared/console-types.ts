@@ -1,5 +1,7 @@
 import type { Role } from './api-types.ts';
 import type { FeedName } from './feeds/feed.ts';
+import type { LocalDay } from './time.ts';
+import type { AlertSettings } from './feeds/wall.ts';
 
 /** Response bodies of the console's own routes (server/routes/console-*.ts, users.ts), shared with the client. */
 
@@ -75,3 +77,84 @@ export interface UserView {
 export interface UsersResponse {
   items: UserView[];
 }
+
+// Administration and exports (API.md): declared here once, used by the core services and the console.
+
+/** A year's target for one KPI (年度指标值): a rate as a fraction, a count as an integer. */
+export interface Target {
+  target: number;
+  direction: '>=' | '<=';
+}
+
+/** Which 跨域通办 agreement a partner or catalogue item belongs to (FEEDS.md §4). */
+export const REFERENCE_SCOPES = { inter_provincial: '跨省通办', changzhutan: '长株潭' } as const;
+export type ReferenceScope = keyof typeof REFERENCE_SCOPES;
+
+/** A region the district has signed a 跨域通办 agreement with, from `signedAt` (local day) on. */
+export interface CrossRegionPartner {
+  region: string;
+  scope: ReferenceScope;
+  signedAt: LocalDay;
+}
+
+/** A service item of the 跨域通办 catalogue, listed from `addedAt` (local day) on. */
+export interface CrossRegionItem {
+  itemCode: string;
+  itemName: string;
+  scope: ReferenceScope;
+  addedAt: LocalDay;
+}
+
+/** A display token as GET /api/admin/display-tokens lists it: never its clear value. */
+export interface DisplayToken {
+  id: string;
+  name: string;
+  /** ISO 8601 instants; `lastSeenAt` null until a screen connects with it. */
+  createdAt: string;
+  lastSeenAt: string | null;
+  /** Screens connected with it to the server that answered. */
+  connected: number;
+}
+
+/** POST /api/admin/display-tokens: the clear token, shown once. */
+export interface DisplayTokenCreated {
+  id: string;
+  name: string;
+  createdAt: string;
+  token: string;
+  /** The wall's URL with the token, relative to the server. */
+  wallUrl: string;
+}
+
+export type ExportTemplateKind = 'sentences' | 'indicators';
+
+/** An export template (GET /api/admin/export-templates). */
+export interface ExportTemplate {
+  id: string;
+  kind: ExportTemplateKind;
+  name: string;
+  content: string;
+  /** True when the content is the shipped default (not overridden). */
+  isDefault: boolean;
+}
+
+/** The formats of one export (REPORT.md): DOCX to edit, XLSX with every table, Markdown and JSON for machines. */
+export const EXPORT_FORMATS = ['docx', 'xlsx', 'md', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** GET /api/exports/:id (the console polls it). */
+export interface ExportStatus {
+  exportId: string;
+  phase: 'running' | 'done' | 'failed';
+  step: string;
+  stepsDone: number;
+  stepsTotal: number;
+  files: { format: ExportFormat; fileName: string; url: string }[];
+  error?: string;
+  from: string;
+  to: string;
+  createdBy: string;
+}
+
+/** PUT /api/admin/alerts: the settings, with the feeds' silence limits optional (the shipped defaults when left out). */
+export type AlertSettingsBody = Omit<AlertSettings, 'silentAfterMinutes'> & Partial<Pick<AlertSettings, 'silentAfterMinutes'>>;

@@ -13,7 +13,8 @@ import {
 } from '../../shared/charts/index.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import { daysInRange } from '../../shared/time.ts';
-import type { GroupedKpis, KpiService } from '../services/kpi-service.ts';
+import type { KpiService } from '../services/kpi-service.ts';
+import type { KpiGroup } from '../../shared/api-types.ts';
 import { buildIndicatorTable, type IndicatorTable, type IndicatorTemplate, type TargetSetting } from './indicator-template.ts';
 import { periodKind, periodLabel, type Period } from './period-label.ts';
 import { renderSentences, type SentenceTemplate } from './sentence-template.ts';
@@ -54,7 +55,7 @@ export interface ExportModel {
   /** The KPI API's series behind the appendix and the charts. */
   series: SeriesResponse;
   /** The KPI API's breakdown by partner region (跨域通办). */
-  partners: GroupedKpis[];
+  partners: KpiGroup[];
 }
 
 /** The headline KPIs of the appendix, a table per feed. */

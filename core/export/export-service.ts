@@ -13,9 +13,9 @@ import type { TargetSetting } from './indicator-template.ts';
 import { periodSlug, type Period } from './period-label.ts';
 import type { TemplateStore } from './template-store.ts';
 
-/** The formats of one export (REPORT.md): DOCX to edit, XLSX with every table, Markdown and JSON for machines. */
-export const EXPORT_FORMATS = ['docx', 'xlsx', 'md', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
+
+export { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -31,20 +31,6 @@ export interface ExportFile {
   format: ExportFormat;
   fileName: string;
   data: Buffer;
-}
-
-/** GET /api/exports/:id (the console polls it). */
-export interface ExportStatus {
-  exportId: string;
-  phase: 'running' | 'done' | 'failed';
-  step: string;
-  stepsDone: number;
-  stepsTotal: number;
-  files: { format: ExportFormat; fileName: string; url: string }[];
-  error?: string;
-  from: string;
-  to: string;
-  createdBy: string;
 }
 
 /** Progress callback: the step now running, steps done, steps in all. */

@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { parseIndicatorTemplate, type IndicatorTemplate } from './indicator-template.ts';
 import { parseSentenceTemplate, TemplateError, type SentenceTemplate } from './sentence-template.ts';
+import type { ExportTemplate, ExportTemplateKind } from '../../shared/console-types.ts';
 
 /**
  * The export's templates: the shipped defaults under templates/ (`sentences` ← templates/sentences.txt,
@@ -18,18 +19,8 @@ const ID_PATTERN = /^(sentences|indicators-[a-z0-9][a-z0-9-]{0,47})$/;
 /** The largest template content accepted, in characters. */
 export const MAX_TEMPLATE_CHARS = 100_000;
 
-export type TemplateKind = 'sentences' | 'indicators';
 
-export interface TemplateItem {
-  id: string;
-  kind: TemplateKind;
-  name: string;
-  content: string;
-  /** True when the content is the shipped default (not overridden). */
-  isDefault: boolean;
-}
-
-const kindOf = (id: string): TemplateKind => (id === 'sentences' ? 'sentences' : 'indicators');
+const kindOf = (id: string): ExportTemplateKind => (id === 'sentences' ? 'sentences' : 'indicators');
 
 function readShipped(): Map<string, string> {
   const shipped = new Map<string, string>([['sentences', readFileSync(`${TEMPLATES_DIR}sentences.txt`, 'utf8')]]);
@@ -41,7 +32,7 @@ function readShipped(): Map<string, string> {
 }
 
 /** Validates `content` as a template of `kind`; AppError validation_failed with every problem. */
-export function validateTemplate(kind: TemplateKind, content: string): SentenceTemplate | IndicatorTemplate {
+export function validateTemplate(kind: ExportTemplateKind, content: string): SentenceTemplate | IndicatorTemplate {
   try {
     return kind === 'sentences' ? parseSentenceTemplate(content) : parseIndicatorTemplate(content);
   } catch (err) {
@@ -59,7 +50,7 @@ export class TemplateStore {
   ) {}
 
   /** Every template, shipped and saved, with its current content. */
-  async list(): Promise<TemplateItem[]> {
+  async list(): Promise<ExportTemplate[]> {
     const saved = await this.redis.hgetall(this.keys.exportTemplates());
     const ids = [...new Set([...this.shipped.keys(), ...Object.keys(saved)])].sort((a, b) => (a === 'sentences' ? -1 : b === 'sentences' ? 1 : a.localeCompare(b)));
     return ids.map((id) => {
@@ -79,7 +70,7 @@ export class TemplateStore {
   }
 
   /** Saves `content` as template `id` after validating it. */
-  async put(id: string, content: unknown): Promise<TemplateItem> {
+  async put(id: string, content: unknown): Promise<ExportTemplate> {
     if (!ID_PATTERN.test(id)) throw new AppError('validation_failed', 'template id must be `sentences` or `indicators-<name>` (lower-case letters, digits, -)');
     if (typeof content !== 'string' || content.trim() === '') throw new AppError('validation_failed', '`content` must be the template text');
     if (content.length > MAX_TEMPLATE_CHARS) throw new AppError('validation_failed', `a template is at most ${MAX_TEMPLATE_CHARS} characters`);

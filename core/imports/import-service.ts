@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import { publish } from '../platform/channels.ts';
 import type { ImportCounts, ImportProgress } from '../../shared/socket-events.ts';
 import { hasUndecodableText, readRows } from './file-rows.ts';
 import { createRowMapper } from './row-mapper.ts';
@@ -105,12 +106,11 @@ export class ImportService {
 
   private async save(progress: ImportProgress, createdBy?: string): Promise<void> {
     const key = this.keys.importStatus(progress.importId);
-    await this.redis
+    const write = this.redis
       .multi()
       .hset(key, { progress: JSON.stringify(progress), ...(createdBy && { createdBy }) })
-      .expire(key, KEEP_SECONDS)
-      .publish(this.keys.importChannel(), JSON.stringify(progress))
-      .exec();
+      .expire(key, KEEP_SECONDS);
+    await publish(write, this.keys, 'import', progress).exec();
   }
 
   private async run(progress: ImportProgress, filePath: string, columnMap?: Record<string, string>): Promise<void> {

@@ -3,6 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import { publish } from '../platform/channels.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../../shared/time.ts';
 import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
@@ -193,7 +194,7 @@ export class ApplyService {
       const today = localDayHour(processedAt, this.tz).day;
       const latest = fresh.filter((d) => this.dayOf(d.record) === today).slice(-TICKER_LENGTH).map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
       if (latest.length > 0) done.lpush(this.keys.ticker(), ...latest).ltrim(this.keys.ticker(), 0, TICKER_LENGTH - 1);
-      done.hset(this.keys.lastRecordAt(), job.feed, processedAt).publish(this.keys.changedChannel(), JSON.stringify({ feed: job.feed, days: [...days] }));
+      publish(done.hset(this.keys.lastRecordAt(), job.feed, processedAt), this.keys, 'changed', { feed: job.feed, days: [...days] });
     }
     await done.exec();
     return { counts, days: [...days] };

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { bullConnection, ingestQueueName } from '../platform/queues.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import { publish } from '../platform/channels.ts';
 import { localDayHour } from '../../shared/time.ts';
 import type { IngestJobData } from '../ingest/apply-service.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
@@ -169,5 +170,5 @@ export async function rebuildAggregates(
     for (const [err] of results) if (err) throw err;
     onFeed?.(feed, { entities: recomputed.entities, records: recomputed.records, buckets: recomputed.buckets.size, seconds: (performance.now() - started) / 1000 });
   }
-  await redis.publish(keys.changedChannel(), JSON.stringify({ feed: 'all', days: [] }));
+  await publish(redis, keys, 'changed', { feed: 'all', days: [] });
 }

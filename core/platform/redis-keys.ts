@@ -56,7 +56,7 @@ export function redisKeys(prefix: string) {
     importStatus: (importId: string) => `${prefix}:import:${importId}`,
     /** List with TTL (7 days): an import's rejected rows `{ row, errors }`, in file order (first 100,000). */
     importRejected: (importId: string) => `${prefix}:import:${importId}:rejected`,
-    /** Pub/sub channel: import progress, relayed by every server to the sockets watching it. */
+    /** Pub/sub channel: import progress, relayed by every server to the sockets watching it (publish through channels.ts). */
     importChannel: () => `${prefix}:imports`,
     /** Hash: export template id (`sentences`, `indicators-<name>`) → content an administrator saved over the shipped default. */
     exportTemplates: () => `${prefix}:export-templates`,

@@ -2,8 +2,10 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { LoginResponse, Role } from '../../shared/api-types.ts';
+import type { DisplayToken } from '../../shared/console-types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import { publish } from '../platform/channels.ts';
 import { randomToken } from './secrets.ts';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -130,7 +132,7 @@ export class AuthService {
     const hash = sha256(token);
     const raw = await this.redis.getdel(this.keys.session(hash));
     if (raw) await this.redis.srem(this.keys.userSessions((JSON.parse(raw) as Principal).username), hash);
-    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'session', id: hash }));
+    await publish(this.redis, this.keys, 'revoked', { kind: 'session', id: hash });
   }
 
   /**
@@ -167,7 +169,7 @@ export class AuthService {
   }
 
   /** The display tokens (never their clear value), with when a screen last connected with each. */
-  async listDisplayTokens(): Promise<{ id: string; name: string; createdAt: string; lastSeenAt: string | null }[]> {
+  async listDisplayTokens(): Promise<Omit<DisplayToken, 'connected'>[]> {
     const [tokens, seen] = await Promise.all([
       this.redis.hgetall(this.keys.displayTokens()),
       this.redis.hgetall(this.keys.displayTokenSeen()),
@@ -184,7 +186,7 @@ export class AuthService {
   async revokeDisplayToken(id: string): Promise<boolean> {
     const removed = await this.redis.hdel(this.keys.displayTokens(), id);
     await this.redis.hdel(this.keys.displayTokenSeen(), id);
-    await this.redis.publish(this.keys.revokedChannel(), JSON.stringify({ kind: 'display-token', id }));
+    await publish(this.redis, this.keys, 'revoked', { kind: 'display-token', id });
     return removed === 1;
   }
 

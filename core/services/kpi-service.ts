@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { KpisResponse, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
+import type { GroupedKpisResponse, KpiGroup, KpisResponse, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
 import { DIMENSIONS, ALL_DIMENSIONS, DRILL_PATHS, feedsDrilling, pathName } from '../../shared/feeds/dimensions.ts';
 import { AppError } from '../platform/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
@@ -49,11 +49,6 @@ export interface KpiServiceOptions {
   now?: () => number;
   reference?: ReferenceCounts;
   targets?: TargetsService;
-}
-
-export interface GroupedKpis {
-  key: string;
-  kpis: Record<string, KpiValue>;
 }
 
 /**
@@ -129,14 +124,14 @@ export class KpiService {
     to: LocalDay,
     groupBy?: string,
     where: readonly (readonly [dimension: string, value: string])[] = [],
-  ): Promise<KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] }> {
+  ): Promise<GroupedKpisResponse> {
     if (where.length > 0 && groupBy === undefined) throw new AppError('validation_failed', '`where` needs a `groupBy`');
     const [fields, targets, groups] = await Promise.all([
       this.periodFields(from, to),
       this.targetsFor(from, to),
       groupBy === undefined ? undefined : this.getGroups(from, to, groupBy, where),
     ]);
-    const response: KpisResponse & { groupBy?: string; where?: Record<string, string>; groups?: GroupedKpis[] } = {
+    const response: GroupedKpisResponse = {
       period: { from, to },
       kpis: withTargets(computeKpis(fields, this.settings), targets),
     };
@@ -156,7 +151,7 @@ export class KpiService {
     to: LocalDay,
     groupBy: string,
     where: readonly (readonly [dimension: string, value: string])[] = [],
-  ): Promise<GroupedKpis[]> {
+  ): Promise<KpiGroup[]> {
     if (!ALL_DIMENSIONS.includes(groupBy)) {
       throw new AppError('validation_failed', `groupBy must be one of ${ALL_DIMENSIONS.join(', ')}`);
     }

@@ -3,25 +3,7 @@ import { AppError } from '../platform/errors.ts';
 import { FieldCollector, aliasesFrom, parseEnum, parseLocalDay, parseText, renameFields } from '../feeds/fields.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { isLocalDay, type LocalDay } from '../../shared/time.ts';
-
-/** Which 跨域通办 agreement a partner or catalogue item belongs to (FEEDS.md §4). */
-export const REFERENCE_SCOPES = { inter_provincial: '跨省通办', changzhutan: '长株潭' } as const;
-export type ReferenceScope = keyof typeof REFERENCE_SCOPES;
-
-/** A region the district has signed a 跨域通办 agreement with, from `signedAt` (local day) on. */
-export interface CrossRegionPartner {
-  region: string;
-  scope: ReferenceScope;
-  signedAt: LocalDay;
-}
-
-/** A service item of the 跨域通办 catalogue, listed from `addedAt` (local day) on. */
-export interface CrossRegionItem {
-  itemCode: string;
-  itemName: string;
-  scope: ReferenceScope;
-  addedAt: LocalDay;
-}
+import { REFERENCE_SCOPES, type CrossRegionItem, type CrossRegionPartner, type ReferenceScope } from '../../shared/console-types.ts';
 
 /** Reference figures as of the end of a day: the `_ref.*` fields of the crossRegion KPIs. */
 export interface ReferenceTotals {

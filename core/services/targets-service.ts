@@ -3,12 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
-
-/** A year's target for one KPI (年度指标值): a rate as a fraction, a count as an integer. */
-export interface Target {
-  target: number;
-  direction: '>=' | '<=';
-}
+import type { Target } from '../../shared/console-types.ts';
 
 const targetSchema = z.object({ target: z.number().finite(), direction: z.enum(['>=', '<=']) });
 

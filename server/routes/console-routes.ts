@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../../core/platform/redis-keys.ts';
+import { publish } from '../../core/platform/channels.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import type { IngestService } from '../../core/ingest/ingest-service.ts';
@@ -26,7 +27,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = Router();
   // Every server's live service disconnects the sockets of a user whose sessions ended (server/live-service.ts).
   const users = new UserService(deps.redis, deps.keys, async (username) => {
-    await deps.redis.publish(deps.keys.revokedChannel(), JSON.stringify({ kind: 'user', username }));
+    await publish(deps.redis, deps.keys, 'revoked', { kind: 'user', username });
   });
   const supervised = new SupervisedService(deps.redis, deps.keys, { tz: deps.tz });
   router.use(userRoutes(users, deps.auth, deps.audit));

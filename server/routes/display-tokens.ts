@@ -4,6 +4,7 @@ import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
+import type { DisplayToken, DisplayTokenCreated } from '../../shared/console-types.ts';
 
 const createBody = z.object({ name: z.string().trim().min(1).max(64) });
 
@@ -16,7 +17,7 @@ export function displayTokenRoutes(auth: AuthService, audit: AuditService, conne
   const admins = requireRole(auth, 'admin');
   router.get('/admin/display-tokens', admins, async (_req, res) => {
     const items = await auth.listDisplayTokens();
-    res.json({ items: items.map((t) => ({ ...t, connected: connectedScreens(t.id) })) });
+    res.json({ items: items.map((t): DisplayToken => ({ ...t, connected: connectedScreens(t.id) })) });
   });
   router.post('/admin/display-tokens', admins, async (req, res) => {
     const body = createBody.safeParse(req.body);
@@ -24,7 +25,7 @@ export function displayTokenRoutes(auth: AuthService, audit: AuditService, conne
     const { token, id } = await auth.createDisplayToken(body.data.name);
     await audit.record(principalOf(res).username, 'display-token.create', body.data.name, { id });
     const created = (await auth.listDisplayTokens()).find((t) => t.id === id)!;
-    res.status(201).json({ id, name: created.name, createdAt: created.createdAt, token, wallUrl: `/wall?token=${encodeURIComponent(token)}&kiosk=1` });
+    res.status(201).json({ id, name: created.name, createdAt: created.createdAt, token, wallUrl: `/wall?token=${encodeURIComponent(token)}&kiosk=1` } satisfies DisplayTokenCreated);
   });
   router.delete('/admin/display-tokens/:id', admins, async (req, res) => {
     const id = String(req.params.id);

@@ -216,3 +216,38 @@ describe('the wall’s live figures', () => {
     socket.close();
   });
 });
+
+describe('a batch that touched no day of today', () => {
+  let quiet: TestApp;
+  // The heartbeat recomputes everything: kept slower than the test, only the batches can make it recompute.
+  beforeAll(async () => (quiet = await startTestApp({ LIVE_HEARTBEAT_MS: '10000' })));
+  afterAll(() => quiet?.close());
+
+  it('sends the wall no KPI delta for last year’s ratings, only their feed’s freshness; a batch of today’s does', async () => {
+    const token = await quiet.login();
+    const socket = quiet.connectLive(token);
+    follow(socket);
+    await nextEvent<LiveMessage>(socket, 'snapshot');
+    const now = new Date();
+    const today = now.toLocaleDateString('sv-SE', { timeZone: quiet.config.TZ_REPORT });
+    // Today's figures changed behind the live service's back: only a recompute can show them.
+    await quiet.redis.hincrby(quiet.keys.dayBucket('hotline', today), 'signed', 5);
+
+    // Ratings (no live set: an open hotline ticket of last year would count in today's live 督办 figures).
+    const history = nextEvent<LiveMessage>(socket, 'delta');
+    const lastYear = new Date(now.getTime() - 365 * 86_400_000).toISOString();
+    await quiet.ingest('evaluations', [{ id: 'E-OLD', at: lastYear, rating: 5 }]);
+    const historyDelta = await history;
+    expect(historyDelta.kpis).toEqual({});
+    expect(historyDelta.feeds?.evaluations).toEqual({ lastRecordAt: expect.any(String), silent: false }); // the feed is alive again
+    expect(historyDelta.lastRecordAt?.evaluations).toBe(historyDelta.feeds?.evaluations?.lastRecordAt);
+    expect(historyDelta.ticker).toBeUndefined(); // last year's rating is no news
+
+    const todays = nextEvent<LiveMessage>(socket, 'delta');
+    await quiet.ingest('evaluations', [{ id: 'E-NEW', at: now.toISOString(), rating: 5 }]);
+    const todaysDelta = await todays;
+    expect(todaysDelta.kpis['hotline.signed']?.value).toBe(5); // the figures were recomputed
+    expect(todaysDelta.ticker).toHaveLength(1);
+    socket.close();
+  });
+});

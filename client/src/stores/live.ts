@@ -16,7 +16,7 @@ import { reportDayOf } from '../time-format.ts';
 import { useAuthStore } from './auth.ts';
 
 /** connecting: no figures yet; live: figures current; stale: link down or silent for STALE_AFTER_MS. */
-export type LiveState = 'connecting' | 'live' | 'stale';
+export type ConnectionState = 'connecting' | 'live' | 'stale';
 
 /** Silence (heartbeats included) after which the figures are marked stale; the server beats every ≤ 10 s. */
 export const STALE_AFTER_MS = 15_000;
@@ -52,7 +52,7 @@ export function mergeTicker(incoming: readonly TickerItem[], kept: readonly Tick
  * ticker items, and any gap (or a new day) asks the server for a fresh snapshot.
  */
 export const useLiveStore = defineStore('live', () => {
-  const state = ref<LiveState>('connecting');
+  const state = ref<ConnectionState>('connecting');
   const connected = ref(false);
   /** Last applied seq; null before the first snapshot. */
   const seq = ref<number | null>(null);

@@ -1,17 +1,39 @@
-import type { KpisResponse, SeriesInterval, SeriesResponse } from '@shared/api-types.ts';
-import type { FailedJobsResponse, ImportPreview, SupervisedKind, SupervisedListResponse, UsersResponse, UserView } from '@shared/console-types.ts';
-import type { KpiValue } from '@shared/kpis.ts';
+import type { GroupedKpisResponse, SeriesInterval, SeriesResponse } from '@shared/api-types.ts';
+import type { AlertSettings } from '@shared/feeds/wall.ts';
+import type {
+  AlertSettingsBody,
+  CrossRegionItem,
+  CrossRegionPartner,
+  DisplayToken,
+  DisplayTokenCreated,
+  ExportFormat,
+  ExportStatus,
+  ExportTemplate,
+  FailedJobsResponse,
+  ImportPreview,
+  SupervisedKind,
+  SupervisedListResponse,
+  Target,
+  UsersResponse,
+  UserView,
+} from '@shared/console-types.ts';
 import type { ImportProgress } from '@shared/socket-events.ts';
 import { apiRequest, ApiError } from '../../api.ts';
 import { useAuthStore } from '../../stores/auth.ts';
 
 /** The console's calls to the HTTP API (API.md and the console's own routes); errors are ApiErrors. */
 
-export interface Group {
-  key: string;
-  kpis: Record<string, KpiValue>;
-}
-export type GroupedKpis = KpisResponse & { groupBy?: string; groups?: Group[] };
+// The wire types are declared once in shared/ (the server's are the truth); re-exported for the console's modules.
+export type { GroupedKpisResponse, KpiGroup } from '@shared/api-types.ts';
+export type { AlertThreshold as Threshold, AlertSettings } from '@shared/feeds/wall.ts';
+export type {
+  CrossRegionItem as CatalogueItem,
+  CrossRegionPartner as Partner,
+  DisplayToken,
+  ExportStatus,
+  ExportTemplate,
+  Target,
+} from '@shared/console-types.ts';
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body) });
 
@@ -35,11 +57,11 @@ function sharedGet<T>(path: string): Promise<T> {
 }
 
 /** GET /api/kpis for local days from..to, optionally grouped by a dimension within a drill-down (`where`). */
-export function fetchKpis(from: string, to: string, groupBy?: string, where: readonly [string, string][] = []): Promise<GroupedKpis> {
+export function fetchKpis(from: string, to: string, groupBy?: string, where: readonly [string, string][] = []): Promise<GroupedKpisResponse> {
   const query = new URLSearchParams({ from, to });
   if (groupBy) query.set('groupBy', groupBy);
   for (const [dim, value] of where) query.append('where', `${dim}:${value}`);
-  return sharedGet<GroupedKpis>(`/api/kpis?${query}`);
+  return sharedGet<GroupedKpisResponse>(`/api/kpis?${query}`);
 }
 
 export function fetchSeries(ids: readonly string[], from: string, to: string, interval: SeriesInterval): Promise<SeriesResponse> {
@@ -134,72 +156,24 @@ export const updateUser = (username: string, body: Partial<{ role: UserView['rol
   apiRequest<UserView>(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'PATCH', ...json(body) });
 export const deleteUser = (username: string) => apiRequest<null>(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'DELETE' });
 
-export interface Target {
-  target: number;
-  direction: '>=' | '<=';
-}
 export const fetchTargets = (year: number) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`);
 export const saveTargets = (year: number, targets: Record<string, Target>) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`, { method: 'PUT', ...json(targets) });
 
-export interface Partner {
-  region: string;
-  scope: 'inter_provincial' | 'changzhutan';
-  signedAt: string;
-}
-export interface CatalogueItem {
-  itemCode: string;
-  itemName: string;
-  scope: string;
-  addedAt: string;
-}
-export const fetchPartners = () => apiRequest<{ items: Partner[] }>('/api/admin/reference/cross-region-partners');
-export const savePartners = (items: Partner[]) => apiRequest<unknown>('/api/admin/reference/cross-region-partners', { method: 'PUT', ...json({ items }) });
-export const fetchItems = () => apiRequest<{ items: CatalogueItem[] }>('/api/admin/reference/cross-region-items');
-export const saveItems = (items: CatalogueItem[]) => apiRequest<unknown>('/api/admin/reference/cross-region-items', { method: 'PUT', ...json({ items }) });
+export const fetchPartners = () => apiRequest<{ items: CrossRegionPartner[] }>('/api/admin/reference/cross-region-partners');
+export const savePartners = (items: CrossRegionPartner[]) => apiRequest<unknown>('/api/admin/reference/cross-region-partners', { method: 'PUT', ...json({ items }) });
+export const fetchItems = () => apiRequest<{ items: CrossRegionItem[] }>('/api/admin/reference/cross-region-items');
+export const saveItems = (items: CrossRegionItem[]) => apiRequest<unknown>('/api/admin/reference/cross-region-items', { method: 'PUT', ...json({ items }) });
 
-export interface DisplayToken {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastSeenAt: string | null;
-  connected: number;
-}
 export const fetchDisplayTokens = () => apiRequest<{ items: DisplayToken[] }>('/api/admin/display-tokens');
-export const createDisplayToken = (name: string) => apiRequest<{ id: string; name: string; createdAt: string; token: string; wallUrl: string }>('/api/admin/display-tokens', { method: 'POST', ...json({ name }) });
+export const createDisplayToken = (name: string) => apiRequest<DisplayTokenCreated>('/api/admin/display-tokens', { method: 'POST', ...json({ name }) });
 export const revokeDisplayToken = (id: string) => apiRequest<null>(`/api/admin/display-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
-export interface Threshold {
-  direction: 'below' | 'above';
-  yellow: number;
-  orange: number;
-  red: number;
-}
-export interface AlertSettings {
-  thresholds: Record<string, Threshold>;
-  webhook: { kind: 'wecom' | 'dingtalk'; url: string } | null;
-}
 export const fetchAlerts = () => apiRequest<AlertSettings>('/api/admin/alerts');
-export const saveAlerts = (settings: AlertSettings) => apiRequest<AlertSettings>('/api/admin/alerts', { method: 'PUT', ...json(settings) });
+export const saveAlerts = (settings: AlertSettingsBody) => apiRequest<AlertSettings>('/api/admin/alerts', { method: 'PUT', ...json(settings) });
 
-export interface ExportTemplate {
-  id: string;
-  kind: 'sentences' | 'indicators';
-  name: string;
-  content: string;
-  isDefault: boolean;
-}
 export const fetchTemplates = () => apiRequest<{ items: ExportTemplate[] }>('/api/admin/export-templates');
 export const saveTemplate = (id: string, content: string) => apiRequest<ExportTemplate>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'PUT', ...json({ content }) });
 export const resetTemplate = (id: string) => apiRequest<null>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
-export interface ExportStatus {
-  exportId: string;
-  phase: 'running' | 'done' | 'failed';
-  step: string;
-  stepsDone: number;
-  stepsTotal: number;
-  files: { format: string; fileName: string; url: string }[];
-  error?: string;
-}
-export const startExport = (from: string, to: string, formats: string[]) => apiRequest<{ exportId: string }>('/api/exports', { method: 'POST', ...json({ from, to, formats }) });
+export const startExport = (from: string, to: string, formats: ExportFormat[]) => apiRequest<{ exportId: string }>('/api/exports', { method: 'POST', ...json({ from, to, formats }) });
 export const fetchExport = (exportId: string) => apiRequest<ExportStatus>(`/api/exports/${encodeURIComponent(exportId)}`);
