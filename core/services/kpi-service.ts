@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { GroupedKpisResponse, KpiGroup, KpisResponse, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
+import type { GroupedKpisResponse, KpiGroup, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
 import { DIMENSIONS, ALL_DIMENSIONS, DRILL_PATHS, feedsDrilling, pathName } from '../../shared/feeds/dimensions.ts';
 import { AppError } from '../platform/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
