@@ -15,6 +15,7 @@ import { FEED_MODULES } from '../core/feeds/index.ts';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import { createLogger } from '../core/platform/logger.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import { ApplyService } from '../core/ingest/apply-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { KpiService } from '../core/services/kpi-service.ts';
@@ -42,6 +43,7 @@ const generated = generateYear({ year: YEAR, seed: 2022, scale: SCALE, previousY
 const redisServer = await startTestRedis();
 const redis = new Redis(redisServer.url);
 const keys = redisKeys('bench-export');
+const core = createCoreContext({ redis, keys, log: createLogger('silent', 'bench'), tz: TZ });
 try {
   // 1. The year, applied in process.
   const apply = new ApplyService(redis, keys, TZ);
@@ -68,7 +70,7 @@ try {
   const targets = new TargetsService(redis, keys);
   await targets.replace(YEAR, { 'hotline.completionRate': { target: 0.95, direction: '>=' }, 'hotline.satisfactionRate': { target: 0.99, direction: '>=' }, 'online.volume': { target: 700_000 * SCALE, direction: '>=' } });
   const kpis = new KpiService(redis, keys, [...FEEDS], { tz: TZ, targets, reference });
-  const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), new AuditService(redis, keys), createLogger('silent', 'bench'));
+  const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), new AuditService(core), createLogger('silent', 'bench'));
   const period = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 
   // Other work on the machine slows every figure below: say how busy it was.

@@ -14,6 +14,7 @@ import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import { createLogger } from '../core/platform/logger.ts';
 import { connectRedis, waitForReady } from '../core/platform/redis.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
 import { ExportService, parseExportPeriod, parseFormats } from '../core/export/export-service.ts';
 import { TemplateStore } from '../core/export/template-store.ts';
@@ -49,9 +50,10 @@ try {
   process.exit(1);
 }
 
+const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
 const targets = new TargetsService(redis, keys);
 const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, targets, reference: new ReferenceService(redis, keys) });
-const audit = new AuditService(redis, keys);
+const audit = new AuditService(ctx);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).
 const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), audit, log, async (options) =>
   (await import('../core/export/chart-renderer.ts')).renderChartPngs(options),

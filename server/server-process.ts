@@ -5,6 +5,7 @@ import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { connectRedis, waitForReady } from '../core/platform/redis.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import { createApp } from './app.ts';
 import { AuthService } from '../core/services/auth-service.ts';
 import { IngestService } from '../core/ingest/ingest-service.ts';
@@ -39,6 +40,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
   subscriber.on('error', (err) => log.debug({ err: err.message }, 'redis subscriber error'));
   await waitForReady(redis, 30_000);
+  const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
 
   const auth = new AuthService(redis, keys, config.SESSION_TTL_MINUTES * 60, { sessionMaxSeconds: config.SESSION_MAX_HOURS * 3_600 });
   const { generatedPassword } = await auth.ensureAdmin(config.ADMIN_PASSWORD);
@@ -51,7 +53,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const imports = new ImportService(redis, keys, ingest, log);
   const targets = new TargetsService(redis, keys);
   const reference = new ReferenceService(redis, keys);
-  const audit = new AuditService(redis, keys);
+  const audit = new AuditService(ctx);
   const alerts = new AlertService(redis, keys, log);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
   const exportTemplates = new TemplateStore(redis, keys);

@@ -15,6 +15,7 @@ import { AuthService, hashPassword } from '../../core/services/auth-service.ts';
 import { KpiService } from '../../core/services/kpi-service.ts';
 import { ReferenceService } from '../../core/services/reference-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { testContext } from '../support/context.ts';
 
 let redis: Redis;
 let reference: ReferenceService;
@@ -199,7 +200,7 @@ describe('reference routes', () => {
     tokens.display = (await auth.createDisplayToken('wall')).token;
     const app = express();
     app.use(express.json());
-    app.use('/api', referenceRoutes(new ReferenceService(redis, keys), auth, new AuditService(redis, keys)));
+    app.use('/api', referenceRoutes(new ReferenceService(redis, keys), auth, new AuditService(testContext(redis, keys))));
     app.use(errorHandler(createLogger('silent', 'test')));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
