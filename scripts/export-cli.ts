@@ -51,7 +51,7 @@ try {
 }
 
 const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
-const targets = new TargetsService(redis, keys);
+const targets = new TargetsService(ctx);
 const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, targets, reference: new ReferenceService(redis, keys) });
 const audit = new AuditService(ctx);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).

@@ -51,7 +51,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
 
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
   const imports = new ImportService(redis, keys, ingest, log);
-  const targets = new TargetsService(redis, keys);
+  const targets = new TargetsService(ctx);
   const reference = new ReferenceService(redis, keys);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(redis, keys, log);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 
 /** A year's target for one KPI (年度指标值): a rate as a fraction, a count as an integer. */
 export interface Target {
@@ -14,10 +15,12 @@ const targetSchema = z.object({ target: z.number().finite(), direction: z.enum([
 
 /** The year's targets per KPI (API.md `PUT /api/admin/targets/:year`), and the status they give a figure. */
 export class TargetsService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys } = ctx);
+  }
 
   /** Replaces the targets of `year`; every unknown id or malformed target is reported at once. */
   async replace(year: number, body: unknown): Promise<Record<string, Target>> {
