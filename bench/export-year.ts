@@ -64,7 +64,7 @@ try {
   }
   say(`year ${YEAR} at scale ${SCALE}: ${records} records applied in ${((performance.now() - applyStarted) / 1000).toFixed(1)} s (setup, not timed below)`);
 
-  const reference = new ReferenceService(redis, keys);
+  const reference = new ReferenceService(core);
   await reference.replacePartners(PARTNER_REGIONS);
   await reference.replaceItems(CROSS_REGION_ITEMS.map((it) => ({ ...it, scope: 'inter_provincial', addedAt: `${YEAR}-01-01` })));
   const targets = new TargetsService(core);

@@ -52,7 +52,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
   const imports = new ImportService(redis, keys, ingest, log);
   const targets = new TargetsService(ctx);
-  const reference = new ReferenceService(redis, keys);
+  const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(redis, keys, log);
   const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });

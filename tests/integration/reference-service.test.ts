@@ -25,7 +25,7 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 beforeEach(() => {
-  reference = new ReferenceService(redis, redisKeys(uniquePrefix()));
+  reference = new ReferenceService(testContext(redis, redisKeys(uniquePrefix())));
 });
 
 /** The AppError a promise rejects with. */
@@ -177,7 +177,7 @@ describe('countsAsOf', () => {
 
   it('gives crossRegion.partners and crossRegion.items as of the period’s end through the KPI service', async () => {
     const keys = redisKeys(uniquePrefix());
-    const service = new ReferenceService(redis, keys);
+    const service = new ReferenceService(testContext(redis, keys));
     await service.replacePartners(reportPartners());
     const kpis = new KpiService(redis, keys, ['crossRegion'], { tz: 'Asia/Shanghai', reference: service });
     expect((await kpis.getKpis('2022-01-01', '2022-12-30')).kpis['crossRegion.partners']).toMatchObject({ value: 17 });
@@ -200,7 +200,7 @@ describe('reference routes', () => {
     tokens.display = (await auth.createDisplayToken('wall')).token;
     const app = express();
     app.use(express.json());
-    app.use('/api', referenceRoutes(new ReferenceService(redis, keys), auth, new AuditService(testContext(redis, keys))));
+    app.use('/api', referenceRoutes(new ReferenceService(testContext(redis, keys)), auth, new AuditService(testContext(redis, keys))));
     app.use(errorHandler(createLogger('silent', 'test')));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
