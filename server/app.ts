@@ -32,6 +32,7 @@ import type { AlertService } from '../core/services/alert-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
 import type { ReferenceService } from '../core/services/reference-service.ts';
+import type { UserService } from '../core/services/user-service.ts';
 import type { LiveNamespace, LiveSocket } from './live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
@@ -53,6 +54,7 @@ export interface AppDeps {
   hmacSecrets: readonly string[];
   keys: RedisKeys;
   alerts: AlertService;
+  users: UserService;
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;

@@ -15,6 +15,7 @@ import { ImportService } from '../core/imports/import-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { AlertService } from '../core/services/alert-service.ts';
 import { ReferenceService } from '../core/services/reference-service.ts';
+import { UserService } from '../core/services/user-service.ts';
 import { LiveService } from './live-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { ExportService } from '../core/export/export-service.ts';
@@ -70,6 +71,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     imports,
     audit,
     alerts,
+    users: new UserService(ctx),
     exports,
     exportTemplates,
     ingestToken: ingestSecret.value,

@@ -5,7 +5,7 @@ import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import type { IngestService } from '../../core/ingest/ingest-service.ts';
 import { SupervisedService } from '../../core/services/supervised-service.ts';
-import { UserService } from '../../core/services/user-service.ts';
+import type { UserService } from '../../core/services/user-service.ts';
 import { consoleImportRoutes } from './console-imports.ts';
 import { consoleJobRoutes } from './console-jobs.ts';
 import { consoleSupervisedRoutes } from './console-supervised.ts';
@@ -19,17 +19,14 @@ export interface ConsoleDeps {
   auth: AuthService;
   audit: AuditService;
   ingest: IngestService;
+  users: UserService;
 }
 
 /** The console's own routes: users, 四类督办 lists, failed batches, import preview, XLSX of a table. */
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = Router();
-  // Every server's live service disconnects the sockets of a user whose sessions ended (server/live-service.ts).
-  const users = new UserService(deps.redis, deps.keys, async (username) => {
-    await deps.redis.publish(deps.keys.revokedChannel(), JSON.stringify({ kind: 'user', username }));
-  });
   const supervised = new SupervisedService(deps.redis, deps.keys, { tz: deps.tz });
-  router.use(userRoutes(users, deps.auth, deps.audit));
+  router.use(userRoutes(deps.users, deps.auth, deps.audit));
   router.use(consoleSupervisedRoutes(supervised, deps.auth));
   router.use(consoleJobRoutes(deps.ingest, deps.auth, deps.audit));
   router.use(consoleImportRoutes(deps.auth));
