@@ -33,6 +33,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
 import type { ReferenceService } from '../core/services/reference-service.ts';
 import type { UserService } from '../core/services/user-service.ts';
+import type { SupervisedService } from '../core/services/supervised-service.ts';
 import type { LiveNamespace, LiveSocket } from './live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
@@ -55,6 +56,7 @@ export interface AppDeps {
   keys: RedisKeys;
   alerts: AlertService;
   users: UserService;
+  supervised: SupervisedService;
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;

@@ -16,6 +16,7 @@ import { AuditService } from '../core/services/audit-service.ts';
 import { AlertService } from '../core/services/alert-service.ts';
 import { ReferenceService } from '../core/services/reference-service.ts';
 import { UserService } from '../core/services/user-service.ts';
+import { SupervisedService } from '../core/services/supervised-service.ts';
 import { LiveService } from './live-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { ExportService } from '../core/export/export-service.ts';
@@ -72,6 +73,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     audit,
     alerts,
     users: new UserService(ctx),
+    supervised: new SupervisedService(ctx),
     exports,
     exportTemplates,
     ingestToken: ingestSecret.value,
