@@ -32,6 +32,6 @@ export function createCoreContext(parts: {
     log: parts.log,
     tz: parts.tz,
     settings: parts.settings ?? DEFAULT_SETTINGS,
-    now: parts.now ?? Date.now,
+    now: parts.now ?? (() => Date.now()),
   };
 }
