@@ -35,6 +35,7 @@ import type { ReferenceService } from '../core/services/reference-service.ts';
 import type { UserService } from '../core/services/user-service.ts';
 import type { SupervisedService } from '../core/services/supervised-service.ts';
 import type { FeedHealthService } from '../core/services/feed-health-service.ts';
+import type { HealthService } from '../core/services/health-service.ts';
 import type { LiveNamespace, LiveSocket } from './live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
@@ -59,6 +60,7 @@ export interface AppDeps {
   users: UserService;
   supervised: SupervisedService;
   feedHealth: FeedHealthService;
+  health: HealthService;
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     next();
   });
   api.use(requireAllowedOrigin(deps.security.allowedOrigins));
-  api.use(healthRoutes(deps.redis));
+  api.use(healthRoutes(deps.health));
   api.use(
     ingestRoutes(deps.ingest, deps.auth, {
       limiter: new IngestLimiter(deps.redis, deps.keys, deps.security),

@@ -18,6 +18,7 @@ import { ReferenceService } from '../core/services/reference-service.ts';
 import { UserService } from '../core/services/user-service.ts';
 import { SupervisedService } from '../core/services/supervised-service.ts';
 import { FeedHealthService } from '../core/services/feed-health-service.ts';
+import { HealthService } from '../core/services/health-service.ts';
 import { LiveService } from './live-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { ExportService } from '../core/export/export-service.ts';
@@ -76,6 +77,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     users: new UserService(ctx),
     supervised: new SupervisedService(ctx),
     feedHealth: new FeedHealthService(ctx),
+    health: new HealthService(ctx),
     exports,
     exportTemplates,
     ingestToken: ingestSecret.value,
