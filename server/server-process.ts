@@ -46,7 +46,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   await waitForReady(redis, 30_000);
   const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
 
-  const auth = new AuthService(redis, keys, config.SESSION_TTL_MINUTES * 60, { sessionMaxSeconds: config.SESSION_MAX_HOURS * 3_600 });
+  const auth = new AuthService(ctx, config.SESSION_TTL_MINUTES * 60, { sessionMaxSeconds: config.SESSION_MAX_HOURS * 3_600 });
   const { generatedPassword } = await auth.ensureAdmin(config.ADMIN_PASSWORD);
   const ingestSecret = config.INGEST_TOKEN
     ? { value: config.INGEST_TOKEN, created: false }

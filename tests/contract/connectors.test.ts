@@ -55,7 +55,7 @@ beforeAll(async () => {
   imports = new ImportService(redis, app.keys, ingest, log);
   upstream = await startFakeUpstream();
   const healthApp = express();
-  healthApp.use('/api', feedHealthRoutes(new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })), new AuthService(redis, app.keys, 3_600)));
+  healthApp.use('/api', feedHealthRoutes(new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })), new AuthService(testContext(redis, app.keys), 3_600)));
   healthApp.use(errorHandler(log));
   healthServer = healthApp.listen(0, '127.0.0.1');
   await new Promise((r) => healthServer.once('listening', r));

@@ -192,7 +192,7 @@ describe('reference routes', () => {
   const tokens: Record<'admin' | 'manager' | 'display', string> = { admin: '', manager: '', display: '' };
 
   beforeAll(async () => {
-    const auth = new AuthService(redis, keys, 600);
+    const auth = new AuthService(testContext(redis, keys), 600);
     await auth.ensureAdmin('admin-password');
     await redis.hset(keys.users(), 'manager1', JSON.stringify({ role: 'manager', passwordHash: await hashPassword('manager-password') }));
     tokens.admin = (await auth.login('admin', 'admin-password')).token;
