@@ -69,7 +69,7 @@ try {
   await reference.replaceItems(CROSS_REGION_ITEMS.map((it) => ({ ...it, scope: 'inter_provincial', addedAt: `${YEAR}-01-01` })));
   const targets = new TargetsService(core);
   await targets.replace(YEAR, { 'hotline.completionRate': { target: 0.95, direction: '>=' }, 'hotline.satisfactionRate': { target: 0.99, direction: '>=' }, 'online.volume': { target: 700_000 * SCALE, direction: '>=' } });
-  const kpis = new KpiService(redis, keys, [...FEEDS], { tz: TZ, targets, reference });
+  const kpis = new KpiService(core, [...FEEDS], { targets, reference });
   const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), new AuditService(core), createLogger('silent', 'bench'));
   const period = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 

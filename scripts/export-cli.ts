@@ -52,7 +52,7 @@ try {
 
 const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
 const targets = new TargetsService(ctx);
-const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, targets, reference: new ReferenceService(ctx) });
+const kpis = new KpiService(ctx, FEED_NAMES, { targets, reference: new ReferenceService(ctx) });
 const audit = new AuditService(ctx);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).
 const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), audit, log, async (options) =>

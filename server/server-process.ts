@@ -59,7 +59,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(ctx);
-  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
+  const kpis = new KpiService(ctx, FEED_NAMES.filter((f) => ingest.isSupported(f)), { targets, reference });
   const exportTemplates = new TemplateStore(redis, keys);
   const exports = new ExportService(redis, keys, kpis, targets, exportTemplates, audit, log);
   const { httpServer, io, live: nsp } = createApp({

@@ -8,6 +8,7 @@ import { KpiService } from '../../core/services/kpi-service.ts';
 import { ApplyService, type BatchResult } from '../../core/ingest/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 import { shuffle } from '../support/orders.ts';
+import { testContext } from '../support/context.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h${p}` };
 let redis: Redis;
@@ -47,7 +48,7 @@ function generateTickets(): HotlineMilestone[] {
 }
 
 async function figures(prefix: string) {
-  const kpis = new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' });
+  const kpis = new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']);
   return (await kpis.getKpis('2022-03-04', '2022-03-05')).kpis;
 }
 
@@ -128,7 +129,7 @@ describe('applying hotline batches', () => {
         milestone({ ticketId: 'Z2', type: 'signed', at: '2022-03-04T16:01:00Z' }), // 00:01 on the 5th, local
       ],
     });
-    const kpis = new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' });
+    const kpis = new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']);
     expect((await kpis.getKpis('2022-03-04', '2022-03-04')).kpis['hotline.signed']!.value).toBe(1);
     expect((await kpis.getKpis('2022-03-05', '2022-03-05')).kpis['hotline.signed']!.value).toBe(1);
     const series = await kpis.getSeries(['hotline.signed'], '2022-03-04', '2022-03-05', 'hour');
@@ -149,7 +150,7 @@ describe('applying hotline batches', () => {
     }
     const result = await new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai').applyBatch({ feed: 'hotline', batchId: 'big', receivedAt: 0, records });
     expect(result.counts.new).toBe(10_000);
-    const kpis = await new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' }).getKpis('2022-01-01', '2022-12-31');
+    const kpis = await new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']).getKpis('2022-01-01', '2022-12-31');
     expect(kpis.kpis['hotline.signed']).toMatchObject({ value: 2_500 });
   });
 });

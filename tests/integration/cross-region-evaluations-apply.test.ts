@@ -10,6 +10,7 @@ import { ApplyService, type BatchResult } from '../../core/ingest/apply-service.
 import { uniquePrefix } from '../support/app.ts';
 import { shuffle } from '../support/orders.ts';
 import { allBuckets } from '../support/buckets.ts';
+import { testContext } from '../support/context.ts';
 
 const TZ = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz: TZ, hashPhone: (p) => `h${p}` };
@@ -60,7 +61,7 @@ function generateRatings(): EvaluationRecord[] {
 }
 
 async function figures(prefix: string) {
-  const kpis = new KpiService(redis, redisKeys(prefix), ['crossRegion', 'evaluations'], { tz: TZ });
+  const kpis = new KpiService(testContext(redis, redisKeys(prefix), { tz: TZ }), ['crossRegion', 'evaluations']);
   return (await kpis.getKpis(DAYS[0], DAYS[1])).kpis;
 }
 

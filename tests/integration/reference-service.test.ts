@@ -179,7 +179,7 @@ describe('countsAsOf', () => {
     const keys = redisKeys(uniquePrefix());
     const service = new ReferenceService(testContext(redis, keys));
     await service.replacePartners(reportPartners());
-    const kpis = new KpiService(redis, keys, ['crossRegion'], { tz: 'Asia/Shanghai', reference: service });
+    const kpis = new KpiService(testContext(redis, keys), ['crossRegion'], { reference: service });
     expect((await kpis.getKpis('2022-01-01', '2022-12-30')).kpis['crossRegion.partners']).toMatchObject({ value: 17 });
     expect((await kpis.getKpis('2022-12-01', '2022-12-31')).kpis['crossRegion.partners']).toMatchObject({ value: 18 });
   });
