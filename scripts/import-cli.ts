@@ -12,6 +12,7 @@ import { isFeedName } from '../shared/feeds/feed.ts';
 import { createLogger } from '../core/platform/logger.ts';
 import { connectRedis, scanAll, waitForReady } from '../core/platform/redis.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
 import { DEFAULT_LOCAL_REDIS } from '../core/platform/embedded-redis.ts';
 import { toCsv } from '../core/imports/csv.ts';
@@ -45,7 +46,7 @@ if ((await scanAll(redis, `${keys.prefix}:worker:*`)).length === 0) {
 
 const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
 const ingest = new IngestService(redis, url, keys, config, piiKey.value);
-const imports = new ImportService(redis, keys, ingest, log);
+const imports = new ImportService(createCoreContext({ redis, keys, log, tz: config.TZ_REPORT }), ingest);
 const bar = new cliProgress.SingleBar(
   { format: '{phase} |{bar}| {percentage}% · {rows} 行 rows · {queued} 条 queued · {rejected} 行 rejected', hideCursor: true },
   cliProgress.Presets.shades_classic,

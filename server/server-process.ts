@@ -54,7 +54,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
 
   const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-  const imports = new ImportService(redis, keys, ingest, log);
+  const imports = new ImportService(ctx, ingest);
   const targets = new TargetsService(ctx);
   const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);

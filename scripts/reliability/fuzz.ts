@@ -25,6 +25,7 @@ import { HOTLINE_FIELD_LABELS } from '../../core/feeds/hotline/feed.ts';
 import { ONLINE_FIELD_LABELS } from '../../core/feeds/online/feed.ts';
 import { createLogger } from '../../core/platform/logger.ts';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { createCoreContext } from '../../core/context.ts';
 import { connectRedis } from '../../core/platform/redis.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { startServer } from '../../server/server-process.ts';
@@ -556,7 +557,7 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
     if (pulled.length > 0) {
       const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
       const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-      const imports = new ImportService(redis, keys, ingest, log);
+      const imports = new ImportService(createCoreContext({ redis, keys, log, tz: config.TZ_REPORT }), ingest);
       const entries = pulled.map((feed) => {
         const items = records.filter((r) => r.feed === feed && r.path === 'connector').map((r) => r.raw);
         connectorSent += items.length;

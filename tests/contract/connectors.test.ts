@@ -52,7 +52,7 @@ beforeAll(async () => {
   redis = connectRedis(url, 'blocking', 'test-connectors');
   const piiKey = await getOrCreateSecret(redis, app.keys, 'pii-key');
   ingest = new IngestService(redis, url, app.keys, app.config, piiKey.value);
-  imports = new ImportService(redis, app.keys, ingest, log);
+  imports = new ImportService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT }), ingest);
   upstream = await startFakeUpstream();
   const healthApp = express();
   healthApp.use('/api', feedHealthRoutes(new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })), new AuthService(testContext(redis, app.keys), 3_600)));
