@@ -45,8 +45,9 @@ if ((await scanAll(redis, `${keys.prefix}:worker:*`)).length === 0) {
 }
 
 const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
-const ingest = new IngestService(redis, url, keys, config, piiKey.value);
-const imports = new ImportService(createCoreContext({ redis, keys, log, tz: config.TZ_REPORT }), ingest);
+const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
+const ingest = new IngestService(ctx, url, config, piiKey.value);
+const imports = new ImportService(ctx, ingest);
 const bar = new cliProgress.SingleBar(
   { format: '{phase} |{bar}| {percentage}% · {rows} 行 rows · {queued} 条 queued · {rejected} 行 rejected', hideCursor: true },
   cliProgress.Presets.shades_classic,

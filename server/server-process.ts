@@ -53,7 +53,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     : await getOrCreateSecret(redis, keys, 'ingest-token');
   const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
 
-  const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
+  const ingest = new IngestService(ctx, redisUrl, config, piiKey.value);
   const imports = new ImportService(ctx, ingest);
   const targets = new TargetsService(ctx);
   const reference = new ReferenceService(ctx);

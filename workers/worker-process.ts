@@ -30,7 +30,7 @@ export function startWorker(config: Config, redisUrl: string, log: Logger): Runn
     if (connectorConfigs.length === 0) return null;
     const { keys } = ctx;
     const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
-    const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
+    const ingest = new IngestService(ctx, redisUrl, config, piiKey.value);
     const imports = new ImportService(ctx, ingest);
     const running = startConnectors(config, redisUrl, redis, log, ingest, imports, { connectors: connectorConfigs });
     return {

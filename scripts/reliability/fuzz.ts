@@ -556,8 +556,9 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
     let connectorOpen = 0;
     if (pulled.length > 0) {
       const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
-      const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-      const imports = new ImportService(createCoreContext({ redis, keys, log, tz: config.TZ_REPORT }), ingest);
+      const core = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
+      const ingest = new IngestService(core, redisUrl, config, piiKey.value);
+      const imports = new ImportService(core, ingest);
       const entries = pulled.map((feed) => {
         const items = records.filter((r) => r.feed === feed && r.path === 'connector').map((r) => r.raw);
         connectorSent += items.length;

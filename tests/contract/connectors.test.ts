@@ -51,8 +51,9 @@ beforeAll(async () => {
   // The worker process's side, as workers/worker-process.ts wires it: its own connection and services.
   redis = connectRedis(url, 'blocking', 'test-connectors');
   const piiKey = await getOrCreateSecret(redis, app.keys, 'pii-key');
-  ingest = new IngestService(redis, url, app.keys, app.config, piiKey.value);
-  imports = new ImportService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT }), ingest);
+  const ctx = testContext(redis, app.keys, { tz: app.config.TZ_REPORT });
+  ingest = new IngestService(ctx, url, app.config, piiKey.value);
+  imports = new ImportService(ctx, ingest);
   upstream = await startFakeUpstream();
   const healthApp = express();
   healthApp.use('/api', feedHealthRoutes(new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })), new AuthService(testContext(redis, app.keys), 3_600)));
