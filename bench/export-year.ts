@@ -46,7 +46,7 @@ const keys = redisKeys('bench-export');
 const core = createCoreContext({ redis, keys, log: createLogger('silent', 'bench'), tz: TZ });
 try {
   // 1. The year, applied in process.
-  const apply = new ApplyService(redis, keys, TZ);
+  const apply = new ApplyService(core);
   const ctx = { tz: TZ, hashPhone: (p: string) => `h${p.slice(-4)}` };
   let records = 0;
   const applyStarted = performance.now();

@@ -24,7 +24,7 @@ export function startWorker(config: Config, redisUrl: string, log: Logger): Runn
   const redis = connectRedis(redisUrl, 'blocking', 'pulse-worker');
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
   const ctx = createCoreContext({ redis, keys: redisKeys(config.REDIS_PREFIX), log, tz: config.TZ_REPORT });
-  const workers = startIngestWorkers(config, redisUrl, redis, log);
+  const workers = startIngestWorkers(config, redisUrl, ctx);
   // Pulled records take the path of every other record: validation, PII hashing, the ingest queues.
   const connectors = (async () => {
     if (connectorConfigs.length === 0) return null;

@@ -24,7 +24,7 @@ function m(raw: Record<string, unknown>): HotlineMilestone {
 }
 
 async function applyOneByOne(prefix: string, records: HotlineMilestone[]) {
-  const service = new ApplyService(redis, redisKeys(prefix), TZ);
+  const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
   let n = 0;
   for (const record of records) await service.applyBatch({ feed: 'hotline', batchId: `b${n++}`, receivedAt: 0, records: [record] });
 }

@@ -35,7 +35,7 @@ const hallRecord = normalizer<HallRecord>(hallFeed);
 /** A fresh key space with an apply service; `apply` sends one batch per call. */
 function setup() {
   const keys = redisKeys(uniquePrefix());
-  const service = new ApplyService(redis, keys, tz);
+  const service = new ApplyService(testContext(redis, keys, { tz: tz }));
   let batch = 0;
   const apply = (feed: 'online' | 'hall', records: { id: string }[]): Promise<BatchResult> =>
     service.applyBatch({ feed, batchId: `b${batch++}`, receivedAt: 0, records });
