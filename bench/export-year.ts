@@ -70,7 +70,7 @@ try {
   const targets = new TargetsService(core);
   await targets.replace(YEAR, { 'hotline.completionRate': { target: 0.95, direction: '>=' }, 'hotline.satisfactionRate': { target: 0.99, direction: '>=' }, 'online.volume': { target: 700_000 * SCALE, direction: '>=' } });
   const kpis = new KpiService(core, [...FEEDS], { targets, reference });
-  const exports = new ExportService(core, kpis, targets, new TemplateStore(redis, keys), new AuditService(core));
+  const exports = new ExportService(core, kpis, targets, new TemplateStore(core), new AuditService(core));
   const period = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 
   // Other work on the machine slows every figure below: say how busy it was.

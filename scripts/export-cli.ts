@@ -55,7 +55,7 @@ const targets = new TargetsService(ctx);
 const kpis = new KpiService(ctx, FEED_NAMES, { targets, reference: new ReferenceService(ctx) });
 const audit = new AuditService(ctx);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).
-const exports = new ExportService(ctx, kpis, targets, new TemplateStore(redis, keys), audit, async (options) =>
+const exports = new ExportService(ctx, kpis, targets, new TemplateStore(ctx), audit, async (options) =>
   (await import('../core/export/chart-renderer.ts')).renderChartPngs(options),
 );
 

@@ -60,7 +60,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const audit = new AuditService(ctx);
   const alerts = new AlertService(ctx);
   const kpis = new KpiService(ctx, FEED_NAMES.filter((f) => ingest.isSupported(f)), { targets, reference });
-  const exportTemplates = new TemplateStore(redis, keys);
+  const exportTemplates = new TemplateStore(ctx);
   const exports = new ExportService(ctx, kpis, targets, exportTemplates, audit);
   const { httpServer, io, live: nsp } = createApp({
     redis,
