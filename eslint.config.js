@@ -19,10 +19,10 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** `no-restricted-imports` that forbids reaching the named rooms (by a path segment) and, optionally, node:*. */
-function only(message, rooms, { node = false } = {}) {
+function only(message, rooms, { node = false, paths = [] } = {}) {
   const patterns = [{ regex: `(^|/)(${rooms.join('|')})/`, message }];
   if (node) patterns.push({ regex: '^node:', message: 'Node built-ins stay out of code that runs in the browser.' });
-  return { 'no-restricted-imports': ['error', { patterns }] };
+  return { 'no-restricted-imports': ['error', { patterns, paths }] };
 }
 
 export default tseslint.config(
@@ -72,6 +72,8 @@ export default tseslint.config(
   { files: ['shared/**'], rules: only('shared/ runs in the browser and on Node alike: it imports only shared/.', ['core', 'server', 'workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'], { node: true }) },
   { files: ['core/**'], rules: only('core/ is driven by the shells, never the other way: it imports core/ and shared/ only.', ['server', 'workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests']) },
   { files: ['server/**'], rules: only('server/ is a thin shell over core/: it never imports workers/ (use core/).', ['workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests']) },
+  // Routes reach Redis only through core's services (one context, built in server/server-process.ts).
+  { files: ['server/routes/**'], rules: only('server/ is a thin shell over core/: it never imports workers/ (use core/).', ['workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'], { paths: [{ name: 'ioredis', message: 'Routes never talk to Redis: ask a core service.' }] }) },
   { files: ['workers/**'], rules: only('workers/ is a thin shell over core/: it never imports server/ (use core/).', ['server', 'all-in-one', 'client', 'scripts', 'bench', 'tests']) },
   { files: ['all-in-one/**'], rules: only('all-in-one/ starts the shells; it imports their entry points, core/ and shared/.', ['client', 'scripts', 'bench', 'tests']) },
   { files: ['client/src/**'], rules: only('The client imports shared/ only (wire types, KPI definitions, chart options): never core/ or a shell.', ['core', 'server', 'workers', 'all-in-one', 'scripts', 'bench', 'tests'], { node: true }) },

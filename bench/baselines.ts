@@ -13,6 +13,8 @@ import type { FeedName } from '../shared/feeds/feed.ts';
 import { FEED_MODULES } from '../core/feeds/index.ts';
 import { bullConnection } from '../core/platform/queues.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
+import { createLogger } from '../core/platform/logger.ts';
 import { ApplyService } from '../core/ingest/apply-service.ts';
 import { startTestRedis } from '../tests/support/redis-server.ts';
 
@@ -25,7 +27,7 @@ export async function naiveRecordsPerSecond(sample: Sample): Promise<number> {
   const redis = await startTestRedis({ appendonly: true });
   const client = new Redis(redis.url);
   const keys = redisKeys('naive');
-  const apply = new ApplyService(client, keys, TZ);
+  const apply = new ApplyService(createCoreContext({ redis: client, keys: keys, log: createLogger('silent', 'bench'), tz: TZ }));
   const queue = new Queue('naive', { connection: bullConnection(redis.url, 'command'), prefix: keys.queuePrefix(), defaultJobOptions: { removeOnComplete: true } });
   let done = 0;
   let finish!: () => void;
@@ -79,7 +81,7 @@ export async function captureScriptCalls(sample: Sample): Promise<{ calls: [stri
   const redis = await startTestRedis();
   const client = new Redis(redis.url);
   try {
-    const apply = new ApplyService(client, redisKeys('ceiling'), TZ);
+    const apply = new ApplyService(createCoreContext({ redis: client, keys: redisKeys('ceiling'), log: createLogger('silent', 'bench'), tz: TZ }));
     const calls: [string, string, (string | number)[]][] = [];
     const original = client.applyEntities.bind(client);
     client.applyEntities = ((stats: string, conflicts: string, args: (string | number)[]) => {
@@ -114,7 +116,7 @@ export async function scriptPipelineRecordsPerSecond(captured: { calls: [string,
   const redis = await startTestRedis({ appendonly: true });
   const client = new Redis(redis.url);
   try {
-    new ApplyService(client, redisKeys('ceiling'), TZ); // registers the script on this connection
+    new ApplyService(createCoreContext({ redis: client, keys: redisKeys('ceiling'), log: createLogger('silent', 'bench'), tz: TZ })); // registers the script on this connection
     const started = performance.now();
     for (let i = 0; i < captured.calls.length; i += depth) {
       const pipeline = client.pipeline();

@@ -15,6 +15,7 @@ import { FEED_MODULES } from '../core/feeds/index.ts';
 import type { FeedName } from '../shared/feeds/feed.ts';
 import { createLogger } from '../core/platform/logger.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import { ApplyService } from '../core/ingest/apply-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { KpiService } from '../core/services/kpi-service.ts';
@@ -42,9 +43,10 @@ const generated = generateYear({ year: YEAR, seed: 2022, scale: SCALE, previousY
 const redisServer = await startTestRedis();
 const redis = new Redis(redisServer.url);
 const keys = redisKeys('bench-export');
+const core = createCoreContext({ redis, keys, log: createLogger('silent', 'bench'), tz: TZ });
 try {
   // 1. The year, applied in process.
-  const apply = new ApplyService(redis, keys, TZ);
+  const apply = new ApplyService(core);
   const ctx = { tz: TZ, hashPhone: (p: string) => `h${p.slice(-4)}` };
   let records = 0;
   const applyStarted = performance.now();
@@ -62,13 +64,13 @@ try {
   }
   say(`year ${YEAR} at scale ${SCALE}: ${records} records applied in ${((performance.now() - applyStarted) / 1000).toFixed(1)} s (setup, not timed below)`);
 
-  const reference = new ReferenceService(redis, keys);
+  const reference = new ReferenceService(core);
   await reference.replacePartners(PARTNER_REGIONS);
   await reference.replaceItems(CROSS_REGION_ITEMS.map((it) => ({ ...it, scope: 'inter_provincial', addedAt: `${YEAR}-01-01` })));
-  const targets = new TargetsService(redis, keys);
+  const targets = new TargetsService(core);
   await targets.replace(YEAR, { 'hotline.completionRate': { target: 0.95, direction: '>=' }, 'hotline.satisfactionRate': { target: 0.99, direction: '>=' }, 'online.volume': { target: 700_000 * SCALE, direction: '>=' } });
-  const kpis = new KpiService(redis, keys, [...FEEDS], { tz: TZ, targets, reference });
-  const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), new AuditService(redis, keys), createLogger('silent', 'bench'));
+  const kpis = new KpiService(core, [...FEEDS], { targets, reference });
+  const exports = new ExportService(core, kpis, targets, new TemplateStore(core), new AuditService(core));
   const period = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 
   // Other work on the machine slows every figure below: say how busy it was.

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { openCliContextOrExit } from '../core/platform/cli.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
+import { createCoreContext } from '../core/context.ts';
 import { ExportService, parseExportPeriod, parseFormats } from '../core/export/export-service.ts';
 import { TemplateStore } from '../core/export/template-store.ts';
 import { AuditService } from '../core/services/audit-service.ts';
@@ -35,11 +36,12 @@ try {
 const cli = await openCliContextOrExit(process.env, { name: 'pulse-export', readyTimeoutMs: 5_000 });
 const { config, redis, keys, log } = cli;
 
-const targets = new TargetsService(redis, keys);
-const kpis = new KpiService(redis, keys, FEED_NAMES, { tz: config.TZ_REPORT, targets, reference: new ReferenceService(redis, keys) });
-const audit = new AuditService(redis, keys);
+const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
+const targets = new TargetsService(ctx);
+const kpis = new KpiService(ctx, FEED_NAMES, { targets, reference: new ReferenceService(ctx) });
+const audit = new AuditService(ctx);
 // One export per process: charts are drawn in this thread (a chart thread would only add its start-up).
-const exports = new ExportService(redis, keys, kpis, targets, new TemplateStore(redis, keys), audit, log, async (options) =>
+const exports = new ExportService(ctx, kpis, targets, new TemplateStore(ctx), audit, async (options) =>
   (await import('../core/export/chart-renderer.ts')).renderChartPngs(options),
 );
 

@@ -10,6 +10,7 @@ import cliProgress from 'cli-progress';
 import { openCliContextOrExit } from '../core/platform/cli.ts';
 import { isFeedName } from '../shared/feeds/feed.ts';
 import { scanAll } from '../core/platform/redis.ts';
+import { createCoreContext } from '../core/context.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
 import { toCsv } from '../core/imports/csv.ts';
 import { ImportService, MAX_REJECTED_KEPT } from '../core/imports/import-service.ts';
@@ -31,8 +32,9 @@ if ((await scanAll(redis, `${keys.prefix}:worker:*`)).length === 0) {
 }
 
 const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
-const ingest = new IngestService(redis, url, keys, config, piiKey.value);
-const imports = new ImportService(redis, keys, ingest, log);
+const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
+const ingest = new IngestService(ctx, url, config, piiKey.value);
+const imports = new ImportService(ctx, ingest);
 const bar = new cliProgress.SingleBar(
   { format: '{phase} |{bar}| {percentage}% · {rows} 行 rows · {queued} 条 queued · {rejected} 行 rejected', hideCursor: true },
   cliProgress.Presets.shades_classic,

@@ -32,6 +32,10 @@ import type { AlertService } from '../core/services/alert-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
 import type { ReferenceService } from '../core/services/reference-service.ts';
+import type { UserService } from '../core/services/user-service.ts';
+import type { SupervisedService } from '../core/services/supervised-service.ts';
+import type { FeedHealthService } from '../core/services/feed-health-service.ts';
+import type { HealthService } from '../core/services/health-service.ts';
 import type { LiveNamespace, LiveSocket } from './live-service.ts';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
@@ -53,6 +57,10 @@ export interface AppDeps {
   hmacSecrets: readonly string[];
   keys: RedisKeys;
   alerts: AlertService;
+  users: UserService;
+  supervised: SupervisedService;
+  feedHealth: FeedHealthService;
+  health: HealthService;
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;
@@ -76,7 +84,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
     next();
   });
   api.use(requireAllowedOrigin(deps.security.allowedOrigins));
-  api.use(healthRoutes(deps.redis));
+  api.use(healthRoutes(deps.health));
   api.use(
     ingestRoutes(deps.ingest, deps.auth, {
       limiter: new IngestLimiter(deps.redis, deps.keys, deps.security),
@@ -96,7 +104,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
-  api.use(feedHealthRoutes(deps.redis, deps.keys, deps.auth, { tz: deps.tz }));
+  api.use(feedHealthRoutes(deps.feedHealth, deps.auth));
   api.use(exportRoutes(deps.exports, deps.exportTemplates, deps.auth, deps.audit));
   api.use(consoleRoutes(deps));
   api.use(notFound);

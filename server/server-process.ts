@@ -5,6 +5,7 @@ import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { connectRedis, waitForReady } from '../core/platform/redis.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import { createApp } from './app.ts';
 import { AuthService } from '../core/services/auth-service.ts';
 import { IngestService } from '../core/ingest/ingest-service.ts';
@@ -14,6 +15,10 @@ import { ImportService } from '../core/imports/import-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { AlertService } from '../core/services/alert-service.ts';
 import { ReferenceService } from '../core/services/reference-service.ts';
+import { UserService } from '../core/services/user-service.ts';
+import { SupervisedService } from '../core/services/supervised-service.ts';
+import { FeedHealthService } from '../core/services/feed-health-service.ts';
+import { HealthService } from '../core/services/health-service.ts';
 import { LiveService } from './live-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { ExportService } from '../core/export/export-service.ts';
@@ -40,23 +45,24 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
   subscriber.on('error', (err) => log.debug({ err: err.message }, 'redis subscriber error'));
   await waitForReady(redis, 30_000);
+  const ctx = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
 
-  const auth = new AuthService(redis, keys, config.SESSION_TTL_MINUTES * 60, { sessionMaxSeconds: config.SESSION_MAX_HOURS * 3_600 });
+  const auth = new AuthService(ctx, config.SESSION_TTL_MINUTES * 60, { sessionMaxSeconds: config.SESSION_MAX_HOURS * 3_600 });
   const { generatedPassword } = await auth.ensureAdmin(config.ADMIN_PASSWORD);
   const ingestSecret = config.INGEST_TOKEN
     ? { value: config.INGEST_TOKEN, created: false }
     : await getOrCreateSecret(redis, keys, 'ingest-token');
   const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
 
-  const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-  const imports = new ImportService(redis, keys, ingest, log);
-  const targets = new TargetsService(redis, keys);
-  const reference = new ReferenceService(redis, keys);
-  const audit = new AuditService(redis, keys);
-  const alerts = new AlertService(redis, keys, log);
-  const kpis = new KpiService(redis, keys, FEED_NAMES.filter((f) => ingest.isSupported(f)), { tz: config.TZ_REPORT, targets, reference });
-  const exportTemplates = new TemplateStore(redis, keys);
-  const exports = new ExportService(redis, keys, kpis, targets, exportTemplates, audit, log);
+  const ingest = new IngestService(ctx, redisUrl, config, piiKey.value);
+  const imports = new ImportService(ctx, ingest);
+  const targets = new TargetsService(ctx);
+  const reference = new ReferenceService(ctx);
+  const audit = new AuditService(ctx);
+  const alerts = new AlertService(ctx);
+  const kpis = new KpiService(ctx, FEED_NAMES.filter((f) => ingest.isSupported(f)), { targets, reference });
+  const exportTemplates = new TemplateStore(ctx);
+  const exports = new ExportService(ctx, kpis, targets, exportTemplates, audit);
   const { httpServer, io, live: nsp } = createApp({
     redis,
     keys,
@@ -69,6 +75,10 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     imports,
     audit,
     alerts,
+    users: new UserService(ctx),
+    supervised: new SupervisedService(ctx),
+    feedHealth: new FeedHealthService(ctx),
+    health: new HealthService(ctx),
     exports,
     exportTemplates,
     ingestToken: ingestSecret.value,

@@ -1,9 +1,7 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../core/platform/config.ts';
-import type { Logger } from '../core/platform/logger.ts';
 import { bullConnection, ingestQueueName } from '../core/platform/queues.ts';
-import { redisKeys } from '../core/platform/redis-keys.ts';
+import type { CoreContext } from '../core/context.ts';
 import { ApplyService, SUPPORTED_FEEDS, type BatchResult, type IngestJobData } from '../core/ingest/apply-service.ts';
 
 export interface IngestWorkers {
@@ -11,9 +9,9 @@ export interface IngestWorkers {
 }
 
 /** Starts one BullMQ worker per supported feed; each applies its queue's batches via ApplyService. */
-export function startIngestWorkers(config: Config, redisUrl: string, redis: Redis, log: Logger): IngestWorkers {
-  const keys = redisKeys(config.REDIS_PREFIX);
-  const applyService = new ApplyService(redis, keys, config.TZ_REPORT);
+export function startIngestWorkers(config: Config, redisUrl: string, ctx: CoreContext): IngestWorkers {
+  const { keys, log } = ctx;
+  const applyService = new ApplyService(ctx);
   const workers = SUPPORTED_FEEDS.map((feed) => {
     const worker = new Worker<IngestJobData, BatchResult>(
       ingestQueueName(feed),

@@ -3,6 +3,7 @@ import type { Config } from '../core/platform/config.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { connectRedis } from '../core/platform/redis.ts';
 import { redisKeys } from '../core/platform/redis-keys.ts';
+import { createCoreContext } from '../core/context.ts';
 import { loadConnectorsFile } from '../core/connectors/config.ts';
 import { ImportService } from '../core/imports/import-service.ts';
 import { IngestService } from '../core/ingest/ingest-service.ts';
@@ -22,14 +23,15 @@ export function startWorker(config: Config, redisUrl: string, log: Logger): Runn
   const connectorConfigs = loadConnectorsFile();
   const redis = connectRedis(redisUrl, 'blocking', 'pulse-worker');
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
-  const workers = startIngestWorkers(config, redisUrl, redis, log);
+  const ctx = createCoreContext({ redis, keys: redisKeys(config.REDIS_PREFIX), log, tz: config.TZ_REPORT });
+  const workers = startIngestWorkers(config, redisUrl, ctx);
   // Pulled records take the path of every other record: validation, PII hashing, the ingest queues.
   const connectors = (async () => {
     if (connectorConfigs.length === 0) return null;
-    const keys = redisKeys(config.REDIS_PREFIX);
+    const { keys } = ctx;
     const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
-    const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-    const imports = new ImportService(redis, keys, ingest, log);
+    const ingest = new IngestService(ctx, redisUrl, config, piiKey.value);
+    const imports = new ImportService(ctx, ingest);
     const running = startConnectors(config, redisUrl, redis, log, ingest, imports, { connectors: connectorConfigs });
     return {
       async close() {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import { parsePeriod } from '../services/kpi-service.ts';
 import type { ChartOption } from '../../shared/charts/index.ts';
@@ -78,19 +79,23 @@ export const fileNameOf = (period: Period, format: ExportFormat) => `政务服�
  */
 export class ExportService {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly log: Logger;
+  private readonly now: () => Date;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    ctx: CoreContext,
     private readonly kpis: KpiSource,
     private readonly targets: { get(year: number): Promise<Record<string, TargetSetting>> },
     private readonly templates: TemplateStore,
     private readonly audit: AuditService,
-    private readonly log: Logger,
     /** Draws the charts: on the chart thread by default (a server); the CLI draws them in its own thread. */
     private readonly renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]> = renderChartsInWorker,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
+    this.now = () => new Date(ctx.now());
+  }
 
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
   async produce(period: Period, formats: readonly ExportFormat[], onStep: OnStep = () => undefined): Promise<ExportFile[]> {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 import { parseIndicatorTemplate, type IndicatorTemplate } from './indicator-template.ts';
 import { parseSentenceTemplate, TemplateError, type SentenceTemplate } from './sentence-template.ts';
 import type { ExportTemplate, ExportTemplateKind } from '../../shared/console-types.ts';
@@ -44,10 +45,12 @@ export function validateTemplate(kind: ExportTemplateKind, content: string): Sen
 export class TemplateStore {
   private readonly shipped = readShipped();
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys } = ctx);
+  }
 
   /** Every template, shipped and saved, with its current content. */
   async list(): Promise<ExportTemplate[]> {

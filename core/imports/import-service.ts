@@ -6,6 +6,7 @@ import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { publish } from '../platform/channels.ts';
+import type { CoreContext } from '../context.ts';
 import type { ImportCounts, ImportProgress } from '../../shared/socket-events.ts';
 import { hasUndecodableText, readRows } from './file-rows.ts';
 import { createRowMapper } from './row-mapper.ts';
@@ -36,14 +37,17 @@ const zeroCounts = (): ImportCounts => ({ accepted: 0, duplicate: 0, conflict: 0
  */
 export class ImportService {
   private readonly running = new Set<Promise<void>>();
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly log: Logger;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    ctx: CoreContext,
     private readonly ingest: IngestService,
-    private readonly log: Logger,
     private readonly options: { maxBytes?: number; applyTimeoutMs?: number } = {},
-  ) {}
+  ) {
+    ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
+  }
 
   /** Starts importing `filePath` in the background; returns its id at once. */
   async start(

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { publish } from '../platform/channels.ts';
-import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
+import type { CoreContext } from '../context.ts';
+import type { Settings } from '../../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../../shared/time.ts';
 import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
 import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
@@ -94,14 +95,15 @@ function chunkId(chunk: readonly string[], byEntity: Map<string, Delivery<{ id: 
  * the chunk is read and planned again.
  */
 export class ApplyService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly tz: string,
-    private readonly settings: Settings = DEFAULT_SETTINGS,
-    private readonly now: () => number = Date.now,
-  ) {
-    defineScripts(redis);
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly tz: string;
+  private readonly settings: Settings;
+  private readonly now: () => number;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys, tz: this.tz, settings: this.settings, now: this.now } = ctx);
+    defineScripts(this.redis);
   }
 
   async applyBatch(job: IngestJobData): Promise<BatchResult> {

@@ -11,6 +11,7 @@ import { defineScripts } from './lua/scripts.ts';
 import { FEED_MODULES } from '../feeds/index.ts';
 import { INGEST_JOB_OPTIONS, bullConnection, ingestQueueName } from '../platform/queues.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 import { localDayHour } from '../../shared/time.ts';
 
 /** Requests above this many records are refused whole (API.md). */
@@ -33,14 +34,18 @@ export class IngestService {
   private backlogCheckedAt = 0;
   private backlogJobs = 0;
   private readonly normalizeContext: NormalizeContext;
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    ctx: CoreContext,
     private readonly redisUrl: string,
-    private readonly keys: RedisKeys,
     private readonly config: Config,
     piiKey: string,
   ) {
+    const { redis, keys } = ctx;
+    this.redis = redis;
+    this.keys = keys;
     this.normalizeContext = {
       tz: config.TZ_REPORT,
       hashPhone: (phone) => createHmac('sha256', piiKey).update(phone).digest('base64url').slice(0, 24),

@@ -6,6 +6,7 @@ import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 import type { AlertLevel } from '../../shared/socket-events.ts';
 import { alertLevel, DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/feeds/wall.ts';
 
@@ -62,13 +63,17 @@ export const postToRobot: WebhookSender = async (url, body) => {
 export class AlertService {
   private cached: { at: number; settings: AlertSettings } | null = null;
 
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly log: Logger,
+    ctx: CoreContext,
     private readonly send: WebhookSender = postToRobot,
-    private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    ({ redis: this.redis, keys: this.keys, log: this.log, now: this.now } = ctx);
+  }
 
   async getSettings(): Promise<AlertSettings> {
     if (this.cached && this.now() - this.cached.at < 2_000) return this.cached.settings;

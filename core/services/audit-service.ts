@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 
 /** What was done: logins, imports, exports and every administrative change. */
 export type AuditAction =
@@ -44,11 +45,13 @@ export type LoginRefusal = 'wrong_password' | 'rate_limited';
 
 /** The audit log: an append-only Redis stream, read newest first by administrators. */
 export class AuditService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly now: () => number;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys, now: this.now } = ctx);
+  }
 
   async record(actor: string, action: AuditAction, target: string, details?: Record<string, unknown>): Promise<void> {
     const fields = ['at', new Date(this.now()).toISOString(), 'actor', actor, 'action', action, 'target', target];

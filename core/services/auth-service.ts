@@ -6,6 +6,7 @@ import type { DisplayToken } from '../../shared/console-types.ts';
 import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { publish } from '../platform/channels.ts';
+import type { CoreContext } from '../context.ts';
 import { randomToken } from './secrets.ts';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -35,7 +36,6 @@ interface StoredSession extends Principal {
 export interface AuthOptions {
   /** Absolute lifetime of a session in seconds, however busy (SESSION_MAX_HOURS); unset: the idle one only. */
   sessionMaxSeconds?: number;
-  now?: () => number;
   verify?: (password: string, stored: string) => Promise<boolean>;
 }
 
@@ -65,18 +65,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * an idle expiry and an absolute end; display tokens are long-lived, read-only, and revocable.
  */
 export class AuthService {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
   private readonly now: () => number;
   private readonly verify: (password: string, stored: string) => Promise<boolean>;
   /** A hash of no one's password, made at start: unknown users are checked against it, as long as a known one. */
   private readonly dummyHash = hashPassword(randomToken());
 
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    ctx: CoreContext,
     private readonly sessionTtlSeconds: number,
     private readonly options: AuthOptions = {},
   ) {
-    this.now = options.now ?? Date.now;
+    ({ redis: this.redis, keys: this.keys, now: this.now } = ctx);
     this.verify = options.verify ?? verifyPassword;
   }
 

@@ -5,7 +5,8 @@ import { AppError } from '../platform/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { KPI_BY_ID, KPI_DEFINITIONS, computeKpis, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
-import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
+import type { CoreContext } from '../context.ts';
+import type { Settings } from '../../shared/settings.ts';
 import { addDays, daysInRange, isLocalDay, type LocalDay } from '../../shared/time.ts';
 import { addInto, readBuckets, readPeriodTotals, sameDayLastYear, sumBucket, sumBucketGroups, sumBucketPathGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
 import { readLiveFields } from './live-figures.ts';
@@ -44,9 +45,6 @@ export interface ReferenceCounts {
 }
 
 export interface KpiServiceOptions {
-  tz: string;
-  settings?: Settings;
-  now?: () => number;
   reference?: ReferenceCounts;
   targets?: TargetsService;
 }
@@ -57,21 +55,22 @@ export interface KpiServiceOptions {
  * a year earlier, live sets, reference data (shared/kpis/kpi-helpers.ts).
  */
 export class KpiService {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
   private readonly settings: Settings;
   private readonly feedsWithPreviousYear: ReadonlySet<FeedName>;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    private readonly ctx: CoreContext,
     private readonly feeds: readonly FeedName[],
-    private readonly options: KpiServiceOptions,
+    private readonly options: KpiServiceOptions = {},
   ) {
-    this.settings = options.settings ?? DEFAULT_SETTINGS;
+    ({ redis: this.redis, keys: this.keys, settings: this.settings } = ctx);
     this.feedsWithPreviousYear = new Set(KPI_DEFINITIONS.filter((k) => k.needsPreviousYear).map((k) => k.feed));
   }
 
   private now(): number {
-    return (this.options.now ?? Date.now)();
+    return this.ctx.now();
   }
 
   /** Previous-year buckets of the feeds that need them, day by day aligned with `days`. */
@@ -87,7 +86,7 @@ export class KpiService {
     const [totals, previous, live, reference] = await Promise.all([
       readPeriodTotals(this.redis, this.keys, this.feeds, from, to),
       readPeriodTotals(this.redis, this.keys, previousFeeds, sameDayLastYear(from), sameDayLastYear(to), '_prev.'),
-      readLiveFields(this.redis, this.keys, this.feeds, { from, to }, { tz: this.options.tz, settings: this.settings, now: this.now() }),
+      readLiveFields(this.redis, this.keys, this.feeds, { from, to }, { tz: this.ctx.tz, settings: this.settings, now: this.now() }),
       this.feeds.includes('crossRegion') && this.options.reference ? this.options.reference.countsAsOf(to) : null,
     ]);
     const fields: Partial<Record<FeedName, MutableFields>> = {};

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
 import { FieldCollector, aliasesFrom, parseEnum, parseLocalDay, parseText, renameFields } from '../feeds/fields.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
 import { isLocalDay, type LocalDay } from '../../shared/time.ts';
 import { REFERENCE_SCOPES, type CrossRegionItem, type CrossRegionPartner, type ReferenceScope } from '../../shared/console-types.ts';
 
@@ -112,10 +113,12 @@ export function countReferenceAsOf(partners: readonly CrossRegionPartner[], item
  * reader sees the old list or the new one, never a mix.
  */
 export class ReferenceService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys } = ctx);
+  }
 
   /** Replaces the partner list; returns it as stored (scopes as codes, text trimmed). */
   async replacePartners(entries: readonly unknown[]): Promise<CrossRegionPartner[]> {

@@ -3,7 +3,8 @@ import type { SupervisedKind, SupervisedListResponse, SupervisedTicket } from '.
 import { decodeDimValue } from '../../shared/feeds/dimensions.ts';
 import type { HotlineMilestone } from '../feeds/hotline/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
-import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings.ts';
+import type { Settings } from '../../shared/settings.ts';
+import type { CoreContext } from '../context.ts';
 import { dayStartUtc, type LocalDay } from '../../shared/time.ts';
 import { decodeEntity } from '../ingest/entity-plan.ts';
 import { CALLERS_SET, DISSATISFIED_SET, OPEN_TICKETS_SET, UNRESOLVED_SET, ticketDeadline } from '../feeds/hotline/apply.ts';
@@ -18,11 +19,12 @@ const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).
  * ledger for its attributes. Nothing personal leaves here: no caller number or hash.
  */
 export class SupervisedService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly options: { tz: string; settings?: Settings; now?: () => number },
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+
+  constructor(private readonly ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys } = ctx);
+  }
 
   /**
    * One kind's tickets, newest first (overdue: longest overdue first), `limit` from `offset`.
@@ -30,9 +32,9 @@ export class SupervisedService {
    * (unresolved, dissatisfied) or first contact (repeat) falls in [from, to].
    */
   async list(kind: SupervisedKind, from: LocalDay, to: LocalDay, page: { offset: number; limit: number }): Promise<SupervisedListResponse> {
-    const now = (this.options.now ?? Date.now)();
-    const start = dayStartUtc(from, this.options.tz);
-    const end = dayStartUtc(to, this.options.tz) + DAY_MS;
+    const now = this.ctx.now();
+    const start = dayStartUtc(from, this.ctx.tz);
+    const end = dayStartUtc(to, this.ctx.tz) + DAY_MS;
     const found = await this.members(kind, start, end, now);
     const slice = found.slice(page.offset, page.offset + page.limit);
     const ledgers = this.redis.pipeline();
@@ -41,7 +43,7 @@ export class SupervisedService {
     const items = slice.map(({ ticketId, since, deadline }, i) => {
       const [err, hash] = results[i]!;
       if (err) throw err;
-      return describeTicket(ticketId, hash as Record<string, string>, since, this.options.settings ?? DEFAULT_SETTINGS, deadline);
+      return describeTicket(ticketId, hash as Record<string, string>, since, this.ctx.settings, deadline);
     });
     return { kind, period: { from, to }, asOf: new Date(now).toISOString(), total: found.length, offset: page.offset, items };
   }
@@ -58,7 +60,7 @@ export class SupervisedService {
       return out; // by deadline: the longest overdue first
     }
     if (kind === 'repeat') {
-      const windowMs = (this.options.settings ?? DEFAULT_SETTINGS).repeatWindowDays * DAY_MS;
+      const windowMs = this.ctx.settings.repeatWindowDays * DAY_MS;
       const flat = await this.redis.zrangebyscore(this.keys.liveSet('hotline', CALLERS_SET), start - windowMs, `(${end}`, 'WITHSCORES');
       return findRepeats(flat, start, end, windowMs)
         .map(({ member, at }) => ({ ticketId: decodeDimValue(member.slice(member.lastIndexOf('|') + 1)), since: at }))

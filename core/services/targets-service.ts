@@ -4,15 +4,18 @@ import { AppError } from '../platform/errors.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { Target } from '../../shared/console-types.ts';
+import type { CoreContext } from '../context.ts';
 
 const targetSchema = z.object({ target: z.number().finite(), direction: z.enum(['>=', '<=']) });
 
 /** The year's targets per KPI (API.md `PUT /api/admin/targets/:year`), and the status they give a figure. */
 export class TargetsService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys } = ctx);
+  }
 
   /** Replaces the targets of `year`; every unknown id or malformed target is reported at once. */
   async replace(year: number, body: unknown): Promise<Record<string, Target>> {

@@ -4,6 +4,8 @@ import type { UserView } from '../../shared/console-types.ts';
 import { AppError } from '../platform/errors.ts';
 import { passwordProblem } from '../platform/password-policy.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { CoreContext } from '../context.ts';
+import { publish } from '../platform/channels.ts';
 import { hashPassword } from './auth-service.ts';
 
 /** A user as stored in the `users` hash (AuthService reads role, passwordHash and disabled). */
@@ -29,15 +31,16 @@ export const updateUserBody = z
 /**
  * The console's users (API.md: admin, manager). Passwords are scrypt hashes (AuthService.hashPassword).
  * Changing a role or password, disabling or deleting a user ends that user's sessions; the caller ends
- * their live sockets (`onSessionsEnded`). The last enabled administrator cannot be demoted, disabled or deleted.
+ * their live sockets (`revokeSessions`). The last enabled administrator cannot be demoted, disabled or deleted.
  */
 export class UserService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly onSessionsEnded: (username: string) => Promise<void> = async () => undefined,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly now: () => number;
+
+  constructor(ctx: CoreContext) {
+    ({ redis: this.redis, keys: this.keys, now: this.now } = ctx);
+  }
 
   async list(): Promise<UserView[]> {
     const raw = await this.redis.hgetall(this.keys.users());
@@ -85,7 +88,12 @@ export class UserService {
     // One key per command: sessions and the index may sit on different Redis Cluster slots.
     await Promise.all(hashes.map((h) => this.redis.del(this.keys.session(h))));
     await this.redis.del(indexKey);
-    await this.onSessionsEnded(username);
+    await this.revokeSessions(username);
+  }
+
+  /** Every server's live service disconnects the sockets of a user whose sessions ended (server/live-service.ts). */
+  private async revokeSessions(username: string): Promise<void> {
+    await publish(this.redis, this.keys, 'revoked', { kind: 'user', username });
   }
 
   private async get(username: string): Promise<StoredUser> {

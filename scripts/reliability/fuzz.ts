@@ -25,6 +25,7 @@ import { HOTLINE_FIELD_LABELS } from '../../core/feeds/hotline/feed.ts';
 import { ONLINE_FIELD_LABELS } from '../../core/feeds/online/feed.ts';
 import { createLogger } from '../../core/platform/logger.ts';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
+import { createCoreContext } from '../../core/context.ts';
 import { connectRedis } from '../../core/platform/redis.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { startServer } from '../../server/server-process.ts';
@@ -551,8 +552,9 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
     let connectorOpen = 0;
     if (pulled.length > 0) {
       const piiKey = await getOrCreateSecret(redis, keys, 'pii-key');
-      const ingest = new IngestService(redis, redisUrl, keys, config, piiKey.value);
-      const imports = new ImportService(redis, keys, ingest, log);
+      const core = createCoreContext({ redis, keys, log, tz: config.TZ_REPORT });
+      const ingest = new IngestService(core, redisUrl, config, piiKey.value);
+      const imports = new ImportService(core, ingest);
       const entries = pulled.map((feed) => {
         const items = records.filter((r) => r.feed === feed && r.path === 'connector').map((r) => r.raw);
         connectorSent += items.length;

@@ -1,12 +1,9 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../core/platform/redis-keys.ts';
-import { publish } from '../../core/platform/channels.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import type { IngestService } from '../../core/ingest/ingest-service.ts';
-import { SupervisedService } from '../../core/services/supervised-service.ts';
-import { UserService } from '../../core/services/user-service.ts';
+import type { SupervisedService } from '../../core/services/supervised-service.ts';
+import type { UserService } from '../../core/services/user-service.ts';
 import { consoleImportRoutes } from './console-imports.ts';
 import { consoleJobRoutes } from './console-jobs.ts';
 import { consoleSupervisedRoutes } from './console-supervised.ts';
@@ -14,24 +11,18 @@ import { consoleXlsxRoutes } from './console-xlsx.ts';
 import { userRoutes } from './users.ts';
 
 export interface ConsoleDeps {
-  redis: Redis;
-  keys: RedisKeys;
-  tz: string;
   auth: AuthService;
   audit: AuditService;
   ingest: IngestService;
+  users: UserService;
+  supervised: SupervisedService;
 }
 
 /** The console's own routes: users, 四类督办 lists, failed batches, import preview, XLSX of a table. */
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = Router();
-  // Every server's live service disconnects the sockets of a user whose sessions ended (server/live-service.ts).
-  const users = new UserService(deps.redis, deps.keys, async (username) => {
-    await publish(deps.redis, deps.keys, 'revoked', { kind: 'user', username });
-  });
-  const supervised = new SupervisedService(deps.redis, deps.keys, { tz: deps.tz });
-  router.use(userRoutes(users, deps.auth, deps.audit));
-  router.use(consoleSupervisedRoutes(supervised, deps.auth));
+  router.use(userRoutes(deps.users, deps.auth, deps.audit));
+  router.use(consoleSupervisedRoutes(deps.supervised, deps.auth));
   router.use(consoleJobRoutes(deps.ingest, deps.auth, deps.audit));
   router.use(consoleImportRoutes(deps.auth));
   router.use(consoleXlsxRoutes(deps.auth));

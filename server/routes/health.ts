@@ -1,20 +1,14 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { HealthService } from '../../core/services/health-service.ts';
 
 /** GET /api/health — liveness (always 200 while the process serves) and Redis reachability. */
-export function healthRoutes(redis: Redis): Router {
+export function healthRoutes(health: HealthService): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    const started = performance.now();
-    let reachable: boolean;
-    try {
-      reachable = redis.status === 'ready' && (await redis.ping()) === 'PONG';
-    } catch {
-      reachable = false;
-    }
+    const redis = await health.redis();
     res.json({
-      status: reachable ? 'ok' : 'degraded',
-      redis: { reachable, ...(reachable && { latencyMs: Math.round((performance.now() - started) * 100) / 100 }) },
+      status: redis.reachable ? 'ok' : 'degraded',
+      redis,
       uptimeSeconds: Math.round(process.uptime()),
     });
   });

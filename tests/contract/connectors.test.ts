@@ -19,6 +19,7 @@ import { localDayHour } from '../../shared/time.ts';
 import { errorHandler } from '../../server/http/errors.ts';
 import { feedHealthRoutes } from '../../server/routes/feed-health.ts';
 import { AuthService } from '../../core/services/auth-service.ts';
+import { FeedHealthService } from '../../core/services/feed-health-service.ts';
 import { ImportService } from '../../core/imports/import-service.ts';
 import { IngestService } from '../../core/ingest/ingest-service.ts';
 import { getOrCreateSecret } from '../../core/services/secrets.ts';
@@ -28,6 +29,7 @@ import { startConnectors, type RunningConnectors } from '../../workers/connector
 import { verifyAggregates, withIngestPaused } from '../../core/ledger/ledger-service.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { testContext } from '../support/context.ts';
 
 const log = createLogger('silent', 'test');
 const SECRET = 'sekrit-upstream-token';
@@ -49,11 +51,12 @@ beforeAll(async () => {
   // The worker process's side, as workers/worker-process.ts wires it: its own connection and services.
   redis = connectRedis(url, 'blocking', 'test-connectors');
   const piiKey = await getOrCreateSecret(redis, app.keys, 'pii-key');
-  ingest = new IngestService(redis, url, app.keys, app.config, piiKey.value);
-  imports = new ImportService(redis, app.keys, ingest, log);
+  const ctx = testContext(redis, app.keys, { tz: app.config.TZ_REPORT });
+  ingest = new IngestService(ctx, url, app.config, piiKey.value);
+  imports = new ImportService(ctx, ingest);
   upstream = await startFakeUpstream();
   const healthApp = express();
-  healthApp.use('/api', feedHealthRoutes(redis, app.keys, new AuthService(redis, app.keys, 3_600), { tz: app.config.TZ_REPORT }));
+  healthApp.use('/api', feedHealthRoutes(new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })), new AuthService(testContext(redis, app.keys), 3_600)));
   healthApp.use(errorHandler(log));
   healthServer = healthApp.listen(0, '127.0.0.1');
   await new Promise((r) => healthServer.once('listening', r));

@@ -8,6 +8,7 @@ import { KpiService } from '../../core/services/kpi-service.ts';
 import { ApplyService, type BatchResult } from '../../core/ingest/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 import { shuffle } from '../support/orders.ts';
+import { testContext } from '../support/context.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h${p}` };
 let redis: Redis;
@@ -47,7 +48,7 @@ function generateTickets(): HotlineMilestone[] {
 }
 
 async function figures(prefix: string) {
-  const kpis = new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' });
+  const kpis = new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']);
   return (await kpis.getKpis('2022-03-04', '2022-03-05')).kpis;
 }
 
@@ -56,13 +57,13 @@ describe('applying hotline batches', () => {
 
   it('counts each milestone once, whatever the order and however often it is sent', async () => {
     const reference = uniquePrefix();
-    await new ApplyService(redis, redisKeys(reference), 'Asia/Shanghai').applyBatch({ feed: 'hotline', batchId: 'b0', receivedAt: 0, records });
+    await new ApplyService(testContext(redis, redisKeys(reference))).applyBatch({ feed: 'hotline', batchId: 'b0', receivedAt: 0, records });
     const expected = await figures(reference);
     expect(expected['hotline.signed']!.value).toBe(60);
     expect(expected['hotline.completed']!.value).toBe(48);
 
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai');
+    const service = new ApplyService(testContext(redis, redisKeys(prefix)));
     const resent = shuffle([...records, ...records, ...records.slice(0, 30)], 7);
     const results: BatchResult[] = [];
     for (let i = 0; i < resent.length; i += 50) {
@@ -81,7 +82,7 @@ describe('applying hotline batches', () => {
     const seen = new Set<string>();
     for (const order of orders) {
       const prefix = uniquePrefix();
-      const service = new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai');
+      const service = new ApplyService(testContext(redis, redisKeys(prefix)));
       for (const i of order) await service.applyBatch({ feed: 'hotline', batchId: `o${i}`, receivedAt: 0, records: [ticket[i]!] });
       seen.add(JSON.stringify(await figures(prefix)));
     }
@@ -90,7 +91,7 @@ describe('applying hotline batches', () => {
 
   it('applies a retried batch only where the first attempt had not, and counts nothing as a duplicate', async () => {
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai');
+    const service = new ApplyService(testContext(redis, redisKeys(prefix)));
     const batch = { feed: 'hotline' as const, batchId: 'retry', receivedAt: 0, records: records.slice(0, 20) };
     // A first attempt that died after its first 8 records: they were applied under the same origins.
     await service.applyBatch({ ...batch, records: records.slice(0, 8) });
@@ -104,7 +105,7 @@ describe('applying hotline batches', () => {
   it('keeps a conflicting record out of the figures and reports it', async () => {
     const prefix = uniquePrefix();
     const keys = redisKeys(prefix);
-    const service = new ApplyService(redis, keys, 'Asia/Shanghai');
+    const service = new ApplyService(testContext(redis, keys));
     const first = milestone({ ticketId: 'C1', type: 'visited', at: '2022-03-04T18:00:00+08:00', resolved: true });
     const second = milestone({ ticketId: 'C1', type: 'visited', at: '2022-03-04T18:00:00+08:00', resolved: false });
     await service.applyBatch({ feed: 'hotline', batchId: 'c1', receivedAt: 0, records: [first] });
@@ -118,7 +119,7 @@ describe('applying hotline batches', () => {
 
   it('counts a milestone in the local day of its own time', async () => {
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai');
+    const service = new ApplyService(testContext(redis, redisKeys(prefix)));
     await service.applyBatch({
       feed: 'hotline',
       batchId: 'tz',
@@ -128,7 +129,7 @@ describe('applying hotline batches', () => {
         milestone({ ticketId: 'Z2', type: 'signed', at: '2022-03-04T16:01:00Z' }), // 00:01 on the 5th, local
       ],
     });
-    const kpis = new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' });
+    const kpis = new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']);
     expect((await kpis.getKpis('2022-03-04', '2022-03-04')).kpis['hotline.signed']!.value).toBe(1);
     expect((await kpis.getKpis('2022-03-05', '2022-03-05')).kpis['hotline.signed']!.value).toBe(1);
     const series = await kpis.getSeries(['hotline.signed'], '2022-03-04', '2022-03-05', 'hour');
@@ -147,9 +148,9 @@ describe('applying hotline batches', () => {
       records.push(milestone({ ticketId: `Y${t}`, type: 'completed', at: `${day}T15:00:00+08:00` }));
       records.push(milestone({ ticketId: `Y${t}`, type: 'visited', at: `${day}T18:00:00+08:00`, resolved: true, satisfaction: 'satisfied' }));
     }
-    const result = await new ApplyService(redis, redisKeys(prefix), 'Asia/Shanghai').applyBatch({ feed: 'hotline', batchId: 'big', receivedAt: 0, records });
+    const result = await new ApplyService(testContext(redis, redisKeys(prefix))).applyBatch({ feed: 'hotline', batchId: 'big', receivedAt: 0, records });
     expect(result.counts.new).toBe(10_000);
-    const kpis = await new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: 'Asia/Shanghai' }).getKpis('2022-01-01', '2022-12-31');
+    const kpis = await new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']).getKpis('2022-01-01', '2022-12-31');
     expect(kpis.kpis['hotline.signed']).toMatchObject({ value: 2_500 });
   });
 });

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { AuditService } from '../../core/services/audit-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { testContext } from '../support/context.ts';
 
 let redis: Redis;
 beforeAll(() => {
@@ -15,7 +16,7 @@ describe('AuditService refused logins', () => {
   it('keeps real entries through a flood of 10,000 refusals: one entry per address and hour, counting them', async () => {
     const keys = redisKeys(uniquePrefix());
     let nowMs = Date.parse('2026-03-02T08:10:00Z');
-    const audit = new AuditService(redis, keys, () => nowMs);
+    const audit = new AuditService(testContext(redis, keys, { now: () => nowMs }));
     await audit.record('admin', 'targets.replace', '2026');
     for (let i = 0; i < 10_000; i += 500) {
       await Promise.all(Array.from({ length: 500 }, (_, j) => audit.recordLoginRefusal('10.1.2.3', `guess${i + j}`, j % 2 ? 'rate_limited' : 'wrong_password')));

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { AuthService, hashPassword, verifyPassword } from '../../core/services/auth-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { testContext } from '../support/context.ts';
 
 let redis: Redis;
 beforeAll(() => {
@@ -17,7 +18,7 @@ describe('AuthService sessions', () => {
   it('ends a session at its absolute lifetime however busy it kept', async () => {
     const keys = redisKeys(uniquePrefix());
     let nowMs = Date.parse('2026-03-02T08:00:00Z');
-    const auth = new AuthService(redis, keys, 1_800, { sessionMaxSeconds: 12 * 3_600, now: () => nowMs });
+    const auth = new AuthService(testContext(redis, keys, { now: () => nowMs }), 1_800, { sessionMaxSeconds: 12 * 3_600 });
     await redis.hset(keys.users(), 'zhang', JSON.stringify({ role: 'manager', passwordHash: await hashPassword('river-stone-path') }));
     const { token } = await auth.login('zhang', 'river-stone-path');
     // Used every 20 minutes, well inside the 30-minute idle lifetime, for 11 h 40 min.
@@ -41,7 +42,7 @@ describe('AuthService login', () => {
       verified.push(stored);
       return verifyPassword(password, stored);
     };
-    const auth = new AuthService(redis, keys, 600, { verify });
+    const auth = new AuthService(testContext(redis, keys), 600, { verify });
     await redis.hset(keys.users(), 'li', JSON.stringify({ role: 'manager', passwordHash: await hashPassword('river-stone-path'), disabled: true }));
     for (const username of ['nobody', 'li', 'li']) {
       await expect(auth.login(username, 'river-stone-path')).rejects.toMatchObject({ code: 'unauthorized' });

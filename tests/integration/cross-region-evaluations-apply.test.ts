@@ -10,6 +10,7 @@ import { ApplyService, type BatchResult } from '../../core/ingest/apply-service.
 import { uniquePrefix } from '../support/app.ts';
 import { shuffle } from '../support/orders.ts';
 import { allBuckets } from '../support/buckets.ts';
+import { testContext } from '../support/context.ts';
 
 const TZ = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz: TZ, hashPhone: (p) => `h${p}` };
@@ -60,7 +61,7 @@ function generateRatings(): EvaluationRecord[] {
 }
 
 async function figures(prefix: string) {
-  const kpis = new KpiService(redis, redisKeys(prefix), ['crossRegion', 'evaluations'], { tz: TZ });
+  const kpis = new KpiService(testContext(redis, redisKeys(prefix), { tz: TZ }), ['crossRegion', 'evaluations']);
   return (await kpis.getKpis(DAYS[0], DAYS[1])).kpis;
 }
 
@@ -85,14 +86,14 @@ describe('applying crossRegion batches', () => {
 
   it('counts each case record once, however often and in whatever order it is sent', async () => {
     const reference = uniquePrefix();
-    await new ApplyService(redis, redisKeys(reference), TZ).applyBatch({ feed: 'crossRegion', batchId: 'all', receivedAt: 0, records });
+    await new ApplyService(testContext(redis, redisKeys(reference), { tz: TZ })).applyBatch({ feed: 'crossRegion', batchId: 'all', receivedAt: 0, records });
     const expected = await figures(reference);
     expect(expected['crossRegion.received']!.value).toBe(30);
     expect(expected['crossRegion.completed']!.value).toBe(20);
     expect(expected['crossRegion.completionRate']).toEqual({ value: 20 / 30, numerator: 20, denominator: 30 });
 
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), TZ);
+    const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     // The same records again, some re-sent in their Chinese form: the same content, so duplicates.
     const chinese = records.slice(0, 10).map((r) =>
       caseRecord({ 办件编号: r.caseId, 环节: { received: '受理', completed: '办结', returned: '退件' }[r.type], 时间: new Date(r.at).toISOString(), 合作地区: r.partnerRegion, 方向: r.direction === 'outbound' ? '本地收件' : '异地收件、本地办理', ...(r.itemCode && { 事项编码: r.itemCode }) }),
@@ -111,7 +112,7 @@ describe('applying crossRegion batches', () => {
     const seen = new Set<string>();
     for (const order of orders) {
       const prefix = uniquePrefix();
-      const service = new ApplyService(redis, redisKeys(prefix), TZ);
+      const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
       for (const i of order) await service.applyBatch({ feed: 'crossRegion', batchId: `o${i}`, receivedAt: 0, records: [kase[i]!] });
       seen.add(JSON.stringify([await figures(prefix), await buckets(prefix, 'crossRegion')]));
     }
@@ -120,7 +121,7 @@ describe('applying crossRegion batches', () => {
 
   it('lands the counts under the case’s partnerRegion and direction, also when `received` comes last', async () => {
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), TZ);
+    const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     const attrs = { caseId: 'KY-late', partnerRegion: '湘潭市岳塘区', direction: 'inbound' };
     await service.applyBatch({ feed: 'crossRegion', batchId: 'c', receivedAt: 0, records: [caseRecord({ ...attrs, type: 'completed', at: '2022-03-05T11:00:00+08:00' })] });
     await service.applyBatch({ feed: 'crossRegion', batchId: 'r', receivedAt: 0, records: [caseRecord({ ...attrs, type: 'received', at: '2022-03-04T15:00:00+08:00' })] });
@@ -136,7 +137,7 @@ describe('applying crossRegion batches', () => {
     const results = new Set<string>();
     for (const order of [[completed, received], [received, completed]]) {
       const prefix = uniquePrefix();
-      const service = new ApplyService(redis, redisKeys(prefix), TZ);
+      const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
       for (const [i, r] of order.entries()) await service.applyBatch({ feed: 'crossRegion', batchId: `b${i}`, receivedAt: 0, records: [r] });
       const [day4] = await buckets(prefix, 'crossRegion');
       expect(day4).toMatchObject({ 'completed|partnerRegion=湘潭市岳塘区': '1', 'completed|direction=inbound': '1', 'received|partnerRegion=湘潭市岳塘区': '1' });
@@ -149,7 +150,7 @@ describe('applying crossRegion batches', () => {
   it('keeps a conflicting case record out of the figures and reports it', async () => {
     const prefix = uniquePrefix();
     const keys = redisKeys(prefix);
-    const service = new ApplyService(redis, keys, TZ);
+    const service = new ApplyService(testContext(redis, keys, { tz: TZ }));
     const attrs = { caseId: 'KY-c', partnerRegion: '株洲市天元区', direction: 'outbound' };
     await service.applyBatch({ feed: 'crossRegion', batchId: 'c1', receivedAt: 0, records: [caseRecord({ ...attrs, type: 'completed', at: '2022-03-04T16:00:00+08:00' })] });
     const result = await service.applyBatch({
@@ -176,7 +177,7 @@ describe('applying evaluations batches', () => {
 
   it('counts each rating once, however often and in whatever form it is re-sent', async () => {
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), TZ);
+    const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     const labels = { 1: '非常不满意', 2: '不满意', 3: '基本满意', 4: '满意', 5: '非常满意' } as const;
     const resent = records.map((r) =>
       rating({ 评价编号: r.id, 评价时间: new Date(r.at).toISOString(), 评价等级: labels[r.rating], 评价渠道: r.channel, 部门: r.department, 大厅: r.hall }),
@@ -193,7 +194,7 @@ describe('applying evaluations batches', () => {
 
   it('breaks ratings down by channel, department and hall, on the day they were given', async () => {
     const prefix = uniquePrefix();
-    const service = new ApplyService(redis, redisKeys(prefix), TZ);
+    const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     await service.applyBatch({
       feed: 'evaluations',
       batchId: 'b',
@@ -228,7 +229,7 @@ describe('applying evaluations batches', () => {
   it('keeps a second, different rating under an id already rated out of the figures and reports it', async () => {
     const prefix = uniquePrefix();
     const keys = redisKeys(prefix);
-    const service = new ApplyService(redis, keys, TZ);
+    const service = new ApplyService(testContext(redis, keys, { tz: TZ }));
     await service.applyBatch({ feed: 'evaluations', batchId: 'r1', receivedAt: 0, records: [rating({ id: 'E9', at: '2022-03-04T10:00:00', rating: 5 })] });
     const result = await service.applyBatch({ feed: 'evaluations', batchId: 'r2', receivedAt: 0, records: [rating({ id: 'E9', at: '2022-03-04T10:00:00', rating: 1 })] });
     expect(result.counts).toMatchObject({ new: 0, conflict: 1 });

@@ -7,6 +7,7 @@ import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { ApplyService, SUPPORTED_FEEDS } from '../../core/ingest/apply-service.ts';
 import { verifyAggregates, withIngestPaused } from '../../core/ledger/ledger-service.ts';
 import { INGEST_TOKEN, startTestApp, uniquePrefix, type TestApp } from '../support/app.ts';
+import { testContext } from '../support/context.ts';
 
 /**
  * Issue #14, finding 1 and the validation parts of finding 6: bad records are refused one by one
@@ -184,7 +185,7 @@ describe('exact figures under hostile input', () => {
 
   it('the apply script checks key types, counters and scores before its first write', async () => {
     const keys = redisKeys(uniquePrefix());
-    const service = new ApplyService(app.redis, keys, 'Asia/Shanghai');
+    const service = new ApplyService(testContext(app.redis, keys));
     const received = { id: 'T1', ticketId: 'T1', type: 'received', at: Date.parse('2025-06-01T09:00:00+08:00'), street: 's' };
     const signed = { id: 'T1s', ticketId: 'T1', type: 'signed', at: Date.parse('2025-06-01T09:05:00+08:00') };
     const everything = async () => (await app.redis.keys(`${keys.prefix}:*`)).sort();

@@ -7,6 +7,7 @@ import { KpiService } from '../../core/services/kpi-service.ts';
 import { ApplyService } from '../../core/ingest/apply-service.ts';
 import { uniquePrefix } from '../support/app.ts';
 import { permutations } from '../support/orders.ts';
+import { testContext } from '../support/context.ts';
 
 const TZ = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz: TZ, hashPhone: (p) => `h${p}` };
@@ -23,13 +24,13 @@ function m(raw: Record<string, unknown>): HotlineMilestone {
 }
 
 async function applyOneByOne(prefix: string, records: HotlineMilestone[]) {
-  const service = new ApplyService(redis, redisKeys(prefix), TZ);
+  const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
   let n = 0;
   for (const record of records) await service.applyBatch({ feed: 'hotline', batchId: `b${n++}`, receivedAt: 0, records: [record] });
 }
 
 const kpis = (prefix: string, now: number, from = '2022-03-01', to = '2022-03-31', groupBy?: string) =>
-  new KpiService(redis, redisKeys(prefix), ['hotline'], { tz: TZ, now: () => now }).getKpis(from, to, groupBy);
+  new KpiService(testContext(redis, redisKeys(prefix), { tz: TZ, now: () => now }), ['hotline']).getKpis(from, to, groupBy);
 
 const LATER = Date.UTC(2022, 5, 1);
 

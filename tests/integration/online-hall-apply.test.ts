@@ -11,6 +11,7 @@ import { WAITING_SET } from '../../core/feeds/hall/apply.ts';
 import { uniquePrefix } from '../support/app.ts';
 import { permutations } from '../support/orders.ts';
 import { allBuckets } from '../support/buckets.ts';
+import { testContext } from '../support/context.ts';
 
 const tz = 'Asia/Shanghai';
 const ctx: NormalizeContext = { tz, hashPhone: (p) => p };
@@ -34,11 +35,11 @@ const hallRecord = normalizer<HallRecord>(hallFeed);
 /** A fresh key space with an apply service; `apply` sends one batch per call. */
 function setup() {
   const keys = redisKeys(uniquePrefix());
-  const service = new ApplyService(redis, keys, tz);
+  const service = new ApplyService(testContext(redis, keys, { tz: tz }));
   let batch = 0;
   const apply = (feed: 'online' | 'hall', records: { id: string }[]): Promise<BatchResult> =>
     service.applyBatch({ feed, batchId: `b${batch++}`, receivedAt: 0, records });
-  const kpis = async (from: string, to = from) => (await new KpiService(redis, keys, ['online', 'hall'], { tz }).getKpis(from, to)).kpis;
+  const kpis = async (from: string, to = from) => (await new KpiService(testContext(redis, keys, { tz }), ['online', 'hall']).getKpis(from, to)).kpis;
   const bucket = (feed: 'online' | 'hall', day: string) => allBuckets(redis, keys, feed, day);
   /** The live `waiting` set as [member, score, …], by score then member (byte order). */
   const waiting = () => redis.zrange(keys.liveSet('hall', WAITING_SET), '0', '-1', 'WITHSCORES');

@@ -15,6 +15,7 @@ import { AuthService, hashPassword } from '../../core/services/auth-service.ts';
 import { KpiService } from '../../core/services/kpi-service.ts';
 import { ReferenceService } from '../../core/services/reference-service.ts';
 import { uniquePrefix } from '../support/app.ts';
+import { testContext } from '../support/context.ts';
 
 let redis: Redis;
 let reference: ReferenceService;
@@ -24,7 +25,7 @@ beforeAll(() => {
 });
 afterAll(() => redis.disconnect());
 beforeEach(() => {
-  reference = new ReferenceService(redis, redisKeys(uniquePrefix()));
+  reference = new ReferenceService(testContext(redis, redisKeys(uniquePrefix())));
 });
 
 /** The AppError a promise rejects with. */
@@ -176,9 +177,9 @@ describe('countsAsOf', () => {
 
   it('gives crossRegion.partners and crossRegion.items as of the period’s end through the KPI service', async () => {
     const keys = redisKeys(uniquePrefix());
-    const service = new ReferenceService(redis, keys);
+    const service = new ReferenceService(testContext(redis, keys));
     await service.replacePartners(reportPartners());
-    const kpis = new KpiService(redis, keys, ['crossRegion'], { tz: 'Asia/Shanghai', reference: service });
+    const kpis = new KpiService(testContext(redis, keys), ['crossRegion'], { reference: service });
     expect((await kpis.getKpis('2022-01-01', '2022-12-30')).kpis['crossRegion.partners']).toMatchObject({ value: 17 });
     expect((await kpis.getKpis('2022-12-01', '2022-12-31')).kpis['crossRegion.partners']).toMatchObject({ value: 18 });
   });
@@ -191,7 +192,7 @@ describe('reference routes', () => {
   const tokens: Record<'admin' | 'manager' | 'display', string> = { admin: '', manager: '', display: '' };
 
   beforeAll(async () => {
-    const auth = new AuthService(redis, keys, 600);
+    const auth = new AuthService(testContext(redis, keys), 600);
     await auth.ensureAdmin('admin-password');
     await redis.hset(keys.users(), 'manager1', JSON.stringify({ role: 'manager', passwordHash: await hashPassword('manager-password') }));
     tokens.admin = (await auth.login('admin', 'admin-password')).token;
@@ -199,7 +200,7 @@ describe('reference routes', () => {
     tokens.display = (await auth.createDisplayToken('wall')).token;
     const app = express();
     app.use(express.json());
-    app.use('/api', referenceRoutes(new ReferenceService(redis, keys), auth, new AuditService(redis, keys)));
+    app.use('/api', referenceRoutes(new ReferenceService(testContext(redis, keys)), auth, new AuditService(testContext(redis, keys))));
     app.use(errorHandler(createLogger('silent', 'test')));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

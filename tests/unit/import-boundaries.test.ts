@@ -31,6 +31,11 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await boundaryErrors('core/x.ts', "export { startAllInOne } from '../all-in-one/all-in-one.ts';\n")).toHaveLength(1);
   });
 
+  it('keeps routes away from Redis: they ask a core service', async () => {
+    expect(await boundaryErrors('server/routes/x.ts', "import type { Redis } from 'ioredis';\nexport type R = Redis;\n")).toEqual([expect.stringMatching(/^1: .*Routes never talk to Redis/)]);
+    expect(await boundaryErrors('server/routes/x.ts', "import { startWorker } from '../../workers/main.ts';\nstartWorker();\n")).toHaveLength(1);
+  });
+
   it('keeps shared/ and the client free of Node-only code, and scripts/ out of the shells', async () => {
     expect(await boundaryErrors('shared/x.ts', "import { readFileSync } from 'node:fs';\nimport { loadConfig } from '../core/platform/config.ts';\nexport { readFileSync, loadConfig };\n")).toHaveLength(2);
     expect(await boundaryErrors('client/src/x.ts', "import type { FeedHealthResponse } from '../../core/connectors/config.ts';\nexport type R = FeedHealthResponse;\n")).toHaveLength(1);

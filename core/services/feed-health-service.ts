@@ -1,0 +1,13 @@
+import type { FeedHealthResponse } from '../connectors/config.ts';
+import { readFeedHealth } from '../connectors/health.ts';
+import type { CoreContext } from '../context.ts';
+
+/** The feed health view (GET /api/feeds/health) read for the routes, so they never hold Redis themselves. */
+export class FeedHealthService {
+  constructor(private readonly ctx: CoreContext) {}
+
+  /** Per feed and per pull connector, as of the context's clock; "today" is a local day in ctx.tz. */
+  read(): Promise<FeedHealthResponse> {
+    return readFeedHealth(this.ctx.redis, this.ctx.keys, { tz: this.ctx.tz, now: this.ctx.now() });
+  }
+}
