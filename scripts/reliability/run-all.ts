@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runFuzzScenario } from './fuzz.ts';
+import { runFuzzScenario } from './fuzz/index.ts';
 import { ROOT } from './harness.ts';
 import { runKillWorker } from './kill-worker.ts';
 import { runMalformedFiles } from './malformed-files.ts';
