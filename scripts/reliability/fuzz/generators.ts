@@ -1,11 +1,11 @@
 /** Scenario 6's generators, part 1: the hostile features, the values, one valid draft record per feed. */
 import fc from 'fast-check';
 import type { FeedName } from '../../../shared/feeds/feed.ts';
-import { CROSS_REGION_FIELD_LABELS } from '../../../shared/feeds/cross-region.feed.ts';
-import { EVALUATION_FIELD_LABELS } from '../../../shared/feeds/evaluations.feed.ts';
-import { DEFAULT_HALL, HALL_FIELD_LABELS } from '../../../shared/feeds/hall.feed.ts';
-import { HOTLINE_FIELD_LABELS } from '../../../shared/feeds/hotline.feed.ts';
-import { ONLINE_FIELD_LABELS } from '../../../shared/feeds/online.feed.ts';
+import { CROSS_REGION_FIELD_LABELS, CROSS_REGION_MILESTONES } from '../../../shared/feeds/cross-region.feed.ts';
+import { EVALUATION_CHANNELS, EVALUATION_FIELD_LABELS } from '../../../shared/feeds/evaluations.feed.ts';
+import { DEFAULT_HALL, HALL_FIELD_LABELS, HALL_QUEUE_STEPS } from '../../../shared/feeds/hall.feed.ts';
+import { HOTLINE_FIELD_LABELS, HOTLINE_MILESTONES, HOTLINE_SOURCES, HOTLINE_URGENCIES, SATISFACTION_LEVELS } from '../../../shared/feeds/hotline.feed.ts';
+import { ONLINE_CHANNELS, ONLINE_FIELD_LABELS } from '../../../shared/feeds/online.feed.ts';
 
 // ── Hostile features ─────────────────────────────────────────────────────────────────────────────
 
@@ -120,15 +120,15 @@ export interface Mutation {
   apply(fields: Record<string, unknown>): unknown;
 }
 
-const HOTLINE_TYPES = { received: '受理', signed: '签收', responded: '响应', completed: '办结', visited: '回访' } as const;
-const URGENCIES = { normal: '普通', complex: '复杂', urgent: '紧急' } as const;
-const SOURCES = { phone: '电话', web: '网站', wechat: '微信', app: '移动端', other: '其他' } as const;
-const SATISFACTION = { very_satisfied: '非常满意', satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意', very_dissatisfied: '非常不满意' } as const;
-const CHANNELS = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' } as const;
-const QUEUE_STEPS = { taken: '取号', called: '叫号', served: '办结', abandoned: '过号' } as const;
-const CASE_TYPES = { received: '受理', completed: '办结', returned: '退件' } as const;
-const DIRECTIONS = { outbound: '本地收件、异地办理', inbound: '异地收件、本地办理' } as const;
-const EVAL_CHANNELS = { window: '窗口', pc: '网站', mobile: '移动端', kiosk: '自助终端', sms: '短信' } as const;
+// The feeds' own vocabularies: a record is sent with the code or its Chinese label.
+const HOTLINE_TYPES = HOTLINE_MILESTONES;
+const URGENCIES = HOTLINE_URGENCIES;
+const SOURCES = HOTLINE_SOURCES;
+const SATISFACTION = SATISFACTION_LEVELS;
+const CHANNELS = ONLINE_CHANNELS;
+const QUEUE_STEPS = HALL_QUEUE_STEPS;
+const CASE_TYPES = CROSS_REGION_MILESTONES;
+const EVAL_CHANNELS = EVALUATION_CHANNELS;
 
 const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T & string)[];
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
