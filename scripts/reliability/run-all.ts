@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runFuzzScenario } from './fuzz.ts';
+import { runFuzzScenario } from './fuzz/index.ts';
 import { ROOT } from './harness.ts';
 import { runKillWorker } from './kill-worker.ts';
 import { runMalformedFiles } from './malformed-files.ts';
@@ -52,7 +52,8 @@ function audit(omitDev: boolean): string {
   const text = `${res.stdout}${res.stderr}`;
   const summary = /found \d+ vulnerabilit[^\n]*|\d+ (?:low|moderate|high|critical)[^\n]*/.exec(text)?.[0];
   const error = /npm (?:warn|error) audit[^\n]*/.exec(text)?.[0];
-  return `exit ${res.status}: ${summary ?? error ?? text.trim().split('\n').at(-1)}`;
+  // The registry's address is no result: keep what it answered.
+  return `exit ${res.status}: ${summary ?? error ?? text.trim().split('\n').at(-1)}`.replace(/\s*-?\s*https?:\/\/\S+/g, '');
 }
 
 const security = chosen.length === Object.keys(SCENARIOS).length ? securityTests() : null;

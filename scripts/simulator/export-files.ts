@@ -7,6 +7,9 @@ import iconv from 'iconv-lite';
 import { DISTRICT_HALL, SERVICE_ITEMS } from './catalogue.ts';
 import type { FeedRecord } from './context.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
+import { HALL_QUEUE_STEPS } from '../../core/feeds/hall/feed.ts';
+import { HOTLINE_MILESTONES, HOTLINE_SOURCES, HOTLINE_URGENCIES, SATISFACTION_LEVELS } from '../../core/feeds/hotline/feed.ts';
+import { ONLINE_CHANNELS } from '../../core/feeds/online/feed.ts';
 
 /**
  * A generated year written the way the bureau's systems export it, for trying file imports:
@@ -44,12 +47,12 @@ export const TICKET_ROW_HEADER = ['工单编号', '受理时间', '签收时间'
 export const HALL_QUEUE_HEADER = ['排队号', '环节', '时间', '大厅', '窗口', '业务类型'] as const;
 export const ONLINE_VOLUME_HEADER = ['日期', '事项编码', '事项名称', '部门', '渠道', '是否全程网办', '办件量'] as const;
 
-const MILESTONES = { received: '受理', signed: '签收', responded: '响应', completed: '办结', visited: '回访' } as const;
-const URGENCY = { normal: '普通', complex: '复杂', urgent: '紧急' } as const;
-const SOURCE = { phone: '电话', web: '网站', wechat: '微信', app: '移动端', other: '其他' } as const;
-const SATISFACTION = { very_satisfied: '非常满意', satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意', very_dissatisfied: '非常不满意' } as const;
-const QUEUE_STEPS = { taken: '取号', called: '叫号', served: '办结', abandoned: '过号' } as const;
-const CHANNELS = { pc: '网上办', mobile: '掌上办', window: '窗口办', self_service: '自助办' } as const;
+const MILESTONES = HOTLINE_MILESTONES;
+const URGENCY = HOTLINE_URGENCIES;
+const SOURCE = HOTLINE_SOURCES;
+const SATISFACTION = SATISFACTION_LEVELS;
+const QUEUE_STEPS = HALL_QUEUE_STEPS;
+const CHANNELS = ONLINE_CHANNELS;
 const ITEMS_BY_CODE = new Map(SERVICE_ITEMS.map((item) => [item.itemCode, item]));
 
 /** A cell: text, a number, or a local time (written as a date cell in XLSX, `YYYY-MM-DD HH:mm:ss` in CSV). */
