@@ -69,18 +69,89 @@ export default tseslint.config(
   },
 
   // --- the import direction -----------------------------------------------------------------------------
-  { files: ['shared/**'], rules: only('shared/ runs in the browser and on Node alike: it imports only shared/.', ['core', 'server', 'workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'], { node: true }) },
-  { files: ['core/**'], rules: only('core/ is driven by the shells, never the other way: it imports core/ and shared/ only.', ['server', 'workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests']) },
-  { files: ['server/**'], rules: only('server/ is a thin shell over core/: it never imports workers/ (use core/).', ['workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests']) },
+  {
+    files: ['shared/**'],
+    rules: only(
+      'shared/ runs in the browser and on Node alike: it imports only shared/.',
+      ['core', 'server', 'workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'],
+      { node: true },
+    ),
+  },
+  {
+    files: ['core/**'],
+    rules: only('core/ is driven by the shells, never the other way: it imports core/ and shared/ only.', [
+      'server',
+      'workers',
+      'all-in-one',
+      'client',
+      'scripts',
+      'bench',
+      'tests',
+    ]),
+  },
+  {
+    files: ['server/**'],
+    rules: only('server/ is a thin shell over core/: it never imports workers/ (use core/).', [
+      'workers',
+      'all-in-one',
+      'client',
+      'scripts',
+      'bench',
+      'tests',
+    ]),
+  },
   // Routes reach Redis only through core's services (one context, built in server/server-process.ts).
-  { files: ['server/routes/**'], rules: only('server/ is a thin shell over core/: it never imports workers/ (use core/).', ['workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'], { paths: [{ name: 'ioredis', message: 'Routes never talk to Redis: ask a core service.' }] }) },
-  { files: ['workers/**'], rules: only('workers/ is a thin shell over core/: it never imports server/ (use core/).', ['server', 'all-in-one', 'client', 'scripts', 'bench', 'tests']) },
-  { files: ['all-in-one/**'], rules: only('all-in-one/ starts the shells; it imports their entry points, core/ and shared/.', ['client', 'scripts', 'bench', 'tests']) },
-  { files: ['client/src/**'], rules: only('The client imports shared/ only (wire types, KPI definitions, chart options): never core/ or a shell.', ['core', 'server', 'workers', 'all-in-one', 'scripts', 'bench', 'tests'], { node: true }) },
-  { files: ['scripts/**'], rules: only('scripts/ use core/ and shared/, never a shell\'s internals (all-in-one/ for the demo).', ['server', 'workers', 'client', 'bench']) },
+  {
+    files: ['server/routes/**'],
+    rules: only(
+      'server/ is a thin shell over core/: it never imports workers/ (use core/).',
+      ['workers', 'all-in-one', 'client', 'scripts', 'bench', 'tests'],
+      { paths: [{ name: 'ioredis', message: 'Routes never talk to Redis: ask a core service.' }] },
+    ),
+  },
+  {
+    files: ['workers/**'],
+    rules: only('workers/ is a thin shell over core/: it never imports server/ (use core/).', [
+      'server',
+      'all-in-one',
+      'client',
+      'scripts',
+      'bench',
+      'tests',
+    ]),
+  },
+  {
+    files: ['all-in-one/**'],
+    rules: only('all-in-one/ starts the shells; it imports their entry points, core/ and shared/.', [
+      'client',
+      'scripts',
+      'bench',
+      'tests',
+    ]),
+  },
+  {
+    files: ['client/src/**'],
+    rules: only(
+      'The client imports shared/ only (wire types, KPI definitions, chart options): never core/ or a shell.',
+      ['core', 'server', 'workers', 'all-in-one', 'scripts', 'bench', 'tests'],
+      { node: true },
+    ),
+  },
+  {
+    files: ['scripts/**'],
+    rules: only("scripts/ use core/ and shared/, never a shell's internals (all-in-one/ for the demo).", [
+      'server',
+      'workers',
+      'client',
+      'bench',
+    ]),
+  },
   // The reliability harness is test code that lives in scripts/ (it also imports tests/support/): the fuzzer
   // starts a server, a worker and connectors in its own process per case, as the integration tests do.
-  { files: ['scripts/reliability/**'], rules: only('scripts/reliability/ drives the shells like tests/ do, but never reaches the client or bench/.', ['client', 'bench']) },
+  {
+    files: ['scripts/reliability/**'],
+    rules: only('scripts/reliability/ drives the shells like tests/ do, but never reaches the client or bench/.', ['client', 'bench']),
+  },
 
   prettier,
 );

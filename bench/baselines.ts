@@ -28,7 +28,11 @@ export async function naiveRecordsPerSecond(sample: Sample): Promise<number> {
   const client = new Redis(redis.url);
   const keys = redisKeys('naive');
   const apply = new ApplyService(createCoreContext({ redis: client, keys: keys, log: createLogger('silent', 'bench'), tz: TZ }));
-  const queue = new Queue('naive', { connection: bullConnection(redis.url, 'command'), prefix: keys.queuePrefix(), defaultJobOptions: { removeOnComplete: true } });
+  const queue = new Queue('naive', {
+    connection: bullConnection(redis.url, 'command'),
+    prefix: keys.queuePrefix(),
+    defaultJobOptions: { removeOnComplete: true },
+  });
   let done = 0;
   let finish!: () => void;
   const allDone = new Promise<void>((r) => (finish = r));
@@ -65,7 +69,29 @@ export async function redisBenchmarkHincrby(requests: number, pipeline = 100): P
   if (spawnSync('redis-benchmark', ['--version']).error) return null;
   const redis = await startTestRedis();
   try {
-    const run = spawnSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(redis.port), '-n', String(requests), '-P', String(pipeline), '-r', '100000', '-c', '50', '--csv', 'hincrby', 'bench:__rand_int__', 'field', '1'], { encoding: 'utf8' });
+    const run = spawnSync(
+      'redis-benchmark',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(redis.port),
+        '-n',
+        String(requests),
+        '-P',
+        String(pipeline),
+        '-r',
+        '100000',
+        '-c',
+        '50',
+        '--csv',
+        'hincrby',
+        'bench:__rand_int__',
+        'field',
+        '1',
+      ],
+      { encoding: 'utf8' },
+    );
     // --csv: "test","rps",… then "hincrby bench:__rand_int__ field 1","312061.16",…
     const line = run.stdout.split('\n').find((l) => l.toLowerCase().startsWith('"hincrby'));
     const rps = line ? Number(JSON.parse(`[${line}]`)[1]) : NaN;
@@ -81,7 +107,9 @@ export async function captureScriptCalls(sample: Sample): Promise<{ calls: [stri
   const redis = await startTestRedis();
   const client = new Redis(redis.url);
   try {
-    const apply = new ApplyService(createCoreContext({ redis: client, keys: redisKeys('ceiling'), log: createLogger('silent', 'bench'), tz: TZ }));
+    const apply = new ApplyService(
+      createCoreContext({ redis: client, keys: redisKeys('ceiling'), log: createLogger('silent', 'bench'), tz: TZ }),
+    );
     const calls: [string, string, (string | number)[]][] = [];
     const original = client.applyEntities.bind(client);
     client.applyEntities = ((stats: string, conflicts: string, args: (string | number)[]) => {
@@ -112,7 +140,10 @@ export async function captureScriptCalls(sample: Sample): Promise<{ calls: [stri
 }
 
 /** Records/s of replaying the captured script calls on an empty redis-server, `depth` calls per ioredis pipeline. */
-export async function scriptPipelineRecordsPerSecond(captured: { calls: [string, string, (string | number)[]][]; records: number }, depth = 8): Promise<number> {
+export async function scriptPipelineRecordsPerSecond(
+  captured: { calls: [string, string, (string | number)[]][]; records: number },
+  depth = 8,
+): Promise<number> {
   const redis = await startTestRedis({ appendonly: true });
   const client = new Redis(redis.url);
   try {

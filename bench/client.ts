@@ -22,7 +22,9 @@ const say = (line: string) => console.log(`  [client] ${line}`);
 if (!existsSync(new URL('index.html', DIST))) throw new Error('client/dist is missing: run npm run build first');
 const gzippedKiB = (path: string) => gzipSync(readFileSync(new URL(path.replace(/^\//, ''), DIST)), { level: 9 }).length / 1024;
 const indexHtml = readFileSync(new URL('index.html', DIST), 'utf8');
-const initialScripts = [...indexHtml.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]!);
+const initialScripts = [...indexHtml.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map(
+  (m) => m[1]!,
+);
 const initialKiB = initialScripts.reduce((sum, path) => sum + gzippedKiB(path), 0);
 say(`initial JavaScript: ${initialScripts.length} files, ${fmt(initialKiB, 1)} KiB gzipped`);
 
@@ -34,14 +36,22 @@ try {
   let todayRecords = 0;
   for (const [feed, records] of Object.entries(today.feeds)) {
     for (let i = 0; i < records.length; i += 5_000) {
-      const res = await fetch(`${d.base}/api/ingest/${feed}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` }, body: JSON.stringify({ events: records.slice(i, i + 5_000) }) });
+      const res = await fetch(`${d.base}/api/ingest/${feed}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+        body: JSON.stringify({ events: records.slice(i, i + 5_000) }),
+      });
       if (res.status !== 202) throw new Error(`ingest ${feed} answered ${res.status}: ${await res.text()}`);
     }
     todayRecords += records.length;
   }
   await waitIdle(d);
   say(`today so far: ${fmt(todayRecords)} records from the simulator`);
-  const created = await fetch(`${d.base}/api/admin/display-tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` }, body: JSON.stringify({ name: 'bench client' }) });
+  const created = await fetch(`${d.base}/api/admin/display-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
+    body: JSON.stringify({ name: 'bench client' }),
+  });
   const wallPath = created.status === 201 ? ((await created.json()) as { wallUrl: string }).wallUrl : `/wall?token=${d.token}`;
 
   const renders: number[] = [];
@@ -70,7 +80,9 @@ try {
     );
     renders.push((await renderedAtMs.jsonValue()) as number);
     wallJsKiB.push([...scripts].reduce((sum, path) => sum + gzippedKiB(path), 0));
-    say(`render ${run}/${REPEAT}: ${fmt(renders.at(-1)!)} ms from navigation start; ${scripts.size} JS files, ${fmt(wallJsKiB.at(-1)!, 1)} KiB gzipped`);
+    say(
+      `render ${run}/${REPEAT}: ${fmt(renders.at(-1)!)} ms from navigation start; ${scripts.size} JS files, ${fmt(wallJsKiB.at(-1)!, 1)} KiB gzipped`,
+    );
     await context.close();
   }
   const body = [
@@ -78,8 +90,18 @@ try {
     '',
     table([
       { label: `initial JavaScript (index.html: ${initialScripts.length} files), gzip -9`, unit: 'KiB', values: [initialKiB], digits: 1 },
-      { label: 'JavaScript loaded for the wall’s first full render, gzip -9', unit: 'KiB', values: wallJsKiB, digits: 1, ratios: [{ to: 'initial', ratio: median(wallJsKiB) / initialKiB }] },
-      { label: 'first full wall render (every KPI card shows a figure, every chart drawn), from navigation start', unit: 'ms', values: renders },
+      {
+        label: 'JavaScript loaded for the wall’s first full render, gzip -9',
+        unit: 'KiB',
+        values: wallJsKiB,
+        digits: 1,
+        ratios: [{ to: 'initial', ratio: median(wallJsKiB) / initialKiB }],
+      },
+      {
+        label: 'first full wall render (every KPI card shows a figure, every chart drawn), from navigation start',
+        unit: 'ms',
+        values: renders,
+      },
     ]),
   ].join('\n');
   console.log(body);

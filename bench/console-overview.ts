@@ -53,7 +53,11 @@ try {
     const cards = await page.waitForFunction(
       () => {
         const values = [...document.querySelectorAll('[data-kpi] [data-testid=kpi-value]')];
-        return document.querySelector('[data-testid=overview][data-ready=true]') && values.length > 0 && values.every((v) => (v.textContent ?? '').trim() !== '') ? performance.now() : null;
+        return document.querySelector('[data-testid=overview][data-ready=true]') &&
+          values.length > 0 &&
+          values.every((v) => (v.textContent ?? '').trim() !== '')
+          ? performance.now()
+          : null;
       },
       undefined,
       { polling: 'raf', timeout: 30_000 },
@@ -61,19 +65,31 @@ try {
     const cardsAt = (await cards.jsonValue()) as number;
     // Comparisons and sparklines: the last API answer of the page.
     await page.waitForLoadState('networkidle');
-    const lastApiAt = await page.evaluate(() => Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).map((e) => (e as PerformanceResourceTiming).responseEnd)));
+    const lastApiAt = await page.evaluate(() =>
+      Math.max(
+        ...performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/api/'))
+          .map((e) => (e as PerformanceResourceTiming).responseEnd),
+      ),
+    );
     const cardCount = await page.locator('[data-kpi]').count();
     if (run > 0) {
       cardsMs.push(cardsAt);
       completeMs.push(Math.max(cardsAt, lastApiAt));
     }
-    say(`${run === 0 ? 'warm-up' : `run ${run}/${REPEAT}`}: ${cardCount} cards in ${fmt(cardsAt)} ms, complete in ${fmt(Math.max(cardsAt, lastApiAt))} ms`);
+    say(
+      `${run === 0 ? 'warm-up' : `run ${run}/${REPEAT}`}: ${cardCount} cards in ${fmt(cardsAt)} ms, complete in ${fmt(Math.max(cardsAt, lastApiAt))} ms`,
+    );
     await page.close();
   }
   // A drill-down level over the year (street within the largest category): what a click in the breakdown costs.
   const get = async (path: string) => (await fetch(`${d.base}${path}`, { headers: { authorization: `Bearer ${d.token}` } })).json();
-  const byCategory = (await get(`/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31&groupBy=category`)) as { groups: { key: string; kpis: Record<string, { value: number | null }> }[] };
-  const top = [...byCategory.groups].sort((a, b) => (b.kpis['hotline.signed']?.value ?? 0) - (a.kpis['hotline.signed']?.value ?? 0))[0]?.key ?? '';
+  const byCategory = (await get(`/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31&groupBy=category`)) as {
+    groups: { key: string; kpis: Record<string, { value: number | null }> }[];
+  };
+  const top =
+    [...byCategory.groups].sort((a, b) => (b.kpis['hotline.signed']?.value ?? 0) - (a.kpis['hotline.signed']?.value ?? 0))[0]?.key ?? '';
   const drillMs: number[] = [];
   for (let i = 0; i < 20; i++) {
     const started = performance.now();

@@ -62,19 +62,29 @@ try {
       records += batch.length;
     }
   }
-  say(`year ${YEAR} at scale ${SCALE}: ${records} records applied in ${((performance.now() - applyStarted) / 1000).toFixed(1)} s (setup, not timed below)`);
+  say(
+    `year ${YEAR} at scale ${SCALE}: ${records} records applied in ${((performance.now() - applyStarted) / 1000).toFixed(1)} s (setup, not timed below)`,
+  );
 
   const reference = new ReferenceService(core);
   await reference.replacePartners(PARTNER_REGIONS);
   await reference.replaceItems(CROSS_REGION_ITEMS.map((it) => ({ ...it, scope: 'inter_provincial', addedAt: `${YEAR}-01-01` })));
   const targets = new TargetsService(core);
-  await targets.replace(YEAR, { 'hotline.completionRate': { target: 0.95, direction: '>=' }, 'hotline.satisfactionRate': { target: 0.99, direction: '>=' }, 'online.volume': { target: 700_000 * SCALE, direction: '>=' } });
+  await targets.replace(YEAR, {
+    'hotline.completionRate': { target: 0.95, direction: '>=' },
+    'hotline.satisfactionRate': { target: 0.99, direction: '>=' },
+    'online.volume': { target: 700_000 * SCALE, direction: '>=' },
+  });
   const kpis = new KpiService(core, [...FEEDS], { targets, reference });
   const exports = new ExportService(core, kpis, targets, new TemplateStore(core), new AuditService(core));
   const period = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
 
   // Other work on the machine slows every figure below: say how busy it was.
-  say(`load average before the export runs: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
+  say(
+    `load average before the export runs: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min)`,
+  );
 
   // 2. The export in every format as a server runs it, RUNS times (the first one cold: the chart thread starts).
   const totals: number[] = [];
@@ -100,7 +110,9 @@ try {
     }
   }
   const warm = summarize(totals.slice(1));
-  say(`full year, every format (docx with 4 charts, xlsx, md, json): cold ${(totals[0]! / 1000).toFixed(2)} s; warm median ${(warm.median / 1000).toFixed(2)} s, max ${(warm.max / 1000).toFixed(2)} s (${RUNS - 1} runs) — target < 5 s`);
+  say(
+    `full year, every format (docx with 4 charts, xlsx, md, json): cold ${(totals[0]! / 1000).toFixed(2)} s; warm median ${(warm.median / 1000).toFixed(2)} s, max ${(warm.max / 1000).toFixed(2)} s (${RUNS - 1} runs) — target < 5 s`,
+  );
   for (const [step, times] of steps) say(`  ${step}: median ${summarize(times).median.toFixed(0)} ms`);
   say(`files: ${sizes}`);
 
@@ -108,15 +120,25 @@ try {
   const cliTimes: number[] = [];
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export-cli.ts', '--year', String(YEAR), '--out', join(tmpdir(), 'pulse-export-bench')], {
-      env: { ...process.env, REDIS_URL: redisServer.url, REDIS_PREFIX: keys.prefix, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/export-cli.ts', '--year', String(YEAR), '--out', join(tmpdir(), 'pulse-export-bench')],
+      {
+        env: { ...process.env, REDIS_URL: redisServer.url, REDIS_PREFIX: keys.prefix, LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+      },
+    );
     if (child.status !== 0) throw new Error(`npm run export failed: ${child.stderr}`);
     cliTimes.push(performance.now() - started);
   }
-  say(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
-  say(`npm run export -- --year ${YEAR} (every format, process start to exit): median ${(summarize(cliTimes).median / 1000).toFixed(2)} s, max ${(summarize(cliTimes).max / 1000).toFixed(2)} s (3 runs)`);
+  say(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
+  say(
+    `npm run export -- --year ${YEAR} (every format, process start to exit): median ${(summarize(cliTimes).median / 1000).toFixed(2)} s, max ${(summarize(cliTimes).max / 1000).toFixed(2)} s (3 runs)`,
+  );
   writeSection(SCALE === 1 ? 'export-year' : `export-year-scale-${SCALE}`, lines.map((l) => `- ${l}`).join('\n'));
 } finally {
   redis.disconnect();

@@ -52,7 +52,17 @@ async function writeOnlineXlsx(path: string, rows: number): Promise<void> {
   for (let i = 0; i < rows; i++) {
     const day = new Date(Date.UTC(2022, 0, 1 + (i % 365)));
     const item = Math.floor(i / 365) % 200;
-    sheet.addRow([day, `ITEM-${item}-${Math.floor(i / 73_000)}`, `事项${item}`, '区市场监管局', channels[Math.floor(i / 73_000) % 4], i % 3 === 0 ? '是' : '否', (i % 17) + 1]).commit();
+    sheet
+      .addRow([
+        day,
+        `ITEM-${item}-${Math.floor(i / 73_000)}`,
+        `事项${item}`,
+        '区市场监管局',
+        channels[Math.floor(i / 73_000) % 4],
+        i % 3 === 0 ? '是' : '否',
+        (i % 17) + 1,
+      ])
+      .commit();
   }
   sheet.commit();
   await book.commit();
@@ -61,7 +71,14 @@ async function writeOnlineXlsx(path: string, rows: number): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), 'pulse-bench-import-'));
 const redis = await startTestRedis({ appendonly: true });
 const port = await freePort();
-const env = { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, INGEST_TOKEN: 'bench-ingest-token-0123456789', INGEST_MAX_BACKLOG_JOBS: '100000' };
+const env = {
+  REDIS_URL: redis.url,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  ADMIN_PASSWORD,
+  INGEST_TOKEN: 'bench-ingest-token-0123456789',
+  INGEST_MAX_BACKLOG_JOBS: '100000',
+};
 const server = startProcess('server/main.ts', env);
 const worker = startProcess('workers/main.ts', env);
 const client = new Redis(redis.url);
@@ -69,7 +86,13 @@ const base = `http://127.0.0.1:${port}`;
 
 try {
   await waitForHttp(`${base}/api/health`);
-  const { token } = (await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json()) as { token: string };
+  const { token } = (await (
+    await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    })
+  ).json()) as { token: string };
   const files = [
     { feed: 'hall', rows: 1_000_000, path: join(dir, 'hall-queue-log.csv'), write: writeHallCsv },
     { feed: 'online', rows: 200_000, path: join(dir, 'online-volume.xlsx'), write: writeOnlineXlsx },
@@ -86,7 +109,9 @@ try {
     const { importId } = (await res.json()) as { importId: string };
     let result: { phase: string; rowsRead: number; rejectedRows: number; counts: Record<string, number>; error?: string };
     for (;;) {
-      result = (await (await fetch(`${base}/api/imports/${importId}?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as typeof result;
+      result = (await (
+        await fetch(`${base}/api/imports/${importId}?limit=1`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as typeof result;
       if (result.phase === 'done' || result.phase === 'failed') break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -99,7 +124,9 @@ try {
   }
   const info = await client.info('memory');
   const redisPeak = Math.round(Number(/used_memory_peak:(\d+)/.exec(info)?.[1] ?? 0) / 2 ** 20);
-  say(`peak memory: server ${await peakRssMiB(server.child.pid!)} MiB RSS, worker ${await peakRssMiB(worker.child.pid!)} MiB RSS, Redis used_memory_peak ${redisPeak} MiB`);
+  say(
+    `peak memory: server ${await peakRssMiB(server.child.pid!)} MiB RSS, worker ${await peakRssMiB(worker.child.pid!)} MiB RSS, Redis used_memory_peak ${redisPeak} MiB`,
+  );
   writeSection('import-files', lines.map((l) => `- ${l}`).join('\n'));
 } finally {
   client.disconnect();

@@ -50,7 +50,11 @@ export async function deploy(workers: number, extraEnv: Record<string, string> =
   };
   try {
     await waitForHttp(`${base}/api/health`);
-    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
     const { token } = (await res.json()) as { token: string };
     return { redis, client, base, server, workers: workerProcs, token, stop };
   } catch (err) {
@@ -80,13 +84,19 @@ export async function ingestToIdle(d: Deployment, batches: Batch[], onProgress?:
       for (let b = next++; b < batches.length; b = next++) {
         const batch = batches[b]!;
         for (;;) {
-          const res = await fetch(`${d.base}/api/ingest/${batch.feed}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` }, body: batch.body });
+          const res = await fetch(`${d.base}/api/ingest/${batch.feed}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+            body: batch.body,
+          });
           if (res.status === 202) {
             const body = (await res.json()) as { rejected: unknown[] };
-            if (body.rejected.length > 0) throw new Error(`${batch.feed}: ${body.rejected.length} rejected: ${JSON.stringify(body.rejected.slice(0, 2))}`);
+            if (body.rejected.length > 0)
+              throw new Error(`${batch.feed}: ${body.rejected.length} rejected: ${JSON.stringify(body.rejected.slice(0, 2))}`);
             break;
           }
-          if (res.status !== 429 && res.status !== 503) throw new Error(`${batch.feed}: ingest answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+          if (res.status !== 429 && res.status !== 503)
+            throw new Error(`${batch.feed}: ingest answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
           retries++;
           await res.arrayBuffer();
           await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
@@ -105,7 +115,9 @@ export async function ingestToIdle(d: Deployment, batches: Batch[], onProgress?:
 /** Polls GET /api/ingest/status every 50 ms until everything accepted is applied. */
 export async function waitIdle(d: Deployment): Promise<void> {
   for (;;) {
-    const status = (await (await fetch(`${d.base}/api/ingest/status`, { headers: { authorization: `Bearer ${d.token}` } })).json()) as { idle: boolean };
+    const status = (await (await fetch(`${d.base}/api/ingest/status`, { headers: { authorization: `Bearer ${d.token}` } })).json()) as {
+      idle: boolean;
+    };
     if (status.idle) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -29,7 +29,9 @@ say(`year ${BENCH_YEAR} at scale ${SCALE}: ${fmt(year.total)} records (${year.mi
 
 /** Whether the served year figures equal the generator's counts; the KPI ids that differ. */
 async function mismatches(d: Deployment): Promise<string[]> {
-  const res = await fetch(`${d.base}/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31`, { headers: { authorization: `Bearer ${d.token}` } });
+  const res = await fetch(`${d.base}/api/kpis?from=${BENCH_YEAR}-01-01&to=${BENCH_YEAR}-12-31`, {
+    headers: { authorization: `Bearer ${d.token}` },
+  });
   const served = ((await res.json()) as { kpis: Record<string, { value: number | null; numerator?: number; denominator?: number }> }).kpis;
   return Object.entries(year.generated.expected.kpis)
     .filter(([id, want]) => {
@@ -56,19 +58,27 @@ for (const workers of [1, 2] as const) {
         if (sent - shown >= year.total / 4) say(`  ${workers} worker(s), run ${run}: ${fmt((shown = sent))} records accepted…`);
       });
       rate[workers].push(timing.recordsPerSecond);
-      say(`${workers} worker(s), run ${run}/${REPEAT}: all 202 after ${fmt(timing.acceptedSeconds, 1)} s, idle after ${fmt(timing.idleSeconds, 1)} s → ${fmt(timing.recordsPerSecond)} records/s (${timing.retries} retries)`);
+      say(
+        `${workers} worker(s), run ${run}/${REPEAT}: all 202 after ${fmt(timing.acceptedSeconds, 1)} s, idle after ${fmt(timing.idleSeconds, 1)} s → ${fmt(timing.recordsPerSecond)} records/s (${timing.retries} retries)`,
+      );
       if (workers !== 1) continue;
       const wrong = await mismatches(d);
       wrongFigures += wrong.length;
       if (wrong.length > 0) notes.push(`run ${run}: year figures differing from the generator's: ${wrong.join(', ')}`);
-      for (const [label, from, to] of [['day', `${BENCH_YEAR}-06-15`, `${BENCH_YEAR}-06-15`], ['month', `${BENCH_YEAR}-06-01`, `${BENCH_YEAR}-06-30`], ['year', `${BENCH_YEAR}-01-01`, `${BENCH_YEAR}-12-31`]] as const) {
+      for (const [label, from, to] of [
+        ['day', `${BENCH_YEAR}-06-15`, `${BENCH_YEAR}-06-15`],
+        ['month', `${BENCH_YEAR}-06-01`, `${BENCH_YEAR}-06-30`],
+        ['year', `${BENCH_YEAR}-01-01`, `${BENCH_YEAR}-12-31`],
+      ] as const) {
         kpiP95[label].push(summarize(await latencies(d, `/api/kpis?from=${from}&to=${to}`, KPI_REQUESTS)).p95);
       }
       const m = await memoryMiB(d);
       memory.redis.push(m.redis);
       memory.server.push(m.server);
       memory.worker.push(m.workers[0]!);
-      say(`  figures ${wrong.length === 0 ? 'equal the generator\'s' : `DIFFER (${wrong.length})`}; KPI p95 day/month/year ${kpiP95.day.at(-1)!.toFixed(1)}/${kpiP95.month.at(-1)!.toFixed(1)}/${kpiP95.year.at(-1)!.toFixed(1)} ms; Redis ${fmt(m.redis)} MiB, server ${m.server} MiB, worker ${m.workers[0]} MiB`);
+      say(
+        `  figures ${wrong.length === 0 ? "equal the generator's" : `DIFFER (${wrong.length})`}; KPI p95 day/month/year ${kpiP95.day.at(-1)!.toFixed(1)}/${kpiP95.month.at(-1)!.toFixed(1)}/${kpiP95.year.at(-1)!.toFixed(1)} ms; Redis ${fmt(m.redis)} MiB, server ${m.server} MiB, worker ${m.workers[0]} MiB`,
+      );
       if (run !== REPEAT) continue;
       const keys = redisKeys('pulse');
       const ctx = { tz: 'Asia/Shanghai', settings: DEFAULT_SETTINGS };
@@ -79,7 +89,9 @@ for (const workers of [1, 2] as const) {
         say(`  rebuild ${r}/${REPEAT}: ${fmt(rebuildSeconds.at(-1)!, 1)} s`);
       }
       const started = performance.now();
-      const report = await withIngestPaused(d.redis.url, keys, SUPPORTED_FEEDS, (pending) => verifyAggregates(d.client, keys, SUPPORTED_FEEDS, ctx, pending));
+      const report = await withIngestPaused(d.redis.url, keys, SUPPORTED_FEEDS, (pending) =>
+        verifyAggregates(d.client, keys, SUPPORTED_FEEDS, ctx, pending),
+      );
       verifySeconds.push((performance.now() - started) / 1000);
       verifyOk = report.ok;
       say(`  verify after the rebuilds: ${report.ok ? 'zero difference' : 'DIFFERENCES'} in ${fmt(verifySeconds[0]!, 1)} s`);
@@ -105,7 +117,9 @@ const captured = await captureScriptCalls(sampleOf(year, CEILING_RECORDS));
 const script: number[] = [];
 for (let run = 1; run <= REPEAT; run++) {
   script.push(await scriptPipelineRecordsPerSecond(captured));
-  say(`apply-entities.lua pipelined in process, run ${run}/${REPEAT}: ${fmt(script.at(-1)!)} records/s (${captured.calls.length} calls, ${fmt(captured.records)} records)`);
+  say(
+    `apply-entities.lua pipelined in process, run ${run}/${REPEAT}: ${fmt(script.at(-1)!)} records/s (${captured.calls.length} calls, ${fmt(captured.records)} records)`,
+  );
 }
 
 const pulse = median(rate[1]);
@@ -120,14 +134,47 @@ const rows: MeasuredRow[] = [
       ...(hincrby.length > 0 ? [{ to: 'redis-benchmark HINCRBY', ratio: pulse / median(hincrby) }] : []),
     ],
   },
-  { label: 'ingest over HTTP to idle, 1 server + 2 worker processes', unit: 'records/s', values: rate[2], ratios: [{ to: '1 worker', ratio: median(rate[2]) / pulse }] },
-  { label: `baseline: naive pipeline, one BullMQ job per record (concurrency 50, same apply), ${fmt(NAIVE_RECORDS)} records`, unit: 'records/s', values: naive },
-  { label: `baseline: apply-entities.lua, in-process ioredis pipeline of 8 calls, the workers' own arguments for ${fmt(captured.records)} records`, unit: 'records/s', values: script },
-  ...(hincrby.length > 0 ? [{ label: 'baseline: redis-benchmark, HINCRBY pipelined 100, 50 clients', unit: 'ops/s', values: hincrby }] : []),
+  {
+    label: 'ingest over HTTP to idle, 1 server + 2 worker processes',
+    unit: 'records/s',
+    values: rate[2],
+    ratios: [{ to: '1 worker', ratio: median(rate[2]) / pulse }],
+  },
+  {
+    label: `baseline: naive pipeline, one BullMQ job per record (concurrency 50, same apply), ${fmt(NAIVE_RECORDS)} records`,
+    unit: 'records/s',
+    values: naive,
+  },
+  {
+    label: `baseline: apply-entities.lua, in-process ioredis pipeline of 8 calls, the workers' own arguments for ${fmt(captured.records)} records`,
+    unit: 'records/s',
+    values: script,
+  },
+  ...(hincrby.length > 0
+    ? [{ label: 'baseline: redis-benchmark, HINCRBY pipelined 100, 50 clients', unit: 'ops/s', values: hincrby }]
+    : []),
   { label: `GET /api/kpis p95 (${KPI_REQUESTS} requests), a day`, unit: 'ms', values: kpiP95.day, digits: 1 },
-  { label: `GET /api/kpis p95, a month`, unit: 'ms', values: kpiP95.month, digits: 1, ratios: [{ to: 'day', ratio: median(kpiP95.month) / median(kpiP95.day) }] },
-  { label: `GET /api/kpis p95, a year`, unit: 'ms', values: kpiP95.year, digits: 1, ratios: [{ to: 'day', ratio: median(kpiP95.year) / median(kpiP95.day) }] },
-  { label: 'rebuild of the year from the ledger', unit: 's', values: rebuildSeconds, digits: 1, ratios: [{ to: 'ingest to idle', ratio: median(rebuildSeconds) / (year.total / pulse) }] },
+  {
+    label: `GET /api/kpis p95, a month`,
+    unit: 'ms',
+    values: kpiP95.month,
+    digits: 1,
+    ratios: [{ to: 'day', ratio: median(kpiP95.month) / median(kpiP95.day) }],
+  },
+  {
+    label: `GET /api/kpis p95, a year`,
+    unit: 'ms',
+    values: kpiP95.year,
+    digits: 1,
+    ratios: [{ to: 'day', ratio: median(kpiP95.year) / median(kpiP95.day) }],
+  },
+  {
+    label: 'rebuild of the year from the ledger',
+    unit: 's',
+    values: rebuildSeconds,
+    digits: 1,
+    ratios: [{ to: 'ingest to idle', ratio: median(rebuildSeconds) / (year.total / pulse) }],
+  },
   { label: `verify (${verifyOk ? 'zero difference' : 'DIFFERENCES'})`, unit: 's', values: verifySeconds, digits: 1 },
   { label: 'memory after the year: Redis used_memory', unit: 'MiB', values: memory.redis },
   { label: 'Redis used_memory per million records of the year', unit: 'MiB', values: memory.redis.map((m) => m / (year.total / 1e6)) },

@@ -14,7 +14,15 @@ import { summarize, writeSection, type Summary } from './results.ts';
 const ROUNDS = 40;
 
 const redis = await startTestRedis();
-const config = loadConfig({ ...process.env, REDIS_URL: redis.url, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-password', INGEST_TOKEN: 'bench-ingest-token-0123456789', LOG_LEVEL: 'silent' });
+const config = loadConfig({
+  ...process.env,
+  REDIS_URL: redis.url,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  ADMIN_PASSWORD: 'bench-password',
+  INGEST_TOKEN: 'bench-ingest-token-0123456789',
+  LOG_LEVEL: 'silent',
+});
 const log = createLogger('silent', 'bench');
 const worker = startWorker(config, redis.url, log);
 const server = await startServer(config, redis.url, log);
@@ -22,11 +30,13 @@ const base = `http://127.0.0.1:${server.port}`;
 const browser = await launchChromium();
 
 try {
-  const { token } = (await (await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'bench-password' }),
-  })).json()) as { token: string };
+  const { token } = (await (
+    await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bench-password' }),
+    })
+  ).json()) as { token: string };
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await page.goto(`${base}/wall?token=${token}`);
   const value = page.locator('[data-kpi="hotline.signed"] [data-testid="kpi-value"]');
@@ -52,7 +62,8 @@ try {
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 300)); // land at random points of the coalescing window
   }
   const summary: Summary = summarize(latencies);
-  const line = `POST → figure on the page, ${ROUNDS} records one at a time, LIVE_COALESCE_MS=${config.LIVE_COALESCE_MS}: ` +
+  const line =
+    `POST → figure on the page, ${ROUNDS} records one at a time, LIVE_COALESCE_MS=${config.LIVE_COALESCE_MS}: ` +
     `min ${summary.min.toFixed(0)} ms, median ${summary.median.toFixed(0)} ms, p95 ${summary.p95.toFixed(0)} ms, max ${summary.max.toFixed(0)} ms`;
   console.log(line);
   writeSection('post-to-page', line);

@@ -27,7 +27,11 @@ export function machineLine(): string {
 function writeBlock(name: string, block: string, first = false): void {
   const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : TITLE;
   const pattern = new RegExp(`<!-- ${name} -->[\\s\\S]*?<!-- /${name} -->\\n`);
-  if (pattern.test(text)) return writeFileSync(RESULTS, text.replace(pattern, () => block));
+  if (pattern.test(text))
+    return writeFileSync(
+      RESULTS,
+      text.replace(pattern, () => block),
+    );
   if (!first) return writeFileSync(RESULTS, `${text}\n${block}`);
   const at = text.indexOf('\n<!--');
   writeFileSync(RESULTS, at < 0 ? `${text}\n${block}` : `${text.slice(0, at)}\n${block}${text.slice(at)}`);
@@ -65,7 +69,9 @@ export function table(rows: MeasuredRow[]): string {
     const s = summarize(row.values);
     const d = row.digits ?? 0;
     const ratios = (row.ratios ?? []).map((r) => `${fmt(r.ratio, r.ratio < 10 ? 2 : 1)}× ${r.to}`).join('; ') || '—';
-    lines.push(`| ${row.label} | ${row.unit} | ${row.values.length} | ${fmt(s.min, d)} | ${fmt(s.median, d)} | ${fmt(s.max, d)} | ${ratios} |`);
+    lines.push(
+      `| ${row.label} | ${row.unit} | ${row.values.length} | ${fmt(s.min, d)} | ${fmt(s.median, d)} | ${fmt(s.max, d)} | ${ratios} |`,
+    );
   }
   return lines.join('\n');
 }

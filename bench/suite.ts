@@ -15,8 +15,15 @@ import { machineLine, writeRunHeader } from './results.ts';
 
 const root = new URL('..', import.meta.url);
 const PARTS: Record<string, { file: string; args?: string[]; what: string; optional?: boolean }> = {
-  ingest: { file: 'bench/ingest-year.ts', what: 'ingest to idle (1 and 2 workers) vs naive and the raw Redis ceiling; KPI p95; rebuild; verify; memory' },
-  wall: { file: 'bench/wall-latency.ts', args: ['1000', '10000'], what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s' },
+  ingest: {
+    file: 'bench/ingest-year.ts',
+    what: 'ingest to idle (1 and 2 workers) vs naive and the raw Redis ceiling; KPI p95; rebuild; verify; memory',
+  },
+  wall: {
+    file: 'bench/wall-latency.ts',
+    args: ['1000', '10000'],
+    what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s',
+  },
   export: { file: 'bench/export-year.ts', what: 'the year-end export' },
   client: { file: 'bench/client.ts', what: 'client JavaScript size and first full wall render in Chromium' },
   console: { file: 'bench/console-overview.ts', what: 'the console overview of a year in Chromium' },
@@ -34,8 +41,10 @@ if (unknown.length > 0) {
 }
 const parts = asked.length > 0 ? asked : Object.keys(PARTS).filter((name) => !PARTS[name]!.optional);
 
-const version = (pkg: string) => (JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')) as { version: string }).version;
-const firstLine = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'not installed';
+const version = (pkg: string) =>
+  (JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')) as { version: string }).version;
+const firstLine = (cmd: string, args: string[]) =>
+  spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'not installed';
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
 const header = (status: string[]) =>
   [
@@ -58,7 +67,11 @@ for (const name of parts) {
   }
   console.log(`\n▶ ${name}: ${part.what}`);
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', part.file, ...(part.args ?? [])], { cwd: root, stdio: 'inherit', env: process.env });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', part.file, ...(part.args ?? [])], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
   const seconds = (performance.now() - started) / 1000;
   const outcome = run.status === 0 ? 'done' : `FAILED (exit ${run.status ?? run.signal})`;
   console.log(`◀ ${name}: ${outcome} in ${seconds.toFixed(0)} s`);

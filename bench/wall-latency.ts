@@ -13,7 +13,10 @@ import { writeSection } from './results.ts';
 
 const WALLS = 50;
 const SECONDS = Number(process.env.WALL_SECONDS ?? 20);
-const RATES = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const RATES = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const rates = RATES.length > 0 ? RATES : [1_000, 10_000];
 const REQUESTS_PER_SECOND = 10;
 /** The first seconds warm the processes up (JIT, connection pools) and are sent but not measured. */
@@ -26,7 +29,14 @@ const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.lengt
 
 const redis = await startTestRedis({ appendonly: true });
 const port = await freePort();
-const env = { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, INGEST_TOKEN, INGEST_MAX_BACKLOG_JOBS: '100000' };
+const env = {
+  REDIS_URL: redis.url,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  ADMIN_PASSWORD,
+  INGEST_TOKEN,
+  INGEST_MAX_BACKLOG_JOBS: '100000',
+};
 const server = startProcess('server/main.ts', env);
 const worker = startProcess('workers/main.ts', env);
 const base = `http://127.0.0.1:${port}`;
@@ -35,7 +45,11 @@ const rows: string[] = [];
 try {
   await waitForHttp(`${base}/api/health`);
   const post = async (path: string, body: unknown, token: string) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
   const login = (await (await post('/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD }, '')).json()) as { token: string };
   const display = (await (await post('/api/admin/display-tokens', { name: 'bench wall' }, login.token)).json()) as { token: string };
 
@@ -75,7 +89,13 @@ try {
       const wait = due - performance.now();
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
       const at = new Date().toISOString();
-      const events = Array.from({ length: perRequest }, (_, k) => ({ ticketId: `WL-${rate}-${r}-${k}`, type: 'signed', at, street: '朝阳街道', category: '城市管理' }));
+      const events = Array.from({ length: perRequest }, (_, k) => ({
+        ticketId: `WL-${rate}-${r}-${k}`,
+        type: 'signed',
+        at,
+        street: '朝阳街道',
+        category: '城市管理',
+      }));
       sent += perRequest;
       const request = post('/api/ingest/hotline', { events }, INGEST_TOKEN).then(async (res) => {
         if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
@@ -86,13 +106,18 @@ try {
         const record = (ms: number) => r >= warmup && latencies.push(ms);
         await Promise.all(
           walls.map((w) =>
-            w.value >= target ? record(0) : new Promise<void>((done) => w.waiters.push({ target, sentAt, done: (ms) => (record(ms), done()) })),
+            w.value >= target
+              ? record(0)
+              : new Promise<void>((done) => w.waiters.push({ target, sentAt, done: (ms) => (record(ms), done()) })),
           ),
         );
       });
       pending.push(request);
     }
-    await Promise.race([Promise.all(pending), new Promise((_, rej) => setTimeout(() => rej(new Error('walls did not catch up within 60 s')), SECONDS * 1000 + 60_000))]);
+    await Promise.race([
+      Promise.all(pending),
+      new Promise((_, rej) => setTimeout(() => rej(new Error('walls did not catch up within 60 s')), SECONDS * 1000 + 60_000)),
+    ]);
     const elapsedS = (performance.now() - t0) / 1000;
     const sorted = latencies.sort((a, b) => a - b);
     const [serverMiB, workerMiB] = await Promise.all([rssMiB(server.child.pid!), rssMiB(worker.child.pid!)]);

@@ -23,7 +23,21 @@ const EARLY_UPDATES = 1_000;
 /** Deltas a second (a real wall gets a few; this is what the page keeps up with on a small machine). */
 const RATE_PER_SECOND = Number(process.env.WALL_RATE ?? 150);
 const ROTATE_SECONDS = 3;
-const STREETS = ['文艺路街道', '朝阳街道', '韭菜园街道', '五里牌街道', '火星街道', '马王堆街道', '东屯渡街道', '湘湖街道', '定王台街道', '东岸街道', '马坡岭街道', '浏阳河街道', '荷花园街道'];
+const STREETS = [
+  '文艺路街道',
+  '朝阳街道',
+  '韭菜园街道',
+  '五里牌街道',
+  '火星街道',
+  '马王堆街道',
+  '东屯渡街道',
+  '湘湖街道',
+  '定王台街道',
+  '东岸街道',
+  '马坡岭街道',
+  '浏阳河街道',
+  '荷花园街道',
+];
 const CATEGORIES = ['城市管理', '市场监管', '住房保障', '交通运输', '劳动社保', '生态环境', '教育体育'];
 const HALLS = ['区政务服务大厅', '文艺路街道政务服务中心', '马王堆24小时政务服务驿站'];
 const PARTNERS = ['广东省深圳市南山区', '湘潭市岳塘区', '株洲市天元区', '贵州省贵阳市南明区'];
@@ -31,7 +45,11 @@ const PARTNERS = ['广东省深圳市南山区', '湘潭市岳塘区', '株洲�
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const count = (value: number): KpiValue => ({ value });
-const rate = (numerator: number, denominator: number): KpiValue => ({ value: denominator ? numerator / denominator : null, numerator, denominator });
+const rate = (numerator: number, denominator: number): KpiValue => ({
+  value: denominator ? numerator / denominator : null,
+  numerator,
+  denominator,
+});
 
 /** Today's figures after `n` updates: every figure moves with n. */
 function kpisAt(n: number): Record<string, KpiValue> {
@@ -59,7 +77,8 @@ function kpisAt(n: number): Record<string, KpiValue> {
 }
 
 function groupsAt(n: number): NonNullable<LiveMessage['groups']> {
-  const by = (names: string[], make: (i: number) => Record<string, KpiValue>) => Object.fromEntries(names.map((name, i) => [name, make(i)]));
+  const by = (names: string[], make: (i: number) => Record<string, KpiValue>) =>
+    Object.fromEntries(names.map((name, i) => [name, make(i)]));
   return {
     street: by(STREETS, (i) => ({ 'hotline.signed': count((n * (i + 3)) % 97) })),
     category: by(CATEGORIES, (i) => ({ 'hotline.signed': count((n * (i + 5)) % 89) })),
@@ -74,7 +93,15 @@ function groupsAt(n: number): NonNullable<LiveMessage['groups']> {
 }
 
 function tickerAt(n: number): TickerItem[] {
-  return [{ id: `b${n}:0`, feed: 'hotline', at: new Date().toISOString(), type: 'signed', labels: [STREETS[n % STREETS.length]!, CATEGORIES[n % CATEGORIES.length]!] }];
+  return [
+    {
+      id: `b${n}:0`,
+      feed: 'hotline',
+      at: new Date().toISOString(),
+      type: 'signed',
+      labels: [STREETS[n % STREETS.length]!, CATEGORIES[n % CATEGORIES.length]!],
+    },
+  ];
 }
 
 function messageAt(seq: number, n: number): LiveMessage {
@@ -85,7 +112,10 @@ function messageAt(seq: number, n: number): LiveMessage {
     kpis: kpisAt(n),
     groups: groupsAt(n),
     alerts: n % 2 ? { 'hotline.resolutionRate': 'red', 'hall.waitingNow': 'yellow' } : { 'hotline.overdue': 'orange' },
-    feeds: { hotline: { lastRecordAt: new Date().toISOString(), silent: false }, crossRegion: { lastRecordAt: null, silent: n % 100 < 50 } },
+    feeds: {
+      hotline: { lastRecordAt: new Date().toISOString(), silent: false },
+      crossRegion: { lastRecordAt: null, silent: n % 100 < 50 },
+    },
     ticker: tickerAt(n),
     waitingByHall: Object.fromEntries(HALLS.map((h, i) => [h, (n + i) % 25])),
     lastRecordAt: { hotline: new Date().toISOString() },
@@ -142,7 +172,10 @@ try {
   /** Waits until the page has applied every delta sent (read from the last one's figure, on the hotline screen). */
   const caughtUp = async () => {
     await page.waitForFunction(
-      (expected) => document.querySelector('[data-screen=hotline] [data-kpi="hotline.signed"] [data-testid="kpi-value"]')?.getAttribute('data-value') === String(expected),
+      (expected) =>
+        document
+          .querySelector('[data-screen=hotline] [data-kpi="hotline.signed"] [data-testid="kpi-value"]')
+          ?.getAttribute('data-value') === String(expected),
       sent,
       { timeout: 60_000, polling: 100 },
     );

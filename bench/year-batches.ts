@@ -35,7 +35,9 @@ export function benchYear(scale: number): BenchYear {
       total += slice.length;
     }
   }
-  const mix = Object.entries(generated.feeds).map(([f, r]) => `${f} ${r.length}`).join(', ');
+  const mix = Object.entries(generated.feeds)
+    .map(([f, r]) => `${f} ${r.length}`)
+    .join(', ');
   return { generated, batches, total, mix };
 }
 

@@ -54,7 +54,11 @@ export default defineConfig({
             // Groups take their modules' dependencies along: the shared libraries (vue, …) go first, so the
             // console's component library below does not carry them off — only the console (a lazy route)
             // loads Element Plus, never the wall.
-            { name: 'vendor', test: /node_modules[\\/](?!(element-plus|@element-plus|@floating-ui|@popperjs|@vueuse|@ctrl|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/])/, priority: 2 },
+            {
+              name: 'vendor',
+              test: /node_modules[\\/](?!(element-plus|@element-plus|@floating-ui|@popperjs|@vueuse|@ctrl|lodash-es|lodash-unified|dayjs|async-validator|memoize-one|normalize-wheel-es)[\\/])/,
+              priority: 2,
+            },
             { name: 'element-plus', test: /node_modules[\\/]/, priority: 1 },
           ],
         },

@@ -118,7 +118,10 @@ async function seedReferenceData(baseUrl: string, adminToken: string): Promise<v
   if (!existing || existing.items.length > 0) return;
   const put = (path: string, items: unknown[]) => sendJson(baseUrl, 'PUT', `/api/admin/reference/${path}`, adminToken, { items });
   await put('cross-region-partners', [...PARTNER_REGIONS]);
-  await put('cross-region-items', CROSS_REGION_ITEMS.map((item) => ({ ...item, scope: 'inter_provincial', addedAt: '2022-01-01' })));
+  await put(
+    'cross-region-items',
+    CROSS_REGION_ITEMS.map((item) => ({ ...item, scope: 'inter_provincial', addedAt: '2022-01-01' })),
+  );
 }
 
 /**
@@ -129,7 +132,9 @@ async function demoWallToken(baseUrl: string, adminToken: string | null, path: s
   const saved = await readJson<{ token: string }>(path);
   if (saved && (await getJson(baseUrl, '/api/kpis?from=2000-01-01&to=2000-01-01', saved.token))) return saved.token;
   if (!adminToken) return null;
-  const created = await sendJson<{ token: string }>(baseUrl, 'POST', '/api/admin/display-tokens', adminToken, { name: '演示大屏 demo wall' });
+  const created = await sendJson<{ token: string }>(baseUrl, 'POST', '/api/admin/display-tokens', adminToken, {
+    name: '演示大屏 demo wall',
+  });
   if (created) await writeJson(path, { token: created.token });
   return created?.token ?? null;
 }
@@ -192,7 +197,11 @@ async function startHistory(ctx: HistoryContext): Promise<HistoryRun> {
     from = nextDate(marker.coveredThrough);
     scale = marker.scale;
   } else if (ctx.token) {
-    const kpis = await getJson<{ kpis: Record<string, { value: number | null }> }>(ctx.baseUrl, `/api/kpis?from=${thisYear - 1}-01-01&to=${thisYear - 1}-12-31`, ctx.token);
+    const kpis = await getJson<{ kpis: Record<string, { value: number | null }> }>(
+      ctx.baseUrl,
+      `/api/kpis?from=${thisYear - 1}-01-01&to=${thisYear - 1}-12-31`,
+      ctx.token,
+    );
     const signed = kpis?.kpis['hotline.signed']?.value ?? 0;
     if (signed > 0) {
       say(`历史数据 history: ${thisYear - 1} already has ${signed} signed tickets in this store, not sent again`);
@@ -202,10 +211,14 @@ async function startHistory(ctx: HistoryContext): Promise<HistoryRun> {
   }
   if (scale <= 0) return finished(false);
 
-  const child = fork(fileURLToPath(new URL('./simulator/history.ts', import.meta.url)), ['--from', from, '--to', yesterday, '--seed', String(settings.seed), '--scale', String(scale)], {
-    env: { ...process.env, PULSE_URL: ctx.baseUrl, PULSE_INGEST_TOKEN: ctx.ingestToken, PULSE_MANAGER_TOKEN: ctx.token ?? '' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    fileURLToPath(new URL('./simulator/history.ts', import.meta.url)),
+    ['--from', from, '--to', yesterday, '--seed', String(settings.seed), '--scale', String(scale)],
+    {
+      env: { ...process.env, PULSE_URL: ctx.baseUrl, PULSE_INGEST_TOKEN: ctx.ingestToken, PULSE_MANAGER_TOKEN: ctx.token ?? '' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const done = exited.then(async (code) => {
     if (code !== 0) return false;
@@ -283,7 +296,9 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
     const connectorsPath = join(config.DATA_DIR, 'demo-connectors.json');
     await writeJson(connectorsPath, pullConnectors(upstream.url, hallDropDir, { intervalSeconds: PULL_INTERVAL_SECONDS }));
     process.env.CONNECTORS_FILE = connectorsPath;
-    say(`拉取 pull mode: the simulator serves its feeds at ${upstream.url}/<feed> and drops the hall's queue log into ${hallDropDir}; connectors in ${connectorsPath}`);
+    say(
+      `拉取 pull mode: the simulator serves its feeds at ${upstream.url}/<feed> and drops the hall's queue log into ${hallDropDir}; connectors in ${connectorsPath}`,
+    );
   }
   let pulse: Awaited<ReturnType<typeof startAllInOne>>;
   try {
@@ -300,7 +315,9 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   const adminToken = await managerToken(baseUrl, config.ADMIN_PASSWORD ?? pulse.server.generated.adminPassword);
   const wallToken = await demoWallToken(baseUrl, adminToken, join(config.DATA_DIR, 'demo-wall.json'));
   if (adminToken) await seedReferenceData(baseUrl, adminToken);
-  say(`  控制台 Console:      http://localhost:${port}/console — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}`);
+  say(
+    `  控制台 Console:      http://localhost:${port}/console — sign in as admin${pulse.server.generated.adminPassword ? ' (password above)' : ''}`,
+  );
   say(
     wallToken
       ? `  大屏 Wall display:   http://localhost:${port}/wall?token=${encodeURIComponent(wallToken)}&kiosk=1\n`
@@ -314,7 +331,9 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   const today = generateToday({ now: Date.now(), seed: settings.seed, scale: 1 });
   if (upstream) {
     const offered = await offerToday(upstream, hallDropDir, today.date, today.feeds);
-    say(`今日数据 today: ${offered} records up to now offered to the connectors (${Math.round(performance.now() - startedAt)} ms after start; fetched within ~${PULL_INTERVAL_SECONDS * 2} s)`);
+    say(
+      `今日数据 today: ${offered} records up to now offered to the connectors (${Math.round(performance.now() - startedAt)} ms after start; fetched within ~${PULL_INTERVAL_SECONDS * 2} s)`,
+    );
   } else {
     const todaySent = await sendToday(baseUrl, ingestToken, today.feeds);
     say(`今日数据 today: ${todaySent} records up to now sent (${Math.round(performance.now() - startedAt)} ms after start)`);
@@ -332,8 +351,13 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
     onError: throttledWarn(log),
     ...(upstream && { sender: upstreamSender(upstream) }),
   });
-  say(`实时 live: ${settings.rate} records/s at the busiest hour, ${continueFrom.pending.length} milestones of open tickets and visits to come`);
-  const saveCheckpoint = () => writeJson(checkpointPath, { store, state: stream.state() }).catch((err: Error) => log.warn({ err: err.message }, 'could not save the live state'));
+  say(
+    `实时 live: ${settings.rate} records/s at the busiest hour, ${continueFrom.pending.length} milestones of open tickets and visits to come`,
+  );
+  const saveCheckpoint = () =>
+    writeJson(checkpointPath, { store, state: stream.state() }).catch((err: Error) =>
+      log.warn({ err: err.message }, 'could not save the live state'),
+    );
   void saveCheckpoint();
   const checkpoints = setInterval(() => void saveCheckpoint(), CHECKPOINT_EVERY_MS);
   const liveReport = setInterval(() => {

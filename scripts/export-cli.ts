@@ -24,7 +24,15 @@ let period;
 let formats;
 let outDir: string;
 try {
-  const { values } = parseArgs({ options: { year: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      year: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
   period = parseExportPeriod(values);
   formats = parseFormats(values.format);
   outDir = resolve(values.out ?? 'exports');
@@ -45,7 +53,10 @@ const exports = new ExportService(ctx, kpis, targets, new TemplateStore(ctx), au
   (await import('../core/export/chart-renderer.ts')).renderChartPngs(options),
 );
 
-const bar = new cliProgress.SingleBar({ format: '导出 export |{bar}| {value}/{total} {step}', hideCursor: true }, cliProgress.Presets.shades_classic);
+const bar = new cliProgress.SingleBar(
+  { format: '导出 export |{bar}| {value}/{total} {step}', hideCursor: true },
+  cliProgress.Presets.shades_classic,
+);
 bar.start(1 + formats.length, 0, { step: '' });
 let code = 0;
 try {

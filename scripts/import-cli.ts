@@ -17,10 +17,15 @@ import { ImportService, MAX_REJECTED_KEPT } from '../core/imports/import-service
 import { IngestService } from '../core/ingest/ingest-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { feed: { type: 'string' }, 'column-map': { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { feed: { type: 'string' }, 'column-map': { type: 'string' } },
+});
 const file = positionals[0];
 if (!values.feed || !isFeedName(values.feed) || !file) {
-  process.stderr.write('usage: npm run import -- --feed <hotline|online|hall|crossRegion|evaluations> <file.csv|file.xlsx> [--column-map JSON]\n');
+  process.stderr.write(
+    'usage: npm run import -- --feed <hotline|online|hall|crossRegion|evaluations> <file.csv|file.xlsx> [--column-map JSON]\n',
+  );
   process.exit(2);
 }
 const feed = values.feed;
@@ -51,7 +56,14 @@ for (;;) {
     const applying = progress.batchesQueued > 0 ? progress.batchesApplied / progress.batchesQueued : 1;
     const percent = progress.phase === 'reading' ? reading * 80 : 80 + applying * 20;
     bar.update(Math.round(progress.phase === 'done' ? 100 : percent), {
-      phase: progress.phase === 'reading' ? '读取 reading ' : progress.phase === 'applying' ? '入库 applying' : progress.phase === 'done' ? '完成 done    ' : '失败 failed  ',
+      phase:
+        progress.phase === 'reading'
+          ? '读取 reading '
+          : progress.phase === 'applying'
+            ? '入库 applying'
+            : progress.phase === 'done'
+              ? '完成 done    '
+              : '失败 failed  ',
       rows: progress.rowsRead,
       queued: progress.recordsQueued,
       rejected: progress.rejectedRows,
@@ -67,7 +79,9 @@ if (p.phase === 'failed') {
   process.stderr.write(`\n导入失败 / import failed: ${p.error}\n`);
 } else {
   const c = p.counts;
-  console.log(`\n${p.rowsRead} rows read: ${c.accepted} accepted, ${c.duplicate} duplicate, ${c.conflict} conflicting, ${c.replaced} replaced, ${c.superseded} superseded; ${p.rejectedRows} rows rejected`);
+  console.log(
+    `\n${p.rowsRead} rows read: ${c.accepted} accepted, ${c.duplicate} duplicate, ${c.conflict} conflicting, ${c.replaced} replaced, ${c.superseded} superseded; ${p.rejectedRows} rows rejected`,
+  );
 }
 if (p.unknownColumns.length > 0) console.log(`ignored columns (unknown to ${feed}): ${p.unknownColumns.join(', ')}`);
 if (p.rejectedRows > 0) {
@@ -75,7 +89,13 @@ if (p.rejectedRows > 0) {
   for (const r of rows.slice(0, 20)) console.log(`  row ${r.row}: ${r.errors.join('; ')}`);
   if (p.rejectedRows > 20) console.log(`  … and ${p.rejectedRows - 20} more`);
   const out = `${file}.rejected.csv`;
-  await writeFile(out, toCsv(['行号 row', '原因 reasons'], rows.map((r) => [r.row, r.errors.join('；')])));
+  await writeFile(
+    out,
+    toCsv(
+      ['行号 row', '原因 reasons'],
+      rows.map((r) => [r.row, r.errors.join('；')]),
+    ),
+  );
   console.log(`rejected rows with their reasons: ${out}`);
 }
 await ingest.close();

@@ -14,14 +14,16 @@ import { rebuildAggregates, verifyAggregates, withIngestPaused, type VerifyRepor
 function printReport(report: VerifyReport): void {
   for (const [feed, v] of Object.entries(report.feeds)) {
     const unbalanced = v.days.filter((d) => !d.balanced);
-    const status = v.differenceCount === 0 && v.liveSetDifferences === 0 && unbalanced.length === 0 && v.ledgerMatchesAccepted ? 'OK ' : 'DIFF';
+    const status =
+      v.differenceCount === 0 && v.liveSetDifferences === 0 && unbalanced.length === 0 && v.ledgerMatchesAccepted ? 'OK ' : 'DIFF';
     console.log(
       `${status} ${feed.padEnd(12)} ${String(v.records).padStart(8)} records in ${String(v.entities).padStart(7)} entities, ` +
         `${v.daysCompared} day buckets: ${v.differenceCount} field differences, ${v.liveSetDifferences} live-set differences, ` +
         `${unbalanced.length} unbalanced days, ledger ${v.ledgerMatchesAccepted ? '=' : '≠'} accepted`,
     );
     for (const d of v.differences) console.log(`     ${d.day} ${d.field}: live ${d.live}, recomputed ${d.recomputed}`);
-    for (const d of unbalanced.slice(0, 10)) console.log(`     ${d.day} received ${d.stats.received} ≠ ${JSON.stringify({ ...d.stats, pending: d.pending })}`);
+    for (const d of unbalanced.slice(0, 10))
+      console.log(`     ${d.day} received ${d.stats.received} ≠ ${JSON.stringify({ ...d.stats, pending: d.pending })}`);
   }
   console.log(report.ok ? '\nverify: zero difference' : '\nverify: DIFFERENCES FOUND');
 }
@@ -37,7 +39,9 @@ async function main(): Promise<number> {
       if (command === 'rebuild') {
         const started = performance.now();
         await rebuildAggregates(redis, keys, SUPPORTED_FEEDS, ctx, (feed, s) =>
-          console.log(`rebuilt ${feed.padEnd(12)} ${s.records} records, ${s.entities} entities → ${s.buckets} day buckets in ${s.seconds.toFixed(2)} s`),
+          console.log(
+            `rebuilt ${feed.padEnd(12)} ${s.records} records, ${s.entities} entities → ${s.buckets} day buckets in ${s.seconds.toFixed(2)} s`,
+          ),
         );
         console.log(`rebuild finished in ${((performance.now() - started) / 1000).toFixed(2)} s`);
         return 0;

@@ -154,7 +154,10 @@ export class LiveService {
       // Import progress names files and counts: managers only, never a wall's display token.
       if (socket.data.principal.role === 'display' || typeof importId !== 'string') return ack?.(null);
       void socket.join(`import:${importId}`);
-      void this.importStatus(importId).then((p) => ack?.(p), () => ack?.(null));
+      void this.importStatus(importId).then(
+        (p) => ack?.(p),
+        () => ack?.(null),
+      );
     });
   }
 

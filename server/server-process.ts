@@ -60,10 +60,18 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(ctx);
-  const kpis = new KpiService(ctx, FEED_NAMES.filter((f) => ingest.isSupported(f)), { targets, reference });
+  const kpis = new KpiService(
+    ctx,
+    FEED_NAMES.filter((f) => ingest.isSupported(f)),
+    { targets, reference },
+  );
   const exportTemplates = new TemplateStore(ctx);
   const exports = new ExportService(ctx, kpis, targets, exportTemplates, audit);
-  const { httpServer, io, live: nsp } = createApp({
+  const {
+    httpServer,
+    io,
+    live: nsp,
+  } = createApp({
     redis,
     keys,
     tz: config.TZ_REPORT,

@@ -26,7 +26,9 @@ export function attachSocketAdapter(io: SocketServer, redisUrl: string, keys: Re
     duplicates.push(copy);
     return copy;
   }) as typeof redis.duplicate;
-  io.adapter(createAdapter(redis, { streamName: keys.socketIoStream(), channelPrefix: keys.socketIoChannelPrefix(), blockTimeInMs: BLOCK_MS }));
+  io.adapter(
+    createAdapter(redis, { streamName: keys.socketIoStream(), channelPrefix: keys.socketIoChannelPrefix(), blockTimeInMs: BLOCK_MS }),
+  );
   return async () => {
     for (const copy of duplicates) copy.disconnect();
     await redis.quit().catch(() => redis.disconnect());

@@ -15,12 +15,21 @@ import type { Fields, KpiDefinition, KpiValue } from './kpis/kpi-helpers.ts';
 export type { Fields, KpiDefinition, KpiKind, KpiStatus, KpiValue } from './kpis/kpi-helpers.ts';
 export { rate } from './kpis/kpi-helpers.ts';
 
-export const KPI_DEFINITIONS: readonly KpiDefinition[] = [...HOTLINE_KPIS, ...ONLINE_KPIS, ...HALL_KPIS, ...CROSS_REGION_KPIS, ...EVALUATION_KPIS];
+export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
+  ...HOTLINE_KPIS,
+  ...ONLINE_KPIS,
+  ...HALL_KPIS,
+  ...CROSS_REGION_KPIS,
+  ...EVALUATION_KPIS,
+];
 
 export const KPI_BY_ID: ReadonlyMap<string, KpiDefinition> = new Map(KPI_DEFINITIONS.map((k) => [k.id, k]));
 
 /** Computes every KPI of the feeds present in `fieldsByFeed`. */
-export function computeKpis(fieldsByFeed: Partial<Record<FeedName, Fields>>, settings: Settings = DEFAULT_SETTINGS): Record<string, KpiValue> {
+export function computeKpis(
+  fieldsByFeed: Partial<Record<FeedName, Fields>>,
+  settings: Settings = DEFAULT_SETTINGS,
+): Record<string, KpiValue> {
   const out: Record<string, KpiValue> = {};
   for (const def of KPI_DEFINITIONS) {
     const fields = fieldsByFeed[def.feed];

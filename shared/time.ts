@@ -63,16 +63,7 @@ export function zoneOffsetMs(utcMs: number, tz: string): number {
 }
 
 /** The UTC instant of a local wall-clock time in `tz`. */
-export function localToUtc(
-  tz: string,
-  year: number,
-  month: number,
-  day: number,
-  hour = 0,
-  minute = 0,
-  second = 0,
-  ms = 0,
-): number {
+export function localToUtc(tz: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const first = wall - zoneOffsetMs(wall, tz);
   return wall - zoneOffsetMs(first, tz);
@@ -91,8 +82,7 @@ export function localDayHour(utcMs: number, tz: string): { day: LocalDay; hour: 
   };
 }
 
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -107,8 +97,12 @@ export function parseInstant(text: string, tz: string): number | null {
   const m = ISO_INSTANT.exec(text.trim());
   if (!m) return null;
   const [, ys, mos, ds, hs, mis, ss, frac, off] = m;
-  const year = Number(ys), month = Number(mos), day = Number(ds);
-  const hour = Number(hs), minute = Number(mis), second = ss ? Number(ss) : 0;
+  const year = Number(ys),
+    month = Number(mos),
+    day = Number(ds);
+  const hour = Number(hs),
+    minute = Number(mis),
+    second = ss ? Number(ss) : 0;
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
   if (!off) return localToUtc(tz, year, month, day, hour, minute, second, ms);

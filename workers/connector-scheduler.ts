@@ -88,10 +88,14 @@ export class ConnectorScheduler {
   async runNow(connectorId: string): Promise<ConnectorRunSummary> {
     const lane = this.lanes.get(connectorId);
     if (!lane) throw new AppError('not_found', `no connector "${connectorId}" is configured`);
-    const job = await lane.queue.add('run', { connectorId, trigger: 'manual' }, {
-      ...this.jobOptions(lane.connector),
-      removeOnComplete: { age: 3_600, count: 1_000 },
-    });
+    const job = await lane.queue.add(
+      'run',
+      { connectorId, trigger: 'manual' },
+      {
+        ...this.jobOptions(lane.connector),
+        removeOnComplete: { age: 3_600, count: 1_000 },
+      },
+    );
     const jobId = job.id!;
     for (;;) {
       const state = await lane.queue.getJobState(jobId);
@@ -128,7 +132,10 @@ export class ConnectorScheduler {
       concurrency: 1,
     });
     worker.on('completed', (job, summary) =>
-      this.log.debug({ connector: id, trigger: job.data.trigger, pages: summary.pages, received: summary.received, rejected: summary.rejected }, 'connector run finished'),
+      this.log.debug(
+        { connector: id, trigger: job.data.trigger, pages: summary.pages, received: summary.received, rejected: summary.rejected },
+        'connector run finished',
+      ),
     );
     worker.on('failed', (job, err) =>
       this.log.warn({ connector: id, trigger: job?.data.trigger, attempt: job?.attemptsMade, err: err.message }, 'connector run failed'),

@@ -66,7 +66,8 @@ export function startConnectors(
   const scheduler = new ConnectorScheduler(connectors, redisUrl, keys, health, log, (c) => makeRunner(c, deps), now);
   const ready = scheduler.start().then(
     () => {
-      if (connectors.length > 0) log.info({ connectors: connectors.map((c) => `${c.id} (${c.kind} → ${c.feed})`) }, 'pull connectors scheduled');
+      if (connectors.length > 0)
+        log.info({ connectors: connectors.map((c) => `${c.id} (${c.kind} → ${c.feed})`) }, 'pull connectors scheduled');
     },
     (err: Error) => {
       log.error({ err: err.message }, 'pull connectors could not start');

@@ -13,26 +13,20 @@ export function startIngestWorkers(config: Config, redisUrl: string, ctx: CoreCo
   const { keys, log } = ctx;
   const applyService = new ApplyService(ctx);
   const workers = SUPPORTED_FEEDS.map((feed) => {
-    const worker = new Worker<IngestJobData, BatchResult>(
-      ingestQueueName(feed),
-      (job) => applyService.applyBatch(job.data),
-      {
-        connection: bullConnection(redisUrl, 'blocking'),
-        prefix: keys.queuePrefix(),
-        concurrency: config.WORKER_CONCURRENCY,
-        // A worker killed mid-batch (kill -9, OOM, power) leaves its batch locked; after the lock lapses
-        // the next stalled-job check hands it to any worker. Re-running a batch is safe (the ledger
-        // recognises its own deliveries as replays), so a batch may stall many times before failing: a
-        // stalled batch is the next one taken, so a run of crashes hits the same batch each time, and
-        // BullMQ fails a batch over this count for good (kept in `failed`, retryable from the console).
-        lockDuration: config.WORKER_LOCK_MS,
-        stalledInterval: config.WORKER_LOCK_MS,
-        maxStalledCount: 100,
-      },
-    );
-    worker.on('completed', (job, result) =>
-      log.debug({ feed, batchId: job.data.batchId, ...result.counts }, 'batch applied'),
-    );
+    const worker = new Worker<IngestJobData, BatchResult>(ingestQueueName(feed), (job) => applyService.applyBatch(job.data), {
+      connection: bullConnection(redisUrl, 'blocking'),
+      prefix: keys.queuePrefix(),
+      concurrency: config.WORKER_CONCURRENCY,
+      // A worker killed mid-batch (kill -9, OOM, power) leaves its batch locked; after the lock lapses
+      // the next stalled-job check hands it to any worker. Re-running a batch is safe (the ledger
+      // recognises its own deliveries as replays), so a batch may stall many times before failing: a
+      // stalled batch is the next one taken, so a run of crashes hits the same batch each time, and
+      // BullMQ fails a batch over this count for good (kept in `failed`, retryable from the console).
+      lockDuration: config.WORKER_LOCK_MS,
+      stalledInterval: config.WORKER_LOCK_MS,
+      maxStalledCount: 100,
+    });
+    worker.on('completed', (job, result) => log.debug({ feed, batchId: job.data.batchId, ...result.counts }, 'batch applied'));
     worker.on('failed', (job, err) =>
       log.error({ feed, batchId: job?.data.batchId, attempt: job?.attemptsMade, err: err.message }, 'batch failed'),
     );

@@ -11,7 +11,7 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'home', redirect: (to) => homeFor(to.query) },
     { path: '/login', name: 'login', component: () => import('./views/login/index.vue') },
-    { path: '/wall', name: 'wall', component: () => import('./views/wall/index.vue'), },
+    { path: '/wall', name: 'wall', component: () => import('./views/wall/index.vue') },
     {
       path: '/console',
       component: () => import('./views/console/index.vue'),

@@ -49,8 +49,7 @@ export function formatClock(instant: Date): string {
 
 /** The local calendar day `YYYY-MM-DD` of `instant` in the report zone. */
 export function reportDayOf(instant: Date): string {
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    dayFormat.formatToParts(instant).find((p) => p.type === type)?.value ?? '';
+  const part = (type: Intl.DateTimeFormatPartTypes) => dayFormat.formatToParts(instant).find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 

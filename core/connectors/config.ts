@@ -18,7 +18,8 @@ export const DEFAULT_CONNECTORS_FILE = './connectors.json';
 const ID_RE = /^[a-z0-9][a-z0-9-]{0,47}$/;
 /** A literal value, or `env:NAME` to read it from the environment at start (for secrets). */
 const secretValue = z.string().min(1, 'must not be empty');
-const seconds = (min: number, max: number) => z.number().min(min, `must be at least ${min} seconds`).max(max, `must be at most ${max} seconds`);
+const seconds = (min: number, max: number) =>
+  z.number().min(min, `must be at least ${min} seconds`).max(max, `must be at most ${max} seconds`);
 
 const commonFields = {
   /** Lower-case letters, digits and `-`: names the BullMQ queue, scheduler and Redis keys. */
@@ -51,13 +52,22 @@ const httpSchema = z
     query: z.record(z.string().min(1), z.string()).default({}),
     auth: z
       .discriminatedUnion('in', [
-        z.object({ in: z.literal('header'), name: z.string().min(1).default('Authorization'), prefix: z.string().default(''), value: secretValue }).strict(),
+        z
+          .object({
+            in: z.literal('header'),
+            name: z.string().min(1).default('Authorization'),
+            prefix: z.string().default(''),
+            value: secretValue,
+          })
+          .strict(),
         z.object({ in: z.literal('query'), name: z.string().min(1), value: secretValue }).strict(),
       ])
       .optional(),
     cursor: z.discriminatedUnion('kind', [
       /** A time: Pulse sends the greatest `field` value it has queued (the source returns records at or after it). */
-      z.object({ kind: z.literal('since'), param: z.string().min(1), field: z.string().min(1), initial: z.string().min(1).optional() }).strict(),
+      z
+        .object({ kind: z.literal('since'), param: z.string().min(1), field: z.string().min(1), initial: z.string().min(1).optional() })
+        .strict(),
       /** A page token: Pulse sends the token the previous page named as next (`paging.nextPath`). */
       z.object({ kind: z.literal('page'), param: z.string().min(1), initial: z.string().min(1).optional() }).strict(),
     ]),
@@ -103,7 +113,14 @@ export type FolderConnectorConfig = WithExpected<z.output<typeof folderSchema>>;
 export type ConnectorConfig = HttpConnectorConfig | FolderConnectorConfig;
 // What the health API shows of a connector is a wire type (shared/api-types.ts: the console reads it in the
 // browser). `connectorMeta` below returns it, so a new `kind` here that the wire type lacks fails to compile.
-export type { ConnectorKind, ConnectorMeta, ConnectorState, ConnectorHealthView, FeedHealthView, FeedHealthResponse } from '../../shared/api-types.ts';
+export type {
+  ConnectorKind,
+  ConnectorMeta,
+  ConnectorState,
+  ConnectorHealthView,
+  FeedHealthView,
+  FeedHealthResponse,
+} from '../../shared/api-types.ts';
 
 export const connectorMeta = (c: ConnectorConfig): ConnectorMeta => ({
   id: c.id,
@@ -124,17 +141,25 @@ const ENV_PREFIX = 'env:';
  * entry is listed in one ConfigError (`CONNECTORS_FILE … connectors[1] "hall-drop" stableForSeconds: …`).
  * `baseDir` resolves relative folder paths; `env` resolves `env:NAME` secrets.
  */
-export function parseConnectors(json: unknown, options: { source?: string; baseDir?: string; env?: NodeJS.ProcessEnv } = {}): ConnectorConfig[] {
+export function parseConnectors(
+  json: unknown,
+  options: { source?: string; baseDir?: string; env?: NodeJS.ProcessEnv } = {},
+): ConnectorConfig[] {
   const env = options.env ?? process.env;
   const source = options.source ?? 'CONNECTORS_FILE';
   const problems: string[] = [];
-  const list = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { connectors?: unknown }).connectors : undefined;
+  const list =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { connectors?: unknown }).connectors : undefined;
   if (!Array.isArray(list)) throw new ConfigError([`${source} must be a JSON object { "connectors": [ … ] }`]);
 
   const out: ConnectorConfig[] = [];
   const seen = new Set<string>();
   list.forEach((entry, index) => {
-    const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as { id?: unknown; auth?: { value?: unknown }; headers?: Record<string, unknown> };
+    const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as {
+      id?: unknown;
+      auth?: { value?: unknown };
+      headers?: Record<string, unknown>;
+    };
     const where = `${source} connectors[${index}]${typeof raw.id === 'string' ? ` "${raw.id}"` : ''}`;
     // Checked on the raw entry too, so an entry with schema problems still reports these.
     if (typeof raw.id === 'string') {
@@ -150,7 +175,10 @@ export function parseConnectors(json: unknown, options: { source?: string; baseD
     };
     const auth = typeof raw.auth === 'object' && raw.auth !== null ? secret('auth.value', raw.auth.value) : undefined;
     const headers = Object.fromEntries(
-      Object.entries(typeof raw.headers === 'object' && raw.headers !== null ? raw.headers : {}).map(([k, v]) => [k, secret(`headers.${k}`, v)]),
+      Object.entries(typeof raw.headers === 'object' && raw.headers !== null ? raw.headers : {}).map(([k, v]) => [
+        k,
+        secret(`headers.${k}`, v),
+      ]),
     );
 
     const parsed = connectorSchema.safeParse(entry);
@@ -164,8 +192,12 @@ export function parseConnectors(json: unknown, options: { source?: string; baseD
     const c = parsed.data;
     const expectedIntervalSeconds = c.expectedIntervalSeconds ?? Math.max(3_600, c.intervalSeconds * 10);
     if (c.kind === 'http') {
-      if (c.cursor.kind === 'page' && !c.paging.nextPath) problems.push(`${where} paging.nextPath: is required with a page cursor (where the response names the next page's token)`);
-      if (c.cursor.kind === 'since' && c.paging.nextPath) problems.push(`${where} paging.nextPath: applies to page cursors only; a since cursor advances by the records' "${c.cursor.field}"`);
+      if (c.cursor.kind === 'page' && !c.paging.nextPath)
+        problems.push(`${where} paging.nextPath: is required with a page cursor (where the response names the next page's token)`);
+      if (c.cursor.kind === 'since' && c.paging.nextPath)
+        problems.push(
+          `${where} paging.nextPath: applies to page cursors only; a since cursor advances by the records' "${c.cursor.field}"`,
+        );
       out.push({ ...c, expectedIntervalSeconds, headers, ...(c.auth && { auth: { ...c.auth, value: auth ?? '' } }) });
     } else {
       out.push({ ...c, expectedIntervalSeconds, path: resolve(options.baseDir ?? process.cwd(), c.path) });

@@ -48,7 +48,15 @@ export interface ConnectorRunSummary {
   files?: { file: string; status: 'imported' | 'duplicate_file' | 'failed'; movedTo: string }[];
 }
 
-export const emptySummary = (): ConnectorRunSummary => ({ pages: 0, received: 0, rejected: 0, skipped: 0, batchIds: [], problems: [], rejections: [] });
+export const emptySummary = (): ConnectorRunSummary => ({
+  pages: 0,
+  received: 0,
+  rejected: 0,
+  skipped: 0,
+  batchIds: [],
+  problems: [],
+  rejections: [],
+});
 
 /** The source could not be read (HTTP error, timeout, not JSON, missing folder): the attempt fails and is retried. */
 export class SourceError extends Error {

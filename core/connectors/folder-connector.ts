@@ -97,7 +97,13 @@ export class FolderConnector implements Connector {
     const prior = await redis.hget(keys.importedFiles(this.c.feed), sha256);
     if (prior) {
       const duplicateOf = JSON.parse(prior) as NonNullable<DropFileResult['duplicateOf']>;
-      await this.finish(name, path, 'done', { ...base, status: 'duplicate_file', duplicateOf, finishedAt: new Date(this.deps.now()).toISOString() }, summary);
+      await this.finish(
+        name,
+        path,
+        'done',
+        { ...base, status: 'duplicate_file', duplicateOf, finishedAt: new Date(this.deps.now()).toISOString() },
+        summary,
+      );
       return 'done';
     }
 
@@ -152,7 +158,13 @@ export class FolderConnector implements Connector {
   }
 
   /** Moves the file into done/ or failed/ (a free name if one of that name is there) and writes its result beside it. */
-  private async finish(name: string, path: string, folder: 'done' | 'failed', result: DropFileResult, summary: ConnectorRunSummary): Promise<void> {
+  private async finish(
+    name: string,
+    path: string,
+    folder: 'done' | 'failed',
+    result: DropFileResult,
+    summary: ConnectorRunSummary,
+  ): Promise<void> {
     const dir = join(this.c.path, folder);
     await mkdir(dir, { recursive: true });
     const target = await freeName(dir, name);

@@ -92,7 +92,11 @@ export class ConnectorHealthStore {
 }
 
 /** failing (stored by the worker) > silent (no new record for longer than expected) > ok. */
-export function connectorState(meta: ConnectorMeta, health: Record<string, string>, now: number): { state: ConnectorState; silentForSeconds: number } {
+export function connectorState(
+  meta: ConnectorMeta,
+  health: Record<string, string>,
+  now: number,
+): { state: ConnectorState; silentForSeconds: number } {
   const since = Number(health.lastDataAt ?? health.registeredAt ?? now);
   const silentForSeconds = Math.max(0, (now - since) / 1000);
   if (health.state === 'failing') return { state: 'failing', silentForSeconds };

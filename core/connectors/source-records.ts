@@ -37,7 +37,10 @@ export function mapFields(item: unknown, fieldMap: Readonly<Record<string, strin
 
 /** A short digest of a record exactly as the source sent it: the same record twice has the same fingerprint. */
 export function fingerprint(item: unknown): string {
-  return createHash('sha256').update(JSON.stringify(item) ?? 'undefined').digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(item) ?? 'undefined')
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /**

@@ -39,7 +39,10 @@ function chartThread(): Worker {
 }
 
 /** PNGs of `options` (same size each): SVG built here, rasterised on the chart thread. */
-export async function renderChartsInWorker(options: ChartOption[], size?: { widthPx: number; heightPx: number; scale: number }): Promise<RenderedChart[]> {
+export async function renderChartsInWorker(
+  options: ChartOption[],
+  size?: { widthPx: number; heightPx: number; scale: number },
+): Promise<RenderedChart[]> {
   if (options.length === 0) return [];
   // ECharts is loaded with the first export, not when the server starts.
   const { CHART_SIZE, renderChartSvg } = await import('./chart-renderer.ts');

@@ -16,7 +16,12 @@ export const CHART_SIZE = { widthPx: 720, heightPx: 360, scale: 2 };
 export function renderChartSvg(option: ChartOption, widthPx = CHART_SIZE.widthPx, heightPx = CHART_SIZE.heightPx): string {
   const chart = init(null, null, { renderer: 'svg', ssr: true, width: widthPx, height: heightPx });
   try {
-    chart.setOption({ ...option, animation: false, textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 13 }, backgroundColor: '#ffffff' });
+    chart.setOption({
+      ...option,
+      animation: false,
+      textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 13 },
+      backgroundColor: '#ffffff',
+    });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -25,5 +30,10 @@ export function renderChartSvg(option: ChartOption, widthPx = CHART_SIZE.widthPx
 
 /** PNGs of the charts, drawn in this thread (the CLI; a server uses chart-pool.ts). */
 export function renderChartPngs(options: ChartOption[], size = CHART_SIZE): RenderedChart[] {
-  return rasterizeCharts(options.map((o) => renderChartSvg(o, size.widthPx, size.heightPx)), size.widthPx, size.heightPx, size.scale);
+  return rasterizeCharts(
+    options.map((o) => renderChartSvg(o, size.widthPx, size.heightPx)),
+    size.widthPx,
+    size.heightPx,
+    size.scale,
+  );
 }

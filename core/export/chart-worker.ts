@@ -13,7 +13,10 @@ interface Request {
 parentPort!.on('message', (req: Request) => {
   try {
     const pngs = rasterizeCharts(req.svgs, req.widthPx, req.heightPx, req.scale).map((r) => r.png);
-    parentPort!.postMessage({ id: req.id, pngs }, pngs.map((p) => p.buffer as ArrayBuffer));
+    parentPort!.postMessage(
+      { id: req.id, pngs },
+      pngs.map((p) => p.buffer as ArrayBuffer),
+    );
   } catch (err) {
     parentPort!.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) });
   }

@@ -62,12 +62,36 @@ export interface ExportModel {
 export const APPENDIX_TABLES: readonly { title: string; kpiIds: string[] }[] = [
   {
     title: '12345政务热线“一呼即应”',
-    kpiIds: ['hotline.received', 'hotline.signed', 'hotline.completed', 'hotline.visited', 'hotline.completionRate', 'hotline.resolutionRate', 'hotline.satisfactionRate', 'hotline.responseWithin1hRate', 'hotline.onTimeCompletionRate'],
+    kpiIds: [
+      'hotline.received',
+      'hotline.signed',
+      'hotline.completed',
+      'hotline.visited',
+      'hotline.completionRate',
+      'hotline.resolutionRate',
+      'hotline.satisfactionRate',
+      'hotline.responseWithin1hRate',
+      'hotline.onTimeCompletionRate',
+    ],
   },
   { title: '“一网通办”', kpiIds: ['online.volume', 'online.fullyOnlineRate', 'online.mobileShare', 'online.yoyGrowth'] },
-  { title: '政务大厅', kpiIds: ['hall.servedMatters', 'hall.taken', 'hall.visitors', 'hall.openDays', 'hall.dailyAvgVisitors', 'hall.avgWaitMinutes', 'hall.waitTargetRate'] },
+  {
+    title: '政务大厅',
+    kpiIds: [
+      'hall.servedMatters',
+      'hall.taken',
+      'hall.visitors',
+      'hall.openDays',
+      'hall.dailyAvgVisitors',
+      'hall.avgWaitMinutes',
+      'hall.waitTargetRate',
+    ],
+  },
   { title: '跨域通办', kpiIds: ['crossRegion.received', 'crossRegion.completed', 'crossRegion.completionRate'] },
-  { title: '政务服务“好差评”', kpiIds: ['evaluations.count', 'evaluations.positiveRate', 'evaluations.negative', 'evaluations.negativeRate'] },
+  {
+    title: '政务服务“好差评”',
+    kpiIds: ['evaluations.count', 'evaluations.positiveRate', 'evaluations.negative', 'evaluations.negativeRate'],
+  },
 ];
 
 /** The KPI service calls an export needs (KpiService satisfies it). */
@@ -116,7 +140,11 @@ export function buildExportModel(
   const appendix = APPENDIX_TABLES.map((t) => ({
     title: t.title,
     kpiIds: t.kpiIds,
-    rows: series.buckets.map((bucket, i) => ({ bucket, label: bucketRowLabel(bucket, interval, withYear), values: t.kpiIds.map((id) => series.series[id]?.[i] ?? { value: null }) })),
+    rows: series.buckets.map((bucket, i) => ({
+      bucket,
+      label: bucketRowLabel(bucket, interval, withYear),
+      values: t.kpiIds.map((id) => series.series[id]?.[i] ?? { value: null }),
+    })),
     total: t.kpiIds.map((id) => kpis[id] ?? { value: null }),
   }));
   const by = interval === 'month' ? '月' : '日';
@@ -124,7 +152,10 @@ export function buildExportModel(
     { title: `12345热线“一呼即应”工单及回访满意度（按${by}）`, option: hotlineMonthlyOption(hotlineMonthlyData(series), 'zh-CN', static_) },
     { title: `“一网通办”办件量与上年同期（按${by}）`, option: onlineYoyOption(onlineYoyData(series), 'zh-CN', static_) },
     { title: `政务大厅接待政务服务事项件次（按${by}）`, option: hallMonthlyOption(hallMonthlyData(series), 'zh-CN', static_) },
-    { title: '跨域通办受理、办结件数（按合作地区）', option: crossRegionByPartnerOption(crossRegionByPartnerData(partners), 'zh-CN', static_) },
+    {
+      title: '跨域通办受理、办结件数（按合作地区）',
+      option: crossRegionByPartnerOption(crossRegionByPartnerData(partners), 'zh-CN', static_),
+    },
   ];
   return {
     period,

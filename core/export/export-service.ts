@@ -60,7 +60,8 @@ async function renderFormat(format: ExportFormat, model: ExportModel, charts: Pr
 /** A period from `year`, or from `from`/`to` (API.md); exactly one of the two ways. */
 export function parseExportPeriod(query: { year?: unknown; from?: unknown; to?: unknown }): Period {
   if (query.year !== undefined && query.year !== '') {
-    if (query.from !== undefined || query.to !== undefined) throw new AppError('validation_failed', 'give either `year` or `from`/`to`, not both');
+    if (query.from !== undefined || query.to !== undefined)
+      throw new AppError('validation_failed', 'give either `year` or `from`/`to`, not both');
     const year = Number(query.year);
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', '`year` must be YYYY');
     return { from: `${year}-01-01`, to: `${year}-12-31` };
@@ -127,7 +128,12 @@ export class ExportService {
 
   /** Records an export in the audit log: who, which period, which formats. */
   recordAudit(actor: string, period: Period, formats: readonly ExportFormat[], exportId?: string): Promise<void> {
-    return this.audit.record(actor, 'export', `${period.from}~${period.to}`, { from: period.from, to: period.to, formats, ...(exportId && { exportId }) });
+    return this.audit.record(actor, 'export', `${period.from}~${period.to}`, {
+      from: period.from,
+      to: period.to,
+      formats,
+      ...(exportId && { exportId }),
+    });
   }
 
   /** Starts an export in the background (queued behind any running in this process); returns its id at once. */
@@ -136,7 +142,16 @@ export class ExportService {
     const key = this.keys.exportJob(exportId);
     await this.redis
       .multi()
-      .hset(key, { phase: 'running', step: '排队 queued', stepsDone: 0, stepsTotal: 1 + formats.length, files: '[]', from: period.from, to: period.to, createdBy: actor })
+      .hset(key, {
+        phase: 'running',
+        step: '排队 queued',
+        stepsDone: 0,
+        stepsTotal: 1 + formats.length,
+        files: '[]',
+        from: period.from,
+        to: period.to,
+        createdBy: actor,
+      })
       .expire(key, EXPORT_TTL_SECONDS)
       .exec();
     await this.recordAudit(actor, period, formats, exportId);
@@ -147,7 +162,12 @@ export class ExportService {
         });
         const multi = this.redis.multi();
         for (const f of files) multi.set(this.keys.exportFile(exportId, f.format), f.data, 'EX', EXPORT_TTL_SECONDS);
-        multi.hset(key, { phase: 'done', step: '完成 done', stepsDone: 1 + formats.length, files: JSON.stringify(files.map((f) => ({ format: f.format, fileName: f.fileName }))) });
+        multi.hset(key, {
+          phase: 'done',
+          step: '完成 done',
+          stepsDone: 1 + formats.length,
+          files: JSON.stringify(files.map((f) => ({ format: f.format, fileName: f.fileName }))),
+        });
         await multi.exec();
       } catch (err) {
         this.log.error({ err, exportId }, 'export failed');

@@ -115,13 +115,29 @@ export function scoreOf(actual: number | null, target: TargetSetting, weight: nu
 }
 
 /** The table for the served figures of the period, with the year's targets (API.md targets). */
-export function buildIndicatorTable(template: IndicatorTemplate, kpis: Record<string, KpiValue>, targets: Record<string, TargetSetting>): IndicatorTable {
+export function buildIndicatorTable(
+  template: IndicatorTemplate,
+  kpis: Record<string, KpiValue>,
+  targets: Record<string, TargetSetting>,
+): IndicatorTable {
   const rows: IndicatorRow[] = [];
   const withoutTarget: string[] = [];
   for (const row of template.rows) {
     const name = row.name ?? (row.kpi ? KPI_BY_ID.get(row.kpi)!.nameZh : '');
     if (row.kpi === null) {
-      rows.push({ level1: row.level1, level2: row.level2, name, kpi: null, target: null, targetSource: null, actual: null, weight: row.weight, score: null, met: null, note: row.note ?? '' });
+      rows.push({
+        level1: row.level1,
+        level2: row.level2,
+        name,
+        kpi: null,
+        target: null,
+        targetSource: null,
+        actual: null,
+        weight: row.weight,
+        score: null,
+        met: null,
+        note: row.note ?? '',
+      });
       continue;
     }
     const fromApi = targets[row.kpi];
@@ -132,7 +148,10 @@ export function buildIndicatorTable(template: IndicatorTemplate, kpis: Record<st
     }
     const actual = kpis[row.kpi] ?? { value: null };
     // The KPI API judged met / not met against the year's target; a template fallback is judged the same way here.
-    const met = fromApi && actual.status ? actual.status === 'met' : actual.value !== null && (target.direction === '>=' ? actual.value >= target.target : actual.value <= target.target);
+    const met =
+      fromApi && actual.status
+        ? actual.status === 'met'
+        : actual.value !== null && (target.direction === '>=' ? actual.value >= target.target : actual.value <= target.target);
     rows.push({
       level1: row.level1,
       level2: row.level2,

@@ -47,7 +47,12 @@ const TEXT_WIDTH_TWIPS = Math.round((210 - 28 - 26) * MM);
 const run = (text: string, options: IRunOptions = {}) => new TextRun({ text, font: BODY_FONT, size: SIZE_BODY, ...options });
 
 function bodyParagraph(text: string): Paragraph {
-  return new Paragraph({ children: [run(text)], indent: { firstLine: 2 * 16 * 20 }, spacing: { line: LINE_EXACT, lineRule: LineRuleType.EXACT }, alignment: AlignmentType.JUSTIFIED });
+  return new Paragraph({
+    children: [run(text)],
+    indent: { firstLine: 2 * 16 * 20 },
+    spacing: { line: LINE_EXACT, lineRule: LineRuleType.EXACT },
+    alignment: AlignmentType.JUSTIFIED,
+  });
 }
 
 function heading(text: string): Paragraph {
@@ -60,7 +65,12 @@ function heading(text: string): Paragraph {
 }
 
 function caption(text: string): Paragraph {
-  return new Paragraph({ children: [run(text, { size: SIZE_CAPTION, font: HEADING_FONT })], alignment: AlignmentType.CENTER, spacing: { before: 120, after: 120 }, keepNext: true });
+  return new Paragraph({
+    children: [run(text, { size: SIZE_CAPTION, font: HEADING_FONT })],
+    alignment: AlignmentType.CENTER,
+    spacing: { before: 120, after: 120 },
+    keepNext: true,
+  });
 }
 
 function cellParagraph(text: string, size: number, bold = false): Paragraph {
@@ -77,7 +87,12 @@ function table({ header, rows }: TextTable, widthsPercent?: number[], size = SIZ
       tableHeader: isHeader,
       cantSplit: true,
       children: cells.map(
-        (text, i) => new TableCell({ children: [cellParagraph(text, size, isHeader)], verticalAlign: VerticalAlign.CENTER, width: { size: columnWidths[i]!, type: WidthType.DXA } }),
+        (text, i) =>
+          new TableCell({
+            children: [cellParagraph(text, size, isHeader)],
+            verticalAlign: VerticalAlign.CENTER,
+            width: { size: columnWidths[i]!, type: WidthType.DXA },
+          }),
       ),
     });
   return new Table({
@@ -102,7 +117,13 @@ function chartParagraph(chart: RenderedChart): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     keepNext: true,
-    children: [new ImageRun({ type: 'png', data: chart.png, transformation: { width: widthPx, height: Math.round((widthPx * chart.heightPx) / chart.widthPx) } })],
+    children: [
+      new ImageRun({
+        type: 'png',
+        data: chart.png,
+        transformation: { width: widthPx, height: Math.round((widthPx * chart.heightPx) / chart.widthPx) },
+      }),
+    ],
   });
 }
 
@@ -111,7 +132,11 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
   const ind = model.indicators;
   const by = model.interval === 'month' ? '月' : '日';
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ children: [run(model.title, { font: HEADING_FONT, size: SIZE_TITLE })], alignment: AlignmentType.CENTER, spacing: { after: 240, line: 40 * 20, lineRule: LineRuleType.AT_LEAST } }),
+    new Paragraph({
+      children: [run(model.title, { font: HEADING_FONT, size: SIZE_TITLE })],
+      alignment: AlignmentType.CENTER,
+      spacing: { after: 240, line: 40 * 20, lineRule: LineRuleType.AT_LEAST },
+    }),
     new Paragraph({
       children: [run(`数据期间：${model.period.from} 至 ${model.period.to}`, { size: SIZE_CAPTION })],
       alignment: AlignmentType.CENTER,
@@ -120,13 +145,15 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     heading('一、部门整体支出绩效情况（数据）'),
     ...model.sentences.map(bodyParagraph),
     heading('二、部门整体支出绩效自评表（指标部分）'),
-    table(
-      indicatorTable(model),
-      [9, 11, 18, 13, 13, 7, 8, 21],
-    ),
+    table(indicatorTable(model), [9, 11, 18, 13, 13, 7, 8, 21]),
   ];
   if (ind.withoutTarget.length > 0) {
-    children.push(new Paragraph({ children: [run(`注：未设定年度指标值、未列入本表的指标：${ind.withoutTarget.join('、')}。`, { size: SIZE_TABLE })], spacing: { before: 120 } }));
+    children.push(
+      new Paragraph({
+        children: [run(`注：未设定年度指标值、未列入本表的指标：${ind.withoutTarget.join('、')}。`, { size: SIZE_TABLE })],
+        spacing: { before: 120 },
+      }),
+    );
   }
   children.push(heading('三、图表'));
   model.charts.forEach((chart, i) => {
@@ -136,13 +163,7 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
   children.push(heading(`附：${by === '月' ? '月度' : '逐日'}数据`));
   model.appendix.forEach((t, i) => {
     children.push(caption(`附表${i + 1}　${t.title}（按${by}）`));
-    children.push(
-      table(
-        appendixTable(t),
-        columnShares(t.kpiIds),
-        SIZE_SMALL_TABLE,
-      ),
-    );
+    children.push(table(appendixTable(t), columnShares(t.kpiIds), SIZE_SMALL_TABLE));
   });
 
   const doc = new Document({
@@ -159,7 +180,12 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
         },
         footers: {
           default: new Footer({
-            children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: BODY_FONT, size: 14 * PT })] })],
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: BODY_FONT, size: 14 * PT })],
+              }),
+            ],
           }),
         },
         children,

@@ -11,7 +11,12 @@ function table({ header, rows }: TextTable): string {
 /** The export as Markdown: the sentences, the indicator table and the appendix tables (charts are in the DOCX). */
 export function renderMarkdown(model: ExportModel): Buffer {
   const { indicators } = model;
-  const out: string[] = [`# ${model.title}`, '', `数据期间：${model.period.from} 至 ${model.period.to}　生成时间：${model.generatedAt}`, ''];
+  const out: string[] = [
+    `# ${model.title}`,
+    '',
+    `数据期间：${model.period.from} 至 ${model.period.to}　生成时间：${model.generatedAt}`,
+    '',
+  ];
   out.push('## 一、部门整体支出绩效情况（数据）', '', ...model.sentences.flatMap((s) => [s, '']));
   out.push('## 二、部门整体支出绩效自评表（指标部分）', '', `模板：${indicators.templateName}`, '');
   out.push(table(indicatorTable(model)), '');

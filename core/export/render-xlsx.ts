@@ -20,7 +20,14 @@ function numFmtOf(id: string): string {
 
 const textOrNumber = (v: Cell): Cell => (typeof v === 'string' ? neutralizeFormulaText(v) : v);
 
-function addSheet(book: ExcelJS.Workbook, name: string, header: string[], rows: Cell[][], formats: (string | undefined)[] = [], widths: number[] = []): ExcelJS.Worksheet {
+function addSheet(
+  book: ExcelJS.Workbook,
+  name: string,
+  header: string[],
+  rows: Cell[][],
+  formats: (string | undefined)[] = [],
+  widths: number[] = [],
+): ExcelJS.Worksheet {
   const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(header.map(neutralizeFormulaText)).font = { bold: true };
   for (const row of rows) sheet.addRow(row.map(textOrNumber));
@@ -39,7 +46,14 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
   book.creator = 'Pulse 政务服务效能看板';
   book.created = new Date(model.generatedAt);
 
-  addSheet(book, '数字段落', [model.title], [[`数据期间：${model.period.from} 至 ${model.period.to}`], ...model.sentences.map((s) => [s])], [], [120]);
+  addSheet(
+    book,
+    '数字段落',
+    [model.title],
+    [[`数据期间：${model.period.from} 至 ${model.period.to}`], ...model.sentences.map((s) => [s])],
+    [],
+    [120],
+  );
 
   const ind = model.indicators;
   const indicatorSheet = addSheet(
@@ -47,7 +61,18 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
     '绩效指标自评表',
     ['一级指标', '二级指标', '三级指标', 'KPI编号', '方向', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'],
     [
-      ...ind.rows.map((r) => [r.level1, r.level2, r.name, r.kpi ?? '', r.target?.direction ?? '', r.target?.target ?? null, valueOf(r.actual), r.weight, r.score, r.note]),
+      ...ind.rows.map((r) => [
+        r.level1,
+        r.level2,
+        r.name,
+        r.kpi ?? '',
+        r.target?.direction ?? '',
+        r.target?.target ?? null,
+        valueOf(r.actual),
+        r.weight,
+        r.score,
+        r.note,
+      ]),
       ['合计', '', '', '', '', null, null, ind.totalWeight, ind.totalScore, ''],
     ],
     [],
@@ -69,7 +94,16 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
     ids.map((id) => {
       const v = model.kpis[id]!;
       const def = KPI_BY_ID.get(id);
-      return [id, def?.nameZh ?? id, def?.unitZh ?? '', v.value, v.numerator ?? null, v.denominator ?? null, v.target ?? null, v.status ?? ''];
+      return [
+        id,
+        def?.nameZh ?? id,
+        def?.unitZh ?? '',
+        v.value,
+        v.numerator ?? null,
+        v.denominator ?? null,
+        v.target ?? null,
+        v.status ?? '',
+      ];
     }),
     [],
     [30, 26, 6, 14, 14, 14, 14, 10],
@@ -96,7 +130,12 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
     book,
     '跨域通办按地区',
     ['合作地区', kpiHeader('crossRegion.received'), kpiHeader('crossRegion.completed'), kpiHeader('crossRegion.completionRate')],
-    model.partners.map((g) => [g.key, valueOf(g.kpis['crossRegion.received']), valueOf(g.kpis['crossRegion.completed']), valueOf(g.kpis['crossRegion.completionRate'])]),
+    model.partners.map((g) => [
+      g.key,
+      valueOf(g.kpis['crossRegion.received']),
+      valueOf(g.kpis['crossRegion.completed']),
+      valueOf(g.kpis['crossRegion.completionRate']),
+    ]),
     [undefined, '0', '0', '0.00%'],
     [20],
   );

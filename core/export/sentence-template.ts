@@ -56,19 +56,19 @@ function resolveName(name: string): { id: string; part: Part } | null {
 
 function parsePlaceholder(body: string, where: string, problems: string[]): Segment | null {
   const [name = '', rule, ...extra] = body.split('|').map((s) => s.trim());
-  if (extra.length > 0) return problems.push(`${where}: {${body}} has more than one rule`), null;
+  if (extra.length > 0) return (problems.push(`${where}: {${body}} has more than one rule`), null);
   if (name === 'period' || name === 'prevPeriod') {
     if (rule !== undefined) problems.push(`${where}: {${name}} takes no rule`);
     return { kind: name };
   }
   const resolved = resolveName(name);
-  if (!resolved) return problems.push(`${where}: {${body}}: unknown KPI id or part "${name}" (see KPIS.md)`), null;
+  if (!resolved) return (problems.push(`${where}: {${body}}: unknown KPI id or part "${name}" (see KPIS.md)`), null);
   const def = KPI_BY_ID.get(resolved.id)!;
   if (rule !== undefined && !isWritingRule(rule)) {
-    return problems.push(`${where}: {${body}}: unknown rule "${rule}" (one of ${WRITING_RULES.join(', ')})`), null;
+    return (problems.push(`${where}: {${body}}: unknown rule "${rule}" (one of ${WRITING_RULES.join(', ')})`), null);
   }
   const chosen = rule ?? (resolved.part === 'value' ? defaultRule(def.kind) : 'int');
-  if (!chosen) return problems.push(`${where}: {${body}}: a ${def.kind} needs a rule, e.g. {${name}|floor} or {${name}|approx}`), null;
+  if (!chosen) return (problems.push(`${where}: {${body}}: a ${def.kind} needs a rule, e.g. {${name}|floor} or {${name}|approx}`), null);
   return { kind: 'kpi', id: resolved.id, part: resolved.part, rule: chosen };
 }
 

@@ -13,7 +13,8 @@ export const NO_VALUE = '—';
 export function tableText(id: string, figure: KpiValue | undefined): string {
   const def = KPI_BY_ID.get(id);
   if (!def || !figure || figure.value === null) return NO_VALUE;
-  const text = def.unitZh === '%' ? writePct2(figure) : def.kind === 'count' || def.kind === 'live' ? writeInt(figure.value) : writeDec1(figure.value);
+  const text =
+    def.unitZh === '%' ? writePct2(figure) : def.kind === 'count' || def.kind === 'live' ? writeInt(figure.value) : writeDec1(figure.value);
   return text ?? NO_VALUE;
 }
 
@@ -63,6 +64,9 @@ export function indicatorTable(model: ExportModel): TextTable {
 export function appendixTable(t: AppendixTable): TextTable {
   return {
     header: ['期间', ...t.kpiIds.map(kpiHeader)],
-    rows: [...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]), ['合计', ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))]],
+    rows: [
+      ...t.rows.map((r) => [r.label, ...r.values.map((v, k) => tableText(t.kpiIds[k]!, v))]),
+      ['合计', ...t.total.map((v, k) => tableText(t.kpiIds[k]!, v))],
+    ],
   };
 }

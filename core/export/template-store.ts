@@ -20,7 +20,6 @@ const ID_PATTERN = /^(sentences|indicators-[a-z0-9][a-z0-9-]{0,47})$/;
 /** The largest template content accepted, in characters. */
 export const MAX_TEMPLATE_CHARS = 100_000;
 
-
 const kindOf = (id: string): ExportTemplateKind => (id === 'sentences' ? 'sentences' : 'indicators');
 
 function readShipped(): Map<string, string> {
@@ -55,7 +54,9 @@ export class TemplateStore {
   /** Every template, shipped and saved, with its current content. */
   async list(): Promise<ExportTemplate[]> {
     const saved = await this.redis.hgetall(this.keys.exportTemplates());
-    const ids = [...new Set([...this.shipped.keys(), ...Object.keys(saved)])].sort((a, b) => (a === 'sentences' ? -1 : b === 'sentences' ? 1 : a.localeCompare(b)));
+    const ids = [...new Set([...this.shipped.keys(), ...Object.keys(saved)])].sort((a, b) =>
+      a === 'sentences' ? -1 : b === 'sentences' ? 1 : a.localeCompare(b),
+    );
     return ids.map((id) => {
       const content = saved[id] ?? this.shipped.get(id)!;
       return { id, kind: kindOf(id), name: this.nameOf(id, content), content, isDefault: saved[id] === undefined };
@@ -74,9 +75,12 @@ export class TemplateStore {
 
   /** Saves `content` as template `id` after validating it. */
   async put(id: string, content: unknown): Promise<ExportTemplate> {
-    if (!ID_PATTERN.test(id)) throw new AppError('validation_failed', 'template id must be `sentences` or `indicators-<name>` (lower-case letters, digits, -)');
-    if (typeof content !== 'string' || content.trim() === '') throw new AppError('validation_failed', '`content` must be the template text');
-    if (content.length > MAX_TEMPLATE_CHARS) throw new AppError('validation_failed', `a template is at most ${MAX_TEMPLATE_CHARS} characters`);
+    if (!ID_PATTERN.test(id))
+      throw new AppError('validation_failed', 'template id must be `sentences` or `indicators-<name>` (lower-case letters, digits, -)');
+    if (typeof content !== 'string' || content.trim() === '')
+      throw new AppError('validation_failed', '`content` must be the template text');
+    if (content.length > MAX_TEMPLATE_CHARS)
+      throw new AppError('validation_failed', `a template is at most ${MAX_TEMPLATE_CHARS} characters`);
     validateTemplate(kindOf(id), content);
     await this.redis.hset(this.keys.exportTemplates(), id, content);
     return { id, kind: kindOf(id), name: this.nameOf(id, content), content, isDefault: false };

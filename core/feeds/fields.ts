@@ -79,7 +79,10 @@ export function checkWindow(ms: number, ctx: NormalizeContext, extraAheadMs = 0)
   const window = ctx.timeWindow ?? DEFAULT_TIME_WINDOW;
   if (ms < dayStartUtc(window.earliestDay, ctx.tz)) return { error: `is before ${window.earliestDay}, the earliest time accepted` };
   const latest = Date.now() + window.maxAheadHours * HOUR_MS + extraAheadMs;
-  if (ms > latest) return { error: `is after ${new Date(latest).toISOString()}, the latest time accepted (the server's clock + ${window.maxAheadHours} h${extraAheadMs > 0 ? ` + ${extraAheadMs / (24 * HOUR_MS)} days` : ''})` };
+  if (ms > latest)
+    return {
+      error: `is after ${new Date(latest).toISOString()}, the latest time accepted (the server's clock + ${window.maxAheadHours} h${extraAheadMs > 0 ? ` + ${extraAheadMs / (24 * HOUR_MS)} days` : ''})`,
+    };
   return { value: ms };
 }
 
@@ -115,7 +118,10 @@ export function contentId(canonicalJson: string): string {
 export class FieldCollector {
   readonly errors: string[] = [];
 
-  constructor(private readonly raw: Record<string, unknown>, private readonly labels: Readonly<Record<string, string>>) {}
+  constructor(
+    private readonly raw: Record<string, unknown>,
+    private readonly labels: Readonly<Record<string, string>>,
+  ) {}
 
   private label(field: string): string {
     const zh = this.labels[field];
@@ -188,7 +194,11 @@ export const NOT_AN_OBJECT = { ok: false as const, errors: ['record must be a JS
  * Starts validating one raw record: null when it is not an object, else a collector over its fields,
  * Chinese column names renamed by the feed's aliases and unknown columns dropped.
  */
-export function collectFields(input: unknown, aliases: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): FieldCollector | null {
+export function collectFields(
+  input: unknown,
+  aliases: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): FieldCollector | null {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
   return new FieldCollector(renameFields(input as Record<string, unknown>, aliases), labels);
 }

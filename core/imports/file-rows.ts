@@ -65,7 +65,10 @@ export async function* readRows(path: string, options: ReadRowsOptions = {}): As
   const maxBytes = options.maxBytes ?? 100 * MB;
   const size = (await stat(path)).size;
   if (size > maxBytes) {
-    throw new AppError('payload_too_large', `文件超过 ${mbText(maxBytes)} MB / the file is larger than ${mbText(maxBytes)} MB`, { maxBytes, size });
+    throw new AppError('payload_too_large', `文件超过 ${mbText(maxBytes)} MB / the file is larger than ${mbText(maxBytes)} MB`, {
+      maxBytes,
+      size,
+    });
   }
   if (size === 0) throw emptyFile();
   const head = await readAt(path, 0, SNIFF_BYTES);
@@ -91,14 +94,23 @@ async function* dataRows(source: AsyncIterable<RawRow>, options: ReadRowsOptions
   for await (const { rowNumber, values } of source) {
     if (values.every(isBlank)) continue;
     if (headers === undefined) {
-      headers = Array.from(values, (v) => (isBlank(v) ? '' : String(v).replace(/^\uFEFF/, '').trim()));
+      headers = Array.from(values, (v) =>
+        isBlank(v)
+          ? ''
+          : String(v)
+              .replace(/^\uFEFF/, '')
+              .trim(),
+      );
       const named = headers.filter((h) => h !== '');
       if (options.feed !== undefined) assertKnownHeader(options.feed, named, options.columnMap);
       options.onHeader?.(named);
       continue;
     }
     if (++count > maxRows) {
-      throw new AppError('payload_too_large', `数据行超过 ${maxRows} 行 / the file has more than ${maxRows} data rows`, { maxRows, rowNumber });
+      throw new AppError('payload_too_large', `数据行超过 ${maxRows} 行 / the file has more than ${maxRows} data rows`, {
+        maxRows,
+        rowNumber,
+      });
     }
     const cells: Record<string, unknown> = {};
     headers.forEach((header, i) => {
@@ -237,7 +249,13 @@ async function* csvRows(path: string, head: Buffer, onBytes?: (bytesRead: number
     }
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    throw new AppError('validation_failed', `CSV 第 ${rowNumber + 1} 行格式错误 / CSV row ${rowNumber + 1} is malformed: ${error.message}`, undefined, undefined, { cause: error });
+    throw new AppError(
+      'validation_failed',
+      `CSV 第 ${rowNumber + 1} 行格式错误 / CSV row ${rowNumber + 1} is malformed: ${error.message}`,
+      undefined,
+      undefined,
+      { cause: error },
+    );
   } finally {
     parser.destroy();
   }
@@ -262,7 +280,13 @@ interface WorkbookParts {
 }
 
 function notXlsx(cause?: unknown): AppError {
-  return new AppError('unsupported_media_type', '不是有效的 XLSX 文件 / the file is a zip but not a valid XLSX workbook', undefined, undefined, { cause });
+  return new AppError(
+    'unsupported_media_type',
+    '不是有效的 XLSX 文件 / the file is a zip but not a valid XLSX workbook',
+    undefined,
+    undefined,
+    { cause },
+  );
 }
 
 /** Over the limit: as its entries declare, or, with `liar`, as the entry `liar` actually inflated (more than it declares). */
@@ -337,7 +361,12 @@ function cellValue(value: unknown): unknown {
  * is parsed (no temp file), and every inflated byte counts against `maxUncompressedBytes` as it
  * streams, whatever the headers declare: a lying zip stops there, with the CPU spent bounded by it.
  */
-async function* xlsxRows(path: string, size: number, maxUncompressedBytes: number, onBytes?: (bytesRead: number) => void): AsyncGenerator<RawRow> {
+async function* xlsxRows(
+  path: string,
+  size: number,
+  maxUncompressedBytes: number,
+  onBytes?: (bytesRead: number) => void,
+): AsyncGenerator<RawRow> {
   // Sizes are enforced by the count below, against the limit, not against what each entry declares.
   const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: false }).catch((error: unknown) => {
     throw notXlsx(error);
@@ -378,7 +407,8 @@ async function* xlsxRows(path: string, size: number, maxUncompressedBytes: numbe
     const sheet = [...entries.values()].find((entry) => WORKSHEET.test(entry.fileName)); // the first worksheet only
     if (!sheet) return;
     // Progress: the share of the file that the share of the worksheet inflated so far stands for.
-    const share = onBytes && ((inflated: number) => onBytes(Math.min(size, Math.round((inflated / Math.max(1, sheet.uncompressedSize)) * size))));
+    const share =
+      onBytes && ((inflated: number) => onBytes(Math.min(size, Math.round((inflated / Math.max(1, sheet.uncompressedSize)) * size))));
     const sheetNo = WORKSHEET.exec(sheet.fileName)![1]!;
     for (const { value: reader } of workbook._parseWorksheet(await inflate(sheet, share), sheetNo)) {
       for await (const row of reader) {
@@ -390,7 +420,9 @@ async function* xlsxRows(path: string, size: number, maxUncompressedBytes: numbe
   } catch (error) {
     if (error instanceof AppError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new AppError('validation_failed', `XLSX 文件无法读取 / the XLSX file cannot be read: ${message}`, undefined, undefined, { cause: error });
+    throw new AppError('validation_failed', `XLSX 文件无法读取 / the XLSX file cannot be read: ${message}`, undefined, undefined, {
+      cause: error,
+    });
   } finally {
     for (const stream of opened) stream.destroy();
     zip.close();

@@ -132,7 +132,12 @@ export class ImportService {
       const kept = Math.max(0, MAX_REJECTED_KEPT - (progress.rejectedRows - pendingRejected.length));
       const toKeep = pendingRejected.slice(0, kept);
       pendingRejected = [];
-      if (toKeep.length > 0) await this.redis.multi().rpush(rejectedKey, ...toKeep).expire(rejectedKey, KEEP_SECONDS).exec();
+      if (toKeep.length > 0)
+        await this.redis
+          .multi()
+          .rpush(rejectedKey, ...toKeep)
+          .expire(rejectedKey, KEEP_SECONDS)
+          .exec();
     };
     const flushBatch = async () => {
       for (;;) {
@@ -159,7 +164,12 @@ export class ImportService {
     };
 
     let mapper: ReturnType<typeof createRowMapper> | null = null;
-    for await (const { rowNumber, cells } of readRows(filePath, { feed, columnMap, maxBytes: this.options.maxBytes ?? MAX_IMPORT_BYTES, onBytes: (n) => (progress.bytesRead = n) })) {
+    for await (const { rowNumber, cells } of readRows(filePath, {
+      feed,
+      columnMap,
+      maxBytes: this.options.maxBytes ?? MAX_IMPORT_BYTES,
+      onBytes: (n) => (progress.bytesRead = n),
+    })) {
       if (!mapper) {
         mapper = createRowMapper(feed, Object.keys(cells), { columnMap });
         progress.unknownColumns = mapper.unknownColumns;
@@ -217,13 +227,17 @@ export class ImportService {
           progress.counts.replaced += outcome.counts.replaced ?? 0;
           progress.counts.superseded += outcome.counts.superseded ?? 0;
         } else if (outcome.state === 'failed') {
-          throw new AppError('internal', `a batch of this import failed to apply: ${outcome.failedReason ?? 'unknown reason'} (it stays queued for retry)`);
+          throw new AppError(
+            'internal',
+            `a batch of this import failed to apply: ${outcome.failedReason ?? 'unknown reason'} (it stays queued for retry)`,
+          );
         } else still.push(remaining[i]!);
       });
       if (still.length !== remaining.length) await this.save(progress);
       remaining = still;
       if (remaining.length === 0) break;
-      if (Date.now() > deadline) throw new AppError('internal', `the workers did not apply ${remaining.length} batches in time; is a worker running?`);
+      if (Date.now() > deadline)
+        throw new AppError('internal', `the workers did not apply ${remaining.length} batches in time; is a worker running?`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -194,7 +194,10 @@ export class ApplyService {
     // Announce even when this run only replayed: a crash may have come before the first announcement.
     if (days.size > 0 || counts.replay > 0) {
       const today = localDayHour(processedAt, this.tz).day;
-      const latest = fresh.filter((d) => this.dayOf(d.record) === today).slice(-TICKER_LENGTH).map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
+      const latest = fresh
+        .filter((d) => this.dayOf(d.record) === today)
+        .slice(-TICKER_LENGTH)
+        .map((d) => JSON.stringify(tickerItemOf(job.feed, d.record as unknown as Record<string, unknown>, d.origin)));
       if (latest.length > 0) done.lpush(this.keys.ticker(), ...latest).ltrim(this.keys.ticker(), 0, TICKER_LENGTH - 1);
       publish(done.hset(this.keys.lastRecordAt(), job.feed, processedAt), this.keys, 'changed', { feed: job.feed, days: [...days] });
     }

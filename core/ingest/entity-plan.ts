@@ -105,12 +105,22 @@ export function expandContribution(
     const [totalKey, hourKey, dimKey, monthKey, path2Key, path3Key] = bucketKeysOf(keys, feed, day);
     addTo(into, totalKey, entry.field, n);
     addTo(into, monthKey, entry.field, n);
-    addTo(into, hourKey, fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`), n);
+    addTo(
+      into,
+      hourKey,
+      fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`),
+      n,
+    );
     if (!entry.dims) continue;
     for (const dim in entry.dims) {
       const value = entry.dims[dim];
       if (value !== undefined && value !== '') {
-        addTo(into, dimKey, fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${encodeDimValue(value)}`), n);
+        addTo(
+          into,
+          dimKey,
+          fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${encodeDimValue(value)}`),
+          n,
+        );
       }
     }
     if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
@@ -155,7 +165,12 @@ function addPathFields(
   for (let i = 0; i < suffixes.length; i++) {
     const suffix = suffixes[i]!;
     // `\u0001` keeps these cache entries apart from the single-dimension ones (`|<dim>=<raw value>`).
-    addTo(into, i === 0 ? path2Key : path3Key, fieldName(field, `\u0001${suffix}`, () => field + suffix), n);
+    addTo(
+      into,
+      i === 0 ? path2Key : path3Key,
+      fieldName(field, `\u0001${suffix}`, () => field + suffix),
+      n,
+    );
   }
 }
 

@@ -65,7 +65,6 @@ export class IngestService {
     }
   }
 
-
   isSupported(feed: string): feed is FeedName {
     return FEED_MODULES[feed as FeedName] !== undefined;
   }
@@ -130,7 +129,10 @@ export class IngestService {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       try {
-        const [job, applied] = await Promise.all([this.queues.get(feed)!.getJob(batchId), this.redis.exists(this.keys.batchResult(batchId))]);
+        const [job, applied] = await Promise.all([
+          this.queues.get(feed)!.getJob(batchId),
+          this.redis.exists(this.keys.batchResult(batchId)),
+        ]);
         return job !== undefined || applied === 1;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -147,19 +149,27 @@ export class IngestService {
    */
   private async countReceived(feed: FeedName, batchId: string | null, statsKey: string, received: number, rejected: number): Promise<void> {
     if (!batchId) {
-      const results = await this.redis.multi().hincrby(statsKey, 'received', received).hincrby(statsKey, 'rejected', rejected).exec().catch(() => null);
-      if (!results || results.some(([err]) => err)) throw new AppError('redis_unavailable', 'Redis is unreachable; retry later', undefined, 5);
+      const results = await this.redis
+        .multi()
+        .hincrby(statsKey, 'received', received)
+        .hincrby(statsKey, 'rejected', rejected)
+        .exec()
+        .catch(() => null);
+      if (!results || results.some(([err]) => err))
+        throw new AppError('redis_unavailable', 'Redis is unreachable; retry later', undefined, 5);
       return;
     }
     await this.redis.countReceived(statsKey, this.keys.appliedChunks(feed, batchId), received, rejected).catch(() => undefined);
   }
 
-
   /**
    * What the worker made of a batch: outcome counts once applied, else the job's state
    * (`waiting`, `active`, `delayed` while retrying, `failed` with its reason).
    */
-  async batchOutcome(feed: FeedName, batchId: string): Promise<{ counts: Record<ApplyOutcome, number> } | { state: string; failedReason?: string }> {
+  async batchOutcome(
+    feed: FeedName,
+    batchId: string,
+  ): Promise<{ counts: Record<ApplyOutcome, number> } | { state: string; failedReason?: string }> {
     const counts = await this.redis.hgetall(this.keys.batchResult(batchId));
     if (Object.keys(counts).length > 0) {
       return { counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])) as Record<ApplyOutcome, number> };
@@ -185,7 +195,12 @@ export class IngestService {
       this.backlogCheckedAt = Date.now();
     }
     if (this.backlogJobs >= this.config.INGEST_MAX_BACKLOG_JOBS) {
-      throw new AppError('backlog_full', `ingest backlog is over ${this.config.INGEST_MAX_BACKLOG_JOBS} batches; retry later`, undefined, 10);
+      throw new AppError(
+        'backlog_full',
+        `ingest backlog is over ${this.config.INGEST_MAX_BACKLOG_JOBS} batches; retry later`,
+        undefined,
+        10,
+      );
     }
   }
 

@@ -42,8 +42,19 @@ export interface VerifyReport {
  * Runs `work` while the feeds' ingest queues are paused and no batch is being applied, so the
  * aggregates hold still; resumes the queues whatever happens. Accepted batches wait in their queues.
  */
-export async function withIngestPaused<T>(redisUrl: string, keys: RedisKeys, feeds: readonly FeedName[], work: (pending: Map<FeedName, IngestJobData[]>) => Promise<T>): Promise<T> {
-  const queues = feeds.map((feed) => [feed, new Queue<IngestJobData>(ingestQueueName(feed), { connection: bullConnection(redisUrl, 'blocking'), prefix: keys.queuePrefix() })] as const);
+export async function withIngestPaused<T>(
+  redisUrl: string,
+  keys: RedisKeys,
+  feeds: readonly FeedName[],
+  work: (pending: Map<FeedName, IngestJobData[]>) => Promise<T>,
+): Promise<T> {
+  const queues = feeds.map(
+    (feed) =>
+      [
+        feed,
+        new Queue<IngestJobData>(ingestQueueName(feed), { connection: bullConnection(redisUrl, 'blocking'), prefix: keys.queuePrefix() }),
+      ] as const,
+  );
   try {
     await Promise.all(queues.map(([, q]) => q.pause()));
     for (let i = 0; ; i++) {
@@ -55,7 +66,10 @@ export async function withIngestPaused<T>(redisUrl: string, keys: RedisKeys, fee
     const pending = new Map<FeedName, IngestJobData[]>();
     for (const [feed, q] of queues) {
       const jobs = await q.getJobs(['waiting', 'delayed', 'prioritized', 'failed']);
-      pending.set(feed, jobs.map((j) => j.data));
+      pending.set(
+        feed,
+        jobs.map((j) => j.data),
+      );
     }
     return await work(pending);
   } finally {
@@ -120,7 +134,8 @@ export async function verifyAggregates(
       const stats = Object.fromEntries(STAT_FIELDS.map((f) => [f, Number(raw[f] ?? 0)])) as Record<StatField, number>;
       const day = key.slice(-10);
       const pendingRecords = pendingByDay.get(day) ?? 0;
-      const accounted = stats.accepted + stats.duplicate + stats.conflict + stats.replaced + stats.superseded + stats.rejected + pendingRecords;
+      const accounted =
+        stats.accepted + stats.duplicate + stats.conflict + stats.replaced + stats.superseded + stats.rejected + pendingRecords;
       days.push({ day, stats, pending: pendingRecords, balanced: accounted === stats.received });
       acceptedTotal += stats.accepted;
     }
@@ -135,7 +150,8 @@ export async function verifyAggregates(
       ledgerMatchesAccepted: acceptedTotal === recomputed.records,
     };
     report.feeds[feed] = verification;
-    if (differenceCount > 0 || liveSetDifferences > 0 || !verification.ledgerMatchesAccepted || days.some((d) => !d.balanced)) report.ok = false;
+    if (differenceCount > 0 || liveSetDifferences > 0 || !verification.ledgerMatchesAccepted || days.some((d) => !d.balanced))
+      report.ok = false;
   }
   return report;
 }
@@ -168,7 +184,12 @@ export async function rebuildAggregates(
     }
     const results = (await write.exec()) ?? [];
     for (const [err] of results) if (err) throw err;
-    onFeed?.(feed, { entities: recomputed.entities, records: recomputed.records, buckets: recomputed.buckets.size, seconds: (performance.now() - started) / 1000 });
+    onFeed?.(feed, {
+      entities: recomputed.entities,
+      records: recomputed.records,
+      buckets: recomputed.buckets.size,
+      seconds: (performance.now() - started) / 1000,
+    });
   }
   await publish(redis, keys, 'changed', { feed: 'all', days: [] });
 }

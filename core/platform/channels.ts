@@ -44,8 +44,18 @@ export function channelNameOf(keys: RedisKeys, redisChannel: string): ChannelNam
 
 /** Publishes a typed message; on a pipeline or MULTI the publish is queued with the rest (returns the pipeline). */
 export function publish<C extends ChannelName>(redis: Redis, keys: RedisKeys, channel: C, message: ChannelMessages[C]): Promise<number>;
-export function publish<C extends ChannelName>(redis: ChainableCommander, keys: RedisKeys, channel: C, message: ChannelMessages[C]): ChainableCommander;
-export function publish<C extends ChannelName>(redis: Redis | ChainableCommander, keys: RedisKeys, channel: C, message: ChannelMessages[C]): Promise<number> | ChainableCommander {
+export function publish<C extends ChannelName>(
+  redis: ChainableCommander,
+  keys: RedisKeys,
+  channel: C,
+  message: ChannelMessages[C],
+): ChainableCommander;
+export function publish<C extends ChannelName>(
+  redis: Redis | ChainableCommander,
+  keys: RedisKeys,
+  channel: C,
+  message: ChannelMessages[C],
+): Promise<number> | ChainableCommander {
   return redis.publish(channelKey(keys, channel), JSON.stringify(message));
 }
 

@@ -16,8 +16,7 @@ const intVar = (min: number, max: number, fallback: number) =>
     .default(String(fallback))
     .refine((v) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number from ${min} to ${max}`)
     .transform(Number);
-const optionalSecret = (min: number) =>
-  z.string().min(min, `must be at least ${min} characters`).optional();
+const optionalSecret = (min: number) => z.string().min(min, `must be at least ${min} characters`).optional();
 
 const envSchema = z
   .object({
@@ -38,7 +37,10 @@ const envSchema = z
       })
       .optional(),
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32').default('pulse'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or -, at most 32')
+      .default('pulse'),
     TZ_REPORT: z.string().refine(isValidTimeZone, 'is not a known IANA time zone').default('Asia/Shanghai'),
     /** Seeds `admin` at the first start only; held to the console's password policy (username `admin`). */
     ADMIN_PASSWORD: z
@@ -63,10 +65,7 @@ const envSchema = z
     /** Batches (requests of up to 10,000 records) waiting to be applied above which ingest answers 429. */
     INGEST_MAX_BACKLOG_JOBS: intVar(1, 1_000_000, 1_000),
     /** Record times before this local day's midnight (report time zone) are refused, per record. */
-    INGEST_EARLIEST_DAY: z
-      .string()
-      .refine(isLocalDay, 'must be a calendar day YYYY-MM-DD')
-      .default(DEFAULT_TIME_WINDOW.earliestDay),
+    INGEST_EARLIEST_DAY: z.string().refine(isLocalDay, 'must be a calendar day YYYY-MM-DD').default(DEFAULT_TIME_WINDOW.earliestDay),
     /** Record times more than this many hours after the server's clock are refused, per record. */
     INGEST_MAX_AHEAD_HOURS: intVar(0, 8_760, DEFAULT_TIME_WINDOW.maxAheadHours),
     /** Idle session lifetime in minutes. */
@@ -103,8 +102,16 @@ const envSchema = z
     ALLOWED_ORIGINS: z
       .string()
       .default('')
-      .refine((v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())), 'must be comma-separated origins like https://host:port')
-      .transform((v) => v.split(',').map((o) => o.trim().toLowerCase()).filter(Boolean)),
+      .refine(
+        (v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())),
+        'must be comma-separated origins like https://host:port',
+      )
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim().toLowerCase())
+          .filter(Boolean),
+      ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.ADMIN_PASSWORD) {
@@ -112,9 +119,7 @@ const envSchema = z
     }
   });
 
-export type Config = Readonly<
-  Omit<z.output<typeof envSchema>, 'INGEST_HMAC_SECRET'> & { INGEST_HMAC_SECRETS: readonly string[] }
->;
+export type Config = Readonly<Omit<z.output<typeof envSchema>, 'INGEST_HMAC_SECRET'> & { INGEST_HMAC_SECRETS: readonly string[] }>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -125,9 +130,7 @@ export class ConfigError extends Error {
 
 /** Validates `env` (default: process.env); throws ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const blankToUndefined = Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]),
-  );
+  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
   const parsed = envSchema.safeParse(blankToUndefined);
   if (!parsed.success) {
     throw new ConfigError(

@@ -6,10 +6,7 @@ import { createLogger, type Logger } from './logger.ts';
  * starts what `start` returns, and on SIGINT/SIGTERM runs its shutdown once, in order. A second
  * signal forces the exit.
  */
-export async function runProcess(
-  name: string,
-  start: (config: Config, log: Logger) => Promise<() => Promise<void>>,
-): Promise<void> {
+export async function runProcess(name: string, start: (config: Config, log: Logger) => Promise<() => Promise<void>>): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();

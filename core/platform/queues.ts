@@ -30,9 +30,7 @@ export const INGEST_JOB_OPTIONS: DefaultJobOptions = {
 export function bullConnection(url: string, role: 'command' | 'blocking'): ConnectionOptions {
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
   if (isClusterUrl(url)) installClusterClients();
-  return role === 'command'
-    ? { url, maxRetriesPerRequest: 1, retryStrategy }
-    : { url, maxRetriesPerRequest: null, retryStrategy };
+  return role === 'command' ? { url, maxRetriesPerRequest: 1, retryStrategy } : { url, maxRetriesPerRequest: null, retryStrategy };
 }
 
 /**

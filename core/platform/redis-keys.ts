@@ -28,7 +28,13 @@ export function redisKeys(prefix: string) {
      */
     dayPathBucket: (feed: FeedName, day: LocalDay, depth: number) => `${tag(feed)}:dp${depth}:${day}`,
     /** Patterns of a feed's day buckets of every kind, for SCAN during rebuild/verify. */
-    dayBucketPatterns: (feed: FeedName) => [`${tag(feed)}:d:*`, `${tag(feed)}:dh:*`, `${tag(feed)}:dd:*`, `${tag(feed)}:dp?:*`, `${tag(feed)}:m:*`],
+    dayBucketPatterns: (feed: FeedName) => [
+      `${tag(feed)}:d:*`,
+      `${tag(feed)}:dh:*`,
+      `${tag(feed)}:dd:*`,
+      `${tag(feed)}:dp?:*`,
+      `${tag(feed)}:m:*`,
+    ],
     /** Pattern of a feed's live sets. */
     liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
     /** Pattern of a feed's ingest statistics. */

@@ -80,7 +80,14 @@ function spreadPipeline(commands: Record<string, (...args: unknown[]) => Promise
     get(_target, name: string) {
       if (name === 'exec') {
         return async () =>
-          Promise.all(queued.map(([command, args]) => commands[command]!(...args).then((value) => [null, value] as const, (err: Error) => [err, null] as const)));
+          Promise.all(
+            queued.map(([command, args]) =>
+              commands[command]!(...args).then(
+                (value) => [null, value] as const,
+                (err: Error) => [err, null] as const,
+              ),
+            ),
+          );
       }
       if (name === 'length') return queued.length;
       if (name === 'then') return undefined; // not a thenable

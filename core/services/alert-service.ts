@@ -33,7 +33,14 @@ const settingsSchema = z.object({
     })
     .nullable(),
   silentAfterMinutes: z
-    .partialRecord(z.enum(FEED_NAMES), z.number().int().min(1).max(7 * 24 * 60))
+    .partialRecord(
+      z.enum(FEED_NAMES),
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60),
+    )
     .optional(),
 });
 
@@ -49,7 +56,8 @@ export const postToRobot: WebhookSender = async (url, body) => {
     // The alert goes to the address the administrator set, never where that address points elsewhere.
     redirect: 'manual',
   });
-  if (response.status >= 300 && response.status < 400) throw new Error(`webhook answered HTTP ${response.status}: a redirect, not followed`);
+  if (response.status >= 300 && response.status < 400)
+    throw new Error(`webhook answered HTTP ${response.status}: a redirect, not followed`);
   if (!response.ok) throw new Error(`webhook answered HTTP ${response.status}`);
   // Both robots answer 200 with { errcode } on refusal.
   const answer = (await response.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };

@@ -69,7 +69,12 @@ export class AuditService {
     const countsKey = this.keys.auditLoginRefusals(windowStartMs);
     if ((await this.redis.hincrby(countsKey, ip, 1)) !== 1) return;
     await this.redis.expire(countsKey, REFUSAL_COUNT_TTL_SECONDS);
-    await this.record('-', 'login.failed', username, { ip, reason, windowStart: new Date(windowStartMs).toISOString(), windowMinutes: REFUSAL_WINDOW_MS / 60_000 });
+    await this.record('-', 'login.failed', username, {
+      ip,
+      reason,
+      windowStart: new Date(windowStartMs).toISOString(),
+      windowMinutes: REFUSAL_WINDOW_MS / 60_000,
+    });
   }
 
   /** Newest first; `before` is the id of the last entry of the previous page. */

@@ -8,7 +8,17 @@ import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { addDays, daysInRange, isLocalDay, type LocalDay } from '../../shared/time.ts';
-import { addInto, readBuckets, readPeriodTotals, sameDayLastYear, sumBucket, sumBucketGroups, sumBucketPathGroups, type Bucket, type MutableFields } from './bucket-reader.ts';
+import {
+  addInto,
+  readBuckets,
+  readPeriodTotals,
+  sameDayLastYear,
+  sumBucket,
+  sumBucketGroups,
+  sumBucketPathGroups,
+  type Bucket,
+  type MutableFields,
+} from './bucket-reader.ts';
 import { readLiveFields } from './live-figures.ts';
 import { withTargets, type TargetsService } from './targets-service.ts';
 
@@ -41,7 +51,9 @@ function bucketStart(day: LocalDay, interval: Exclude<SeriesInterval, 'hour'>): 
 
 /** Reference data the crossRegion KPIs count (core/services/reference-service.ts). */
 export interface ReferenceCounts {
-  countsAsOf(day: LocalDay): Promise<{ partners: number; partnersByScope: Record<'inter_provincial' | 'changzhutan', number>; items: number }>;
+  countsAsOf(
+    day: LocalDay,
+  ): Promise<{ partners: number; partnersByScope: Record<'inter_provincial' | 'changzhutan', number>; items: number }>;
 }
 
 export interface KpiServiceOptions {

@@ -97,7 +97,11 @@ function validateList<T>(
 }
 
 /** Counts of `partners` and `items` dated on or before `day` (both lists as stored). */
-export function countReferenceAsOf(partners: readonly CrossRegionPartner[], items: readonly CrossRegionItem[], day: LocalDay): ReferenceTotals {
+export function countReferenceAsOf(
+  partners: readonly CrossRegionPartner[],
+  items: readonly CrossRegionItem[],
+  day: LocalDay,
+): ReferenceTotals {
   const partnersByScope: Record<ReferenceScope, number> = { inter_provincial: 0, changzhutan: 0 };
   for (const p of partners) if (p.signedAt <= day) partnersByScope[p.scope]++;
   return {

@@ -10,11 +10,7 @@ export const randomToken = (bytes = 24) => randomBytes(bytes).toString('base64ur
  * agree on it and restarts keep it. `created` is true only in the process that generated it, which is
  * the one that prints it.
  */
-export async function getOrCreateSecret(
-  redis: Redis,
-  keys: RedisKeys,
-  name: string,
-): Promise<{ value: string; created: boolean }> {
+export async function getOrCreateSecret(redis: Redis, keys: RedisKeys, name: string): Promise<{ value: string; created: boolean }> {
   const candidate = randomToken();
   const won = await redis.set(keys.secret(name), candidate, 'NX');
   if (won === 'OK') return { value: candidate, created: true };

@@ -48,7 +48,12 @@ export class SupervisedService {
     return { kind, period: { from, to }, asOf: new Date(now).toISOString(), total: found.length, offset: page.offset, items };
   }
 
-  private async members(kind: SupervisedKind, start: number, end: number, now: number): Promise<{ ticketId: string; since: number; deadline?: number }[]> {
+  private async members(
+    kind: SupervisedKind,
+    start: number,
+    end: number,
+    now: number,
+  ): Promise<{ ticketId: string; since: number; deadline?: number }[]> {
     if (kind === 'overdue') {
       const flat = await this.redis.zrangebyscore(this.keys.liveSet('hotline', OPEN_TICKETS_SET), '-inf', now, 'WITHSCORES');
       const out: { ticketId: string; since: number; deadline: number }[] = [];
@@ -75,7 +80,13 @@ export class SupervisedService {
 }
 
 /** A ticket's attributes from its ledger (`signed` first, as the applier reads them); personal fields left out. */
-function describeTicket(ticketId: string, hash: Record<string, string>, since: number, settings: Settings, deadline?: number): SupervisedTicket {
+function describeTicket(
+  ticketId: string,
+  hash: Record<string, string>,
+  since: number,
+  settings: Settings,
+  deadline?: number,
+): SupervisedTicket {
   const { slots } = decodeEntity<HotlineMilestone>(hash);
   const byType = new Map([...slots.values()].map((s) => [s.record.type, s.record]));
   const order = ['signed', 'received', 'responded', 'completed', 'visited'] as const;

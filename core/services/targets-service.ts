@@ -36,7 +36,8 @@ export class TargetsService {
     if (problems.length > 0) throw new AppError('validation_failed', 'targets not saved', problems);
     const key = this.keys.targets(year);
     const multi = this.redis.multi().del(key);
-    if (Object.keys(targets).length > 0) multi.hset(key, Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, JSON.stringify(t)])));
+    if (Object.keys(targets).length > 0)
+      multi.hset(key, Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, JSON.stringify(t)])));
     await multi.exec();
     return targets;
   }

@@ -26,7 +26,10 @@ export const createUserBody = z.object({ username: usernameSchema, password: pas
 export const updateUserBody = z
   .object({ role: z.enum(ROLES).optional(), password: passwordSchema.optional(), disabled: z.boolean().optional() })
   .strict()
-  .refine((b) => b.role !== undefined || b.password !== undefined || b.disabled !== undefined, 'nothing to change: give role, password or disabled');
+  .refine(
+    (b) => b.role !== undefined || b.password !== undefined || b.disabled !== undefined,
+    'nothing to change: give role, password or disabled',
+  );
 
 /**
  * The console's users (API.md: admin, manager). Passwords are scrypt hashes (AuthService.hashPassword).
@@ -52,7 +55,12 @@ export class UserService {
   /** Creates a user; 'conflict' when the name is taken, 'validation_failed' for a password the policy refuses. */
   async create(body: z.infer<typeof createUserBody>): Promise<UserView> {
     assertPasswordAllowed(body.password, body.username);
-    const user: StoredUser = { role: body.role, passwordHash: await hashPassword(body.password), disabled: false, createdAt: new Date(this.now()).toISOString() };
+    const user: StoredUser = {
+      role: body.role,
+      passwordHash: await hashPassword(body.password),
+      disabled: false,
+      createdAt: new Date(this.now()).toISOString(),
+    };
     const created = await this.redis.hsetnx(this.keys.users(), body.username, JSON.stringify(user));
     if (created === 0) throw new AppError('conflict', `用户已存在 / user "${body.username}" already exists`);
     return view(body.username, user);
@@ -69,7 +77,8 @@ export class UserService {
     const losesAdmin = isActiveAdmin(current) && !isActiveAdmin(next);
     if (losesAdmin) await this.assertAnotherAdmin(username);
     await this.redis.hset(this.keys.users(), username, JSON.stringify(next));
-    const endSessions = next.role !== current.role || (next.disabled === true && current.disabled !== true) || change.password !== undefined;
+    const endSessions =
+      next.role !== current.role || (next.disabled === true && current.disabled !== true) || change.password !== undefined;
     if (endSessions) await this.endSessions(username);
     return { user: view(username, next), sessionsEnded: endSessions };
   }

@@ -45,8 +45,20 @@ export interface IngestTotals {
 }
 
 export async function ingestTotals(redisUrl: string, prefix: string): Promise<IngestTotals> {
-  const { redis, keys, close } = await openCliContext({ REDIS_URL: redisUrl, REDIS_PREFIX: prefix }, { name: 'pulse-reliability', readyTimeoutMs: 10_000 });
-  const totals: IngestTotals = { received: 0, rejected: 0, accepted: 0, duplicate: 0, conflict: 0, replaced: 0, superseded: 0, replayed: 0 };
+  const { redis, keys, close } = await openCliContext(
+    { REDIS_URL: redisUrl, REDIS_PREFIX: prefix },
+    { name: 'pulse-reliability', readyTimeoutMs: 10_000 },
+  );
+  const totals: IngestTotals = {
+    received: 0,
+    rejected: 0,
+    accepted: 0,
+    duplicate: 0,
+    conflict: 0,
+    replaced: 0,
+    superseded: 0,
+    replayed: 0,
+  };
   try {
     for (const feed of FEED_NAMES) {
       for (const key of await scanAll(redis, keys.ingestStatsPattern(feed))) {
@@ -109,7 +121,11 @@ export async function compareFigures(
  * figures go into `report`.
  */
 export async function finishScenario(
-  cluster: { env: Record<string, string>; baseUrls: string[]; waitIdle(token: string, timeoutMs: number): Promise<{ feeds: Record<string, { failed: number }> }> },
+  cluster: {
+    env: Record<string, string>;
+    baseUrls: string[];
+    waitIdle(token: string, timeoutMs: number): Promise<{ feeds: Record<string, { failed: number }> }>;
+  },
   token: string,
   tally: SendTally,
   expected: { year: number; kpis: Record<string, Expectation> },
@@ -123,7 +139,12 @@ export async function finishScenario(
   report.problems.push(...reconcile(tally, totals));
   const verify = await runVerify(cluster.env);
   if (!verify.zeroDifference) report.problems.push(`npm run verify (exit ${verify.exitCode}):\n${verify.output}`);
-  const figures = await compareFigures(cluster.baseUrls[0]!, token, { from: `${expected.year}-01-01`, to: `${expected.year}-12-31` }, expected.kpis);
+  const figures = await compareFigures(
+    cluster.baseUrls[0]!,
+    token,
+    { from: `${expected.year}-01-01`, to: `${expected.year}-12-31` },
+    expected.kpis,
+  );
   report.problems.push(...figures.slice(0, 20));
   Object.assign(report.measured, {
     'records acknowledged (202)': tally.acknowledgedRecords,

@@ -37,7 +37,8 @@ export function runRedisRestart(options: RedisRestartOptions): Promise<ScenarioR
     const cluster = await startPulseCluster({ servers: 1, workers: 1, redis });
     const wall = io(`${cluster.baseUrls[0]}/live`, { auth: { token: await cluster.login() }, transports: ['websocket'] });
     const wallEvents: { kind: string; at: number }[] = [];
-    for (const kind of ['snapshot', 'delta', 'heartbeat', 'disconnect', 'connect'] as const) wall.on(kind, () => wallEvents.push({ kind, at: Date.now() }));
+    for (const kind of ['snapshot', 'delta', 'heartbeat', 'disconnect', 'connect'] as const)
+      wall.on(kind, () => wallEvents.push({ kind, at: Date.now() }));
     try {
       const every = Math.max(1, Math.floor(batches.length / (restarts + 1)));
       let outage: Promise<void> = Promise.resolve();
@@ -70,10 +71,13 @@ export function runRedisRestart(options: RedisRestartOptions): Promise<ScenarioR
       });
       for (let i = 0; i < 100 && !wallEvents.some((e) => e.kind === 'delta' && e.at > backAt); i++) await sleep(100);
       const wallRecovered = wall.connected && wallEvents.some((e) => e.kind === 'delta' && e.at > backAt);
-      if (tally.failures.length > 0) report.problems.push(`server logs:\n${cluster.servers.map((p) => p.output().slice(-3000)).join('\n')}`);
-      if (!wallRecovered) report.problems.push(`the wall did not recover: connected ${wall.connected}, events ${JSON.stringify(wallEvents.slice(-5))}`);
+      if (tally.failures.length > 0)
+        report.problems.push(`server logs:\n${cluster.servers.map((p) => p.output().slice(-3000)).join('\n')}`);
+      if (!wallRecovered)
+        report.problems.push(`the wall did not recover: connected ${wall.connected}, events ${JSON.stringify(wallEvents.slice(-5))}`);
       if (tally.retries.status503 === 0 && tally.retries.network === 0) report.problems.push('no sender ever saw Redis down (no 503)');
-      if (healthWhileDown.some((s) => s !== 'degraded')) report.problems.push(`GET /api/health while Redis was down: ${healthWhileDown.join(', ')}`);
+      if (healthWhileDown.some((s) => s !== 'degraded'))
+        report.problems.push(`GET /api/health while Redis was down: ${healthWhileDown.join(', ')}`);
       Object.assign(report.measured, {
         'Redis restarts': restarts,
         '503 answers (sender retried)': tally.retries.status503,
@@ -91,9 +95,19 @@ export function runRedisRestart(options: RedisRestartOptions): Promise<ScenarioR
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { restarts: { type: 'string', default: '3' }, scale: { type: 'string', default: '0.1' }, 'down-ms': { type: 'string', default: '3000' }, crash: { type: 'boolean', default: false } },
+    options: {
+      restarts: { type: 'string', default: '3' },
+      scale: { type: 'string', default: '0.1' },
+      'down-ms': { type: 'string', default: '3000' },
+      crash: { type: 'boolean', default: false },
+    },
   });
   await runAsScript(() =>
-    runRedisRestart({ restarts: Number(values.restarts), scale: Number(values.scale), downMs: Number(values['down-ms']), signal: values.crash ? 'SIGKILL' : 'SIGTERM' }),
+    runRedisRestart({
+      restarts: Number(values.restarts),
+      scale: Number(values.scale),
+      downMs: Number(values['down-ms']),
+      signal: values.crash ? 'SIGKILL' : 'SIGTERM',
+    }),
   );
 }

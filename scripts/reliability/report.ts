@@ -13,7 +13,11 @@ export interface ScenarioReport {
 }
 
 /** Runs `body` and times it into the report it returns. */
-export async function timed(id: string, parameters: ScenarioReport['parameters'], body: (report: ScenarioReport) => Promise<void>): Promise<ScenarioReport> {
+export async function timed(
+  id: string,
+  parameters: ScenarioReport['parameters'],
+  body: (report: ScenarioReport) => Promise<void>,
+): Promise<ScenarioReport> {
   const report: ScenarioReport = { id, parameters, measured: {}, problems: [], seconds: 0 };
   const started = performance.now();
   try {

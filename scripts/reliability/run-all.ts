@@ -40,7 +40,17 @@ for (const id of chosen) {
 
 /** The security suite's vitest result, as a line for the table. */
 function securityTests(): { ok: boolean; line: string } {
-  const res = spawnSync('npx', ['vitest', 'run', 'tests/reliability/security.test.ts', 'tests/reliability/secrets-in-logs.test.ts', 'tests/contract/ingest-auth.test.ts'], { cwd: ROOT, encoding: 'utf8' });
+  const res = spawnSync(
+    'npx',
+    [
+      'vitest',
+      'run',
+      'tests/reliability/security.test.ts',
+      'tests/reliability/secrets-in-logs.test.ts',
+      'tests/contract/ingest-auth.test.ts',
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   const text = `${res.stdout}${res.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
   const tests = /Tests\s+(.+?)\s*\(/.exec(text)?.[1] ?? 'no result';
   return { ok: res.status === 0, line: tests };
@@ -65,9 +75,19 @@ const lines = [
   '|---|---|---|---|---|',
   ...reports.map(
     (r) =>
-      `| ${r.id} | ${cell(Object.entries(r.parameters).map(([k, v]) => `${k} ${v}`).join(', '))} | ${r.problems.length === 0 ? 'pass' : `**FAIL**: ${cell(r.problems.join('; ').slice(0, 400))}`} | ${cell(Object.entries(r.measured).map(([k, v]) => `${k}: ${v}`).join('; '))} | ${r.seconds} |`,
+      `| ${r.id} | ${cell(
+        Object.entries(r.parameters)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      )} | ${r.problems.length === 0 ? 'pass' : `**FAIL**: ${cell(r.problems.join('; ').slice(0, 400))}`} | ${cell(
+        Object.entries(r.measured)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; '),
+      )} | ${r.seconds} |`,
   ),
-  ...(security ? [`| security tests | security, secrets-in-logs, ingest-auth | ${security.ok ? 'pass' : '**FAIL**'} | ${cell(security.line)} | |`] : []),
+  ...(security
+    ? [`| security tests | security, secrets-in-logs, ingest-auth | ${security.ok ? 'pass' : '**FAIL**'} | ${cell(security.line)} | |`]
+    : []),
   ...(security ? [`| npm audit --omit=dev | | | ${cell(audit(true))} | |`, `| npm audit | | | ${cell(audit(false))} | |`] : []),
 ];
 const doc = `${ROOT}docs/RELIABILITY.md`;

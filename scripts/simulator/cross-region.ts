@@ -16,7 +16,9 @@ const DIRECTION_LABELS = { outbound: '本地收件、异地办理', inbound: '�
 const DIRECTION_SHORT = { outbound: '本地收件', inbound: '异地收件' } as const;
 
 export const CASES_PER_YEAR = 426;
-export const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 17 ? 0.5 : 0));
+export const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) =>
+  h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 17 ? 0.5 : 0,
+);
 
 type Direction = keyof typeof DIRECTION_LABELS;
 
@@ -56,7 +58,8 @@ export function caseMilestones(rng: Rng, caseId: string, c: CrossRegionCase): { 
   const receivedRecord: FeedRecord = { ...base, type: writeEnum(rng, 'received', TYPE_LABELS), at: writeTime(rng, c.received) };
   if (rng.chance(0.9)) Object.assign(receivedRecord, rng.chance(0.8) ? c.item : { itemCode: c.item.itemCode });
   const out = [{ atMs: c.received, record: receivedRecord }];
-  if (c.closed !== undefined) out.push({ atMs: c.closed, record: { ...base, type: writeEnum(rng, c.closedAs, TYPE_LABELS), at: writeTime(rng, c.closed) } });
+  if (c.closed !== undefined)
+    out.push({ atMs: c.closed, record: { ...base, type: writeEnum(rng, c.closedAs, TYPE_LABELS), at: writeTime(rng, c.closed) } });
   return out;
 }
 
@@ -64,7 +67,10 @@ export function generateCrossRegion(ctx: GeneratorContext): FeedOutput {
   const rng = ctx.rng('crossRegion');
   const total = scaled(CASES_PER_YEAR, ctx.scale, 1);
   // Agreements signed during the year bring cases from then on: later partners are busier late in the year.
-  const perDay = allocate(total, ctx.days.map((d) => noisy(rng, d.kind === 'workday' ? 0.6 + d.index / 365 : 0, 0.3)));
+  const perDay = allocate(
+    total,
+    ctx.days.map((d) => noisy(rng, d.kind === 'workday' ? 0.6 + d.index / 365 : 0, 0.3)),
+  );
   const yearEnd = yearEndMs(ctx.year);
   const tally = new Tally();
   const records: FeedRecord[] = [];

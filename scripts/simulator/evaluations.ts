@@ -16,10 +16,26 @@ export type Channel = keyof typeof CHANNEL_LABELS;
 export type Rating = keyof typeof RATING_LABELS;
 
 export const RATINGS_PER_YEAR = 30_512;
-const RATING_WEIGHTS: readonly [Rating, number][] = [[5, 86], [4, 11.5], [3, 1.6], [2, 0.6], [1, 0.3]];
-export const CHANNEL_WEIGHTS: readonly [Channel, number][] = [['window', 45], ['kiosk', 10], ['pc', 15], ['mobile', 25], ['sms', 5]];
-export const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) => (h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 12 || h === 13 || h === 17 ? 1 : 0));
-export const ANY_HOUR = [0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1, 1.6, 1.8, 1.6, 1.2, 1.2, 1.6, 1.7, 1.6, 1.4, 1.2, 1.3, 1.4, 1.1, 0.6, 0.3];
+const RATING_WEIGHTS: readonly [Rating, number][] = [
+  [5, 86],
+  [4, 11.5],
+  [3, 1.6],
+  [2, 0.6],
+  [1, 0.3],
+];
+export const CHANNEL_WEIGHTS: readonly [Channel, number][] = [
+  ['window', 45],
+  ['kiosk', 10],
+  ['pc', 15],
+  ['mobile', 25],
+  ['sms', 5],
+];
+export const OFFICE_HOURS = Array.from({ length: 24 }, (_, h) =>
+  h >= 9 && h < 12 ? 2 : h >= 14 && h < 17 ? 2 : h === 8 || h === 12 || h === 13 || h === 17 ? 1 : 0,
+);
+export const ANY_HOUR = [
+  0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 0.6, 1, 1.6, 1.8, 1.6, 1.2, 1.2, 1.6, 1.7, 1.6, 1.4, 1.2, 1.3, 1.4, 1.1, 0.6, 0.3,
+];
 const DEPARTMENTS = SERVICE_ITEMS_BY_DEPARTMENT.map((d) => d.department);
 
 const pick = <T>(rng: Rng, entries: readonly (readonly [T, number])[]): T => entries[rng.weightedIndex(entries.map(([, w]) => w))]![0];
@@ -50,7 +66,9 @@ export function generateEvaluations(ctx: GeneratorContext): FeedOutput {
       let channel = pick(rng, CHANNEL_WEIGHTS);
       if (day.kind === 'holiday' && (channel === 'window' || channel === 'kiosk')) channel = 'mobile';
       const inHall = channel === 'window' || channel === 'kiosk';
-      const at = day.startMs + drawSecondOfDay(rng, inHall ? OFFICE_HOURS : ANY_HOUR, inHall ? 8 * 60 + 30 : 0, inHall ? 17 * 60 + 30 : 1440) * SECOND_MS;
+      const at =
+        day.startMs +
+        drawSecondOfDay(rng, inHall ? OFFICE_HOURS : ANY_HOUR, inHall ? 8 * 60 + 30 : 0, inHall ? 17 * 60 + 30 : 1440) * SECOND_MS;
       const { record, rating } = drawRating(rng, `HCP${ctx.year}${String(++seq).padStart(6, '0')}`, at, channel);
       records.push(record);
       tally.add(day.month, 'count');

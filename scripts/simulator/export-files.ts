@@ -43,7 +43,23 @@ export interface ExportedFile {
   rows: number;
 }
 
-export const TICKET_ROW_HEADER = ['工单编号', '受理时间', '签收时间', '响应时间', '办结时间', '回访时间', '是否解决', '满意度', '工单类型', '诉求分类', '所属街道', '承办单位', '来源', '办理时限', '来电号码'] as const;
+export const TICKET_ROW_HEADER = [
+  '工单编号',
+  '受理时间',
+  '签收时间',
+  '响应时间',
+  '办结时间',
+  '回访时间',
+  '是否解决',
+  '满意度',
+  '工单类型',
+  '诉求分类',
+  '所属街道',
+  '承办单位',
+  '来源',
+  '办理时限',
+  '来电号码',
+] as const;
 export const HALL_QUEUE_HEADER = ['排队号', '环节', '时间', '大厅', '窗口', '业务类型'] as const;
 export const ONLINE_VOLUME_HEADER = ['日期', '事项编码', '事项名称', '部门', '渠道', '是否全程网办', '办件量'] as const;
 
@@ -97,7 +113,8 @@ export function* ticketRows(records: Iterable<FeedRecord>): Generator<Cell[]> {
   let current = null as TicketGroup | null;
   const row = (t: TicketGroup): Cell[] => {
     const m = (type: string) => t.byType.get(type);
-    const attr = (key: string) => ['signed', 'received', 'responded', 'completed', 'visited'].map((type) => m(type)?.[key]).find((v) => v !== undefined);
+    const attr = (key: string) =>
+      ['signed', 'received', 'responded', 'completed', 'visited'].map((type) => m(type)?.[key]).find((v) => v !== undefined);
     const urgency = attr('urgency');
     return [
       t.ticketId,
@@ -319,13 +336,18 @@ export async function writeXlsx(
 }
 
 /** Writes the chosen exports of a generated year's records to `outDir`. */
-export async function exportYearFiles(feeds: Readonly<Partial<Record<FeedName, readonly FeedRecord[]>>>, options: ExportOptions): Promise<ExportedFile[]> {
+export async function exportYearFiles(
+  feeds: Readonly<Partial<Record<FeedName, readonly FeedRecord[]>>>,
+  options: ExportOptions,
+): Promise<ExportedFile[]> {
   const { outDir, year, kinds = ['tickets', 'hallQueue', 'onlineMonthly'], maxRowsPerFile } = options;
   await mkdir(outDir, { recursive: true });
   const limit = maxRowsPerFile === undefined ? {} : { maxRows: maxRowsPerFile };
   const files: ExportedFile[] = [];
   if (kinds.includes('tickets') && feeds.hotline) {
-    files.push(...(await writeXlsx(join(outDir, `12345-tickets-${year}`), '工单明细', TICKET_ROW_HEADER, ticketRows(feeds.hotline), limit)));
+    files.push(
+      ...(await writeXlsx(join(outDir, `12345-tickets-${year}`), '工单明细', TICKET_ROW_HEADER, ticketRows(feeds.hotline), limit)),
+    );
     files.push(...(await writeCsv(join(outDir, `12345-tickets-${year}`), TICKET_ROW_HEADER, ticketRows(feeds.hotline), 'gb18030', limit)));
   }
   if (kinds.includes('hallQueue') && feeds.hall) {

@@ -68,7 +68,31 @@ export const SCHEDULES: Record<HallKind, Schedule> = {
     dayWeight: { workday: 1, weekend: 0.7, holiday: 0.45 },
     fromMinute: 0,
     toMinute: 23 * 60,
-    hourWeights: hours({ 0: 0.1, 1: 0.05, 2: 0.05, 3: 0.05, 4: 0.05, 5: 0.1, 6: 0.2, 7: 0.4, 8: 1, 9: 2, 10: 2, 11: 2, 12: 2.2, 13: 2.2, 14: 1.8, 15: 1.8, 16: 1.8, 17: 1.8, 18: 1.5, 19: 1.5, 20: 1.5, 21: 0.8, 22: 0.8 }),
+    hourWeights: hours({
+      0: 0.1,
+      1: 0.05,
+      2: 0.05,
+      3: 0.05,
+      4: 0.05,
+      5: 0.1,
+      6: 0.2,
+      7: 0.4,
+      8: 1,
+      9: 2,
+      10: 2,
+      11: 2,
+      12: 2.2,
+      13: 2.2,
+      14: 1.8,
+      15: 1.8,
+      16: 1.8,
+      17: 1.8,
+      18: 1.5,
+      19: 1.5,
+      20: 1.5,
+      21: 0.8,
+      22: 0.8,
+    }),
     meanWait: 1.5,
     maxWait: 20,
     meanService: 5,
@@ -219,7 +243,10 @@ export function generateHall(ctx: GeneratorContext): FeedOutput {
   const openDays = [...activeDays].sort((a, b) => a - b);
   for (const index of openDays) tally.add(ctx.days[index]!.month, 'openDays');
   // Footfall only on days a hall had visits, so open days are exactly the days with queue records.
-  const entries = allocate(Math.round(DAILY_VISITORS * ctx.scale * openDays.length), cells.map((c) => c.weight));
+  const entries = allocate(
+    Math.round(DAILY_VISITORS * ctx.scale * openDays.length),
+    cells.map((c) => c.weight),
+  );
   cells.forEach((cell, i) => {
     const n = entries[i]!;
     tally.add(cell.day.month, 'visitors', n);

@@ -77,7 +77,10 @@ export function historyBatches(options: Pick<HistoryOptions, 'from' | 'to' | 'se
   for (let year = firstYear; year <= Number(to.slice(0, 4)); year++) {
     const { feeds } = generateYear({ year, seed, scale });
     for (const feed of FEEDS) {
-      const batches = toBatches(feed, feeds[feed].filter((r) => recordDate(feed, r) >= from && recordDate(feed, r) <= to));
+      const batches = toBatches(
+        feed,
+        feeds[feed].filter((r) => recordDate(feed, r) >= from && recordDate(feed, r) <= to),
+      );
       if (year === firstYear && feed === 'hotline' && from.endsWith('-01-01')) last.push(...batches);
       else (year === firstYear ? early : later).push(batches);
     }
@@ -116,10 +119,18 @@ export async function sendHistory(options: HistoryOptions): Promise<{ total: num
         const batch = queue[next++]!;
         await backlogShort();
         waiting += 1;
-        const answer = await postBatch({ baseUrl: options.baseUrl, ingestToken: options.ingestToken, feed: batch.feed, events: batch.events, ...(signal && { signal }) });
+        const answer = await postBatch({
+          baseUrl: options.baseUrl,
+          ingestToken: options.ingestToken,
+          feed: batch.feed,
+          events: batch.events,
+          ...(signal && { signal }),
+        });
         if (answer.rejected.length > 0) {
           const first = answer.rejected[0]!;
-          throw new Error(`${batch.feed}: ${answer.rejected.length} records rejected, e.g. ${JSON.stringify(batch.events[first.index])}: ${first.errors.join('; ')}`);
+          throw new Error(
+            `${batch.feed}: ${answer.rejected.length} records rejected, e.g. ${JSON.stringify(batch.events[first.index])}: ${first.errors.join('; ')}`,
+          );
         }
         sent += batch.events.length;
         options.onProgress?.({ sent, total });
@@ -145,7 +156,13 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { from: { type: 'string' }, to: { type: 'string' }, seed: { type: 'string', default: '2022' }, scale: { type: 'string', default: '0.2' }, help: { type: 'boolean' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      seed: { type: 'string', default: '2022' },
+      scale: { type: 'string', default: '0.2' },
+      help: { type: 'boolean' },
+    },
   });
   const baseUrl = process.env.PULSE_URL;
   const ingestToken = process.env.PULSE_INGEST_TOKEN;
@@ -176,7 +193,9 @@ async function main(): Promise<number> {
       signal: stop.signal,
       onProgress: (p) => {
         if (!timer) {
-          say(`历史数据 history: sending ${p.total} records (${values.from} – ${values.to}, scale ${values.scale}), generated in ${Math.round(performance.now() - generating)} ms`);
+          say(
+            `历史数据 history: sending ${p.total} records (${values.from} – ${values.to}, scale ${values.scale}), generated in ${Math.round(performance.now() - generating)} ms`,
+          );
           timer = setInterval(() => say(`历史数据 history: ${progress.sent}/${progress.total} records`), 5_000);
         }
         progress = p;

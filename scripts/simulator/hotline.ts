@@ -35,11 +35,23 @@ const DEFAULT_DEADLINE_MS: Record<Urgency, number> = { normal: 5 * 24 * HOUR_MS,
 const REPEAT_WINDOW_MS = 30 * DAY_MS;
 
 /** Calls by hour of day (the 12345 centre answers around the clock). */
-export const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.6, 2.5, 2.6, 2.3, 1.3, 1.2, 2.2, 2.3, 2.2, 1.8, 1.2, 1.1, 1.0, 0.8, 0.5, 0.3];
+export const HOUR_WEIGHTS = [
+  0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.6, 2.5, 2.6, 2.3, 1.3, 1.2, 2.2, 2.3, 2.2, 1.8, 1.2, 1.1, 1.0, 0.8, 0.5, 0.3,
+];
 /** Seasonality by month (summer: heat, water, noise and construction complaints). */
 export const MONTH_WEIGHTS = [1.0, 0.85, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 1.0, 0.9, 0.95, 0.85];
-const URGENCY_WEIGHTS: readonly [Urgency, number][] = [['normal', 78], ['complex', 18], ['urgent', 4]];
-const SOURCE_WEIGHTS: readonly [Source, number][] = [['phone', 60], ['wechat', 14], ['app', 12], ['web', 9], ['other', 5]];
+const URGENCY_WEIGHTS: readonly [Urgency, number][] = [
+  ['normal', 78],
+  ['complex', 18],
+  ['urgent', 4],
+];
+const SOURCE_WEIGHTS: readonly [Source, number][] = [
+  ['phone', 60],
+  ['wechat', 14],
+  ['app', 12],
+  ['web', 9],
+  ['other', 5],
+];
 
 /** A ticket as the generators draw it; times are wall ms. */
 export interface Ticket {
@@ -60,7 +72,8 @@ export interface Ticket {
   satisfaction?: Satisfaction;
 }
 
-const pickWeighted = <T>(rng: Rng, entries: readonly (readonly [T, number])[]): T => entries[rng.weightedIndex(entries.map(([, w]) => w))]![0];
+const pickWeighted = <T>(rng: Rng, entries: readonly (readonly [T, number])[]): T =>
+  entries[rng.weightedIndex(entries.map(([, w]) => w))]![0];
 
 function randomPhone(rng: Rng): string {
   return `1${rng.pick(['3', '5', '8', '9'])}${rng.int(0, 9)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
@@ -73,14 +86,28 @@ function timeline(rng: Rng, urgency: Urgency) {
   const signGap = r < 0.9 ? minutes(3, 100) : r < 0.96 ? minutes(100, 120) : minutes(125, 600);
   const q = rng.next();
   const responseGap =
-    urgency === 'normal' ? (q < 0.91 ? minutes(2, 58) : minutes(62, 300))
-    : urgency === 'complex' ? (q < 0.95 ? minutes(30, 23.5 * 60) : minutes(24.5 * 60, 60 * 60))
-    : minutes(2, 25);
+    urgency === 'normal'
+      ? q < 0.91
+        ? minutes(2, 58)
+        : minutes(62, 300)
+      : urgency === 'complex'
+        ? q < 0.95
+          ? minutes(30, 23.5 * 60)
+          : minutes(24.5 * 60, 60 * 60)
+        : minutes(2, 25);
   const c = rng.next();
   const completionGap =
-    urgency === 'normal' ? (c < 0.88 ? minutes(180, 4.5 * 1440) : minutes(5.2 * 1440, 12 * 1440))
-    : urgency === 'complex' ? (c < 0.85 ? minutes(2 * 1440, 14 * 1440) : minutes(15.5 * 1440, 30 * 1440))
-    : c < 0.9 ? minutes(60, 20 * 60) : minutes(25 * 60, 48 * 60);
+    urgency === 'normal'
+      ? c < 0.88
+        ? minutes(180, 4.5 * 1440)
+        : minutes(5.2 * 1440, 12 * 1440)
+      : urgency === 'complex'
+        ? c < 0.85
+          ? minutes(2 * 1440, 14 * 1440)
+          : minutes(15.5 * 1440, 30 * 1440)
+        : c < 0.9
+          ? minutes(60, 20 * 60)
+          : minutes(25 * 60, 48 * 60);
   const visitGap = minutes(120, 4 * 1440);
   return { signGap, responseGap, completionGap, visitGap };
 }
@@ -172,9 +199,19 @@ export function generateHotline(ctx: GeneratorContext): FeedOutput {
   });
 
   // Which tickets stay open (later in the year, complex more often) and which completed ones are not visited.
-  const open = rng.weightedSample(tickets.map((t) => 1 + 4 * ((t.received - yearStart) / (yearEnd - yearStart)) ** 4 + (t.urgency === 'complex' ? 1 : 0)), signedTotal - completedTotal);
+  const open = rng.weightedSample(
+    tickets.map((t) => 1 + 4 * ((t.received - yearStart) / (yearEnd - yearStart)) ** 4 + (t.urgency === 'complex' ? 1 : 0)),
+    signedTotal - completedTotal,
+  );
   const completedIdx = tickets.map((_, i) => i).filter((i) => !open.has(i));
-  const unvisited = new Set([...rng.weightedSample(completedIdx.map(() => 1), completedTotal - visitedTotal)].map((k) => completedIdx[k]!));
+  const unvisited = new Set(
+    [
+      ...rng.weightedSample(
+        completedIdx.map(() => 1),
+        completedTotal - visitedTotal,
+      ),
+    ].map((k) => completedIdx[k]!),
+  );
   tickets.forEach((t, i) => {
     if (open.has(i)) delete t.completed;
     if (open.has(i) || unvisited.has(i)) delete t.visited;
@@ -182,11 +219,16 @@ export function generateHotline(ctx: GeneratorContext): FeedOutput {
     const last = t.visited ?? t.completed ?? t.responded;
     if (last > yearEnd) {
       const shift = (Math.ceil((last - yearEnd) / DAY_MS) + rng.int(0, 2)) * DAY_MS;
-      for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const) if (t[key] !== undefined) t[key] -= shift;
+      for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const)
+        if (t[key] !== undefined) t[key] -= shift;
     }
   });
   tickets.sort((a, b) => a.received - b.received);
-  answerVisits(rng, tickets.filter((t) => t.visited !== undefined), resolvedYes);
+  answerVisits(
+    rng,
+    tickets.filter((t) => t.visited !== undefined),
+    resolvedYes,
+  );
 
   const tally = new Tally();
   const records: FeedRecord[] = [];
@@ -284,8 +326,20 @@ export function settleTicket(rng: Rng, t: Ticket): void {
   t.resolved = rng.chance(0.87);
   if (rng.chance(0.015)) return; // no rating given
   const levels: readonly (readonly [Satisfaction, number])[] = t.resolved
-    ? [['very_satisfied', 79.6], ['satisfied', 20], ['basically_satisfied', 0.3], ['dissatisfied', 0.07], ['very_dissatisfied', 0.03]]
-    : [['very_satisfied', 64], ['satisfied', 30], ['basically_satisfied', 2.5], ['dissatisfied', 2.5], ['very_dissatisfied', 1]];
+    ? [
+        ['very_satisfied', 79.6],
+        ['satisfied', 20],
+        ['basically_satisfied', 0.3],
+        ['dissatisfied', 0.07],
+        ['very_dissatisfied', 0.03],
+      ]
+    : [
+        ['very_satisfied', 64],
+        ['satisfied', 30],
+        ['basically_satisfied', 2.5],
+        ['dissatisfied', 2.5],
+        ['very_dissatisfied', 1],
+      ];
   t.satisfaction = pickWeighted(rng, levels);
 }
 
@@ -298,7 +352,8 @@ function ticketRecords(rng: Rng, ticketId: string, t: Ticket): FeedRecord[] {
   // The call creates the ticket (source, caller); signing carries the dispatch (urgency, category, …).
   const categoryOnReceived = rng.chance(0.1);
   const received: FeedRecord = { ...milestone('received', t.received), source: writeEnum(rng, t.source, SOURCE_LABELS) };
-  if (t.phone !== undefined) received.callerPhone = rng.chance(0.15) ? `${t.phone.slice(0, 3)}-${t.phone.slice(3, 7)}-${t.phone.slice(7)}` : t.phone;
+  if (t.phone !== undefined)
+    received.callerPhone = rng.chance(0.15) ? `${t.phone.slice(0, 3)}-${t.phone.slice(3, 7)}-${t.phone.slice(7)}` : t.phone;
   if (categoryOnReceived) received.category = t.category;
   const signed: FeedRecord = { ...milestone('signed', t.signed), street: t.street, department: t.department };
   // 普通 is the default: a third of the normal tickets leave it out.

@@ -83,7 +83,11 @@ export function retryAfterMs(header: string | null, fallbackMs = DEFAULT_RETRY_A
 function parseAnswer(text: string): IngestAnswer {
   try {
     const body = JSON.parse(text) as Partial<IngestAnswer>;
-    return { accepted: Number(body.accepted ?? 0), rejected: Array.isArray(body.rejected) ? body.rejected : [], batchId: body.batchId ?? null };
+    return {
+      accepted: Number(body.accepted ?? 0),
+      rejected: Array.isArray(body.rejected) ? body.rejected : [],
+      batchId: body.batchId ?? null,
+    };
   } catch {
     return { accepted: 0, rejected: [], batchId: null };
   }

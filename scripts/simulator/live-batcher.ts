@@ -34,10 +34,9 @@ interface FeedQueue {
  */
 export class LiveBatcher {
   readonly stats: BatchStats = { sent: 0, accepted: 0, rejected: 0, retries: 0 };
-  private readonly queues = Object.fromEntries(FEEDS.map((f): [FeedName, FeedQueue] => [f, { buffer: [], inFlight: null, sending: null }])) as Record<
-    FeedName,
-    FeedQueue
-  >;
+  private readonly queues = Object.fromEntries(
+    FEEDS.map((f): [FeedName, FeedQueue] => [f, { buffer: [], inFlight: null, sending: null }]),
+  ) as Record<FeedName, FeedQueue>;
 
   constructor(
     private readonly options: { baseUrl: string; ingestToken: string; sender?: BatchSender; maxBatch: number },
@@ -70,7 +69,9 @@ export class LiveBatcher {
 
   /** Records not yet answered: in flight first, then buffered, per feed. */
   unsent(): { feed: FeedName; record: FeedRecord }[] {
-    return FEEDS.flatMap((feed) => [...(this.queues[feed].inFlight ?? []), ...this.queues[feed].buffer].map((record) => ({ feed, record })));
+    return FEEDS.flatMap((feed) =>
+      [...(this.queues[feed].inFlight ?? []), ...this.queues[feed].buffer].map((record) => ({ feed, record })),
+    );
   }
 
   private async send(feed: FeedName, batch: FeedRecord[]): Promise<void> {
@@ -82,13 +83,24 @@ export class LiveBatcher {
       const { sender } = this.options;
       const answer = sender
         ? await sender({ feed, events: batch, signal: this.signal, onRetry })
-        : await postBatch({ baseUrl: this.options.baseUrl, ingestToken: this.options.ingestToken, feed, events: batch, signal: this.signal, onRetry });
+        : await postBatch({
+            baseUrl: this.options.baseUrl,
+            ingestToken: this.options.ingestToken,
+            feed,
+            events: batch,
+            signal: this.signal,
+            onRetry,
+          });
       this.stats.sent += batch.length;
       this.stats.accepted += answer.accepted;
       this.stats.rejected += answer.rejected.length;
       if (answer.rejected.length > 0) {
         const first = answer.rejected[0]!;
-        this.report(new Error(`${feed}: ${answer.rejected.length} records rejected, e.g. ${JSON.stringify(batch[first.index])}: ${first.errors.join('; ')}`));
+        this.report(
+          new Error(
+            `${feed}: ${answer.rejected.length} records rejected, e.g. ${JSON.stringify(batch[first.index])}: ${first.errors.join('; ')}`,
+          ),
+        );
       }
     } catch (err) {
       if (this.signal.aborted) {

@@ -118,7 +118,13 @@ export class FootfallCounts {
   private row(hall: Hall, ff: FootfallCounter, now: number): FeedRecord {
     ff.lastAsOfSec = nextAsOfSec(now, ff.lastAsOfSec);
     ff.lastRowMs = now;
-    return { type: 'footfall', hall: hall.name, at: iso(toWallMs(ff.atMs)), entries: ff.entries, asOf: iso(toWallMs(ff.lastAsOfSec * SECOND_MS)) };
+    return {
+      type: 'footfall',
+      hall: hall.name,
+      at: iso(toWallMs(ff.atMs)),
+      entries: ff.entries,
+      asOf: iso(toWallMs(ff.lastAsOfSec * SECOND_MS)),
+    };
   }
 
   state(): Record<string, { atMs: number; entries: number }> {

@@ -82,7 +82,7 @@ export class DueHeap {
   push(item: PendingRecord): void {
     const a = this.items;
     a.push(item);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (a[parent]!.dueMs <= a[i]!.dueMs) break;
       [a[parent], a[i]] = [a[i]!, a[parent]!];
@@ -98,7 +98,7 @@ export class DueHeap {
     const last = a.pop()!;
     if (a.length > 0) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

@@ -52,7 +52,6 @@ export interface LiveStreamOptions {
   sender?: BatchSender;
 }
 
-
 export interface LiveStats extends BatchStats {
   /** Records generated so far (sent, in flight or waiting). */
   generated: number;
@@ -126,7 +125,12 @@ class LiveStreamRunner {
     this.rate = options.ratePerSecond;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.batcher = new LiveBatcher(
-      { baseUrl: options.baseUrl, ingestToken: options.ingestToken, sender: options.sender, maxBatch: Math.min(10_000, options.maxBatchRecords ?? 5_000) },
+      {
+        baseUrl: options.baseUrl,
+        ingestToken: options.ingestToken,
+        sender: options.sender,
+        maxBatch: Math.min(10_000, options.maxBatchRecords ?? 5_000),
+      },
       this.abort.signal,
       (err) => this.report(err),
     );
@@ -202,10 +206,13 @@ class LiveStreamRunner {
       for (let i = 0; i < n; i++) make(at());
     };
     const r = this.rate;
-    times(((r * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * (HOUR_WEIGHTS[hour]! / HOTLINE_PEAK) * ticketDayWeight(day), (a) => this.ticket(a, toWall));
+    times(((r * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * (HOUR_WEIGHTS[hour]! / HOTLINE_PEAK) * ticketDayWeight(day), (a) =>
+      this.ticket(a, toWall),
+    );
     for (const hall of HALLS) {
       const weight = this.hallWeight(hall, toWall);
-      if (weight > 0) times(((r * RECORD_SHARE.hall) / RECORDS_PER_VISIT) * LIVE_HALL_SHARE[hall.kind] * weight, (a) => this.visit(hall, a, toWall));
+      if (weight > 0)
+        times(((r * RECORD_SHARE.hall) / RECORDS_PER_VISIT) * LIVE_HALL_SHARE[hall.kind] * weight, (a) => this.visit(hall, a, toWall));
     }
     const anyHour = ANY_HOUR[hour]! / ANY_HOUR_PEAK;
     times(r * RECORD_SHARE.evaluations * anyHour * ratingDayWeight(day), (a) => this.rating(a));
@@ -233,11 +240,18 @@ class LiveStreamRunner {
   private ticket(arrival: number, nowWall: number): void {
     const t: Ticket = drawTicket(this.rng, calendarDayOf(arrival).startMs, this.recentCallers);
     const shift = arrival - t.received;
-    for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const) if (t[key] !== undefined) t[key] += shift;
+    for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const)
+      if (t[key] !== undefined) t[key] += shift;
     // Units sign most tickets within a few minutes (a few take longer, some beyond the 2-hour limit).
     const r = this.rng.next();
     const signGapMinutes =
-      r < 0.7 ? Math.min(2, 0.15 + this.rng.exponential(0.7)) : r < 0.85 ? this.rng.float(2, 10) : r < 0.97 ? this.rng.float(10, 110) : this.rng.float(125, 300);
+      r < 0.7
+        ? Math.min(2, 0.15 + this.rng.exponential(0.7))
+        : r < 0.85
+          ? this.rng.float(2, 10)
+          : r < 0.97
+            ? this.rng.float(10, 110)
+            : this.rng.float(125, 300);
     const resign = Math.round(t.received + signGapMinutes * MINUTE_MS - t.signed);
     for (const key of ['signed', 'responded', 'completed', 'visited', 'deadline'] as const) if (t[key] !== undefined) t[key] += resign;
     if (this.rng.chance(0.5)) {
@@ -259,7 +273,14 @@ class LiveStreamRunner {
     const n = Math.max(LIVE_QUEUE_BASE, this.queueNumbers.get(key) ?? 0) + 1;
     this.queueNumbers.set(key, n);
     const day = calendarDayOf(arrival);
-    const visit = drawVisit(this.rng, hall, service, arrival, day.startMs + 24 * 60 * MINUTE_MS - SECOND_MS, !this.rng.chance(ABANDON_SHARE));
+    const visit = drawVisit(
+      this.rng,
+      hall,
+      service,
+      arrival,
+      day.startMs + 24 * 60 * MINUTE_MS - SECOND_MS,
+      !this.rng.chance(ABANDON_SHARE),
+    );
     this.footfall.add(hall.name, 1 + drawCompanions(this.rng));
     this.schedule('hall', visitMilestones(this.rng, hall, visit, `${letter}${n}`), nowWall);
   }
@@ -311,7 +332,12 @@ class LiveStreamRunner {
   }
 
   /** Sends the milestones that have happened, keeps the others for later; times written with +08:00. */
-  private schedule(feed: FeedName, milestones: { atMs: number; record: FeedRecord }[], nowWall: number, fix?: (record: FeedRecord) => void): void {
+  private schedule(
+    feed: FeedName,
+    milestones: { atMs: number; record: FeedRecord }[],
+    nowWall: number,
+    fix?: (record: FeedRecord) => void,
+  ): void {
     for (const { atMs, record } of milestones) {
       record.at = iso(atMs);
       fix?.(record);

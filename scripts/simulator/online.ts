@@ -56,7 +56,9 @@ export interface ItemProfile extends ServiceItem {
  */
 export function onlineItems(seed: number): ItemProfile[] {
   const rng = Rng.for(seed, 'online.items');
-  return rng.shuffle([...SERVICE_ITEMS]).map((item, rank) => ({ ...item, popularity: 1 / (rank + 1) ** 0.9, fullyOnline: rng.chance(0.7) }));
+  return rng
+    .shuffle([...SERVICE_ITEMS])
+    .map((item, rank) => ({ ...item, popularity: 1 / (rank + 1) ** 0.9, fullyOnline: rng.chance(0.7) }));
 }
 
 /** Relative 办件量 of a day: the profile's month weight × day kind (weekends and holidays quiet). */
@@ -68,7 +70,9 @@ export function generateOnline(ctx: GeneratorContext, profile: OnlineProfile, it
   const rng = ctx.rng('online');
   const total = scaled(profile.total, ctx.scale);
   const offered = items.slice(0, profile.itemCount);
-  const cells = offered.flatMap((item) => CHANNELS.map((channel) => ({ item, channel, weight: item.popularity * profile.channelMix[channel] })));
+  const cells = offered.flatMap((item) =>
+    CHANNELS.map((channel) => ({ item, channel, weight: item.popularity * profile.channelMix[channel] })),
+  );
   const dayWeights = ctx.days.map((d) => noisy(rng, onlineDayWeight(profile, d), 0.2));
   const perDay = allocate(total, dayWeights);
   const tally = new Tally();
@@ -78,7 +82,10 @@ export function generateOnline(ctx: GeneratorContext, profile: OnlineProfile, it
     if (dayTotal === 0) return;
     const weights = cells.map((c) => noisy(rng, c.weight, 0.5));
     const active = [...rng.weightedSample(weights, Math.min(cells.length, Math.ceil(dayTotal / AVERAGE_ROW_COUNT)))].sort((a, b) => a - b);
-    const counts = allocate(dayTotal - active.length, active.map((i) => weights[i]!)).map((n) => n + 1);
+    const counts = allocate(
+      dayTotal - active.length,
+      active.map((i) => weights[i]!),
+    ).map((n) => n + 1);
     active.forEach((cellIndex, k) => {
       const { item, channel } = cells[cellIndex]!;
       const count = counts[k]!;
@@ -93,8 +100,21 @@ export function generateOnline(ctx: GeneratorContext, profile: OnlineProfile, it
 }
 
 /** The row as sent: usually once; sometimes a first count and its correction, both stamped `asOf`. */
-function rowVersions(rng: Rng, date: string, dayStart: number, item: ServiceItem, channel: Channel, fullyOnline: boolean, count: number): FeedRecord[] {
-  const row: FeedRecord = { date, itemCode: item.itemCode, channel: writeEnum(rng, channel, CHANNEL_LABELS), count: rng.chance(0.1) ? String(count) : count };
+function rowVersions(
+  rng: Rng,
+  date: string,
+  dayStart: number,
+  item: ServiceItem,
+  channel: Channel,
+  fullyOnline: boolean,
+  count: number,
+): FeedRecord[] {
+  const row: FeedRecord = {
+    date,
+    itemCode: item.itemCode,
+    channel: writeEnum(rng, channel, CHANNEL_LABELS),
+    count: rng.chance(0.1) ? String(count) : count,
+  };
   if (rng.chance(0.8)) row.itemName = item.itemName;
   if (rng.chance(0.9)) row.department = item.department;
   if (fullyOnline) row.fullyOnline = writeBoolean(rng, true);

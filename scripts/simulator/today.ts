@@ -1,9 +1,28 @@
-import { DAY_MS, MINUTE_MS, SECOND_MS, calendarDayOf, drawSecondOfDay, formatTime, toEpochMs, toWallMs, yearWeightSum, type CalendarDay } from './calendar.ts';
+import {
+  DAY_MS,
+  MINUTE_MS,
+  SECOND_MS,
+  calendarDayOf,
+  drawSecondOfDay,
+  formatTime,
+  toEpochMs,
+  toWallMs,
+  yearWeightSum,
+  type CalendarDay,
+} from './calendar.ts';
 import { HALLS, type Hall } from './catalogue.ts';
 import type { FeedRecord } from './context.ts';
 import { CASES_PER_YEAR, caseMilestones, drawCase } from './cross-region.ts';
 import { ANY_HOUR, CHANNEL_WEIGHTS, OFFICE_HOURS, RATINGS_PER_YEAR, drawRating, ratingDayWeight } from './evaluations.ts';
-import { ABANDONED_PER_YEAR, MONTH_WEIGHTS as HALL_MONTH_WEIGHTS, SCHEDULES, SERVED_PER_YEAR, dayVisits, queueLetter, visitMilestones } from './hall.ts';
+import {
+  ABANDONED_PER_YEAR,
+  MONTH_WEIGHTS as HALL_MONTH_WEIGHTS,
+  SCHEDULES,
+  SERVED_PER_YEAR,
+  dayVisits,
+  queueLetter,
+  visitMilestones,
+} from './hall.ts';
 import { TICKETS_PER_YEAR, drawTicket, settleTicket, ticketDayWeight, ticketMilestones } from './hotline.ts';
 import type { LiveState, OnlineCell, PendingRecord } from './live-state.ts';
 import { AVERAGE_ROW_COUNT, CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems, type Channel } from './online.ts';
@@ -104,7 +123,8 @@ export function generateToday(options: TodayOptions): GeneratedToday {
   // Tickets and cases of recent days: those begun by now and not finished before today's midnight.
   const isActive = (milestones: readonly Timed[]) => milestones[0]!.atMs <= nowWall && milestones.some((m) => m.atMs >= today.startMs);
   for (let back = HOTLINE_LOOKBACK_DAYS; back >= 0; back--) {
-    for (const ticket of dayTickets(seed, scale, calendarDayOf(today.startMs - back * DAY_MS))) if (isActive(ticket)) split('hotline', ticket);
+    for (const ticket of dayTickets(seed, scale, calendarDayOf(today.startMs - back * DAY_MS)))
+      if (isActive(ticket)) split('hotline', ticket);
   }
   for (let back = CROSS_REGION_LOOKBACK_DAYS; back >= 0; back--) {
     for (const c of dayCases(seed, scale, calendarDayOf(today.startMs - back * DAY_MS))) if (isActive(c)) split('crossRegion', c);
@@ -122,13 +142,22 @@ export function generateToday(options: TodayOptions): GeneratedToday {
   timed.online.push(...Object.values(online).map((cell) => ({ atMs: nowWall, record: onlineRow(today.date, cell, nowWall) })));
   for (const rating of dayRatings(seed, scale, today)) if (rating.atMs <= nowWall) timed.evaluations.push(rating);
 
-  const feeds = Object.fromEntries(
-    FEEDS.map((f) => [f, timed[f].sort((a, b) => a.atMs - b.atMs).map((t) => t.record)]),
-  ) as Record<FeedName, FeedRecord[]>;
+  const feeds = Object.fromEntries(FEEDS.map((f) => [f, timed[f].sort((a, b) => a.atMs - b.atMs).map((t) => t.record)])) as Record<
+    FeedName,
+    FeedRecord[]
+  >;
   return {
     date: today.date,
     feeds,
-    live: { atMs: now, date: today.date, pending: pending.sort((a, b) => a.dueMs - b.dueMs), online, footfall, queueNumbers: {}, clean: true },
+    live: {
+      atMs: now,
+      date: today.date,
+      pending: pending.sort((a, b) => a.dueMs - b.dueMs),
+      online,
+      footfall,
+      queueNumbers: {},
+      clean: true,
+    },
   };
 }
 
@@ -148,7 +177,9 @@ function dayTickets(seed: number, scale: number, day: CalendarDay): Timed[][] {
 function dayCases(seed: number, scale: number, day: CalendarDay): Timed[][] {
   const rng = Rng.for(seed, `today|crossRegion|${scale}|${day.date}`);
   const count = dayCount(rng, CASES_PER_YEAR, scale, day, caseDayWeight);
-  return Array.from({ length: count }, (_, i) => caseMilestones(rng, `KY${compact(day.date)}${String(i + 1).padStart(3, '0')}`, drawCase(rng, day.startMs, Infinity)));
+  return Array.from({ length: count }, (_, i) =>
+    caseMilestones(rng, `KY${compact(day.date)}${String(i + 1).padStart(3, '0')}`, drawCase(rng, day.startMs, Infinity)),
+  );
 }
 
 /**
@@ -192,7 +223,10 @@ function hallDay(seed: number, scale: number, hall: Hall, day: CalendarDay, nowW
     const reported = hall.kind === 'station24h' ? count > 0 : open && slot >= firstSlot && slot < endSlot;
     if (!reported) continue;
     const asOf = finished ? startMs + FOOTFALL_INTERVAL_MS : nowWall;
-    footfallRows.push({ atMs: asOf, record: { type: 'footfall', hall: hall.name, at: formatTime(startMs, true), entries: count, asOf: formatTime(asOf, true) } });
+    footfallRows.push({
+      atMs: asOf,
+      record: { type: 'footfall', hall: hall.name, at: formatTime(startMs, true), entries: count, asOf: formatTime(asOf, true) },
+    });
   }
   const current = { atMs: toEpochMs(day.startMs + currentSlot * FOOTFALL_INTERVAL_MS), entries: entriesByNow[currentSlot]! };
   return { visits: records, footfallRows, current };
@@ -203,10 +237,15 @@ function onlineDay(seed: number, scale: number, day: CalendarDay, nowWall: numbe
   const rng = Rng.for(seed, `today|online|${scale}|${day.date}`);
   const total = dayCount(rng, CURRENT_YEAR_PROFILE.total, scale, day, onlineWeight);
   const items = onlineItems(seed);
-  const cells = items.flatMap((item) => CHANNELS.map((channel) => ({ item, channel, weight: item.popularity * CURRENT_YEAR_PROFILE.channelMix[channel] })));
+  const cells = items.flatMap((item) =>
+    CHANNELS.map((channel) => ({ item, channel, weight: item.popularity * CURRENT_YEAR_PROFILE.channelMix[channel] })),
+  );
   const weights = cells.map((c) => c.weight * rng.float(0.5, 1.5));
   const active = [...rng.weightedSample(weights, Math.min(cells.length, Math.ceil(total / AVERAGE_ROW_COUNT)))].sort((a, b) => a - b);
-  const counts = allocate(Math.max(0, total - active.length), active.map((i) => weights[i]!)).map((n) => n + 1);
+  const counts = allocate(
+    Math.max(0, total - active.length),
+    active.map((i) => weights[i]!),
+  ).map((n) => n + 1);
   const minute = (nowWall - day.startMs) / MINUTE_MS;
   const out: Record<string, OnlineCell> = {};
   active.forEach((cellIndex, k) => {
@@ -247,7 +286,9 @@ function dayRatings(seed: number, scale: number, day: CalendarDay): Timed[] {
     let channel = CHANNEL_WEIGHTS[rng.weightedIndex(CHANNEL_WEIGHTS.map(([, w]) => w))]![0];
     if (day.kind === 'holiday' && (channel === 'window' || channel === 'kiosk')) channel = 'mobile';
     const inHall = channel === 'window' || channel === 'kiosk';
-    const atMs = day.startMs + drawSecondOfDay(rng, inHall ? OFFICE_HOURS : ANY_HOUR, inHall ? 8 * 60 + 30 : 0, inHall ? 17 * 60 + 30 : 1440) * SECOND_MS;
+    const atMs =
+      day.startMs +
+      drawSecondOfDay(rng, inHall ? OFFICE_HOURS : ANY_HOUR, inHall ? 8 * 60 + 30 : 0, inHall ? 17 * 60 + 30 : 1440) * SECOND_MS;
     return { atMs, record: drawRating(rng, `HCP${compact(day.date)}${String(i + 1).padStart(5, '0')}`, atMs, channel).record };
   });
 }

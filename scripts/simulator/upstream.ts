@@ -73,7 +73,8 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Upst
     if (offset === null) return reply(400, { error: 'pageToken must be a token this upstream named' });
     const sizeText = url.searchParams.get('pageSize');
     const size = sizeText === null ? defaultPageSize : Number(sizeText);
-    if (!Number.isInteger(size) || size < 1 || size > maxPageSize) return reply(400, { error: `pageSize must be a whole number from 1 to ${maxPageSize}` });
+    if (!Number.isInteger(size) || size < 1 || size > maxPageSize)
+      return reply(400, { error: `pageSize must be a whole number from 1 to ${maxPageSize}` });
     const end = Math.min(list.length, offset + size);
     const items = list.slice(offset, end);
     reply(200, { items, next: end < list.length ? `${end}.${run}` : null });

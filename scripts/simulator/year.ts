@@ -148,7 +148,20 @@ async function main(argv: string[]): Promise<void> {
     const e = expected.kpis[id];
     return typeof e === 'number' ? String(e) : e ? `${e.numerator}/${e.denominator} = ${(e.numerator / e.denominator).toFixed(4)}` : '—';
   };
-  for (const id of ['hotline.signed', 'hotline.completed', 'hotline.visited', 'hotline.resolutionRate', 'hotline.satisfactionRate', 'online.volume', 'online.yoyMultiple', 'hall.servedMatters', 'hall.dailyAvgVisitors', 'hall.openDays', 'crossRegion.received', 'evaluations.count']) {
+  for (const id of [
+    'hotline.signed',
+    'hotline.completed',
+    'hotline.visited',
+    'hotline.resolutionRate',
+    'hotline.satisfactionRate',
+    'online.volume',
+    'online.yoyMultiple',
+    'hall.servedMatters',
+    'hall.dailyAvgVisitors',
+    'hall.openDays',
+    'crossRegion.received',
+    'evaluations.count',
+  ]) {
     console.log(`  ${id.padEnd(28)} ${show(id)}`);
   }
   const out = arg('out');

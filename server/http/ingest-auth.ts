@@ -32,12 +32,18 @@ export function ingestSenderOf(req: Request, options: { token: string; hmacSecre
   const signature = req.get(SIGNATURE_HEADER);
   const timestamp = req.get(TIMESTAMP_HEADER);
   if (!signature || !timestamp) {
-    throw new AppError('unauthorized', `send the ingest token as a bearer token, or sign the request (${SIGNATURE_HEADER}, ${TIMESTAMP_HEADER})`);
+    throw new AppError(
+      'unauthorized',
+      `send the ingest token as a bearer token, or sign the request (${SIGNATURE_HEADER}, ${TIMESTAMP_HEADER})`,
+    );
   }
   if (options.hmacSecrets.length === 0) throw new AppError('unauthorized', 'signed requests are not enabled (INGEST_HMAC_SECRET)');
   if (!SIGNATURE_FORMAT.test(signature)) throw new AppError('unauthorized', `${SIGNATURE_HEADER} must be sha256=<64 hex digits>`);
   if (!/^\d{9,11}$/.test(timestamp) || Math.abs(options.nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
-    throw new AppError('unauthorized', `${TIMESTAMP_HEADER} must be Unix seconds within ${SIGNATURE_TOLERANCE_SECONDS} s of the server's clock`);
+    throw new AppError(
+      'unauthorized',
+      `${TIMESTAMP_HEADER} must be Unix seconds within ${SIGNATURE_TOLERANCE_SECONDS} s of the server's clock`,
+    );
   }
   return { kind: 'signed', signature, timestamp };
 }

@@ -16,7 +16,8 @@ export interface RateLimitOptions {
 const retryAfterSeconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
 /** The counters are in Redis, as is everything a limited request would touch: unreachable → 503, never a silent pass. */
-const unavailable = (err: unknown) => new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: err });
+const unavailable = (err: unknown) =>
+  new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: err });
 
 /**
  * Login throttling kept in Redis (so every server process shares it): every attempt takes a point
@@ -44,11 +45,19 @@ export class LoginLimiter {
    * username costs its address nothing); throws 'rate_limited' (with the seconds to wait) beyond either limit.
    */
   async consume(username: string, ip: string): Promise<void> {
-    for (const [limiter, key] of [[this.byUserIp, LoginLimiter.userIpKey(username, ip)], [this.byIp, ip]] as const) {
+    for (const [limiter, key] of [
+      [this.byUserIp, LoginLimiter.userIpKey(username, ip)],
+      [this.byIp, ip],
+    ] as const) {
       await limiter.consume(key).catch((err: unknown) => {
         if (!(err instanceof RateLimiterRes)) throw unavailable(err);
         const wait = retryAfterSeconds(err);
-        throw new AppError('rate_limited', `登录失败次数过多，请 ${wait} 秒后再试 / too many failed logins; retry in ${wait} s`, undefined, wait);
+        throw new AppError(
+          'rate_limited',
+          `登录失败次数过多，请 ${wait} 秒后再试 / too many failed logins; retry in ${wait} s`,
+          undefined,
+          wait,
+        );
       });
     }
   }
@@ -68,7 +77,11 @@ export class LoginLimiter {
 export class IngestLimiter {
   private readonly limiter: RateLimiterRedis;
 
-  constructor(redis: Redis, keys: RedisKeys, private readonly options: RateLimitOptions) {
+  constructor(
+    redis: Redis,
+    keys: RedisKeys,
+    private readonly options: RateLimitOptions,
+  ) {
     this.limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: keys.rateLimit('ingest'),

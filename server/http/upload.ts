@@ -44,7 +44,11 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
     };
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxBytes }, defParamCharset: 'utf8' });
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 20, fieldSize: 64 * 1024, fileSize: maxBytes },
+        defParamCharset: 'utf8',
+      });
     } catch (err) {
       // A content type busboy cannot read, e.g. multipart without a boundary.
       return reject(new AppError('bad_request', `the upload could not be read: ${(err as Error).message}`));
@@ -72,7 +76,12 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
         }
         if (!file) return reject(new AppError('validation_failed', 'no file in the upload (field `file`)'));
         if (tooLarge) {
-          return discard(new AppError('payload_too_large', `文件超过 ${Math.round(maxBytes / 2 ** 20)} MB / the file is over ${Math.round(maxBytes / 2 ** 20)} MB`));
+          return discard(
+            new AppError(
+              'payload_too_large',
+              `文件超过 ${Math.round(maxBytes / 2 ** 20)} MB / the file is over ${Math.round(maxBytes / 2 ** 20)} MB`,
+            ),
+          );
         }
         resolve({ fields, file });
       })();

@@ -39,7 +39,10 @@ export function consoleImportRoutes(auth: AuthService): Router {
     try {
       const feed = upload.fields.feed ?? '';
       if (!isFeedName(feed) || !FEED_MODULES[feed]) {
-        throw new AppError('validation_failed', `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`);
+        throw new AppError(
+          'validation_failed',
+          `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`,
+        );
       }
       let headers: string[] = [];
       const sample: Record<string, string>[] = [];

@@ -21,7 +21,8 @@ export function consoleXlsxRoutes(auth: AuthService): Router {
   const router = Router();
   router.post('/console/xlsx', requireRole(auth, 'manager'), async (req, res) => {
     const parsed = tableBody.safeParse(req.body);
-    if (!parsed.success) throw new AppError('validation_failed', 'expected { fileName, sheet, columns: string[], rows: (string|number|boolean|null)[][] }');
+    if (!parsed.success)
+      throw new AppError('validation_failed', 'expected { fileName, sheet, columns: string[], rows: (string|number|boolean|null)[][] }');
     const { fileName, sheet, columns, rows } = parsed.data;
     const safeName = `${fileName.replace(/[\\/:*?"<>|\n]/g, '_').replace(/\.xlsx$/i, '')}.xlsx`;
     res

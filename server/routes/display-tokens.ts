@@ -25,7 +25,13 @@ export function displayTokenRoutes(auth: AuthService, audit: AuditService, conne
     const { token, id } = await auth.createDisplayToken(body.data.name);
     await audit.record(principalOf(res).username, 'display-token.create', body.data.name, { id });
     const created = (await auth.listDisplayTokens()).find((t) => t.id === id)!;
-    res.status(201).json({ id, name: created.name, createdAt: created.createdAt, token, wallUrl: `/wall?token=${encodeURIComponent(token)}&kiosk=1` } satisfies DisplayTokenCreated);
+    res.status(201).json({
+      id,
+      name: created.name,
+      createdAt: created.createdAt,
+      token,
+      wallUrl: `/wall?token=${encodeURIComponent(token)}&kiosk=1`,
+    } satisfies DisplayTokenCreated);
   });
   router.delete('/admin/display-tokens/:id', admins, async (req, res) => {
     const id = String(req.params.id);

@@ -3,7 +3,15 @@ import { AppError } from '../../core/platform/errors.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
-import { CONTENT_TYPES, EXPORT_FORMATS, parseExportPeriod, parseFormats, type ExportFile, type ExportFormat, type ExportService } from '../../core/export/export-service.ts';
+import {
+  CONTENT_TYPES,
+  EXPORT_FORMATS,
+  parseExportPeriod,
+  parseFormats,
+  type ExportFile,
+  type ExportFormat,
+  type ExportService,
+} from '../../core/export/export-service.ts';
 import type { TemplateStore } from '../../core/export/template-store.ts';
 
 function sendFile(res: Response, file: ExportFile): void {
@@ -16,7 +24,8 @@ function sendFile(res: Response, file: ExportFile): void {
 
 function parseFormat(value: unknown): ExportFormat {
   const format = String(value ?? '').toLowerCase();
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new AppError('validation_failed', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new AppError('validation_failed', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
   return format as ExportFormat;
 }
 
@@ -53,7 +62,11 @@ export function exportRoutes(exports: ExportService, templates: TemplateStore, a
 
   router.get('/exports/:id/files/:format', managers, async (req, res) => {
     const file = await exports.file(String(req.params.id), parseFormat(req.params.format));
-    if (!file) throw new AppError('not_found', 'no such file: the export is still running, failed, did not include that format, or is over a day old');
+    if (!file)
+      throw new AppError(
+        'not_found',
+        'no such file: the export is still running, failed, did not include that format, or is over a day old',
+      );
     sendFile(res, file);
   });
 

@@ -30,7 +30,11 @@ export function importRoutes(imports: ImportService, auth: AuthService, audit: A
     const upload = await receiveUpload(req, MAX_IMPORT_BYTES);
     try {
       const feed = upload.fields.feed ?? '';
-      if (!isFeedName(feed)) throw new AppError('validation_failed', `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`);
+      if (!isFeedName(feed))
+        throw new AppError(
+          'validation_failed',
+          `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`,
+        );
       const importId = await imports.start(feed, upload.file.path, upload.file.name, {
         columnMap: parseColumnMap(upload.fields.columnMap),
         createdBy: principalOf(res).username,
@@ -58,7 +62,12 @@ export function importRoutes(imports: ImportService, auth: AuthService, audit: A
     res
       .type('text/csv; charset=utf-8')
       .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .send(toCsv(['行号 row', '原因 reasons'], rows.map((r) => [r.row, r.errors.join('；')])));
+      .send(
+        toCsv(
+          ['行号 row', '原因 reasons'],
+          rows.map((r) => [r.row, r.errors.join('；')]),
+        ),
+      );
   });
   return router;
 }

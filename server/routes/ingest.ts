@@ -92,10 +92,15 @@ export function ingestRoutes(
     }
     const badLines = new Map<number, string>();
     records.forEach((r, i) => r instanceof BadLine && badLines.set(i, r.reason));
-    const result = await ingest.ingest(feed, records.map((r) => (r instanceof BadLine ? null : r))).catch(async (err: unknown) => {
-      if (signature) await options.releaseSignature(signature).catch(() => undefined);
-      throw err;
-    });
+    const result = await ingest
+      .ingest(
+        feed,
+        records.map((r) => (r instanceof BadLine ? null : r)),
+      )
+      .catch(async (err: unknown) => {
+        if (signature) await options.releaseSignature(signature).catch(() => undefined);
+        throw err;
+      });
     result.rejected = result.rejected.map((r) => (badLines.has(r.index) ? { index: r.index, errors: [badLines.get(r.index)!] } : r));
     res.status(202).json(result);
   });

@@ -14,7 +14,8 @@ function parseWhere(query: unknown): [string, string][] {
   return items.map((item) => {
     const text = typeof item === 'string' ? item : '';
     const colon = text.indexOf(':');
-    if (colon <= 0 || colon === text.length - 1) throw new AppError('validation_failed', '`where` must be `<dimension>:<value>`, e.g. where=category:城市管理');
+    if (colon <= 0 || colon === text.length - 1)
+      throw new AppError('validation_failed', '`where` must be `<dimension>:<value>`, e.g. where=category:城市管理');
     return [text.slice(0, colon), text.slice(colon + 1)];
   });
 }
@@ -32,7 +33,10 @@ export function kpiRoutes(kpis: KpiService, auth: AuthService): Router {
     const { from, to } = parsePeriod(req.query.from, req.query.to);
     const interval = String(req.query.interval ?? 'day') as SeriesInterval;
     if (!INTERVALS.includes(interval)) throw new AppError('validation_failed', `interval must be one of ${INTERVALS.join(', ')}`);
-    const ids = String(req.query.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = String(req.query.ids ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     res.json(await kpis.getSeries(ids, from, to, interval));
   });
   return router;

@@ -9,7 +9,11 @@ import { createUserBody, updateUserBody, type UserService } from '../../core/ser
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new AppError('validation_failed', parsed.error.issues.map((i) => i.message).join('; '), parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
+    throw new AppError(
+      'validation_failed',
+      parsed.error.issues.map((i) => i.message).join('; '),
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
+    );
   }
   return parsed.data;
 }

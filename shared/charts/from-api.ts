@@ -19,7 +19,10 @@ export const MONTHLY_CHART_KPI_IDS = [
 ] as const;
 
 /** Buckets and interval of a monthly (or daily) series; any other interval is drawn as days. */
-const frame = (s: SeriesResponse): { buckets: string[]; interval: ChartInterval } => ({ buckets: s.buckets, interval: s.interval === 'month' ? 'month' : 'day' });
+const frame = (s: SeriesResponse): { buckets: string[]; interval: ChartInterval } => ({
+  buckets: s.buckets,
+  interval: s.interval === 'month' ? 'month' : 'day',
+});
 
 const countsOf = (s: SeriesResponse, id: string): number[] => s.buckets.map((_, i) => s.series[id]?.[i]?.value ?? 0);
 const ratesOf = (s: SeriesResponse, id: string): (number | null)[] => s.buckets.map((_, i) => s.series[id]?.[i]?.value ?? null);
@@ -52,7 +55,9 @@ export function hallMonthlyData(s: SeriesResponse): HallMonthlyData {
 }
 
 /** Cross-region chart data from `getKpis(from, to, 'partnerRegion')` groups, largest partner first. */
-export function crossRegionByPartnerData(groups: { key: string; kpis: Record<string, { value: number | null }> }[]): CrossRegionByPartnerData {
+export function crossRegionByPartnerData(
+  groups: { key: string; kpis: Record<string, { value: number | null }> }[],
+): CrossRegionByPartnerData {
   const rows = groups
     .map((g) => ({
       partner: g.key,

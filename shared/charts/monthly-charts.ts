@@ -58,7 +58,10 @@ const TEXT = {
 export function hotlineMonthlyOption(data: HotlineMonthlyData, locale: ChartLocale = 'zh-CN', isStatic = false): ChartOption {
   const t = TEXT[locale];
   return {
-    ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
+    ...baseOption(
+      data.buckets.map((b) => bucketLabel(b, data.interval, locale)),
+      isStatic,
+    ),
     yAxis: [
       { type: 'value', name: t.tickets, minInterval: 1, axisLabel: PLAIN_NUMBER },
       { type: 'value', name: t.percent, min: 0, max: 100, splitLine: { show: false } },
@@ -66,7 +69,14 @@ export function hotlineMonthlyOption(data: HotlineMonthlyData, locale: ChartLoca
     series: [
       { id: 'signed', name: t.signed, type: 'bar', barMaxWidth: 40, data: data.signed },
       { id: 'completed', name: t.completed, type: 'bar', barMaxWidth: 40, data: data.completed },
-      { id: 'satisfaction', name: t.satisfaction, type: 'line', yAxisIndex: 1, data: data.satisfactionRate.map(percentOrNull), connectNulls: false },
+      {
+        id: 'satisfaction',
+        name: t.satisfaction,
+        type: 'line',
+        yAxisIndex: 1,
+        data: data.satisfactionRate.map(percentOrNull),
+        connectNulls: false,
+      },
     ],
   };
 }
@@ -84,7 +94,10 @@ export interface OnlineYoyData {
 export function onlineYoyOption(data: OnlineYoyData, locale: ChartLocale = 'zh-CN', isStatic = false): ChartOption {
   const t = TEXT[locale];
   return {
-    ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
+    ...baseOption(
+      data.buckets.map((b) => bucketLabel(b, data.interval, locale)),
+      isStatic,
+    ),
     yAxis: { type: 'value', name: t.volume, minInterval: 1, axisLabel: PLAIN_NUMBER },
     series: [
       { id: 'thisYear', name: t.thisYear, type: 'bar', barMaxWidth: 40, data: data.thisYear },
@@ -105,9 +118,21 @@ export interface HallMonthlyData {
 export function hallMonthlyOption(data: HallMonthlyData, locale: ChartLocale = 'zh-CN', isStatic = false): ChartOption {
   const t = TEXT[locale];
   return {
-    ...baseOption(data.buckets.map((b) => bucketLabel(b, data.interval, locale)), isStatic),
+    ...baseOption(
+      data.buckets.map((b) => bucketLabel(b, data.interval, locale)),
+      isStatic,
+    ),
     yAxis: { type: 'value', name: t.matters, minInterval: 1, axisLabel: PLAIN_NUMBER },
-    series: [{ id: 'servedMatters', name: t.served, type: 'bar', barMaxWidth: 40, data: data.servedMatters, label: { show: isStatic, position: 'top', fontSize: 10 } }],
+    series: [
+      {
+        id: 'servedMatters',
+        name: t.served,
+        type: 'bar',
+        barMaxWidth: 40,
+        data: data.servedMatters,
+        label: { show: isStatic, position: 'top', fontSize: 10 },
+      },
+    ],
   };
 }
 

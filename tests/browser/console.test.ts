@@ -13,7 +13,16 @@ const displayToken = 'display-token-of-the-lobby-screen-0123';
 /** A ticket signed on 4 March 2022, completed the next day unless `open`, visited with `satisfaction`. */
 function ticket(id: string, category: string, street: string, department: string, satisfaction = '满意', resolved = true) {
   return [
-    { ticketId: id, type: 'signed', at: '2022-03-04T09:00:00+08:00', urgency: '普通', category, street, department, callerPhone: '13800138000' },
+    {
+      ticketId: id,
+      type: 'signed',
+      at: '2022-03-04T09:00:00+08:00',
+      urgency: '普通',
+      category,
+      street,
+      department,
+      callerPhone: '13800138000',
+    },
     { ticketId: id, type: 'completed', at: '2022-03-05T09:00:00+08:00' },
     { ticketId: id, type: 'visited', at: '2022-03-06T09:00:00+08:00', resolved, satisfaction },
   ];
@@ -92,8 +101,12 @@ describe('console', () => {
     await page.screenshot({ path: 'test-results/console-drill.png', fullPage: true });
 
     // The URL is the view: opened afresh, it shows the same level.
-    const again = await signedIn(`/console/feeds/hotline?${MARCH}&drill=${encodeURIComponent('城市管理')}&drill=${encodeURIComponent('文艺路街道')}`);
-    await expect.poll(() => again.locator('[data-testid=breakdown-table] [data-group]').allTextContents()).toEqual(['区城市管理和综合执法局', '区住房和城乡建设局']);
+    const again = await signedIn(
+      `/console/feeds/hotline?${MARCH}&drill=${encodeURIComponent('城市管理')}&drill=${encodeURIComponent('文艺路街道')}`,
+    );
+    await expect
+      .poll(() => again.locator('[data-testid=breakdown-table] [data-group]').allTextContents())
+      .toEqual(['区城市管理和综合执法局', '区住房和城乡建设局']);
     await again.close();
 
     await page.locator('[data-testid=drill-path] a').first().click();
@@ -103,8 +116,18 @@ describe('console', () => {
 
   it('imports a file with an unknown column mapped, shows the progress to the end, and lists the rejected rows', async () => {
     const page = await signedIn('/console/imports');
-    const csv = ['工单编号,环节,发生时间,所属街道', 'I-1,签收,2022-03-08 09:00,文艺路街道', 'I-2,签收,2022-03-08 10:00,朝阳街道', 'I-3,签收,2022-13-40 10:00,朝阳街道', ',签收,2022-03-08 11:00,朝阳街道'].join('\n');
-    await page.setInputFiles('[data-testid=import-drop] input[type=file]', { name: 'tickets.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const csv = [
+      '工单编号,环节,发生时间,所属街道',
+      'I-1,签收,2022-03-08 09:00,文艺路街道',
+      'I-2,签收,2022-03-08 10:00,朝阳街道',
+      'I-3,签收,2022-13-40 10:00,朝阳街道',
+      ',签收,2022-03-08 11:00,朝阳街道',
+    ].join('\n');
+    await page.setInputFiles('[data-testid=import-drop] input[type=file]', {
+      name: 'tickets.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
     await page.waitForSelector('[data-testid=unknown-columns]');
     expect(await page.textContent('[data-testid=unknown-columns]')).toContain('发生时间');
     await page.click('[data-testid="map-发生时间"]');
@@ -150,26 +173,48 @@ describe('console', () => {
     const text = (await page.textContent('body')) ?? '';
     expect(text).not.toMatch(/C-5|13800138000|138\*{4}8000/);
     const statuses = await page.evaluate(async (token) => {
-      const get = async (path: string, init: RequestInit = {}) => (await fetch(path, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })).status;
+      const get = async (path: string, init: RequestInit = {}) =>
+        (await fetch(path, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })).status;
       return {
         supervised: await get('/api/console/supervised?kind=overdue&from=2022-03-01&to=2022-03-31'),
         users: await get('/api/admin/users'),
         health: await get('/api/feeds/health'),
         status: await get('/api/ingest/status'),
         failed: await get('/api/console/failed-jobs'),
-        xlsx: await get('/api/console/xlsx', { method: 'POST', body: JSON.stringify({ fileName: 'x', sheet: 'x', columns: ['a'], rows: [] }) }),
+        xlsx: await get('/api/console/xlsx', {
+          method: 'POST',
+          body: JSON.stringify({ fileName: 'x', sheet: 'x', columns: ['a'], rows: [] }),
+        }),
         imports: await get('/api/imports/some-id'),
         targets: await get('/api/admin/targets/2022', { method: 'PUT', body: '{}' }),
         kpis: await get('/api/kpis?from=2022-03-01&to=2022-03-31&groupBy=street'),
       };
     }, displayToken);
-    expect(statuses).toEqual({ supervised: 403, users: 403, health: 403, status: 403, failed: 403, xlsx: 403, imports: 403, targets: 403, kpis: 200 });
-    const kpis = await page.evaluate(async (token) => (await fetch('/api/kpis?from=2022-03-01&to=2022-03-31&groupBy=street', { headers: { authorization: `Bearer ${token}` } })).text(), displayToken);
+    expect(statuses).toEqual({
+      supervised: 403,
+      users: 403,
+      health: 403,
+      status: 403,
+      failed: 403,
+      xlsx: 403,
+      imports: 403,
+      targets: 403,
+      kpis: 200,
+    });
+    const kpis = await page.evaluate(
+      async (token) =>
+        (await fetch('/api/kpis?from=2022-03-01&to=2022-03-31&groupBy=street', { headers: { authorization: `Bearer ${token}` } })).text(),
+      displayToken,
+    );
     expect(kpis).not.toMatch(/13800138000|C-[0-9]/);
     await page.close();
 
     // A manager sees the console but not its administration.
-    await fetch(`${app.baseUrl}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'wangwu', password: 'plum-garden-gate-1', role: 'manager' }) });
+    await fetch(`${app.baseUrl}/api/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'wangwu', password: 'plum-garden-gate-1', role: 'manager' }),
+    });
     const manager = await browser.newPage();
     await manager.goto(`${app.baseUrl}/console/admin/users`);
     await manager.fill('input[name=username]', 'wangwu');

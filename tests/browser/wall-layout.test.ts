@@ -34,8 +34,11 @@ function findOverflows(page: Page): Promise<Overflow[]> {
     const screen = document.querySelector<HTMLElement>('[data-testid=wall-screen]')!;
     const bounds = screen.getBoundingClientRect();
     const out: { what: string; detail: string }[] = [];
-    const name = (el: Element) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${el.getAttribute('data-kpi') ? `[${el.getAttribute('data-kpi')}]` : ''}`;
-    for (const el of screen.querySelectorAll<HTMLElement>('.wall-panel, .panel-body, .kpi-card, .title-bar, .side, td, .label, .name, h2, h3')) {
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${el.getAttribute('data-kpi') ? `[${el.getAttribute('data-kpi')}]` : ''}`;
+    for (const el of screen.querySelectorAll<HTMLElement>(
+      '.wall-panel, .panel-body, .kpi-card, .title-bar, .side, td, .label, .name, h2, h3',
+    )) {
       if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
         out.push({ what: name(el), detail: `scroll ${el.scrollWidth}×${el.scrollHeight} > client ${el.clientWidth}×${el.clientHeight}` });
       }
@@ -46,7 +49,10 @@ function findOverflows(page: Page): Promise<Overflow[]> {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       if (r.left < bounds.left - 1 || r.top < bounds.top - 1 || r.right > bounds.right + 1 || r.bottom > bounds.bottom + 1) {
-        out.push({ what: name(el), detail: `box ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} outside the screen` });
+        out.push({
+          what: name(el),
+          detail: `box ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} outside the screen`,
+        });
       }
     }
     return out;
@@ -83,9 +89,7 @@ describe('wall layout', () => {
         expect(await findOverflows(page)).toEqual([]);
 
         // Canvases hold device pixels: CSS size × scale × DPR.
-        const ratios = await page.$$eval('canvas', (canvases) =>
-          canvases.map((c) => c.width / (c.getBoundingClientRect().width || 1)),
-        );
+        const ratios = await page.$$eval('canvas', (canvases) => canvases.map((c) => c.width / (c.getBoundingClientRect().width || 1)));
         for (const ratio of ratios) expect(ratio).toBeGreaterThanOrEqual(size.deviceScaleFactor * Math.min(1, box.width / 1920) - 0.05);
         if (screen === 'hotline') expect(ratios.length).toBeGreaterThanOrEqual(3);
 

@@ -1,10 +1,31 @@
 import type { TestApp } from '../support/app.ts';
 
 /** Streets, categories, halls and partners the wall tests send (long names included, to test fitting). */
-export const STREETS = ['文艺路街道', '朝阳街道', '韭菜园街道', '五里牌街道', '火星街道', '马王堆街道', '东屯渡街道', '湘湖街道', '定王台街道', '东岸街道', '马坡岭街道', '浏阳河街道', '荷花园街道'];
+export const STREETS = [
+  '文艺路街道',
+  '朝阳街道',
+  '韭菜园街道',
+  '五里牌街道',
+  '火星街道',
+  '马王堆街道',
+  '东屯渡街道',
+  '湘湖街道',
+  '定王台街道',
+  '东岸街道',
+  '马坡岭街道',
+  '浏阳河街道',
+  '荷花园街道',
+];
 export const CATEGORIES = ['城市管理', '市场监管', '住房保障', '交通运输', '劳动社保', '生态环境', '教育体育', '卫生健康'];
 export const HALLS = ['区政务服务大厅', '文艺路街道政务服务中心', '朝阳街道政务服务中心', '马王堆24小时政务服务驿站'];
-export const PARTNERS = ['广东省深圳市南山区', '湘潭市岳塘区', '株洲市天元区', '贵州省贵阳市南明区', '江西省南昌市东湖区', '浙江省杭州市西湖区'];
+export const PARTNERS = [
+  '广东省深圳市南山区',
+  '湘潭市岳塘区',
+  '株洲市天元区',
+  '贵州省贵阳市南明区',
+  '江西省南昌市东湖区',
+  '浙江省杭州市西湖区',
+];
 
 /**
  * A morning of today's records on all five feeds, with times in the last hour before `nowMs` (so they
@@ -15,7 +36,14 @@ export function todayRecords(nowMs = Date.now(), count = 60) {
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(nowMs));
   const hotline = Array.from({ length: count }, (_, i) => [
     { ticketId: `W-${i}`, type: 'received', at: at(i), street: STREETS[i % STREETS.length], category: CATEGORIES[i % CATEGORIES.length] },
-    { ticketId: `W-${i}`, type: 'signed', at: at(i), urgency: 'normal', street: STREETS[(i * 7) % STREETS.length], category: CATEGORIES[(i * 3) % CATEGORIES.length] },
+    {
+      ticketId: `W-${i}`,
+      type: 'signed',
+      at: at(i),
+      urgency: 'normal',
+      street: STREETS[(i * 7) % STREETS.length],
+      category: CATEGORIES[(i * 3) % CATEGORIES.length],
+    },
     ...(i % 3 === 0 ? [{ ticketId: `W-${i}`, type: 'responded', at: at(i + 0.5) }] : []),
     ...(i % 2 === 0 ? [{ ticketId: `W-${i}`, type: 'completed', at: at(i + 0.7) }] : []),
     ...(i % 4 === 0 ? [{ ticketId: `W-${i}`, type: 'visited', at: at(i + 0.9), resolved: i % 8 === 0, satisfaction: 'satisfied' }] : []),
@@ -33,8 +61,16 @@ export function todayRecords(nowMs = Date.now(), count = 60) {
     fullyOnline: channel !== 'window',
   }));
   const crossRegion = Array.from({ length: 18 }, (_, i) => [
-    { caseId: `K-${i}`, type: 'received', at: at(i), partnerRegion: PARTNERS[i % PARTNERS.length], direction: i % 2 ? 'inbound' : 'outbound' },
-    ...(i % 2 === 0 ? [{ caseId: `K-${i}`, type: 'completed', at: at(i + 1), partnerRegion: PARTNERS[i % PARTNERS.length], direction: 'outbound' }] : []),
+    {
+      caseId: `K-${i}`,
+      type: 'received',
+      at: at(i),
+      partnerRegion: PARTNERS[i % PARTNERS.length],
+      direction: i % 2 ? 'inbound' : 'outbound',
+    },
+    ...(i % 2 === 0
+      ? [{ caseId: `K-${i}`, type: 'completed', at: at(i + 1), partnerRegion: PARTNERS[i % PARTNERS.length], direction: 'outbound' }]
+      : []),
   ]).flat();
   const evaluations = Array.from({ length: 40 }, (_, i) => ({
     id: `E-${i}`,
@@ -52,7 +88,11 @@ export async function sendToday(app: TestApp, adminToken: string, nowMs = Date.n
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
     body: JSON.stringify({
-      items: PARTNERS.map((region, i) => ({ region, scope: i % 3 === 1 || i % 3 === 2 ? 'changzhutan' : 'inter_provincial', signedAt: '2021-06-01' })),
+      items: PARTNERS.map((region, i) => ({
+        region,
+        scope: i % 3 === 1 || i % 3 === 2 ? 'changzhutan' : 'inter_provincial',
+        signedAt: '2021-06-01',
+      })),
     }),
   });
   if (!partners.ok) throw new Error(`partners: ${partners.status} ${await partners.text()}`);

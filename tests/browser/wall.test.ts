@@ -88,7 +88,10 @@ describe('wall', () => {
 
     const seen = await page.evaluate(() => document.querySelectorAll('input[name=password]').length);
     expect(seen).toBe(0);
-    const revoked = await fetch(`${app.baseUrl}/api/admin/display-tokens/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    const revoked = await fetch(`${app.baseUrl}/api/admin/display-tokens/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(revoked.status).toBe(204);
     await expect.poll(() => page.locator('input[name=password]').count(), POLL).toBe(1);
     expect(new URL(page.url()).searchParams.get('token')).toBeNull();

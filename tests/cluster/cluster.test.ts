@@ -82,7 +82,9 @@ afterAll(async () => {
 
 describe('Pulse on a three-master Redis Cluster', () => {
   it('spreads its keys over the masters (the feeds and queues hash to different slots)', () => {
-    const keysPerMaster = cluster.ports.map((port) => Number(spawnSync('redis-cli', ['-p', String(port), 'dbsize'], { encoding: 'utf8' }).stdout.trim()));
+    const keysPerMaster = cluster.ports.map((port) =>
+      Number(spawnSync('redis-cli', ['-p', String(port), 'dbsize'], { encoding: 'utf8' }).stdout.trim()),
+    );
     expect(keysPerMaster.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -101,7 +103,10 @@ describe('Pulse on a three-master Redis Cluster', () => {
   it('serves a breakdown and a daily series across the masters', async () => {
     const byStreet = await kpis(`${YEAR}-01-01`, `${YEAR}-12-31`, 'street');
     expect(byStreet.groups?.length ?? 0).toBeGreaterThan(0);
-    const series = await app.get(`/api/kpis/series?ids=hall.servedMatters,hotline.signed&from=${MONTH}-01&to=${MONTH}-30&interval=day`, token);
+    const series = await app.get(
+      `/api/kpis/series?ids=hall.servedMatters,hotline.signed&from=${MONTH}-01&to=${MONTH}-30&interval=day`,
+      token,
+    );
     expect(series.status, await series.clone().text()).toBe(200);
     expect(JSON.stringify(await series.json())).toContain('hall.servedMatters');
   });
@@ -116,10 +121,19 @@ describe('Pulse on a three-master Redis Cluster', () => {
   });
 
   it('verifies with zero difference, and again after a rebuild from the ledger', async () => {
-    const verify = () => withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, (pending) => verifyAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx, pending));
+    const verify = () =>
+      withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, (pending) =>
+        verifyAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx, pending),
+      );
     const before = await verify();
     for (const [feed, v] of Object.entries(before.feeds)) {
-      expect({ feed, differences: v.differenceCount, liveSets: v.liveSetDifferences, ledger: v.ledgerMatchesAccepted, records: v.records > 0 }).toEqual({
+      expect({
+        feed,
+        differences: v.differenceCount,
+        liveSets: v.liveSetDifferences,
+        ledger: v.ledgerMatchesAccepted,
+        records: v.records > 0,
+      }).toEqual({
         feed,
         differences: 0,
         liveSets: 0,
@@ -128,7 +142,9 @@ describe('Pulse on a three-master Redis Cluster', () => {
       });
     }
     expect(before.ok).toBe(true);
-    await withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, () => rebuildAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx));
+    await withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, () =>
+      rebuildAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx),
+    );
     expect((await verify()).ok).toBe(true);
     const year = compare((await kpis(`${YEAR}-01-01`, `${YEAR}-12-31`)).kpis, expected.kpis, 'hall');
     expect(year.served).toEqual(year.expected);

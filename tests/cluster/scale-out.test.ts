@@ -17,7 +17,11 @@ import { ADMIN_PASSWORD, INGEST_TOKEN, testConfig, uniquePrefix } from '../suppo
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 async function login(base: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`login on ${base}: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -59,7 +63,15 @@ describe('two server processes and two worker processes on one Redis', () => {
   let today = '';
 
   beforeAll(async () => {
-    const env = { REDIS_URL: inject('redisUrl'), REDIS_PREFIX: uniquePrefix(), HOST: '127.0.0.1', ADMIN_PASSWORD, INGEST_TOKEN, LIVE_COALESCE_MS: '50', LIVE_HEARTBEAT_MS: '1000' };
+    const env = {
+      REDIS_URL: inject('redisUrl'),
+      REDIS_PREFIX: uniquePrefix(),
+      HOST: '127.0.0.1',
+      ADMIN_PASSWORD,
+      INGEST_TOKEN,
+      LIVE_COALESCE_MS: '50',
+      LIVE_HEARTBEAT_MS: '1000',
+    };
     const ports = [await freePort(), await freePort()];
     for (const port of ports) procs.push(startProcess('server/main.ts', { ...env, PORT: String(port) }));
     procs.push(startProcess('workers/main.ts', env), startProcess('workers/main.ts', env));
@@ -79,12 +91,19 @@ describe('two server processes and two worker processes on one Redis', () => {
       sockets.push(socket);
       return follow(socket, 'hotline.signed');
     });
-    await until(() => walls.every((w) => w.value !== null), () => `snapshots: ${JSON.stringify(walls)}`);
+    await until(
+      () => walls.every((w) => w.value !== null),
+      () => `snapshots: ${JSON.stringify(walls)}`,
+    );
     const start = walls[0]!.value!;
     expect(walls[1]!.value).toBe(start);
 
     for (let round = 1; round <= 5; round++) {
-      const events = Array.from({ length: 20 }, (_, i) => ({ ticketId: `SCALE-${round}-${i}`, type: 'signed', at: new Date().toISOString() }));
+      const events = Array.from({ length: 20 }, (_, i) => ({
+        ticketId: `SCALE-${round}-${i}`,
+        type: 'signed',
+        at: new Date().toISOString(),
+      }));
       const res = await fetch(`${bases[0]}/api/ingest/hotline`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
@@ -92,7 +111,10 @@ describe('two server processes and two worker processes on one Redis', () => {
       });
       expect(res.status).toBe(202);
       const expected = start + 20 * round;
-      await until(() => walls.every((w) => w.value === expected), () => `round ${round}: want ${expected}, walls ${JSON.stringify(walls)}`);
+      await until(
+        () => walls.every((w) => w.value === expected),
+        () => `round ${round}: want ${expected}, walls ${JSON.stringify(walls)}`,
+      );
     }
     for (const wall of walls) expect(wall.gaps).toBe(0);
     today = walls[0]!.day;
@@ -101,7 +123,14 @@ describe('two server processes and two worker processes on one Redis', () => {
   it('answers the same figures from either server', async () => {
     const token = await login(bases[1]!);
     const [a, b] = await Promise.all(
-      bases.map(async (base) => ((await (await fetch(`${base}/api/kpis?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { kpis: Record<string, { value: number }> }).kpis),
+      bases.map(
+        async (base) =>
+          (
+            (await (
+              await fetch(`${base}/api/kpis?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${token}` } })
+            ).json()) as { kpis: Record<string, { value: number }> }
+          ).kpis,
+      ),
     );
     expect(a!['hotline.signed']!.value).toBeGreaterThanOrEqual(100);
     expect(b!['hotline.signed']!.value).toBe(a!['hotline.signed']!.value);

@@ -11,7 +11,8 @@ const send = (method: string, path: string, token: string | null, body?: unknown
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-const loginStatus = async (username: string, password: string) => (await send('POST', '/api/auth/login', null, { username, password })).status;
+const loginStatus = async (username: string, password: string) =>
+  (await send('POST', '/api/auth/login', null, { username, password })).status;
 
 describe('accounts', () => {
   it('seeds admin from ADMIN_PASSWORD at the first start only: a restart keeps a changed password and a disabled admin', async () => {
@@ -22,7 +23,9 @@ describe('accounts', () => {
     await app.restartServer();
     expect(await loginStatus('admin', ADMIN_PASSWORD)).toBe(401);
     const second = await app.login('admin', 'changed-in-console-7');
-    expect((await send('POST', '/api/admin/users', second, { username: 'chief', password: 'harbour-lantern-42', role: 'admin' })).status).toBe(201);
+    expect(
+      (await send('POST', '/api/admin/users', second, { username: 'chief', password: 'harbour-lantern-42', role: 'admin' })).status,
+    ).toBe(201);
     const chief = await app.login('chief', 'harbour-lantern-42');
     expect((await send('PATCH', '/api/admin/users/admin', chief, { disabled: true })).status).toBe(200);
     await app.stopServer();
@@ -60,7 +63,7 @@ describe('accounts', () => {
       aaaaaaaaaaaa: /重复或连续/,
       abcabcabcabc: /重复或连续/,
       '0123456789': /重复或连续/,
-      'qwertyuiop': /常见密码/,
+      qwertyuiop: /常见密码/,
       Password123: /常见密码/,
       '1qaz2wsx3edc': /常见密码/,
     };
@@ -80,11 +83,15 @@ describe('accounts', () => {
     app = await startTestApp({ LOGIN_FAILURES_PER_USER_IP: '5', LOGIN_FAILURES_PER_IP: '10' }, { worker: false });
     const token = await app.login();
     const before = await app.redis.xlen(app.keys.audit());
-    const statuses = await Promise.all(Array.from({ length: 200 }, (_, i) => loginStatus(i % 2 ? 'admin' : `guess${i}`, 'not-the-password')));
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => loginStatus(i % 2 ? 'admin' : `guess${i}`, 'not-the-password')),
+    );
     expect(statuses.filter((s) => s === 401 || s === 429)).toHaveLength(200);
     // One address: one entry (two if the burst straddled the hour).
     expect((await app.redis.xlen(app.keys.audit())) - before).toBeLessThanOrEqual(2);
-    const { entries } = (await (await app.get('/api/admin/audit?limit=10', token)).json()) as { entries: { action: string; details?: { refusals?: number } }[] };
+    const { entries } = (await (await app.get('/api/admin/audit?limit=10', token)).json()) as {
+      entries: { action: string; details?: { refusals?: number } }[];
+    };
     const refused = entries.filter((e) => e.action === 'login.failed');
     expect(refused.reduce((sum, e) => sum + e.details!.refusals!, 0)).toBe(200);
     expect(entries.map((e) => e.action)).toContain('login');

@@ -138,7 +138,11 @@ describe('HTTP API', () => {
   });
 
   it('answers every API call with Cache-Control: no-store, errors included', async () => {
-    for (const res of [await fetch(`${app.baseUrl}/api/health`), await app.get('/api/kpis', 'not-a-token'), await app.get('/api/no-such-route', token)]) {
+    for (const res of [
+      await fetch(`${app.baseUrl}/api/health`),
+      await app.get('/api/kpis', 'not-a-token'),
+      await app.get('/api/no-such-route', token),
+    ]) {
       expect(res.headers.get('cache-control'), res.url).toBe('no-store');
     }
     expect((await app.get(`/api/kpis?from=${today()}`, token)).headers.get('cache-control')).toBe('no-store');
@@ -164,7 +168,9 @@ describe('HTTP API', () => {
     const series = (await res.json()) as SeriesResponse;
     expect(series.buckets).toHaveLength(24);
     expect(series.series['hotline.signed']!.map((v) => v.value)).toEqual(Array.from({ length: 24 }, (_, h) => (h === 9 ? 1 : 0)));
-    const monthly = (await (await app.get('/api/kpis/series?ids=hotline.signed&from=2022-05-15&to=2022-06-30&interval=month', token)).json()) as SeriesResponse;
+    const monthly = (await (
+      await app.get('/api/kpis/series?ids=hotline.signed&from=2022-05-15&to=2022-06-30&interval=month', token)
+    ).json()) as SeriesResponse;
     expect(monthly.buckets).toEqual(['2022-05-01', '2022-06-01']);
     expect(monthly.series['hotline.signed']!.map((v) => v.value)).toEqual([0, 3]);
   });

@@ -56,7 +56,13 @@ beforeAll(async () => {
   imports = new ImportService(ctx, ingest);
   upstream = await startFakeUpstream();
   const healthApp = express();
-  healthApp.use('/api', feedHealthRoutes(new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })), new AuthService(testContext(redis, app.keys), 3_600)));
+  healthApp.use(
+    '/api',
+    feedHealthRoutes(
+      new FeedHealthService(testContext(redis, app.keys, { tz: app.config.TZ_REPORT })),
+      new AuthService(testContext(redis, app.keys), 3_600),
+    ),
+  );
   healthApp.use(errorHandler(log));
   healthServer = healthApp.listen(0, '127.0.0.1');
   await new Promise((r) => healthServer.once('listening', r));
@@ -119,7 +125,12 @@ async function todayStats(feed: FeedName): Promise<{ received: number; rejected:
 // ── 12345 tickets, their milestones spread over pages out of order ───────────────────────────────────
 
 type Milestone = { ticketId: string; type: string; at: string } & Record<string, unknown>;
-const T = (ticketId: string, type: string, at: string, extra: Record<string, unknown> = {}): Milestone => ({ ticketId, type, at: `2022-05-${at}:00+08:00`, ...extra });
+const T = (ticketId: string, type: string, at: string, extra: Record<string, unknown> = {}): Milestone => ({
+  ticketId,
+  type,
+  at: `2022-05-${at}:00+08:00`,
+  ...extra,
+});
 const TICKETS = {
   t1Received: T('T1', 'received', '03T08:50', { callerPhone: '13800001111', category: '城市管理' }),
   t1Signed: T('T1', 'signed', '03T09:00', { urgency: 'normal', street: '文艺路街道', category: '城市管理' }),
@@ -159,7 +170,12 @@ describe('HTTP pull connectors', () => {
     upstream.route('/12345/tickets', ({ query, headers }) => {
       if (headers.authorization !== `Bearer ${SECRET}`) return { status: 401, body: 'bad token' };
       const page = Number((query.get('pageToken') ?? 'p0').slice(1));
-      return { body: { code: 0, data: { list: TICKET_PAGES[page]!.map(asPlatformRecord), nextPageToken: page + 1 < TICKET_PAGES.length ? `p${page + 1}` : null } } };
+      return {
+        body: {
+          code: 0,
+          data: { list: TICKET_PAGES[page]!.map(asPlatformRecord), nextPageToken: page + 1 < TICKET_PAGES.length ? `p${page + 1}` : null },
+        },
+      };
     });
     const connectors = start([
       http('hotline-12345', 'hotline', '/12345/tickets', {
@@ -190,8 +206,15 @@ describe('HTTP pull connectors', () => {
       const pushed = await kpis('2022-05-01', '2022-05-31', 'street', reference, referenceToken);
       expect(pulled.kpis).toEqual(pushed.kpis);
       expect(pulled.groups).toEqual(pushed.groups);
-      expect(pulled.kpis).toMatchObject({ 'hotline.signed': { value: 4 }, 'hotline.completed': { value: 3 }, 'hotline.visited': { value: 2 } });
-      expect(pulled.groups!.find((g) => g.key === '文艺路街道')!.kpis).toMatchObject({ 'hotline.signed': { value: 2 }, 'hotline.completed': { value: 1 } });
+      expect(pulled.kpis).toMatchObject({
+        'hotline.signed': { value: 4 },
+        'hotline.completed': { value: 3 },
+        'hotline.visited': { value: 2 },
+      });
+      expect(pulled.groups!.find((g) => g.key === '文艺路街道')!.kpis).toMatchObject({
+        'hotline.signed': { value: 2 },
+        'hotline.completed': { value: 1 },
+      });
     } finally {
       await reference.close();
     }
@@ -235,7 +258,13 @@ describe('HTTP pull connectors', () => {
 
   it('advances a since cursor by the records’ own time, with a query token, and re-reading from an old cursor changes no figure', async () => {
     const at = (hour: number) => `2022-07-04T0${hour}:00:00+08:00`;
-    const row = (date: string, item: string, channel: string, count: number, hour: number) => ({ rq: date, sxbm: item, qd: channel, bjl: count, updatedAt: at(hour) });
+    const row = (date: string, item: string, channel: string, count: number, hour: number) => ({
+      rq: date,
+      sxbm: item,
+      qd: channel,
+      bjl: count,
+      updatedAt: at(hour),
+    });
     const rows = [
       row('2022-07-01', 'A', 'pc', 10, 1),
       row('2022-07-01', 'A', 'mobile', 20, 1),
@@ -291,23 +320,43 @@ describe('HTTP pull connectors', () => {
     upstream.route('/queue/events', () => ({ body: { data: queueRecords, next: null } }));
     upstream.failNext('/queue/events', 1, 500);
     const connectors = start([
-      http('hall-queue', 'hall', '/queue/events', { cursor: { kind: 'page', param: 'page' }, paging: { itemsPath: 'data', nextPath: 'next' } }),
+      http('hall-queue', 'hall', '/queue/events', {
+        cursor: { kind: 'page', param: 'page' },
+        paging: { itemsPath: 'data', nextPath: 'next' },
+      }),
     ]);
     await connectors.runNow('hall-queue');
     expect(upstream.of('/queue/events').map((r) => r.status)).toContain(500);
-    await expect.poll(() => connectorHealth('hall-queue')).toMatchObject({ state: 'ok', consecutiveFailures: 0, lastError: expect.stringMatching(/^HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/queue\/events: upstream overloaded/) });
+    await expect
+      .poll(() => connectorHealth('hall-queue'))
+      .toMatchObject({
+        state: 'ok',
+        consecutiveFailures: 0,
+        lastError: expect.stringMatching(/^HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/queue\/events: upstream overloaded/),
+      });
     await app.waitIdle(token);
     expect((await kpis('2022-09-10', '2022-09-10')).kpis).toMatchObject({ 'hall.taken': { value: 3 }, 'hall.servedMatters': { value: 3 } });
   });
 
   it('keeps the cursor before a page whose records could not be queued, and fetches that page again', async () => {
     const records = [1, 2].map((n) => ({ id: `Q${n}`, at: `2022-12-0${n}T10:00:00+08:00`, rating: 4 }));
-    upstream.route('/unqueued', ({ query }) => ({ body: query.get('page') === 'p1' ? { items: records, next: null } : { items: [], next: 'p1' } }));
-    const refuse = vi.spyOn(ingest, 'enqueue').mockRejectedValueOnce(new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later'));
+    upstream.route('/unqueued', ({ query }) => ({
+      body: query.get('page') === 'p1' ? { items: records, next: null } : { items: [], next: 'p1' },
+    }));
+    const refuse = vi
+      .spyOn(ingest, 'enqueue')
+      .mockRejectedValueOnce(new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later'));
     try {
-      const connectors = start([http('evaluations-unqueued', 'evaluations', '/unqueued', { cursor: { kind: 'page', param: 'page' }, paging: { itemsPath: 'items', nextPath: 'next' } })]);
+      const connectors = start([
+        http('evaluations-unqueued', 'evaluations', '/unqueued', {
+          cursor: { kind: 'page', param: 'page' },
+          paging: { itemsPath: 'items', nextPath: 'next' },
+        }),
+      ]);
       await connectors.runNow('evaluations-unqueued');
-      await expect.poll(() => connectorHealth('evaluations-unqueued')).toMatchObject({ state: 'ok', consecutiveFailures: 0, lastError: expect.stringMatching(/Redis is unreachable/) });
+      await expect
+        .poll(() => connectorHealth('evaluations-unqueued'))
+        .toMatchObject({ state: 'ok', consecutiveFailures: 0, lastError: expect.stringMatching(/Redis is unreachable/) });
     } finally {
       refuse.mockRestore();
     }
@@ -328,9 +377,14 @@ describe('HTTP pull connectors', () => {
       http('cross-region-slow', 'crossRegion', '/cases', { timeoutSeconds: 0.3, cursor: { kind: 'since', param: 'since', field: 'at' } }),
     ]);
     await connectors.runNow('cross-region-slow');
-    await expect.poll(() => connectorHealth('cross-region-slow')).toMatchObject({ state: 'ok', consecutiveFailures: 0, lastError: expect.stringMatching(/within 0\.3 s \(timeout\)/) });
+    await expect
+      .poll(() => connectorHealth('cross-region-slow'))
+      .toMatchObject({ state: 'ok', consecutiveFailures: 0, lastError: expect.stringMatching(/within 0\.3 s \(timeout\)/) });
     await app.waitIdle(token);
-    expect((await kpis('2022-10-01', '2022-10-31')).kpis).toMatchObject({ 'crossRegion.received': { value: 2 }, 'crossRegion.completed': { value: 2 } });
+    expect((await kpis('2022-10-01', '2022-10-31')).kpis).toMatchObject({
+      'crossRegion.received': { value: 2 },
+      'crossRegion.completed': { value: 2 },
+    });
   });
 
   it('rejects a malformed record alone, counts it, and still advances past its page', async () => {
@@ -341,13 +395,22 @@ describe('HTTP pull connectors', () => {
     };
     upstream.route('/bad-page', ({ query }) => ({ body: pages[query.get('page') ?? 'p0'] }));
     const before = await todayStats('evaluations');
-    const connectors = start([http('evaluations-bad', 'evaluations', '/bad-page', { cursor: { kind: 'page', param: 'page' }, paging: { itemsPath: 'items', nextPath: 'next' } })]);
+    const connectors = start([
+      http('evaluations-bad', 'evaluations', '/bad-page', {
+        cursor: { kind: 'page', param: 'page' },
+        paging: { itemsPath: 'items', nextPath: 'next' },
+      }),
+    ]);
     await connectors.runNow('evaluations-bad');
     expect(upstream.of('/bad-page').map((r) => r.query.get('page'))).toContain('p1');
     await app.waitIdle(token);
     expect((await kpis('2022-08-01', '2022-08-31')).kpis['evaluations.count']).toMatchObject({ value: 4 });
     const after = await todayStats('evaluations');
-    expect({ received: after.received - before.received, rejected: after.rejected - before.rejected, accepted: after.accepted - before.accepted }).toEqual({ received: 5, rejected: 1, accepted: 4 });
+    expect({
+      received: after.received - before.received,
+      rejected: after.rejected - before.rejected,
+      accepted: after.accepted - before.accepted,
+    }).toEqual({ received: 5, rejected: 1, accepted: 4 });
     const health = await connectorHealth('evaluations-bad');
     expect(health).toMatchObject({ state: 'ok', fetchedToday: 5 });
     expect(health.lastRejections).toEqual([{ index: 2, errors: [expect.stringMatching(/rating/)] }]);
@@ -367,11 +430,19 @@ describe('HTTP pull connectors', () => {
       }),
     ]);
     await expect(connectors.runNow('down')).rejects.toThrow(/HTTP 503 .*maintenance/);
-    await expect.poll(async () => {
-      const h = await connectorHealth('down');
-      return h.state === 'failing' && h.currentIntervalSeconds >= 0.8;
-    }, { timeout: 10_000 }).toBe(true);
-    const queue = new Queue(connectorQueueName('down'), { connection: bullConnection(app.config.REDIS_URL!, 'command'), prefix: app.keys.queuePrefix() });
+    await expect
+      .poll(
+        async () => {
+          const h = await connectorHealth('down');
+          return h.state === 'failing' && h.currentIntervalSeconds >= 0.8;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const queue = new Queue(connectorQueueName('down'), {
+      connection: bullConnection(app.config.REDIS_URL!, 'command'),
+      prefix: app.keys.queuePrefix(),
+    });
     try {
       const failing = await connectorHealth('down');
       expect(failing.consecutiveFailures).toBeGreaterThanOrEqual(3);
@@ -399,7 +470,11 @@ describe('HTTP pull connectors', () => {
     };
     // Each answer takes longer than the interval, so the next run is due while one is still fetching.
     upstream.route('/two', ({ query }) => ({ body: pages[query.get('page') ?? 'p0'] }), { delayMs: 250 });
-    const entry = http('evaluations-shared', 'evaluations', '/two', { intervalSeconds: 0.2, cursor: { kind: 'page', param: 'page' }, paging: { itemsPath: 'items', nextPath: 'next' } });
+    const entry = http('evaluations-shared', 'evaluations', '/two', {
+      intervalSeconds: 0.2,
+      cursor: { kind: 'page', param: 'page' },
+      paging: { itemsPath: 'items', nextPath: 'next' },
+    });
     // Two worker processes with the same connectors file, started together.
     start([entry]);
     start([entry]);
@@ -408,7 +483,10 @@ describe('HTTP pull connectors', () => {
     const asked = upstream.of('/two').map((r) => r.query.get('page'));
     expect(asked.filter((p) => p === null)).toHaveLength(1);
     expect(asked.filter((p) => p === 'p1')).toHaveLength(1);
-    const queue = new Queue(connectorQueueName('evaluations-shared'), { connection: bullConnection(app.config.REDIS_URL!, 'command'), prefix: app.keys.queuePrefix() });
+    const queue = new Queue(connectorQueueName('evaluations-shared'), {
+      connection: bullConnection(app.config.REDIS_URL!, 'command'),
+      prefix: app.keys.queuePrefix(),
+    });
     try {
       expect(await queue.getJobSchedulersCount()).toBe(1);
     } finally {
@@ -420,9 +498,17 @@ describe('HTTP pull connectors', () => {
 
   it('shows a source silent for longer than expected as silent, for the connector and its feed', async () => {
     upstream.route('/quiet', () => ({ body: { items: [], next: null } }));
-    const connectors = start([http('cross-region-quiet', 'crossRegion', '/quiet', { expectedIntervalSeconds: 0.3, cursor: { kind: 'page', param: 'page' }, paging: { itemsPath: 'items', nextPath: 'next' } })]);
+    const connectors = start([
+      http('cross-region-quiet', 'crossRegion', '/quiet', {
+        expectedIntervalSeconds: 0.3,
+        cursor: { kind: 'page', param: 'page' },
+        paging: { itemsPath: 'items', nextPath: 'next' },
+      }),
+    ]);
     await connectors.runNow('cross-region-quiet');
-    await expect.poll(() => connectorHealth('cross-region-quiet'), { timeout: 5_000 }).toMatchObject({ state: 'silent', consecutiveFailures: 0, lastDataAt: null });
+    await expect
+      .poll(() => connectorHealth('cross-region-quiet'), { timeout: 5_000 })
+      .toMatchObject({ state: 'silent', consecutiveFailures: 0, lastDataAt: null });
     const health = await feedHealth();
     expect(health.feeds.crossRegion).toMatchObject({ state: 'silent', connectors: ['cross-region-quiet'] });
     expect(health.feeds.crossRegion.lastRecordAt).toEqual(expect.any(String)); // the timeout test's cases, applied earlier
@@ -437,7 +523,20 @@ describe('drop-folder connector', () => {
     dirs.push(dir);
     // The folder's clock is the test's: a file becomes stable only when the test says time has passed.
     let clock = Date.now();
-    const connectors = start([{ id: 'hall-drop', kind: 'folder', feed: 'hall', path: dir, intervalSeconds: 3_600, stableForSeconds: 60, retry: { attempts: 2, backoffSeconds: 0.05 } }], { now: () => clock });
+    const connectors = start(
+      [
+        {
+          id: 'hall-drop',
+          kind: 'folder',
+          feed: 'hall',
+          path: dir,
+          intervalSeconds: 3_600,
+          stableForSeconds: 60,
+          retry: { attempts: 2, backoffSeconds: 0.05 },
+        },
+      ],
+      { now: () => clock },
+    );
     const header = '排队号,环节,时间,大厅,窗口\r\n';
     const body = [
       'A001,取号,2022-09-05 09:00:00,区政务服务大厅,',
@@ -464,10 +563,19 @@ describe('drop-folder connector', () => {
 
     // Unchanged for stableForSeconds: imported and moved to done/ with its result.
     clock += 61_000;
-    expect((await connectors.runNow('hall-drop')).files).toEqual([{ file: '叫号记录-0905.csv', status: 'imported', movedTo: join(done, '叫号记录-0905.csv') }]);
+    expect((await connectors.runNow('hall-drop')).files).toEqual([
+      { file: '叫号记录-0905.csv', status: 'imported', movedTo: join(done, '叫号记录-0905.csv') },
+    ]);
     expect(readdirSync(dir).filter((n) => n.endsWith('.csv'))).toEqual([]);
     const result = JSON.parse(readFileSync(join(done, '叫号记录-0905.csv.result.json'), 'utf8')) as DropFileResult;
-    expect(result).toMatchObject({ status: 'imported', feed: 'hall', rowsRead: 8, rejectedRows: 1, counts: { accepted: 7, duplicate: 0 }, rejected: [{ row: 9, errors: [expect.stringMatching(/飞走/)] }] });
+    expect(result).toMatchObject({
+      status: 'imported',
+      feed: 'hall',
+      rowsRead: 8,
+      rejectedRows: 1,
+      counts: { accepted: 7, duplicate: 0 },
+      rejected: [{ row: 9, errors: [expect.stringMatching(/飞走/)] }],
+    });
     expect(readFileSync(join(done, '叫号记录-0905.csv'), 'utf8')).toBe(full);
     await app.waitIdle(token);
     const figures = { 'hall.taken': { value: 3 }, 'hall.servedMatters': { value: 2 } };
@@ -480,7 +588,11 @@ describe('drop-folder connector', () => {
     clock += 61_000;
     expect((await connectors.runNow('hall-drop')).files?.map((f) => f.status).sort()).toEqual(['duplicate_file', 'failed']);
     const duplicate = JSON.parse(readFileSync(join(done, 'copy-of-0905.csv.result.json'), 'utf8')) as DropFileResult;
-    expect(duplicate).toMatchObject({ status: 'duplicate_file', sha256: result.sha256, duplicateOf: { file: '叫号记录-0905.csv', importId: result.importId } });
+    expect(duplicate).toMatchObject({
+      status: 'duplicate_file',
+      sha256: result.sha256,
+      duplicateOf: { file: '叫号记录-0905.csv', importId: result.importId },
+    });
     const bad = JSON.parse(readFileSync(join(failed, 'broken.xlsx.result.json'), 'utf8')) as DropFileResult;
     expect(bad).toMatchObject({ status: 'failed', error: expect.any(String) });
     expect(existsSync(join(failed, 'broken.xlsx'))).toBe(true);
@@ -488,11 +600,27 @@ describe('drop-folder connector', () => {
     expect((await kpis('2022-09-05', '2022-09-05')).kpis).toMatchObject(figures);
 
     const health = await connectorHealth('hall-drop');
-    expect(health).toMatchObject({ kind: 'folder', state: 'ok', consecutiveFailures: 0, fetchedToday: 3, lastError: expect.stringMatching(/^broken\.xlsx: /) });
+    expect(health).toMatchObject({
+      kind: 'folder',
+      state: 'ok',
+      consecutiveFailures: 0,
+      fetchedToday: 3,
+      lastError: expect.stringMatching(/^broken\.xlsx: /),
+    });
   });
 
   it('fails the run, not the files, when the folder is missing', async () => {
-    const connectors = start([{ id: 'nowhere-drop', kind: 'folder', feed: 'online', path: join(tmpdir(), 'pulse-no-such-folder-x7'), intervalSeconds: 3_600, failAfter: 5, retry: { attempts: 1, backoffSeconds: 0.05 } }]);
+    const connectors = start([
+      {
+        id: 'nowhere-drop',
+        kind: 'folder',
+        feed: 'online',
+        path: join(tmpdir(), 'pulse-no-such-folder-x7'),
+        intervalSeconds: 3_600,
+        failAfter: 5,
+        retry: { attempts: 1, backoffSeconds: 0.05 },
+      },
+    ]);
     await expect(connectors.runNow('nowhere-drop')).rejects.toThrow(/cannot read the drop folder/);
     expect((await connectorHealth('nowhere-drop')).consecutiveFailures).toBeGreaterThanOrEqual(1);
   });
@@ -507,7 +635,13 @@ describe('after pulling', () => {
     );
     for (const feed of ['hotline', 'online', 'hall', 'crossRegion', 'evaluations'] as const) {
       const v = report.feeds[feed]!;
-      expect({ feed, differences: v.differenceCount, liveSets: v.liveSetDifferences, unbalanced: v.days.filter((d) => !d.balanced).length, ledgerMatchesAccepted: v.ledgerMatchesAccepted }).toEqual({
+      expect({
+        feed,
+        differences: v.differenceCount,
+        liveSets: v.liveSetDifferences,
+        unbalanced: v.days.filter((d) => !d.balanced).length,
+        ledgerMatchesAccepted: v.ledgerMatchesAccepted,
+      }).toEqual({
         feed,
         differences: 0,
         liveSets: 0,

@@ -67,14 +67,18 @@ async function settled(ready: () => boolean, timeoutMs = 60_000): Promise<KpisRe
 }
 
 /** Records of a feed split into what is there at start (today so far) and what comes later (as the live stream adds it). */
-const split = (records: FeedRecord[]) => [records.slice(0, Math.ceil(records.length * 0.6)), records.slice(Math.ceil(records.length * 0.6))] as const;
+const split = (records: FeedRecord[]) =>
+  [records.slice(0, Math.ceil(records.length * 0.6)), records.slice(Math.ceil(records.length * 0.6))] as const;
 
 beforeAll(async () => {
   upstream = await startUpstream({ host: '127.0.0.1' });
   const dir = mkdtempSync(join(tmpdir(), 'pulse-demo-pull-'));
   dirs.push(dir);
   const connectorsFile = join(dir, 'demo-connectors.json');
-  writeFileSync(connectorsFile, JSON.stringify(pullConnectors(upstream.url, join(dir, 'drop', 'hall'), { intervalSeconds: INTERVAL_SECONDS, pageSize: PAGE_SIZE })));
+  writeFileSync(
+    connectorsFile,
+    JSON.stringify(pullConnectors(upstream.url, join(dir, 'drop', 'hall'), { intervalSeconds: INTERVAL_SECONDS, pageSize: PAGE_SIZE })),
+  );
   // The worker reads CONNECTORS_FILE from the environment at start: set for the pulling app only.
   const before = process.env.CONNECTORS_FILE;
   process.env.CONNECTORS_FILE = connectorsFile;
@@ -98,7 +102,8 @@ afterAll(async () => {
 describe('npm run demo, pull mode', () => {
   it('ends in the same figures when the feeds are pulled from the upstream and a drop folder as when they are pushed', async () => {
     const dropDir = join(dirs[0]!, 'drop', 'hall');
-    const doneCsv = () => (existsSync(join(dropDir, 'done')) ? readdirSync(join(dropDir, 'done')).filter((n) => n.endsWith('.csv')).length : 0);
+    const doneCsv = () =>
+      existsSync(join(dropDir, 'done')) ? readdirSync(join(dropDir, 'done')).filter((n) => n.endsWith('.csv')).length : 0;
 
     // Pushed: every record of the day over HTTP, as `npm run demo` does.
     for (const feed of FEEDS) {

@@ -46,9 +46,16 @@ function namedPaths(text: string): string[] {
 }
 
 describe('the docs name files that exist', () => {
-  const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const docs = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   it.each(docs)('%s', (doc) => {
-    const missing = namedPaths(readFileSync(join(ROOT, doc), 'utf8')).filter((p) => (p.includes('/') ? !exists(p) && !BUILT.has(p) : !names.has(p) && !SPEC.has(p)));
+    const missing = namedPaths(readFileSync(join(ROOT, doc), 'utf8')).filter((p) =>
+      p.includes('/') ? !exists(p) && !BUILT.has(p) : !names.has(p) && !SPEC.has(p),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -21,13 +21,14 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
   >;
   networks?: Record<string, { ipam?: { config?: { subnet: string; ip_range?: string }[] } }>;
 };
-const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
+  .scripts;
 
 /** The npm script a command runs (`npm run X` / `npm start`), if it is one. */
 function npmScript(command: string[]): string | null {
   if (command[0] !== 'npm') return null;
   if (command[1] === 'start') return 'start';
-  return command[1] === 'run' ? command.find((part, i) => i > 1 && !part.startsWith('-')) ?? null : null;
+  return command[1] === 'run' ? (command.find((part, i) => i > 1 && !part.startsWith('-')) ?? null) : null;
 }
 
 describe('docker-compose.yml', () => {

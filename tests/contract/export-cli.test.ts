@@ -52,7 +52,9 @@ describe('npm run export', () => {
     const json = JSON.parse(await readFile(join(out, '政务服务效能数据_2022.json'), 'utf8')) as { kpis: KpisResponse['kpis'] };
     expect(json.kpis['hotline.signed']).toEqual(api['hotline.signed']);
     expect(await readFile(join(out, '政务服务效能数据_2022.md'), 'utf8')).toContain('共签收“一呼即应”工单2条，办结1条');
-    const audit = (await (await app.get('/api/admin/audit?limit=20', token)).json()) as { entries: { actor: string; action: string; target: string }[] };
+    const audit = (await (await app.get('/api/admin/audit?limit=20', token)).json()) as {
+      entries: { actor: string; action: string; target: string }[];
+    };
     expect(audit.entries.find((e) => e.action === 'export')).toMatchObject({ target: '2022-01-01~2022-12-31' });
     expect(audit.entries.find((e) => e.action === 'export')!.actor).toMatch(/^cli:/);
   }, 120_000);

@@ -27,7 +27,11 @@ let appendixSeries: SeriesResponse;
 
 const auth = () => ({ authorization: `Bearer ${token}` });
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${app.baseUrl}${path}`, { method, headers: { ...auth(), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${app.baseUrl}${path}`, {
+    method,
+    headers: { ...auth(), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 async function download(path: string): Promise<Buffer> {
   const res = await fetch(`${app.baseUrl}${path}`, { headers: auth() });
@@ -54,7 +58,8 @@ function docxXml(docx: Buffer): Promise<string> {
     });
   });
 }
-const paragraphsOf = (xml: string) => xml.split('</w:p>').map((p) => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''));
+const paragraphsOf = (xml: string) =>
+  xml.split('</w:p>').map((p) => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''));
 
 /** A rate rounded half up to an integer percent, from the served numerator and denominator. */
 const pct = (v: KpiValue) => `${Math.floor((200 * v.numerator! + v.denominator!) / (2 * v.denominator!))}%`;
@@ -87,17 +92,27 @@ beforeAll(async () => {
   expect((await call('PUT', '/api/admin/reference/cross-region-partners', { items: PARTNER_REGIONS })).status).toBe(200);
   const items = CROSS_REGION_ITEMS.map((it) => ({ ...it, scope: 'inter_provincial', addedAt: '2022-01-01' }));
   expect((await call('PUT', '/api/admin/reference/cross-region-items', { items })).status).toBe(200);
-  const targets = { 'hotline.completionRate': { target: 0.95, direction: '>=' }, 'online.volume': { target: 10_000, direction: '>=' }, 'hotline.satisfactionRate': { target: 0.999, direction: '>=' } };
+  const targets = {
+    'hotline.completionRate': { target: 0.95, direction: '>=' },
+    'online.volume': { target: 10_000, direction: '>=' },
+    'hotline.satisfactionRate': { target: 0.999, direction: '>=' },
+  };
   expect((await call('PUT', `/api/admin/targets/${YEAR}`, targets)).status).toBe(200);
   for (let i = 0; i < 1_200; i++) {
     if (((await (await app.get('/api/ingest/status', token)).json()) as { idle: boolean }).idle) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   api = ((await (await app.get(`/api/kpis?from=${YEAR}-01-01&to=${YEAR}-12-31`, token)).json()) as KpisResponse).kpis;
-  const ids = ['hotline.signed', 'hotline.satisfactionRate', 'online.volume', 'hall.dailyAvgVisitors', 'evaluations.positiveRate'].join(',');
-  series = (await (await app.get(`/api/kpis/series?ids=${ids}&from=${YEAR}-01-01&to=${YEAR}-12-31&interval=month`, token)).json()) as SeriesResponse;
+  const ids = ['hotline.signed', 'hotline.satisfactionRate', 'online.volume', 'hall.dailyAvgVisitors', 'evaluations.positiveRate'].join(
+    ',',
+  );
+  series = (await (
+    await app.get(`/api/kpis/series?ids=${ids}&from=${YEAR}-01-01&to=${YEAR}-12-31&interval=month`, token)
+  ).json()) as SeriesResponse;
   const allIds = APPENDIX_TABLES.flatMap((t) => t.kpiIds).join(',');
-  appendixSeries = (await (await app.get(`/api/kpis/series?ids=${allIds}&from=${YEAR}-01-01&to=${YEAR}-12-31&interval=month`, token)).json()) as SeriesResponse;
+  appendixSeries = (await (
+    await app.get(`/api/kpis/series?ids=${allIds}&from=${YEAR}-01-01&to=${YEAR}-12-31&interval=month`, token)
+  ).json()) as SeriesResponse;
 }, 180_000);
 
 /**
@@ -112,7 +127,10 @@ function expectedAppendixRows(): string[][] {
     return def.kind === 'count' ? String(v.value) : String(Math.round(v.value * 10) / 10);
   };
   return APPENDIX_TABLES.flatMap((t) => [
-    ...appendixSeries.buckets.map((b, i) => [`${Number(b.slice(5, 7))}月`, ...t.kpiIds.map((id) => write(id, appendixSeries.series[id]![i]))]),
+    ...appendixSeries.buckets.map((b, i) => [
+      `${Number(b.slice(5, 7))}月`,
+      ...t.kpiIds.map((id) => write(id, appendixSeries.series[id]![i])),
+    ]),
     ['合计', ...t.kpiIds.map((id) => write(id, api[id]))],
   ]);
 }
@@ -203,7 +221,8 @@ describe('the year-end export of a generated year', () => {
     const res = await call('POST', '/api/exports', { from: `${YEAR}-03-01`, to: `${YEAR}-03-31`, formats: ['md', 'xlsx'] });
     expect(res.status).toBe(202);
     const { exportId } = (await res.json()) as { exportId: string };
-    let status: { phase: string; stepsDone: number; stepsTotal: number; files: { format: string; url: string; fileName: string }[] } | undefined;
+    let status:
+      { phase: string; stepsDone: number; stepsTotal: number; files: { format: string; url: string; fileName: string }[] } | undefined;
     for (let i = 0; i < 300; i++) {
       status = (await (await call('GET', `/api/exports/${exportId}`)).json()) as typeof status;
       if (status!.phase !== 'running') break;
@@ -218,7 +237,9 @@ describe('the year-end export of a generated year', () => {
     expect((await call('GET', `/api/exports/${exportId}/files/docx`)).status).toBe(404);
     expect((await call('GET', '/api/exports/nope')).status).toBe(404);
 
-    const audit = (await (await call('GET', '/api/admin/audit?limit=50')).json()) as { entries: { actor: string; action: string; target: string }[] };
+    const audit = (await (await call('GET', '/api/admin/audit?limit=50')).json()) as {
+      entries: { actor: string; action: string; target: string }[];
+    };
     const exports = audit.entries.filter((e) => e.action === 'export');
     expect(exports).toContainEqual(expect.objectContaining({ actor: 'admin', target: `${YEAR}-03-01~${YEAR}-03-31` }));
     expect(exports).toContainEqual(expect.objectContaining({ actor: 'admin', target: `${YEAR}-01-01~${YEAR}-12-31` }));
@@ -232,7 +253,9 @@ describe('the year-end export of a generated year', () => {
   });
 
   it('lets an admin edit the templates (validated), neutralises formula text in XLSX, and restores the default', async () => {
-    const list = (await (await call('GET', '/api/admin/export-templates')).json()) as { items: { id: string; kind: string; isDefault: boolean }[] };
+    const list = (await (await call('GET', '/api/admin/export-templates')).json()) as {
+      items: { id: string; kind: string; isDefault: boolean }[];
+    };
     expect(list.items.map((t) => [t.id, t.kind, t.isDefault])).toEqual([
       ['sentences', 'sentences', true],
       ['indicators-national', 'indicators', true],
@@ -240,11 +263,21 @@ describe('the year-end export of a generated year', () => {
     const bad = await call('PUT', '/api/admin/export-templates/sentences', { content: '签收{hotline.nope}条' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('unknown KPI id');
-    expect((await call('PUT', '/api/admin/export-templates/sentences', { content: '=HYPERLINK("x") 签收{hotline.signed}条\n-{hotline.completed}' })).status).toBe(200);
+    expect(
+      (
+        await call('PUT', '/api/admin/export-templates/sentences', {
+          content: '=HYPERLINK("x") 签收{hotline.signed}条\n-{hotline.completed}',
+        })
+      ).status,
+    ).toBe(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await download(`/api/export/annual?year=${YEAR}&format=xlsx`)) as unknown as ExcelJS.Buffer);
     const cells = book.getWorksheet('数字段落')!.getColumn(1).values.slice(2);
-    expect(cells).toEqual([`数据期间：${YEAR}-01-01 至 ${YEAR}-12-31`, `'=HYPERLINK("x") 签收${api['hotline.signed']!.value}条`, `'-${api['hotline.completed']!.value}`]);
+    expect(cells).toEqual([
+      `数据期间：${YEAR}-01-01 至 ${YEAR}-12-31`,
+      `'=HYPERLINK("x") 签收${api['hotline.signed']!.value}条`,
+      `'-${api['hotline.completed']!.value}`,
+    ]);
     expect((await call('DELETE', '/api/admin/export-templates/sentences')).status).toBe(204);
     const json = JSON.parse((await download(`/api/export/annual?year=${YEAR}&format=json`)).toString('utf8')) as { sentences: string[] };
     expect(json.sentences).toEqual(expectedSentences(api));

@@ -32,7 +32,9 @@ async function upload(feed: string, path: string, name: string): Promise<Respons
 
 async function finished(importId: string): Promise<ImportProgress & { rejected: { row: number; errors: string[] }[] }> {
   for (let i = 0; i < 400; i++) {
-    const body = (await (await app.get(`/api/imports/${importId}`, token)).json()) as ImportProgress & { rejected: { row: number; errors: string[] }[] };
+    const body = (await (await app.get(`/api/imports/${importId}`, token)).json()) as ImportProgress & {
+      rejected: { row: number; errors: string[] }[];
+    };
     if (body.phase === 'done' || body.phase === 'failed') return body;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -42,7 +44,20 @@ async function finished(importId: string): Promise<ImportProgress & { rejected: 
 async function ticketRowXlsx(path: string, rows: (string | Date | null)[][]): Promise<void> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('工单');
-  sheet.addRow(['工单编号', '受理时间', '签收时间', '响应时间', '办结时间', '回访时间', '是否解决', '满意度', '工单类型', '诉求分类', '所属街道', '来电号码']);
+  sheet.addRow([
+    '工单编号',
+    '受理时间',
+    '签收时间',
+    '响应时间',
+    '办结时间',
+    '回访时间',
+    '是否解决',
+    '满意度',
+    '工单类型',
+    '诉求分类',
+    '所属街道',
+    '来电号码',
+  ]);
   for (const row of rows) sheet.addRow(row);
   await book.xlsx.writeFile(path);
 }
@@ -74,7 +89,13 @@ describe('file imports', () => {
     expect(current?.importId).toBe(importId);
     const result = await finished(importId);
 
-    expect(result).toMatchObject({ phase: 'done', rowsRead: 5, recordsQueued: 3, rejectedRows: 2, counts: { accepted: 3, duplicate: 0, conflict: 0 } });
+    expect(result).toMatchObject({
+      phase: 'done',
+      rowsRead: 5,
+      recordsQueued: 3,
+      rejectedRows: 2,
+      counts: { accepted: 3, duplicate: 0, conflict: 0 },
+    });
     expect(result.rejected.map((r) => r.row)).toEqual([5, 6]);
     expect(result.rejected[0]!.errors[0]).toMatch(/时间/);
     expect(result.rejected[1]!.errors[0]).toMatch(/工单编号.*is required/);
@@ -107,14 +128,33 @@ describe('file imports', () => {
 
     const later = join(dir, 'export-2.xlsx');
     await ticketRowXlsx(later, [
-      ['GD-1', at(10, 8, 50), at(10, 9), at(10, 9, 30), at(14, 16), at(15, 9), '否', '不满意', '普通', '城市管理', '东湖街道', '13800001234'],
+      [
+        'GD-1',
+        at(10, 8, 50),
+        at(10, 9),
+        at(10, 9, 30),
+        at(14, 16),
+        at(15, 9),
+        '否',
+        '不满意',
+        '普通',
+        '城市管理',
+        '东湖街道',
+        '13800001234',
+      ],
       ['GD-2', at(11, 8), at(11, 8, 30), at(11, 9), at(12, 15), at(13, 10), '是', '非常满意', '普通', '住房保障', '东湖街道', null],
     ]);
     const third = await finished(((await (await upload('hotline', later, 'export-2.xlsx')).json()) as { importId: string }).importId);
     expect(third.counts).toMatchObject({ accepted: 2, duplicate: 8, conflict: 0 });
 
-    const april = ((await (await app.get('/api/kpis?from=2022-04-10&to=2022-04-30&groupBy=street', token)).json()) as KpisResponse & { groups: { key: string; kpis: KpisResponse['kpis'] }[] });
-    expect(april.kpis).toMatchObject({ 'hotline.signed': { value: 2 }, 'hotline.completed': { value: 2 }, 'hotline.visited': { value: 2 } });
+    const april = (await (await app.get('/api/kpis?from=2022-04-10&to=2022-04-30&groupBy=street', token)).json()) as KpisResponse & {
+      groups: { key: string; kpis: KpisResponse['kpis'] }[];
+    };
+    expect(april.kpis).toMatchObject({
+      'hotline.signed': { value: 2 },
+      'hotline.completed': { value: 2 },
+      'hotline.visited': { value: 2 },
+    });
     expect(april.groups.map((g) => g.key)).toEqual(['东湖街道']);
   });
 
@@ -158,21 +198,27 @@ describe('file imports', () => {
     /** The files under the temp folder, once the server has had up to 10 s to remove them. */
     const leftOver = async (): Promise<string[]> => {
       for (let i = 0; ; i++) {
-        const files = (await readdir(temp, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+        const files = (await readdir(temp, { recursive: true, withFileTypes: true }))
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name));
         if (files.length === 0 || i === 200) return files;
         await new Promise((r) => setTimeout(r, 50));
       }
     };
     try {
       const xlsx = join(dir, 'callers.xlsx');
-      await ticketRowXlsx(xlsx, [['GD-T1', at(20, 9), at(20, 9, 30), null, null, null, null, null, '普通', '城市管理', '东湖街道', '13800005678']]);
+      await ticketRowXlsx(xlsx, [
+        ['GD-T1', at(20, 9), at(20, 9, 30), null, null, null, null, null, '普通', '城市管理', '东湖街道', '13800005678'],
+      ]);
       const done = await finished(((await (await upload('hotline', xlsx, 'callers.xlsx')).json()) as { importId: string }).importId);
       expect(done.phase).toBe('done');
       expect(await leftOver()).toEqual([]);
 
       const headerOnly = join(dir, 'header-only.csv');
       writeFileSync(headerOnly, '工单编号,环节,时间,来电号码\r\n');
-      const failed = await finished(((await (await upload('hotline', headerOnly, 'header-only.csv')).json()) as { importId: string }).importId);
+      const failed = await finished(
+        ((await (await upload('hotline', headerOnly, 'header-only.csv')).json()) as { importId: string }).importId,
+      );
       expect(failed.phase).toBe('failed');
       expect((await upload('weather', headerOnly, 'header-only.csv')).status).toBe(400);
       expect(await leftOver()).toEqual([]);
@@ -180,14 +226,22 @@ describe('file imports', () => {
       // A form whose file part never ends: the upload is refused and what was written of it removed.
       const boundary = 'pulse-test-boundary';
       const head = `--${boundary}\r\nContent-Disposition: form-data; name="feed"\r\n\r\nhotline\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="callers.csv"\r\nContent-Type: text/csv\r\n\r\n工单编号,环节,时间,来电号码\r\nGD-T2,签收,2022-04-20 09:00,13800005678\r\n`;
-      const cut = await fetch(`${app.baseUrl}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, body: head });
+      const cut = await fetch(`${app.baseUrl}/api/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: head,
+      });
       expect(cut.status).toBe(400);
       expect(await leftOver()).toEqual([]);
 
       // A client that goes away mid-upload, once the server has started writing its file.
       const req = request(`${app.baseUrl}/api/imports`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(10 * 2 ** 20) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(10 * 2 ** 20),
+        },
       });
       req.on('error', () => undefined);
       req.write(head);

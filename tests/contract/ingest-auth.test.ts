@@ -17,7 +17,11 @@ const body = (ticketId: string) => JSON.stringify({ events: [{ ticketId, type: '
 function postSigned(raw: string, secret: string, timestamp = Math.floor(Date.now() / 1000)) {
   return fetch(`${app.baseUrl}/api/ingest/hotline`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-pulse-timestamp': String(timestamp), 'x-pulse-signature': signIngest(secret, timestamp, raw) },
+    headers: {
+      'content-type': 'application/json',
+      'x-pulse-timestamp': String(timestamp),
+      'x-pulse-signature': signIngest(secret, timestamp, raw),
+    },
     body: raw,
   });
 }
@@ -34,7 +38,11 @@ describe('signed ingest (HMAC-SHA256 over timestamp and raw body)', () => {
     const ts = Math.floor(Date.now() / 1000);
     const tampered = await fetch(`${app.baseUrl}/api/ingest/hotline`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-pulse-timestamp': String(ts), 'x-pulse-signature': signIngest(NEW_SECRET, ts, body('H4')) },
+      headers: {
+        'content-type': 'application/json',
+        'x-pulse-timestamp': String(ts),
+        'x-pulse-signature': signIngest(NEW_SECRET, ts, body('H4')),
+      },
       body: body('H4-changed'),
     });
     expect(tampered.status).toBe(401);
@@ -66,7 +74,9 @@ describe('request limits', () => {
     const huge = await fetch(`${app.baseUrl}/api/ingest/hotline`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-      body: JSON.stringify({ events: [{ ticketId: 'X', type: 'signed', at: '2022-08-01T09:00:00', category: 'x'.repeat(11 * 1024 * 1024) }] }),
+      body: JSON.stringify({
+        events: [{ ticketId: 'X', type: 'signed', at: '2022-08-01T09:00:00', category: 'x'.repeat(11 * 1024 * 1024) }],
+      }),
     });
     expect(huge.status).toBe(413);
   });

@@ -25,7 +25,10 @@ describe('backlog and personal data', () => {
     const phone = '13912345678';
     const res = await post([{ ticketId: 'PII-1', type: 'signed', at: '2022-09-02T09:00:00+08:00', callerPhone: phone }]);
     expect(await res.text()).not.toContain(phone);
-    const queue = new Queue(ingestQueueName('hotline'), { connection: bullConnection(app.config.REDIS_URL!, 'command'), prefix: app.keys.queuePrefix() });
+    const queue = new Queue(ingestQueueName('hotline'), {
+      connection: bullConnection(app.config.REDIS_URL!, 'command'),
+      prefix: app.keys.queuePrefix(),
+    });
     const jobs = await queue.getJobs(['waiting']);
     await queue.close();
     const queued = JSON.stringify(jobs.map((j) => j.data));
@@ -52,7 +55,10 @@ describe('backlog and personal data', () => {
     expect(refused.headers.get('retry-after')).toBe('10');
     expect(((await refused.json()) as ApiErrorBody).error.code).toBe('backlog_full');
     const token = await app.login();
-    const status = (await (await app.get('/api/ingest/status', token)).json()) as { idle: boolean; feeds: { hotline: { waiting: number } } };
+    const status = (await (await app.get('/api/ingest/status', token)).json()) as {
+      idle: boolean;
+      feeds: { hotline: { waiting: number } };
+    };
     expect(status).toMatchObject({ idle: false, feeds: { hotline: { waiting: 2 } } });
   });
 
@@ -67,7 +73,10 @@ describe('backlog and personal data', () => {
       });
     // The backlog is still full (the test above).
     expect((await postSigned()).status).toBe(429);
-    const queue = new Queue(ingestQueueName('hotline'), { connection: bullConnection(app.config.REDIS_URL!, 'command'), prefix: app.keys.queuePrefix() });
+    const queue = new Queue(ingestQueueName('hotline'), {
+      connection: bullConnection(app.config.REDIS_URL!, 'command'),
+      prefix: app.keys.queuePrefix(),
+    });
     await queue.drain();
     await new Promise((r) => setTimeout(r, 600)); // the backlog count is refreshed every 500 ms
     // The same signed request, sent again twice at once: queued once, the other copy refused as a replay.

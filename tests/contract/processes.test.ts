@@ -35,7 +35,9 @@ describe('process entry points', () => {
   it('stops at start on a bad configuration value, naming it', async () => {
     const proc = run('all-in-one/main.ts', { PORT: 'eighty', TZ_REPORT: 'Mars/Olympus' });
     expect(await proc.exited).toBe(1);
-    expect(proc.output()).toMatch(/Invalid configuration:\n {2}- PORT must be a whole number from 0 to 65535 \(got "eighty"\)\n {2}- TZ_REPORT is not a known IANA time zone/);
+    expect(proc.output()).toMatch(
+      /Invalid configuration:\n {2}- PORT must be a whole number from 0 to 65535 \(got "eighty"\)\n {2}- TZ_REPORT is not a known IANA time zone/,
+    );
   });
 
   it('npm start serves, prints the generated admin password once, and shuts down in order on SIGTERM', async () => {

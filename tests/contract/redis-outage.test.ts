@@ -87,7 +87,11 @@ describe('a batch queued whose received count the server never wrote', () => {
       return { received: Number(raw.received ?? 0), rejected: Number(raw.rejected ?? 0), accepted: Number(raw.accepted ?? 0) };
     };
     const before = await counts();
-    const queue = new Queue(ingestQueueName('hotline'), { connection: bullConnection(redis.url, 'command'), prefix: app.keys.queuePrefix(), defaultJobOptions: INGEST_JOB_OPTIONS });
+    const queue = new Queue(ingestQueueName('hotline'), {
+      connection: bullConnection(redis.url, 'command'),
+      prefix: app.keys.queuePrefix(),
+      defaultJobOptions: INGEST_JOB_OPTIONS,
+    });
     try {
       await queue.add('hotline', data, { jobId: batchId });
     } finally {
@@ -95,7 +99,11 @@ describe('a batch queued whose received count the server never wrote', () => {
     }
     await app.waitIdle(token);
     const after = await counts();
-    expect({ received: after.received - before.received, rejected: after.rejected - before.rejected, accepted: after.accepted - before.accepted }).toEqual({ received: 3, rejected: 1, accepted: 2 });
+    expect({
+      received: after.received - before.received,
+      rejected: after.rejected - before.rejected,
+      accepted: after.accepted - before.accepted,
+    }).toEqual({ received: 3, rejected: 1, accepted: 2 });
 
     // A batch the server did count is not counted again when the worker takes it.
     expect((await post([{ ticketId: 'COUNTED-1', type: 'signed', at: '2022-08-01T11:00:00+08:00' }])).status).toBe(202);

@@ -5,7 +5,9 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 
 /** The TRUST_PROXY the compose file gives the servers when the deployer sets none (`${TRUST_PROXY:-…}`). */
 function composeTrustProxy(): string {
-  const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as { services: { server: { environment: Record<string, string> } } };
+  const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
+    services: { server: { environment: Record<string, string> } };
+  };
   return /^\$\{TRUST_PROXY:-(.+)\}$/.exec(compose.services.server.environment.TRUST_PROXY!)![1]!;
 }
 

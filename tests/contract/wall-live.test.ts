@@ -42,7 +42,11 @@ const send = (method: string, path: string, token: string, body?: unknown) =>
 
 /** A manager's session (the user is written the way the users service stores one). */
 async function managerToken(): Promise<string> {
-  await app.redis.hset(app.keys.users(), 'zhang', JSON.stringify({ role: 'manager', passwordHash: await hashPassword('manager-password-1') }));
+  await app.redis.hset(
+    app.keys.users(),
+    'zhang',
+    JSON.stringify({ role: 'manager', passwordHash: await hashPassword('manager-password-1') }),
+  );
   return app.login('zhang', 'manager-password-1');
 }
 
@@ -85,7 +89,9 @@ describe('display tokens', () => {
 
     const socket = app.connectLive(token);
     await nextEvent(socket, 'snapshot');
-    const listed = (await (await app.get('/api/admin/display-tokens', admin)).json()) as { items: { id: string; name: string; connected: number; lastSeenAt: string | null }[] };
+    const listed = (await (await app.get('/api/admin/display-tokens', admin)).json()) as {
+      items: { id: string; name: string; connected: number; lastSeenAt: string | null }[];
+    };
     expect(listed.items.find((t) => t.id === id)).toMatchObject({ name: '12345 中心大屏', connected: 1 });
     expect(listed.items.find((t) => t.id === id)!.lastSeenAt).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(token); // the clear token is shown once, at creation
@@ -122,7 +128,13 @@ describe('the wall’s live figures', () => {
       { ticketId: 'W-2', type: 'signed', at: now, street: '朝阳街道', category: '住房保障', callerPhone: '13900139000' },
       { ticketId: 'W-3', type: 'signed', at: now, street: '文艺路街道', category: '城市管理' },
       // a back-filled ticket of last month counts in its month, but is not news for the wall's ticker
-      { ticketId: 'W-OLD', type: 'signed', at: new Date(Date.now() - 30 * 86_400_000).toISOString(), street: '补录街道', category: '城市管理' },
+      {
+        ticketId: 'W-OLD',
+        type: 'signed',
+        at: new Date(Date.now() - 30 * 86_400_000).toISOString(),
+        street: '补录街道',
+        category: '城市管理',
+      },
     ]);
     await app.ingest('hall', [
       { queueId: 'A001', type: 'taken', at: now, hall: '区政务服务大厅' },
@@ -136,7 +148,10 @@ describe('the wall’s live figures', () => {
     expect(m.groups?.category?.['城市管理']?.['hotline.signed']?.value).toBe(2);
     expect(m.feeds?.hotline?.silent).toBe(false);
     expect(m.ticker!.filter((t) => t.feed === 'hotline').map((t) => t.labels)).toEqual(
-      expect.arrayContaining([['朝阳街道', '城市管理'], ['文艺路街道', '城市管理']]),
+      expect.arrayContaining([
+        ['朝阳街道', '城市管理'],
+        ['文艺路街道', '城市管理'],
+      ]),
     );
     expect(m.ticker!.flatMap((t) => t.labels)).not.toContain('补录街道');
     expect(JSON.stringify(m)).not.toMatch(/1380013|1390013|W-1/);
@@ -159,7 +174,10 @@ describe('the wall’s live figures', () => {
 
   it('colours a KPI from the admin’s thresholds and tells the robot once when it turns red', async () => {
     const bad = await send('PUT', '/api/admin/alerts', admin, {
-      thresholds: { 'hotline.overdue': { direction: 'above', yellow: 5, orange: 2, red: 9 }, 'no.such': { direction: 'above', yellow: 1, orange: 2, red: 3 } },
+      thresholds: {
+        'hotline.overdue': { direction: 'above', yellow: 5, orange: 2, red: 9 },
+        'no.such': { direction: 'above', yellow: 1, orange: 2, red: 3 },
+      },
       webhook: { kind: 'wecom', url: 'ftp://x' },
     });
     expect(bad.status).toBe(400);

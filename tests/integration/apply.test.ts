@@ -78,7 +78,14 @@ describe('applying hotline batches', () => {
   it('gives the same figures for every order of one ticket’s milestones', async () => {
     const ticket = records.filter((r) => r.ticketId === 'GD1');
     expect(ticket).toHaveLength(3);
-    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
     const seen = new Set<string>();
     for (const order of orders) {
       const prefix = uniquePrefix();
@@ -143,12 +150,29 @@ describe('applying hotline batches', () => {
     for (let t = 0; t < 2_500; t++) {
       const day = new Date(Date.UTC(2022, 0, 1 + (t % 365))).toISOString().slice(0, 10);
       const street = ['文艺路街道', '朝阳街道', '东湖街道'][t % 3];
-      records.push(milestone({ ticketId: `Y${t}`, type: 'received', at: `${day}T08:00:00+08:00`, street, category: `类别${t}`, department: `单位${t}`, source: 'phone' }));
+      records.push(
+        milestone({
+          ticketId: `Y${t}`,
+          type: 'received',
+          at: `${day}T08:00:00+08:00`,
+          street,
+          category: `类别${t}`,
+          department: `单位${t}`,
+          source: 'phone',
+        }),
+      );
       records.push(milestone({ ticketId: `Y${t}`, type: 'signed', at: `${day}T08:30:00+08:00` }));
       records.push(milestone({ ticketId: `Y${t}`, type: 'completed', at: `${day}T15:00:00+08:00` }));
-      records.push(milestone({ ticketId: `Y${t}`, type: 'visited', at: `${day}T18:00:00+08:00`, resolved: true, satisfaction: 'satisfied' }));
+      records.push(
+        milestone({ ticketId: `Y${t}`, type: 'visited', at: `${day}T18:00:00+08:00`, resolved: true, satisfaction: 'satisfied' }),
+      );
     }
-    const result = await new ApplyService(testContext(redis, redisKeys(prefix))).applyBatch({ feed: 'hotline', batchId: 'big', receivedAt: 0, records });
+    const result = await new ApplyService(testContext(redis, redisKeys(prefix))).applyBatch({
+      feed: 'hotline',
+      batchId: 'big',
+      receivedAt: 0,
+      records,
+    });
     expect(result.counts.new).toBe(10_000);
     const kpis = await new KpiService(testContext(redis, redisKeys(prefix)), ['hotline']).getKpis('2022-01-01', '2022-12-31');
     expect(kpis.kpis['hotline.signed']).toMatchObject({ value: 2_500 });

@@ -19,7 +19,11 @@ describe('AuditService refused logins', () => {
     const audit = new AuditService(testContext(redis, keys, { now: () => nowMs }));
     await audit.record('admin', 'targets.replace', '2026');
     for (let i = 0; i < 10_000; i += 500) {
-      await Promise.all(Array.from({ length: 500 }, (_, j) => audit.recordLoginRefusal('10.1.2.3', `guess${i + j}`, j % 2 ? 'rate_limited' : 'wrong_password')));
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) =>
+          audit.recordLoginRefusal('10.1.2.3', `guess${i + j}`, j % 2 ? 'rate_limited' : 'wrong_password'),
+        ),
+      );
     }
     await audit.recordLoginRefusal('10.9.9.9', 'admin', 'wrong_password');
     nowMs += 3_600_000; // the next hour: a new entry for the same address
@@ -33,6 +37,10 @@ describe('AuditService refused logins', () => {
       ['login.failed', '10.1.2.3', 10_000],
       ['targets.replace', undefined, undefined],
     ]);
-    expect(entries[2]).toMatchObject({ actor: '-', target: 'guess0', details: { reason: 'wrong_password', windowStart: '2026-03-02T08:00:00.000Z', windowMinutes: 60 } });
+    expect(entries[2]).toMatchObject({
+      actor: '-',
+      target: 'guess0',
+      details: { reason: 'wrong_password', windowStart: '2026-03-02T08:00:00.000Z', windowMinutes: 60 },
+    });
   });
 });

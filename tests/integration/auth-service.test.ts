@@ -43,7 +43,11 @@ describe('AuthService login', () => {
       return verifyPassword(password, stored);
     };
     const auth = new AuthService(testContext(redis, keys), 600, { verify });
-    await redis.hset(keys.users(), 'li', JSON.stringify({ role: 'manager', passwordHash: await hashPassword('river-stone-path'), disabled: true }));
+    await redis.hset(
+      keys.users(),
+      'li',
+      JSON.stringify({ role: 'manager', passwordHash: await hashPassword('river-stone-path'), disabled: true }),
+    );
     for (const username of ['nobody', 'li', 'li']) {
       await expect(auth.login(username, 'river-stone-path')).rejects.toMatchObject({ code: 'unauthorized' });
     }

@@ -86,7 +86,12 @@ describe('applying crossRegion batches', () => {
 
   it('counts each case record once, however often and in whatever order it is sent', async () => {
     const reference = uniquePrefix();
-    await new ApplyService(testContext(redis, redisKeys(reference), { tz: TZ })).applyBatch({ feed: 'crossRegion', batchId: 'all', receivedAt: 0, records });
+    await new ApplyService(testContext(redis, redisKeys(reference), { tz: TZ })).applyBatch({
+      feed: 'crossRegion',
+      batchId: 'all',
+      receivedAt: 0,
+      records,
+    });
     const expected = await figures(reference);
     expect(expected['crossRegion.received']!.value).toBe(30);
     expect(expected['crossRegion.completed']!.value).toBe(20);
@@ -96,7 +101,14 @@ describe('applying crossRegion batches', () => {
     const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     // The same records again, some re-sent in their Chinese form: the same content, so duplicates.
     const chinese = records.slice(0, 10).map((r) =>
-      caseRecord({ 办件编号: r.caseId, 环节: { received: '受理', completed: '办结', returned: '退件' }[r.type], 时间: new Date(r.at).toISOString(), 合作地区: r.partnerRegion, 方向: r.direction === 'outbound' ? '本地收件' : '异地收件、本地办理', ...(r.itemCode && { 事项编码: r.itemCode }) }),
+      caseRecord({
+        办件编号: r.caseId,
+        环节: { received: '受理', completed: '办结', returned: '退件' }[r.type],
+        时间: new Date(r.at).toISOString(),
+        合作地区: r.partnerRegion,
+        方向: r.direction === 'outbound' ? '本地收件' : '异地收件、本地办理',
+        ...(r.itemCode && { 事项编码: r.itemCode }),
+      }),
     );
     const results = await applyInBatches(service, 'crossRegion', shuffle([...records, ...records, ...chinese], 11), 17);
     expect(await figures(prefix)).toEqual(expected);
@@ -108,7 +120,14 @@ describe('applying crossRegion batches', () => {
   it('gives the same figures and breakdowns for every order of one case’s records', async () => {
     const kase = records.filter((r) => r.caseId === 'KY9');
     expect(kase.map((r) => r.type).sort()).toEqual(['completed', 'received', 'returned']);
-    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
     const seen = new Set<string>();
     for (const order of orders) {
       const prefix = uniquePrefix();
@@ -123,24 +142,58 @@ describe('applying crossRegion batches', () => {
     const prefix = uniquePrefix();
     const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     const attrs = { caseId: 'KY-late', partnerRegion: '湘潭市岳塘区', direction: 'inbound' };
-    await service.applyBatch({ feed: 'crossRegion', batchId: 'c', receivedAt: 0, records: [caseRecord({ ...attrs, type: 'completed', at: '2022-03-05T11:00:00+08:00' })] });
-    await service.applyBatch({ feed: 'crossRegion', batchId: 'r', receivedAt: 0, records: [caseRecord({ ...attrs, type: 'received', at: '2022-03-04T15:00:00+08:00' })] });
+    await service.applyBatch({
+      feed: 'crossRegion',
+      batchId: 'c',
+      receivedAt: 0,
+      records: [caseRecord({ ...attrs, type: 'completed', at: '2022-03-05T11:00:00+08:00' })],
+    });
+    await service.applyBatch({
+      feed: 'crossRegion',
+      batchId: 'r',
+      receivedAt: 0,
+      records: [caseRecord({ ...attrs, type: 'received', at: '2022-03-04T15:00:00+08:00' })],
+    });
     const [day4, day5] = await buckets(prefix, 'crossRegion');
-    expect(day4).toMatchObject({ received: '1', 'received|partnerRegion=湘潭市岳塘区': '1', 'received|direction=inbound': '1', 'received@15': '1' });
-    expect(day5).toMatchObject({ completed: '1', 'completed|partnerRegion=湘潭市岳塘区': '1', 'completed|direction=inbound': '1', 'completed@11': '1' });
+    expect(day4).toMatchObject({
+      received: '1',
+      'received|partnerRegion=湘潭市岳塘区': '1',
+      'received|direction=inbound': '1',
+      'received@15': '1',
+    });
+    expect(day5).toMatchObject({
+      completed: '1',
+      'completed|partnerRegion=湘潭市岳塘区': '1',
+      'completed|direction=inbound': '1',
+      'completed@11': '1',
+    });
   });
 
   it('moves a case’s earlier counts to the breakdown its `received` record gives, when its records disagree', async () => {
     const at = { received: '2022-03-04T09:00:00+08:00', completed: '2022-03-04T16:00:00+08:00' };
     const completed = caseRecord({ caseId: 'KY-x', type: 'completed', at: at.completed, partnerRegion: '湘潭岳塘', direction: '本地收件' });
-    const received = caseRecord({ caseId: 'KY-x', type: 'received', at: at.received, partnerRegion: '湘潭市岳塘区', direction: '异地收件' });
+    const received = caseRecord({
+      caseId: 'KY-x',
+      type: 'received',
+      at: at.received,
+      partnerRegion: '湘潭市岳塘区',
+      direction: '异地收件',
+    });
     const results = new Set<string>();
-    for (const order of [[completed, received], [received, completed]]) {
+    for (const order of [
+      [completed, received],
+      [received, completed],
+    ]) {
       const prefix = uniquePrefix();
       const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
-      for (const [i, r] of order.entries()) await service.applyBatch({ feed: 'crossRegion', batchId: `b${i}`, receivedAt: 0, records: [r] });
+      for (const [i, r] of order.entries())
+        await service.applyBatch({ feed: 'crossRegion', batchId: `b${i}`, receivedAt: 0, records: [r] });
       const [day4] = await buckets(prefix, 'crossRegion');
-      expect(day4).toMatchObject({ 'completed|partnerRegion=湘潭市岳塘区': '1', 'completed|direction=inbound': '1', 'received|partnerRegion=湘潭市岳塘区': '1' });
+      expect(day4).toMatchObject({
+        'completed|partnerRegion=湘潭市岳塘区': '1',
+        'completed|direction=inbound': '1',
+        'received|partnerRegion=湘潭市岳塘区': '1',
+      });
       expect(Object.keys(day4!).filter((f) => f.includes('湘潭岳塘') || f.includes('outbound'))).toEqual([]);
       results.add(JSON.stringify(day4));
     }
@@ -152,7 +205,12 @@ describe('applying crossRegion batches', () => {
     const keys = redisKeys(prefix);
     const service = new ApplyService(testContext(redis, keys, { tz: TZ }));
     const attrs = { caseId: 'KY-c', partnerRegion: '株洲市天元区', direction: 'outbound' };
-    await service.applyBatch({ feed: 'crossRegion', batchId: 'c1', receivedAt: 0, records: [caseRecord({ ...attrs, type: 'completed', at: '2022-03-04T16:00:00+08:00' })] });
+    await service.applyBatch({
+      feed: 'crossRegion',
+      batchId: 'c1',
+      receivedAt: 0,
+      records: [caseRecord({ ...attrs, type: 'completed', at: '2022-03-04T16:00:00+08:00' })],
+    });
     const result = await service.applyBatch({
       feed: 'crossRegion',
       batchId: 'c2',
@@ -180,7 +238,14 @@ describe('applying evaluations batches', () => {
     const service = new ApplyService(testContext(redis, redisKeys(prefix), { tz: TZ }));
     const labels = { 1: '非常不满意', 2: '不满意', 3: '基本满意', 4: '满意', 5: '非常满意' } as const;
     const resent = records.map((r) =>
-      rating({ 评价编号: r.id, 评价时间: new Date(r.at).toISOString(), 评价等级: labels[r.rating], 评价渠道: r.channel, 部门: r.department, 大厅: r.hall }),
+      rating({
+        评价编号: r.id,
+        评价时间: new Date(r.at).toISOString(),
+        评价等级: labels[r.rating],
+        评价渠道: r.channel,
+        部门: r.department,
+        大厅: r.hall,
+      }),
     );
     const results = await applyInBatches(service, 'evaluations', shuffle([...records, ...resent, ...records.slice(0, 7)], 3), 9);
     expect(total(results, 'new')).toBe(40);
@@ -200,7 +265,14 @@ describe('applying evaluations batches', () => {
       batchId: 'b',
       receivedAt: 0,
       records: [
-        rating({ id: 'E1', at: '2022-03-04T15:59:00Z', rating: '非常不满意', channel: '窗口', department: '区人社局', hall: '区政务服务大厅' }), // 23:59 on the 4th
+        rating({
+          id: 'E1',
+          at: '2022-03-04T15:59:00Z',
+          rating: '非常不满意',
+          channel: '窗口',
+          department: '区人社局',
+          hall: '区政务服务大厅',
+        }), // 23:59 on the 4th
         rating({ id: 'E2', at: '2022-03-04T16:01:00Z', rating: 4, channel: 'mobile' }), // 00:01 on the 5th
       ],
     });
@@ -230,8 +302,18 @@ describe('applying evaluations batches', () => {
     const prefix = uniquePrefix();
     const keys = redisKeys(prefix);
     const service = new ApplyService(testContext(redis, keys, { tz: TZ }));
-    await service.applyBatch({ feed: 'evaluations', batchId: 'r1', receivedAt: 0, records: [rating({ id: 'E9', at: '2022-03-04T10:00:00', rating: 5 })] });
-    const result = await service.applyBatch({ feed: 'evaluations', batchId: 'r2', receivedAt: 0, records: [rating({ id: 'E9', at: '2022-03-04T10:00:00', rating: 1 })] });
+    await service.applyBatch({
+      feed: 'evaluations',
+      batchId: 'r1',
+      receivedAt: 0,
+      records: [rating({ id: 'E9', at: '2022-03-04T10:00:00', rating: 5 })],
+    });
+    const result = await service.applyBatch({
+      feed: 'evaluations',
+      batchId: 'r2',
+      receivedAt: 0,
+      records: [rating({ id: 'E9', at: '2022-03-04T10:00:00', rating: 1 })],
+    });
     expect(result.counts).toMatchObject({ new: 0, conflict: 1 });
     const k = await figures(prefix);
     expect(k['evaluations.count']).toEqual({ value: 1 });

@@ -26,14 +26,25 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const verify = () =>
-  withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, (pending) => verifyAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx, pending));
+  withIngestPaused(app.config.REDIS_URL!, app.keys, SUPPORTED_FEEDS, (pending) =>
+    verifyAggregates(app.redis, app.keys, SUPPORTED_FEEDS, ctx, pending),
+  );
 
 /** Zero field and live-set differences, and every day's received = accepted + … + rejected + queued. */
 async function expectExact(): Promise<void> {
   const report = await verify();
   for (const [feed, v] of Object.entries(report.feeds)) {
-    expect({ feed, differences: v.differences, differenceCount: v.differenceCount, liveSetDifferences: v.liveSetDifferences }).toEqual({ feed, differences: [], differenceCount: 0, liveSetDifferences: 0 });
-    expect({ feed, unbalanced: v.days.filter((d) => !d.balanced), ledgerMatchesAccepted: v.ledgerMatchesAccepted }).toEqual({ feed, unbalanced: [], ledgerMatchesAccepted: true });
+    expect({ feed, differences: v.differences, differenceCount: v.differenceCount, liveSetDifferences: v.liveSetDifferences }).toEqual({
+      feed,
+      differences: [],
+      differenceCount: 0,
+      liveSetDifferences: 0,
+    });
+    expect({ feed, unbalanced: v.days.filter((d) => !d.balanced), ledgerMatchesAccepted: v.ledgerMatchesAccepted }).toEqual({
+      feed,
+      unbalanced: [],
+      ledgerMatchesAccepted: true,
+    });
   }
   expect(report.ok).toBe(true);
 }
@@ -56,7 +67,9 @@ async function postNdjson(feed: string, lines: string[]): Promise<IngestResponse
 }
 
 async function groups(query: string): Promise<Record<string, number | null>> {
-  const body = (await (await app.get(`/api/kpis?${query}`, admin)).json()) as KpisResponse & { groups: { key: string; kpis: Record<string, { value: number | null }> }[] };
+  const body = (await (await app.get(`/api/kpis?${query}`, admin)).json()) as KpisResponse & {
+    groups: { key: string; kpis: Record<string, { value: number | null }> }[];
+  };
   return Object.fromEntries(body.groups.map((g) => [g.key, g.kpis['hotline.received']?.value ?? null]));
 }
 
@@ -67,7 +80,10 @@ describe('exact figures under hostile input', () => {
     const response = await app.ingest('online', [...huge, ...valid]);
     expect(response.accepted).toBe(10);
     expect(response.rejected).toHaveLength(1_100);
-    expect(response.rejected[0]).toEqual({ index: 0, errors: ['count (办件量): 9007199254740991 is more than 100000, the most one record may state'] });
+    expect(response.rejected[0]).toEqual({
+      index: 0,
+      errors: ['count (办件量): 9007199254740991 is more than 100000, the most one record may state'],
+    });
     await app.waitIdle(admin);
     const kpis = ((await (await app.get('/api/kpis?from=2025-03-01&to=2025-03-31', admin)).json()) as KpisResponse).kpis;
     expect(kpis['online.volume']?.value).toBe(1_000_000);
@@ -76,8 +92,19 @@ describe('exact figures under hostile input', () => {
   });
 
   it('refuses a lone surrogate and control characters in text on the JSON and NDJSON paths, merges NFC spellings, and verifies exact', async () => {
-    const ticket = (id: string, street: string) => ({ ticketId: id, type: 'received', at: '2025-04-01T09:00:00+08:00', street, category: '城市管理' });
-    const json = await app.ingest('hotline', [ticket('S1', '\ud800'), ticket('S2', 'a\u0000b'), ticket('S3', 'Cafe\u0301'), ticket('S4', ' Caf\u00e9\n')]);
+    const ticket = (id: string, street: string) => ({
+      ticketId: id,
+      type: 'received',
+      at: '2025-04-01T09:00:00+08:00',
+      street,
+      category: '城市管理',
+    });
+    const json = await app.ingest('hotline', [
+      ticket('S1', '\ud800'),
+      ticket('S2', 'a\u0000b'),
+      ticket('S3', 'Cafe\u0301'),
+      ticket('S4', ' Caf\u00e9\n'),
+    ]);
     // JSON.stringify writes the lone surrogate as the escape `\ud800`, as the finding's sender did; NDJSON the same.
     const ndjson = await postNdjson('hotline', [
       JSON.stringify(ticket('S5', '\udc00x')),
@@ -124,7 +151,10 @@ describe('exact figures under hostile input', () => {
     expect(idList).toEqual(['ticketId (工单编号): expected text, got a list']);
     expect(phoneList).toEqual(['callerPhone (来电号码): is not a phone number']);
     const online = await app.ingest('online', [{ date: '1999-12-31', itemCode: 'X', channel: ['pc'], count: '5' }]);
-    expect(online.rejected[0]!.errors).toEqual(['date (日期): "1999-12-31" is before 2000-01-01, the earliest time accepted', 'channel (渠道): expected text, got a list']);
+    expect(online.rejected[0]!.errors).toEqual([
+      'date (日期): "1999-12-31" is before 2000-01-01, the earliest time accepted',
+      'channel (渠道): expected text, got a list',
+    ]);
     await app.waitIdle(admin);
     await expectExact();
   });
@@ -139,7 +169,9 @@ describe('exact figures under hostile input', () => {
     await app.waitIdle(admin);
     expect(await groups('from=2025-04-03&groupBy=street')).toEqual(Object.fromEntries(values.map((v) => [v, 2])));
     expect(await groups('from=2025-04-03&groupBy=category')).toEqual({ 'c|d=e': 6, c_d_e: 6 });
-    expect(await groups(`from=2025-04-03&groupBy=street&where=${encodeURIComponent('category:c|d=e')}`)).toEqual(Object.fromEntries(values.map((v) => [v, 1])));
+    expect(await groups(`from=2025-04-03&groupBy=street&where=${encodeURIComponent('category:c|d=e')}`)).toEqual(
+      Object.fromEntries(values.map((v) => [v, 1])),
+    );
     await expectExact();
   });
 
@@ -161,7 +193,9 @@ describe('exact figures under hostile input', () => {
     expect(status).toMatchObject({ idle: false, feeds: { online: { failed: 1 } } });
     const { items } = (await (await app.get('/api/console/failed-jobs', admin)).json()) as FailedJobsResponse;
     expect(items[0]).toMatchObject({ feed: 'online', jobId: batchId, records: 2, attemptsMade: 1 });
-    expect(items[0]!.failedReason).toMatch(/^batch .*: REFUSED .*:m:2025-05 volume holds 9223372036854775800 and would change by 30, beyond 2\^53 - 1: nothing of this chunk was written$/);
+    expect(items[0]!.failedReason).toMatch(
+      /^batch .*: REFUSED .*:m:2025-05 volume holds 9223372036854775800 and would change by 30, beyond 2\^53 - 1: nothing of this chunk was written$/,
+    );
     // Nothing written: no ledger entity, no statistics beyond `received`, no other bucket.
     expect(await app.redis.keys(`${app.keys.ledger('online', '2025-05-')}*`)).toEqual([]);
     expect(await app.redis.exists(app.keys.dayBucket('online', '2025-05-06'), app.keys.dayDimBucket('online', '2025-05-06'))).toBe(0);
@@ -175,7 +209,10 @@ describe('exact figures under hostile input', () => {
 
     // Repaired (the counter put back to what the ledger says), the batch is retried and applied once.
     await app.redis.del(month);
-    const retry = await fetch(`${app.baseUrl}/api/console/failed-jobs/online/${batchId}/retry`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    const retry = await fetch(`${app.baseUrl}/api/console/failed-jobs/online/${batchId}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(retry.status).toBe(202);
     await app.waitIdle(admin);
     expect(await app.redis.hget(month, 'volume')).toBe('30');
@@ -189,12 +226,19 @@ describe('exact figures under hostile input', () => {
     const received = { id: 'T1', ticketId: 'T1', type: 'received', at: Date.parse('2025-06-01T09:00:00+08:00'), street: 's' };
     const signed = { id: 'T1s', ticketId: 'T1', type: 'signed', at: Date.parse('2025-06-01T09:05:00+08:00') };
     const everything = async () => (await app.redis.keys(`${keys.prefix}:*`)).sort();
-    const batch = (records: object[]) => service.applyBatch({ feed: 'hotline', batchId: `b${Math.random()}`, receivedAt: 0, records: records as { id: string }[] });
+    const batch = (records: object[]) =>
+      service.applyBatch({ feed: 'hotline', batchId: `b${Math.random()}`, receivedAt: 0, records: records as { id: string }[] });
     // A breakdown hash that is a string, a counter that is not a whole number, a live set that is a hash:
     // each refused before anything is written, with what is wrong.
     const cases: [setUp: () => Promise<unknown>, reason: RegExp][] = [
-      [() => app.redis.set(keys.dayDimBucket('hotline', '2025-06-01'), 'x'), /REFUSED key .*:dd:2025-06-01 is a string, not a hash: nothing of this chunk was written/],
-      [() => app.redis.hset(keys.dayHourBucket('hotline', '2025-06-01'), 'received@09', '1.5'), /REFUSED .* received@09 holds 1\.5, to change by 1: not whole numbers/],
+      [
+        () => app.redis.set(keys.dayDimBucket('hotline', '2025-06-01'), 'x'),
+        /REFUSED key .*:dd:2025-06-01 is a string, not a hash: nothing of this chunk was written/,
+      ],
+      [
+        () => app.redis.hset(keys.dayHourBucket('hotline', '2025-06-01'), 'received@09', '1.5'),
+        /REFUSED .* received@09 holds 1\.5, to change by 1: not whole numbers/,
+      ],
       [() => app.redis.hset(keys.liveSet('hotline', 'open'), 'x', '1'), /REFUSED key .*open is a hash, not a zset/],
     ];
     for (const [setUp, reason] of cases) {

@@ -72,7 +72,8 @@ async function send(app: TestApp, batch: Batch, result: FeedResult): Promise<voi
     const body = (await res.json()) as IngestResponse;
     result.accepted += body.accepted;
     result.rejectedCount += body.rejected.length;
-    for (const r of body.rejected.slice(0, 5 - result.rejected.length)) result.rejected.push({ record: batch.events[r.index]!, errors: r.errors });
+    for (const r of body.rejected.slice(0, 5 - result.rejected.length))
+      result.rejected.push({ record: batch.events[r.index]!, errors: r.errors });
     return;
   }
 }
@@ -173,7 +174,12 @@ describe(`a generated year (${YEAR}, scale ${expected.scale}) sent twice, shuffl
       verifyAggregates(app.redis, app.keys, SUPPORTED_FEEDS, { tz: 'Asia/Shanghai', settings: DEFAULT_SETTINGS }, pending),
     );
     for (const [feed, v] of Object.entries(report.feeds)) {
-      expect({ feed, differences: v.differenceCount, liveSets: v.liveSetDifferences, ledgerMatchesAccepted: v.ledgerMatchesAccepted }).toEqual({
+      expect({
+        feed,
+        differences: v.differenceCount,
+        liveSets: v.liveSetDifferences,
+        ledgerMatchesAccepted: v.ledgerMatchesAccepted,
+      }).toEqual({
         feed,
         differences: 0,
         liveSets: 0,
@@ -181,7 +187,10 @@ describe(`a generated year (${YEAR}, scale ${expected.scale}) sent twice, shuffl
       });
       expect(v.days.filter((d) => !d.balanced)).toEqual([]);
       // Every record was sent twice: the second copies were recognised as duplicates.
-      expect(v.days.reduce((sum, d) => sum + d.stats.duplicate, 0), feed).toBeGreaterThan(0);
+      expect(
+        v.days.reduce((sum, d) => sum + d.stats.duplicate, 0),
+        feed,
+      ).toBeGreaterThan(0);
     }
     expect(report.ok).toBe(true);
   });

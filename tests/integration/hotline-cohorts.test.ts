@@ -48,7 +48,11 @@ describe('hotline cohorts and live figures', () => {
     for (const order of permutations(ticket)) {
       const prefix = uniquePrefix();
       await applyOneByOne(prefix, order);
-      const [total, byStreet, byDepartment] = await Promise.all([kpis(prefix, LATER), kpis(prefix, LATER, undefined, undefined, 'street'), kpis(prefix, LATER, undefined, undefined, 'department')]);
+      const [total, byStreet, byDepartment] = await Promise.all([
+        kpis(prefix, LATER),
+        kpis(prefix, LATER, undefined, undefined, 'street'),
+        kpis(prefix, LATER, undefined, undefined, 'department'),
+      ]);
       seen.add(JSON.stringify([total, byStreet.groups, byDepartment.groups]));
     }
     expect(seen.size).toBe(1);
@@ -66,7 +70,11 @@ describe('hotline cohorts and live figures', () => {
     const byStreet = await kpis(prefix, LATER, undefined, undefined, 'street');
     expect(byStreet.groups).toHaveLength(1);
     expect(byStreet.groups![0]!.key).toBe('文艺路街道');
-    expect(byStreet.groups![0]!.kpis).toMatchObject({ 'hotline.signed': { value: 1 }, 'hotline.completed': { value: 1 }, 'hotline.resolutionRate': { value: 1 } });
+    expect(byStreet.groups![0]!.kpis).toMatchObject({
+      'hotline.signed': { value: 1 },
+      'hotline.completed': { value: 1 },
+      'hotline.resolutionRate': { value: 1 },
+    });
   });
 
   it('settles a cohort rate when its later milestone arrives, on the day the ticket was signed', async () => {
@@ -111,7 +119,9 @@ describe('hotline cohorts and live figures', () => {
       m({ ticketId: 'C2', type: 'signed', at: '2022-03-05T09:00:00+08:00', callerPhone: '13800001111', category: '城市管理' }),
       m({ ticketId: 'C4', type: 'signed', at: '2022-05-20T09:00:00+08:00', callerPhone: '13800001111', category: '住房保障' }),
       // All completed on time, so that the only supervised kind left is the repeat call.
-      ...['C1', 'C2', 'C3', 'C4'].map((ticketId) => m({ ticketId, type: 'completed', at: '2022-05-21T09:00:00+08:00', deadline: '2022-06-30T00:00:00+08:00' })),
+      ...['C1', 'C2', 'C3', 'C4'].map((ticketId) =>
+        m({ ticketId, type: 'completed', at: '2022-05-21T09:00:00+08:00', deadline: '2022-06-30T00:00:00+08:00' }),
+      ),
     ]);
     expect((await kpis(prefix, LATER)).kpis['hotline.supervised']).toMatchObject({ value: 1 });
     expect((await kpis(prefix, LATER, '2022-05-01', '2022-05-31')).kpis['hotline.supervised']).toMatchObject({ value: 0 });

@@ -39,7 +39,8 @@ function setup() {
   let batch = 0;
   const apply = (feed: 'online' | 'hall', records: { id: string }[]): Promise<BatchResult> =>
     service.applyBatch({ feed, batchId: `b${batch++}`, receivedAt: 0, records });
-  const kpis = async (from: string, to = from) => (await new KpiService(testContext(redis, keys, { tz }), ['online', 'hall']).getKpis(from, to)).kpis;
+  const kpis = async (from: string, to = from) =>
+    (await new KpiService(testContext(redis, keys, { tz }), ['online', 'hall']).getKpis(from, to)).kpis;
   const bucket = (feed: 'online' | 'hall', day: string) => allBuckets(redis, keys, feed, day);
   /** The live `waiting` set as [member, score, …], by score then member (byte order). */
   const waiting = () => redis.zrange(keys.liveSet('hall', WAITING_SET), '0', '-1', 'WITHSCORES');
@@ -66,7 +67,12 @@ describe('applying 一网通办 volume rows', () => {
     expect(k['online.fullyOnlineRate']).toMatchObject({ value: 0, numerator: 0, denominator: 120 });
     expect(k['online.mobileShare']).toMatchObject({ numerator: 40, denominator: 120 });
     const fields = await bucket('online', day);
-    expect(fields).toMatchObject({ 'volume|channel=pc': '80', 'volume|department=人社局': '80', 'volume|item=ITEM-1': '120', 'volume@00': '120' });
+    expect(fields).toMatchObject({
+      'volume|channel=pc': '80',
+      'volume|department=人社局': '80',
+      'volume|item=ITEM-1': '120',
+      'volume@00': '120',
+    });
     expect(fields['volume|department=市场监管局']).toBeUndefined();
     expect(await kpis('2022-03-03')).toMatchObject({ 'online.volume': { value: 0 } });
   });
@@ -146,7 +152,12 @@ describe('applying hall queue records', () => {
       expect(k['hall.abandonRate']).toEqual({ value: 0.25, numerator: 1, denominator: 4 });
       const fields = await bucket('hall', day);
       // The visit's window and service are known to all its steps, whichever record carried them.
-      expect(fields).toMatchObject({ 'taken|window=3号窗口': '1', 'taken|service=社保': '1', 'wait.count|window=3号窗口': '1', 'served|hall=区政务服务大厅': '2' });
+      expect(fields).toMatchObject({
+        'taken|window=3号窗口': '1',
+        'taken|service=社保': '1',
+        'wait.count|window=3号窗口': '1',
+        'served|hall=区政务服务大厅': '2',
+      });
       expect(await waiting()).toEqual([]);
       seen.add(JSON.stringify([k, Object.entries(fields).sort()]));
     }
@@ -178,8 +189,10 @@ describe('applying hall queue records', () => {
       hallRecord({ queueId: 'A001', type: 'taken', at: at('09:00', '2022-03-05') }),
     ]);
     expect(await waiting()).toEqual([
-      '区政务服务大厅|2022-03-04|A001', String(Date.parse(at('09:00', '2022-03-04'))),
-      '区政务服务大厅|2022-03-05|A001', String(Date.parse(at('09:00', '2022-03-05'))),
+      '区政务服务大厅|2022-03-04|A001',
+      String(Date.parse(at('09:00', '2022-03-04'))),
+      '区政务服务大厅|2022-03-05|A001',
+      String(Date.parse(at('09:00', '2022-03-05'))),
     ]);
     await apply('hall', [
       hallRecord({ queueId: 'A001', type: 'called', at: at('09:10', '2022-03-04') }),
@@ -226,10 +239,14 @@ describe('applying hall queue records', () => {
     await apply('hall', [taken('W1'), taken('W2'), taken('W3'), taken('W1', '文艺路街道便民服务中心')]);
     const score = String(Date.parse(at('09:00')));
     expect(await waiting()).toEqual([
-      '区政务服务大厅|2022-03-04|W1', score,
-      '区政务服务大厅|2022-03-04|W2', score,
-      '区政务服务大厅|2022-03-04|W3', score,
-      '文艺路街道便民服务中心|2022-03-04|W1', score,
+      '区政务服务大厅|2022-03-04|W1',
+      score,
+      '区政务服务大厅|2022-03-04|W2',
+      score,
+      '区政务服务大厅|2022-03-04|W3',
+      score,
+      '文艺路街道便民服务中心|2022-03-04|W1',
+      score,
     ]);
     await apply('hall', [
       hallRecord({ queueId: 'W1', type: 'called', at: at('09:05') }),
@@ -256,7 +273,11 @@ describe('applying hall footfall rows', () => {
     const correction = await apply('hall', [row('09:00', 55)]);
     expect(correction.counts).toMatchObject({ replaced: 1, new: 0 });
     expect((await kpis(day))['hall.visitors']).toEqual({ value: 135 });
-    expect(await bucket('hall', day)).toMatchObject({ 'visitors|hall=区政务服务大厅': '85', 'visitors|hall=24小时自助驿站': '50', 'visitors@09': '105' });
+    expect(await bucket('hall', day)).toMatchObject({
+      'visitors|hall=区政务服务大厅': '85',
+      'visitors|hall=24小时自助驿站': '50',
+      'visitors@09': '105',
+    });
     const resent = await apply('hall', [row('09:00', 55), row('10:00', 30)]);
     expect(resent.counts).toMatchObject({ duplicate: 2 });
     expect((await kpis(day))['hall.visitors']).toEqual({ value: 135 });

@@ -40,7 +40,11 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 
 /** The 2022 report: 15 跨省通办 partners signed over the year, and the 3 长株潭 partners. */
 function reportPartners() {
-  const inter = Array.from({ length: 15 }, (_, i) => ({ region: `跨省伙伴${i + 1}`, scope: 'inter_provincial', signedAt: `2022-${String((i % 12) + 1).padStart(2, '0')}-15` }));
+  const inter = Array.from({ length: 15 }, (_, i) => ({
+    region: `跨省伙伴${i + 1}`,
+    scope: 'inter_provincial',
+    signedAt: `2022-${String((i % 12) + 1).padStart(2, '0')}-15`,
+  }));
   const cluster = [
     { region: '湘潭市岳塘区', scope: '长株潭', signedAt: '2021-06-01' },
     { region: '株洲市天元区', scope: '长株潭', signedAt: '2021-06-01' },
@@ -126,7 +130,13 @@ describe('replacing the partner list and the item catalogue', () => {
       rejected: [
         { index: 1, errors: ['itemName (事项名称): is required', 'scope (范围): is required', 'addedAt (添加日期): is required'] },
         { index: 2, errors: ['itemCode (事项编码): "A1" is already listed at index 0'] },
-        { index: 3, errors: ['itemName (事项名称): is longer than 256 characters', 'addedAt (添加日期): "2022-13-01" is not a calendar day YYYY-MM-DD'] },
+        {
+          index: 3,
+          errors: [
+            'itemName (事项名称): is longer than 256 characters',
+            'addedAt (添加日期): "2022-13-01" is not a calendar day YYYY-MM-DD',
+          ],
+        },
       ],
     });
     expect(await reference.listItems()).toEqual([]);
@@ -134,23 +144,45 @@ describe('replacing the partner list and the item catalogue', () => {
 
   it('refuses what is not a list, and lists beyond the limit', async () => {
     expect((await refusal(reference.replacePartners({ items: [] } as unknown as unknown[]))).code).toBe('validation_failed');
-    const tooMany = Array.from({ length: 10_001 }, (_, i) => ({ itemCode: `C${i}`, itemName: 'x', scope: 'inter_provincial', addedAt: '2022-01-01' }));
+    const tooMany = Array.from({ length: 10_001 }, (_, i) => ({
+      itemCode: `C${i}`,
+      itemName: 'x',
+      scope: 'inter_provincial',
+      addedAt: '2022-01-01',
+    }));
     expect((await refusal(reference.replaceItems(tooMany))).message).toMatch(/at most 10000 entries, got 10001/);
   });
 });
 
 describe('countsAsOf', () => {
   it('is zero before any reference data is set', async () => {
-    expect(await reference.countsAsOf('2022-12-31')).toEqual({ partners: 0, partnersByScope: { inter_provincial: 0, changzhutan: 0 }, items: 0 });
+    expect(await reference.countsAsOf('2022-12-31')).toEqual({
+      partners: 0,
+      partnersByScope: { inter_provincial: 0, changzhutan: 0 },
+      items: 0,
+    });
   });
 
   it('reproduces the report’s 15 + 3 partners and 139 items at the year’s end', async () => {
     await reference.replacePartners(reportPartners());
     await reference.replaceItems(
-      Array.from({ length: 139 }, (_, i) => ({ itemCode: `KS${i}`, itemName: `跨省通办事项${i}`, scope: 'inter_provincial', addedAt: i < 100 ? '2022-03-01' : '2022-12-31' })),
+      Array.from({ length: 139 }, (_, i) => ({
+        itemCode: `KS${i}`,
+        itemName: `跨省通办事项${i}`,
+        scope: 'inter_provincial',
+        addedAt: i < 100 ? '2022-03-01' : '2022-12-31',
+      })),
     );
-    expect(await reference.countsAsOf('2022-12-31')).toEqual({ partners: 18, partnersByScope: { inter_provincial: 15, changzhutan: 3 }, items: 139 });
-    expect(await reference.countsAsOf('2023-06-30')).toEqual({ partners: 18, partnersByScope: { inter_provincial: 15, changzhutan: 3 }, items: 139 });
+    expect(await reference.countsAsOf('2022-12-31')).toEqual({
+      partners: 18,
+      partnersByScope: { inter_provincial: 15, changzhutan: 3 },
+      items: 139,
+    });
+    expect(await reference.countsAsOf('2023-06-30')).toEqual({
+      partners: 18,
+      partnersByScope: { inter_provincial: 15, changzhutan: 3 },
+      items: 139,
+    });
   });
 
   it('counts an entry from its own day on, not the day before', async () => {
@@ -160,14 +192,30 @@ describe('countsAsOf', () => {
       { itemCode: 'E2', itemName: '社会保障卡申领', scope: 'changzhutan', addedAt: '2022-12-31' },
     ]);
     // The 长株潭 partners of 2021-06-01 and the last one, signed on 2022-12-31.
-    expect(await reference.countsAsOf('2021-05-31')).toEqual({ partners: 0, partnersByScope: { inter_provincial: 0, changzhutan: 0 }, items: 0 });
-    expect(await reference.countsAsOf('2021-06-01')).toEqual({ partners: 2, partnersByScope: { inter_provincial: 0, changzhutan: 2 }, items: 0 });
+    expect(await reference.countsAsOf('2021-05-31')).toEqual({
+      partners: 0,
+      partnersByScope: { inter_provincial: 0, changzhutan: 0 },
+      items: 0,
+    });
+    expect(await reference.countsAsOf('2021-06-01')).toEqual({
+      partners: 2,
+      partnersByScope: { inter_provincial: 0, changzhutan: 2 },
+      items: 0,
+    });
     expect(await reference.countsAsOf('2022-01-01')).toMatchObject({ partners: 2, items: 1 });
     // 跨省 partners signed on the 15th of each month; two each in January–March.
     expect(await reference.countsAsOf('2022-01-14')).toMatchObject({ partnersByScope: { inter_provincial: 0, changzhutan: 2 } });
     expect(await reference.countsAsOf('2022-01-15')).toMatchObject({ partnersByScope: { inter_provincial: 2, changzhutan: 2 } });
-    expect(await reference.countsAsOf('2022-12-30')).toEqual({ partners: 17, partnersByScope: { inter_provincial: 15, changzhutan: 2 }, items: 1 });
-    expect(await reference.countsAsOf('2022-12-31')).toEqual({ partners: 18, partnersByScope: { inter_provincial: 15, changzhutan: 3 }, items: 2 });
+    expect(await reference.countsAsOf('2022-12-30')).toEqual({
+      partners: 17,
+      partnersByScope: { inter_provincial: 15, changzhutan: 2 },
+      items: 1,
+    });
+    expect(await reference.countsAsOf('2022-12-31')).toEqual({
+      partners: 18,
+      partnersByScope: { inter_provincial: 15, changzhutan: 3 },
+      items: 2,
+    });
   });
 
   it('refuses a day that is not a calendar day', async () => {
@@ -216,7 +264,9 @@ describe('reference routes', () => {
     });
 
   it('lets an admin replace the partners and a manager read them', async () => {
-    const put = await call('PUT', 'cross-region-partners', tokens.admin, { items: [{ region: '湘潭市岳塘区', scope: '长株潭', signedAt: '2021-06-01' }] });
+    const put = await call('PUT', 'cross-region-partners', tokens.admin, {
+      items: [{ region: '湘潭市岳塘区', scope: '长株潭', signedAt: '2021-06-01' }],
+    });
     expect(put.status).toBe(200);
     const expected = { items: [{ region: '湘潭市岳塘区', scope: 'changzhutan', signedAt: '2021-06-01' }] };
     expect(await put.json()).toEqual(expected);
@@ -232,7 +282,9 @@ describe('reference routes', () => {
   });
 
   it('answers an invalid list with 400 and the rejected entries by index', async () => {
-    const res = await call('PUT', 'cross-region-items', tokens.admin, { items: [{ itemCode: 'A1', itemName: 'x', scope: 'inter_provincial', addedAt: '2022-01-10' }, { itemCode: 'A2' }] });
+    const res = await call('PUT', 'cross-region-items', tokens.admin, {
+      items: [{ itemCode: 'A1', itemName: 'x', scope: 'inter_provincial', addedAt: '2022-01-10' }, { itemCode: 'A2' }],
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as ApiErrorBody;
     expect(body.error).toMatchObject({ code: 'validation_failed', details: { rejected: [{ index: 1 }] } });

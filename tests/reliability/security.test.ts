@@ -6,12 +6,21 @@ import { ADMIN_PASSWORD, INGEST_TOKEN, startTestApp, type TestApp } from '../sup
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ LOGIN_FAILURES_PER_USER_IP: '3', LOGIN_FAILURES_PER_IP: '6', INGEST_REQUESTS_PER_MINUTE: '4', ALLOWED_ORIGINS: 'https://wall.example.gov.cn' });
+  app = await startTestApp({
+    LOGIN_FAILURES_PER_USER_IP: '3',
+    LOGIN_FAILURES_PER_IP: '6',
+    INGEST_REQUESTS_PER_MINUTE: '4',
+    ALLOWED_ORIGINS: 'https://wall.example.gov.cn',
+  });
 });
 afterAll(() => app.close());
 
 const login = (username: string, password: string, headers: Record<string, string> = {}) =>
-  fetch(`${app.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) });
+  fetch(`${app.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ username, password }),
+  });
 
 describe('login rate limits (kept in Redis)', () => {
   it('refuses a username after 3 failures from one address with 429 and Retry-After — even the right password — and audits it', async () => {
@@ -31,7 +40,8 @@ describe('login rate limits (kept in Redis)', () => {
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed.length).toBeLessThanOrEqual(2);
     let refusals = 0;
-    for (const key of await app.redis.keys(`${app.keys.prefix}:audit:login-refusals:*`)) refusals += Number(await app.redis.hget(key, '127.0.0.1'));
+    for (const key of await app.redis.keys(`${app.keys.prefix}:audit:login-refusals:*`))
+      refusals += Number(await app.redis.hget(key, '127.0.0.1'));
     expect(refusals).toBe(8);
     // The window passes (here: the counters are cleared) and logins work again.
     for (const key of await app.redis.keys(`${app.keys.prefix}:rl:login-*`)) await app.redis.del(key);
@@ -43,7 +53,11 @@ describe('login rate limits (kept in Redis)', () => {
     try {
       const statuses = await Promise.all(
         Array.from({ length: 40 }, () =>
-          fetch(`${racer.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'wrong-password' }) }).then((r) => r.status),
+          fetch(`${racer.baseUrl}/api/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password: 'wrong-password' }),
+          }).then((r) => r.status),
         ),
       );
       expect(statuses.filter((s) => s === 401).length).toBe(10);
@@ -76,7 +90,9 @@ describe('ingest authentication comes before the body and the sender’s budget'
   const record = JSON.stringify({ events: [{ ticketId: 'RL-2', type: 'signed', at: '2022-05-01T09:00:00+08:00' }] });
 
   it('refuses a wrong token or a malformed or stale signature with 401 without reading an over-10-MB body', async () => {
-    const huge = JSON.stringify({ events: [{ ticketId: 'X', type: 'signed', at: '2022-08-01T09:00:00', category: 'x'.repeat(11 * 1024 * 1024) }] });
+    const huge = JSON.stringify({
+      events: [{ ticketId: 'X', type: 'signed', at: '2022-08-01T09:00:00', category: 'x'.repeat(11 * 1024 * 1024) }],
+    });
     for (const key of await app.redis.keys(`${app.keys.prefix}:rl:ingest*`)) await app.redis.del(key);
     const wrongToken = await postWith({ authorization: 'Bearer not-the-ingest-token' }, huge);
     expect(wrongToken.status).toBe(401); // not 413: the body was never read
@@ -118,7 +134,12 @@ describe('security headers and origins', () => {
 
   it('refuses the socket.io handshake of a foreign origin', async () => {
     const token = await app.login();
-    const socket = io(`${app.baseUrl}/live`, { auth: { token }, transports: ['polling'], extraHeaders: { origin: 'https://evil.example' }, reconnection: false });
+    const socket = io(`${app.baseUrl}/live`, {
+      auth: { token },
+      transports: ['polling'],
+      extraHeaders: { origin: 'https://evil.example' },
+      reconnection: false,
+    });
     const outcome = await new Promise<string>((resolve) => {
       socket.on('connect', () => resolve('connected'));
       socket.on('connect_error', (err) => resolve(`refused: ${err.message}`));

@@ -22,13 +22,30 @@ export interface TestRedis {
  * Starts a throw-away redis-server on a free port (no persistence unless `appendonly`; its AOF fsynced
  * every second unless `appendfsync: 'always'`, as Pulse deploys it — tests need no power-cut safety), for tests.
  */
-export async function startTestRedis(options: { appendonly?: boolean; appendfsync?: 'always' | 'everysec'; port?: number; dir?: string } = {}): Promise<TestRedis> {
+export async function startTestRedis(
+  options: { appendonly?: boolean; appendfsync?: 'always' | 'everysec'; port?: number; dir?: string } = {},
+): Promise<TestRedis> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error(REDIS_MISSING);
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pulse-test-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', options.appendonly ? 'yes' : 'no', '--appendfsync', options.appendfsync ?? 'everysec', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      options.appendonly ? 'yes' : 'no',
+      '--appendfsync',
+      options.appendfsync ?? 'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,10 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { sameDayLastYear, splitPeriod, sumBucketGroups, sumBucketPathGroups, type MutableFields } from '../../core/services/bucket-reader.ts';
+import {
+  sameDayLastYear,
+  splitPeriod,
+  sumBucketGroups,
+  sumBucketPathGroups,
+  type MutableFields,
+} from '../../core/services/bucket-reader.ts';
 import { encodeDimValue, pathName } from '../../shared/feeds/dimensions.ts';
 
 describe('reading a period', () => {
   it('uses whole months where it can and loose days at the ends', () => {
-    expect(splitPeriod('2022-01-01', '2022-12-31')).toEqual({ months: ['2022-01', '2022-02', '2022-03', '2022-04', '2022-05', '2022-06', '2022-07', '2022-08', '2022-09', '2022-10', '2022-11', '2022-12'], days: [] });
+    expect(splitPeriod('2022-01-01', '2022-12-31')).toEqual({
+      months: [
+        '2022-01',
+        '2022-02',
+        '2022-03',
+        '2022-04',
+        '2022-05',
+        '2022-06',
+        '2022-07',
+        '2022-08',
+        '2022-09',
+        '2022-10',
+        '2022-11',
+        '2022-12',
+      ],
+      days: [],
+    });
     const mid = splitPeriod('2022-01-30', '2022-03-02');
     expect(mid.months).toEqual(['2022-02']);
     expect(mid.days).toEqual(['2022-01-30', '2022-01-31', '2022-03-01', '2022-03-02']);
@@ -28,7 +50,15 @@ describe('dimension values in field names', () => {
     const groups = new Map<string, MutableFields>();
     sumBucketGroups(bucket, 'street', groups);
     expect(Object.fromEntries([...groups].map(([v, f]) => [v, f.received]))).toEqual(Object.fromEntries(values.map((v, i) => [v, i + 1])));
-    const paths = Object.fromEntries(values.map((v, i) => [`received|${pathName([['category', 'c>d'], ['street', v]])}`, String(i + 1)]));
+    const paths = Object.fromEntries(
+      values.map((v, i) => [
+        `received|${pathName([
+          ['category', 'c>d'],
+          ['street', v],
+        ])}`,
+        String(i + 1),
+      ]),
+    );
     const drilled = new Map<string, MutableFields>();
     sumBucketPathGroups(paths, `|${pathName([['category', 'c>d']])}>street=`, drilled);
     expect([...drilled.keys()]).toEqual(values);

@@ -27,7 +27,10 @@ describe('configuration', () => {
 
   it('reads the plausible window of record times, refusing a bad day or hour count', () => {
     expect(loadConfig({})).toMatchObject({ INGEST_EARLIEST_DAY: '2000-01-01', INGEST_MAX_AHEAD_HOURS: 24 });
-    expect(loadConfig({ INGEST_EARLIEST_DAY: '2020-01-01', INGEST_MAX_AHEAD_HOURS: '0' })).toMatchObject({ INGEST_EARLIEST_DAY: '2020-01-01', INGEST_MAX_AHEAD_HOURS: 0 });
+    expect(loadConfig({ INGEST_EARLIEST_DAY: '2020-01-01', INGEST_MAX_AHEAD_HOURS: '0' })).toMatchObject({
+      INGEST_EARLIEST_DAY: '2020-01-01',
+      INGEST_MAX_AHEAD_HOURS: 0,
+    });
     expect(() => loadConfig({ INGEST_EARLIEST_DAY: '2020-02-30', INGEST_MAX_AHEAD_HOURS: '-1' })).toThrow(
       /INGEST_EARLIEST_DAY must be a calendar day YYYY-MM-DD \(got "2020-02-30"\)\n.*INGEST_MAX_AHEAD_HOURS must be a whole number from 0 to 8760/,
     );

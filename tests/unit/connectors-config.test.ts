@@ -39,16 +39,41 @@ const EXAMPLE = {
       fieldMap: { updatedAt: 'asOf' },
       intervalSeconds: 300,
     },
-    { id: 'hall-drop', kind: 'folder', feed: 'hall', path: 'drop/hall', intervalSeconds: 30, stableForSeconds: 10, expectedIntervalSeconds: 86_400 },
+    {
+      id: 'hall-drop',
+      kind: 'folder',
+      feed: 'hall',
+      path: 'drop/hall',
+      intervalSeconds: 30,
+      stableForSeconds: 10,
+      expectedIntervalSeconds: 86_400,
+    },
   ],
 };
 
 describe('connectors file', () => {
   it('validates the example, fills defaults, resolves env: secrets and relative folders', () => {
     const env = { HOTLINE_TOKEN: 'h-secret', YIWANG_TOKEN: 'y-secret' };
-    const [hotline, online, hall] = parseConnectors(EXAMPLE, { env, baseDir: '/etc/pulse' }) as [ConnectorConfig, ConnectorConfig, ConnectorConfig];
-    expect(hotline).toMatchObject({ kind: 'http', method: 'GET', auth: { in: 'header', value: 'h-secret', prefix: 'Bearer ' }, failAfter: 3, retry: { attempts: 3, backoffSeconds: 5 }, maxPagesPerRun: 100, expectedIntervalSeconds: 21_600 });
-    expect(online).toMatchObject({ auth: { in: 'query', value: 'y-secret' }, timeoutSeconds: 30, expectedIntervalSeconds: 3_600, headers: {} });
+    const [hotline, online, hall] = parseConnectors(EXAMPLE, { env, baseDir: '/etc/pulse' }) as [
+      ConnectorConfig,
+      ConnectorConfig,
+      ConnectorConfig,
+    ];
+    expect(hotline).toMatchObject({
+      kind: 'http',
+      method: 'GET',
+      auth: { in: 'header', value: 'h-secret', prefix: 'Bearer ' },
+      failAfter: 3,
+      retry: { attempts: 3, backoffSeconds: 5 },
+      maxPagesPerRun: 100,
+      expectedIntervalSeconds: 21_600,
+    });
+    expect(online).toMatchObject({
+      auth: { in: 'query', value: 'y-secret' },
+      timeoutSeconds: 30,
+      expectedIntervalSeconds: 3_600,
+      headers: {},
+    });
     expect(hall).toMatchObject({ kind: 'folder', path: '/etc/pulse/drop/hall', stableForSeconds: 10 });
     // What the registry and the health API show carries no secret.
     expect(JSON.stringify(connectorMeta(hotline))).not.toContain('secret');
@@ -124,7 +149,9 @@ describe('source records', () => {
 });
 
 describe('schedule and state', () => {
-  const [c] = parseConnectors({ connectors: [{ ...EXAMPLE.connectors[2], intervalSeconds: 30, failAfter: 3, maxFailingIntervalSeconds: 600 }] });
+  const [c] = parseConnectors({
+    connectors: [{ ...EXAMPLE.connectors[2], intervalSeconds: 30, failAfter: 3, maxFailingIntervalSeconds: 600 }],
+  });
 
   it('doubles the interval per failure from failAfter on, up to its cap', () => {
     expect(normalIntervalMs(c!)).toBe(30_000);

@@ -38,7 +38,16 @@ describe('crossRegion KPIs', () => {
 });
 
 describe('evaluations KPIs', () => {
-  const fields = { count: 12_000, positive: 11_988, negative: 3, 'rating.5': 11_000, 'rating.4': 988, 'rating.3': 9, 'rating.2': 2, 'rating.1': 1 };
+  const fields = {
+    count: 12_000,
+    positive: 11_988,
+    negative: 3,
+    'rating.5': 11_000,
+    'rating.4': 988,
+    'rating.3': 9,
+    'rating.2': 2,
+    'rating.1': 1,
+  };
 
   it('counts ratings and 差评, with 好评率 and 差评率 over all ratings', () => {
     const k = computeKpis({ evaluations: fields });

@@ -3,7 +3,13 @@ import type { NormalizeContext } from '../../shared/feeds/feed.ts';
 import { crossRegionFeed } from '../../core/feeds/cross-region/feed.ts';
 
 const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h(${p})` };
-const base = { caseId: 'KY1', type: 'received', at: '2022-03-04T10:00:00+08:00', partnerRegion: '广东省深圳市南山区', direction: 'outbound' };
+const base = {
+  caseId: 'KY1',
+  type: 'received',
+  at: '2022-03-04T10:00:00+08:00',
+  partnerRegion: '广东省深圳市南山区',
+  direction: 'outbound',
+};
 
 const errorsOf = (raw: unknown): string[] => {
   const r = crossRegionFeed.normalize(raw, ctx);
@@ -30,12 +36,28 @@ describe('crossRegion feed validation', () => {
 
   it('accepts Chinese column names and labels, with local times written the bureau’s way', () => {
     const r = crossRegionFeed.normalize(
-      { 办件编号: 'KY2', 环节: '办结', 时间: '2022-03-04 10:00', 合作地区: '湘潭市岳塘区', 方向: '异地收件、本地办理', 事项编码: 'X1', 事项名称: '社保卡申领' },
+      {
+        办件编号: 'KY2',
+        环节: '办结',
+        时间: '2022-03-04 10:00',
+        合作地区: '湘潭市岳塘区',
+        方向: '异地收件、本地办理',
+        事项编码: 'X1',
+        事项名称: '社保卡申领',
+      },
       ctx,
     );
     expect(r).toMatchObject({
       ok: true,
-      record: { caseId: 'KY2', type: 'completed', at: Date.UTC(2022, 2, 4, 2), partnerRegion: '湘潭市岳塘区', direction: 'inbound', itemCode: 'X1', itemName: '社保卡申领' },
+      record: {
+        caseId: 'KY2',
+        type: 'completed',
+        at: Date.UTC(2022, 2, 4, 2),
+        partnerRegion: '湘潭市岳塘区',
+        direction: 'inbound',
+        itemCode: 'X1',
+        itemName: '社保卡申领',
+      },
     });
     expect(crossRegionFeed.normalize({ ...base, type: '退件' }, ctx)).toMatchObject({ ok: true, record: { type: 'returned' } });
     expect(crossRegionFeed.normalize({ ...base, type: '受理', direction: '本地收件、异地办理' }, ctx)).toMatchObject({
@@ -66,7 +88,10 @@ describe('crossRegion feed validation', () => {
 
   it('derives the same id for the same case record in either language, and keeps a given id', () => {
     const a = crossRegionFeed.normalize(base, ctx);
-    const b = crossRegionFeed.normalize({ 办件编号: 'KY1', 环节: '受理', 时间: '2022-03-04T02:00:00Z', 合作地区: '广东省深圳市南山区', 方向: '本地收件' }, ctx);
+    const b = crossRegionFeed.normalize(
+      { 办件编号: 'KY1', 环节: '受理', 时间: '2022-03-04T02:00:00Z', 合作地区: '广东省深圳市南山区', 方向: '本地收件' },
+      ctx,
+    );
     expect(a.ok && b.ok && a.record.id === b.record.id).toBe(true);
     const c = crossRegionFeed.normalize({ ...base, type: 'completed' }, ctx);
     expect(a.ok && c.ok && a.record.id !== c.record.id).toBe(true);

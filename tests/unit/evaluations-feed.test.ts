@@ -26,11 +26,33 @@ describe('evaluations feed validation', () => {
 
   it('accepts Chinese column names and labels', () => {
     const r = evaluationsFeed.normalize(
-      { 评价编号: 'PJ2', 评价时间: '2022-03-04 09:15', 评价等级: '不满意', 评价渠道: '短信', 部门: '区人社局', 大厅: '文艺路街道政务服务中心' },
+      {
+        评价编号: 'PJ2',
+        评价时间: '2022-03-04 09:15',
+        评价等级: '不满意',
+        评价渠道: '短信',
+        部门: '区人社局',
+        大厅: '文艺路街道政务服务中心',
+      },
       ctx,
     );
-    expect(r).toMatchObject({ ok: true, record: { id: 'PJ2', at: Date.UTC(2022, 2, 4, 1, 15), rating: 2, channel: 'sms', department: '区人社局', hall: '文艺路街道政务服务中心' } });
-    for (const [label, channel] of [['窗口', 'window'], ['网站', 'pc'], ['移动端', 'mobile'], ['自助终端', 'kiosk']] as const) {
+    expect(r).toMatchObject({
+      ok: true,
+      record: {
+        id: 'PJ2',
+        at: Date.UTC(2022, 2, 4, 1, 15),
+        rating: 2,
+        channel: 'sms',
+        department: '区人社局',
+        hall: '文艺路街道政务服务中心',
+      },
+    });
+    for (const [label, channel] of [
+      ['窗口', 'window'],
+      ['网站', 'pc'],
+      ['移动端', 'mobile'],
+      ['自助终端', 'kiosk'],
+    ] as const) {
       expect(evaluationsFeed.normalize({ ...base, 评价渠道: label }, ctx)).toMatchObject({ ok: true, record: { channel } });
     }
   });
@@ -58,7 +80,14 @@ describe('evaluations feed validation', () => {
   });
 
   it('reports every bad value of a record at once', () => {
-    const errors = errorsOf({ id: 'x'.repeat(129), at: '2022-03-04T25:00:00', rating: 7, channel: 'wechat', department: 'D'.repeat(129), hall: 'H'.repeat(65) });
+    const errors = errorsOf({
+      id: 'x'.repeat(129),
+      at: '2022-03-04T25:00:00',
+      rating: 7,
+      channel: 'wechat',
+      department: 'D'.repeat(129),
+      hall: 'H'.repeat(65),
+    });
     expect(errors).toEqual([
       'id (评价编号): is longer than 128 characters',
       'at (评价时间): "2022-03-04T25:00:00" is not a valid ISO 8601 date-time',

@@ -19,9 +19,17 @@ const series: SeriesResponse = {
   series: {
     'hotline.signed': [{ value: 10 }, { value: 0 }, { value: 7 }],
     'hotline.completed': [{ value: 9 }, { value: 0 }, { value: 7 }],
-    'hotline.satisfactionRate': [{ value: 0.9916, numerator: 1, denominator: 1 }, { value: null, numerator: 0, denominator: 0 }, { value: 1 }],
+    'hotline.satisfactionRate': [
+      { value: 0.9916, numerator: 1, denominator: 1 },
+      { value: null, numerator: 0, denominator: 0 },
+      { value: 1 },
+    ],
     'online.volume': [{ value: 500 }, { value: 600 }, { value: 0 }],
-    'online.yoyMultiple': [{ value: 5, numerator: 500, denominator: 100 }, { value: null, numerator: 600, denominator: 0 }, { value: null }],
+    'online.yoyMultiple': [
+      { value: 5, numerator: 500, denominator: 100 },
+      { value: null, numerator: 600, denominator: 0 },
+      { value: null },
+    ],
     'hall.servedMatters': [{ value: 3 }, { value: 4 }, { value: 5 }],
   },
 };
@@ -44,7 +52,12 @@ describe('shared charts', () => {
   });
 
   it('takes last year’s online volume from the multiple’s denominator', () => {
-    expect(onlineYoyData(series)).toEqual({ buckets: series.buckets, interval: 'month', thisYear: [500, 600, 0], lastYear: [100, 0, null] });
+    expect(onlineYoyData(series)).toEqual({
+      buckets: series.buckets,
+      interval: 'month',
+      thisYear: [500, 600, 0],
+      lastYear: [100, 0, null],
+    });
     const option = onlineYoyOption(onlineYoyData(series), 'en');
     expect((option.series as { name: string }[]).map((s) => s.name)).toEqual(['This year', 'Same period last year']);
     // Counts on the axis as the report writes them, without thousands separators.

@@ -70,8 +70,17 @@ rows:
     })();
     expect(problems.join('\n')).toContain('rows.2.weight');
     const fixedWeight = bad.replace('weight: -1', 'weight: 30');
-    expect(() => parseIndicatorTemplate(fixedWeight)).toThrow(/unknown KPI id "hotline.nope"[\s\S]*rows.1: a row without a KPI needs a name/);
-    expect(() => parseIndicatorTemplate(fixedWeight.replace('hotline.nope', 'hotline.signed').replace('kpi: null,', 'kpi: null, name: 预算执行率,').replace('weight: 60', 'weight: 50'))).toThrow('分值 must add up to 100 (they add up to 90)');
+    expect(() => parseIndicatorTemplate(fixedWeight)).toThrow(
+      /unknown KPI id "hotline.nope"[\s\S]*rows.1: a row without a KPI needs a name/,
+    );
+    expect(() =>
+      parseIndicatorTemplate(
+        fixedWeight
+          .replace('hotline.nope', 'hotline.signed')
+          .replace('kpi: null,', 'kpi: null, name: 预算执行率,')
+          .replace('weight: 60', 'weight: 50'),
+      ),
+    ).toThrow('分值 must add up to 100 (they add up to 90)');
     expect(() => parseIndicatorTemplate('rows: [')).toThrow('not valid YAML');
   });
 });

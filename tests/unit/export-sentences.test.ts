@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { KpiValue } from '../../shared/kpis.ts';
 import { parseSentenceTemplate, renderSentences, TemplateError } from '../../core/export/sentence-template.ts';
 
-const rate = (numerator: number, denominator: number): KpiValue => ({ value: denominator === 0 ? null : numerator / denominator, numerator, denominator });
+const rate = (numerator: number, denominator: number): KpiValue => ({
+  value: denominator === 0 ? null : numerator / denominator,
+  numerator,
+  denominator,
+});
 const YEAR_2022 = { from: '2022-01-01', to: '2022-12-31' };
 const shipped = parseSentenceTemplate(readFileSync(new URL('../../templates/sentences.txt', import.meta.url), 'utf8'));
 
@@ -39,7 +43,12 @@ describe('the shipped figures paragraph template', () => {
   });
 
   it('leaves out a clause whose rate is null, never writing 0%', () => {
-    const kpis = { ...report2022, 'hotline.resolutionRate': rate(0, 0), 'hotline.satisfactionRate': rate(0, 0), 'online.yoyMultiple': rate(713752, 0) };
+    const kpis = {
+      ...report2022,
+      'hotline.resolutionRate': rate(0, 0),
+      'hotline.satisfactionRate': rate(0, 0),
+      'online.yoyMultiple': rate(713752, 0),
+    };
     const text = renderSentences(shipped, kpis, YEAR_2022).join('\n');
     expect(text).toContain('回访工单2735条。');
     expect(text).not.toContain('问题解决率');
@@ -61,8 +70,14 @@ describe('sentence templates', () => {
   });
 
   it('writes numerator, denominator, target and breakdown parts', () => {
-    const t = parseSentenceTemplate('{hotline.resolutionRate.numerator}/{hotline.resolutionRate.denominator}，目标{hotline.signed.target}，长株潭{crossRegion.partners.changzhutan}个');
-    const kpis = { 'hotline.resolutionRate': rate(2380, 2735), 'hotline.signed': { value: 1, target: 3000 }, 'crossRegion.partners': { value: 18, breakdown: { inter_provincial: 15, changzhutan: 3 } } };
+    const t = parseSentenceTemplate(
+      '{hotline.resolutionRate.numerator}/{hotline.resolutionRate.denominator}，目标{hotline.signed.target}，长株潭{crossRegion.partners.changzhutan}个',
+    );
+    const kpis = {
+      'hotline.resolutionRate': rate(2380, 2735),
+      'hotline.signed': { value: 1, target: 3000 },
+      'crossRegion.partners': { value: 18, breakdown: { inter_provincial: 15, changzhutan: 3 } },
+    };
     expect(renderSentences(t, kpis, YEAR_2022)).toEqual(['2380/2735，目标3000，长株潭3个']);
     // A target that is not set cannot be written.
     expect(renderSentences(t, { ...kpis, 'hotline.signed': { value: 1 } }, YEAR_2022)).toEqual([]);

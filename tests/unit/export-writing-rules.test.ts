@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { applyRule, defaultRule, writeApprox, writeDec1, writeFloor, writeFloorPct, writeInt, writePct, writePct2 } from '../../core/export/writing-rules.ts';
+import {
+  applyRule,
+  defaultRule,
+  writeApprox,
+  writeDec1,
+  writeFloor,
+  writeFloorPct,
+  writeInt,
+  writePct,
+  writePct2,
+} from '../../core/export/writing-rules.ts';
 
-const rate = (numerator: number, denominator: number) => ({ value: denominator === 0 ? null : numerator / denominator, numerator, denominator });
+const rate = (numerator: number, denominator: number) => ({
+  value: denominator === 0 ? null : numerator / denominator,
+  numerator,
+  denominator,
+});
 
 describe('writing rules (REPORT.md, How figures are written)', () => {
   it('writes counts as exact integers without separators', () => {

@@ -80,7 +80,9 @@ describe('file values: Excel and bureau time spellings', () => {
   });
 
   it('drops empty cells, rewrites only the feed’s time fields, keeps digit strings', () => {
-    expect(normalizeFileValues('online', { date: '2022-03-04 00:00:00', itemCode: ' 2022/3/4 ', count: '12', itemName: '', department: '  ' })).toEqual({
+    expect(
+      normalizeFileValues('online', { date: '2022-03-04 00:00:00', itemCode: ' 2022/3/4 ', count: '12', itemName: '', department: '  ' }),
+    ).toEqual({
       date: '2022-03-04',
       itemCode: '2022/3/4',
       count: '12',
@@ -94,7 +96,14 @@ describe('file values: Excel and bureau time spellings', () => {
   });
 
   it('accepts every spelling end to end as the same local time', async () => {
-    const spellings = ['2022-03-04 09:15:00', '2022-03-04 09:15', '2022/3/4 9:15', '2022/03/04 09:15:00', '2022年3月4日 9:15', '2022年3月4日 09:15:00'];
+    const spellings = [
+      '2022-03-04 09:15:00',
+      '2022-03-04 09:15',
+      '2022/3/4 9:15',
+      '2022/03/04 09:15:00',
+      '2022年3月4日 9:15',
+      '2022年3月4日 09:15:00',
+    ];
     const path = await csvFile('spellings.csv', ['工单编号,环节,时间', ...spellings.map((s, i) => `T${i},受理,${s}`)], 'gb18030');
     const { records, rejected } = await importFile('hotline', path);
     expect(rejected).toEqual([]);
@@ -130,7 +139,15 @@ describe('hotline ticket row files', () => {
       来电号码: '13812345678',
     });
     expect(records).toEqual([
-      { ticketId: 'GD1', type: 'received', at: '2022-03-04T09:00:00', category: '城市管理', street: '文艺路街道', source: '电话', callerPhone: '13812345678' },
+      {
+        ticketId: 'GD1',
+        type: 'received',
+        at: '2022-03-04T09:00:00',
+        category: '城市管理',
+        street: '文艺路街道',
+        source: '电话',
+        callerPhone: '13812345678',
+      },
       {
         ticketId: 'GD1',
         type: 'signed',
@@ -149,11 +166,43 @@ describe('hotline ticket row files', () => {
   });
 
   it('re-importing a later export yields identical records for the milestones already imported', async () => {
-    const header = ['工单编号', '受理时间', '签收时间', '响应时间', '办结时间', '回访时间', '是否解决', '满意度', '工单类型', '诉求分类', '所属街道', '承办单位', '来源', '办理时限', '来电号码'];
+    const header = [
+      '工单编号',
+      '受理时间',
+      '签收时间',
+      '响应时间',
+      '办结时间',
+      '回访时间',
+      '是否解决',
+      '满意度',
+      '工单类型',
+      '诉求分类',
+      '所属街道',
+      '承办单位',
+      '来源',
+      '办理时限',
+      '来电号码',
+    ];
     const at = (d: number, h: number, m: number) => new Date(Date.UTC(2022, 2, d, h, m)); // XLSX date cells: wall clock
     const first = await xlsxFile('export-0304.xlsx', [
       header,
-      ['GD1', at(4, 9, 0), at(4, 9, 10), null, null, null, null, null, '紧急', '城市管理', '文艺路街道', '区城管局', '电话', at(5, 9, 0), '13812345678'],
+      [
+        'GD1',
+        at(4, 9, 0),
+        at(4, 9, 10),
+        null,
+        null,
+        null,
+        null,
+        null,
+        '紧急',
+        '城市管理',
+        '文艺路街道',
+        '区城管局',
+        '电话',
+        at(5, 9, 0),
+        '13812345678',
+      ],
       ['GD2', at(4, 11, 0), null, null, null, null, null, null, null, '市场监管', '朝阳街道', null, '微信', null, null],
     ]);
     // the same tickets two days later, exported as CSV by Excel on Chinese Windows, times in its own spelling
@@ -180,13 +229,19 @@ describe('hotline ticket row files', () => {
       'GD1|visited',
       'GD2|signed',
     ]);
-    expect(b.records.find((r) => r.type === 'visited')).toMatchObject({ resolved: true, satisfaction: 'satisfied', at: shanghai(2022, 3, 6, 10, 0) });
+    expect(b.records.find((r) => r.type === 'visited')).toMatchObject({
+      resolved: true,
+      satisfaction: 'satisfied',
+      at: shanghai(2022, 3, 6, 10, 0),
+    });
     expect(a.records[1]).toMatchObject({ urgency: 'urgent', deadline: shanghai(2022, 3, 5, 9, 0), callerHash: 'h(5678)' });
   });
 
   it('reports a ticket row without any milestone time', () => {
     const mapper = createRowMapper('hotline', ['工单编号', '受理时间', '诉求分类']);
-    expect(mapper.mapRow({ 工单编号: 'GD3', 受理时间: '', 诉求分类: '城市管理' })).toEqual({ errors: [expect.stringContaining('受理时间')] });
+    expect(mapper.mapRow({ 工单编号: 'GD3', 受理时间: '', 诉求分类: '城市管理' })).toEqual({
+      errors: [expect.stringContaining('受理时间')],
+    });
   });
 });
 
@@ -213,7 +268,9 @@ describe('row mapper', () => {
   });
 
   it('refuses a column map to an unknown field and two columns giving the same field', () => {
-    expect(() => createRowMapper('online', ['数量'], { columnMap: { 数量: 'amount' } })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+    expect(() => createRowMapper('online', ['数量'], { columnMap: { 数量: 'amount' } })).toThrow(
+      expect.objectContaining({ code: 'validation_failed' }),
+    );
     expect(() => createRowMapper('hotline', ['时间', 'at'])).toThrow(expect.objectContaining({ code: 'validation_failed' }));
   });
 

@@ -61,13 +61,20 @@ async function xlsx(name: string, rows: unknown[][]): Promise<string> {
 function sheetXml(rows: number): Buffer {
   const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
   const lines = [`<row r="1">${cell('A1', '工单编号')}${cell('B1', '来电号码')}</row>`];
-  for (let i = 1; i <= rows; i++) lines.push(`<row r="${i + 1}">${cell(`A${i + 1}`, `GD${i}`)}${cell(`B${i + 1}`, `138${String(i).padStart(8, '0')}`)}</row>`);
-  return Buffer.from(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${lines.join('')}</sheetData></worksheet>`);
+  for (let i = 1; i <= rows; i++)
+    lines.push(`<row r="${i + 1}">${cell(`A${i + 1}`, `GD${i}`)}${cell(`B${i + 1}`, `138${String(i).padStart(8, '0')}`)}</row>`);
+  return Buffer.from(
+    `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${lines.join('')}</sheetData></worksheet>`,
+  );
 }
 
 /** A minimal XLSX around `sheets` (entries that may lie: see ZipEntry). */
 function hostileXlsx(...sheets: ZipEntry[]): Buffer {
-  return zip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') }, ...sheets]);
+  return zip([
+    { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+    { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+    ...sheets,
+  ]);
 }
 
 const HEADER = ['工单编号', '环节', '时间', '诉求分类'];
@@ -100,9 +107,15 @@ describe('readRows: formats and encodings', () => {
 
   it('tells GB18030 from UTF-8 even when the first 64 KB are plain ASCII', async () => {
     const filler = Array.from({ length: 2_000 }, (_, i) => `T${i},received,2022-03-04T09:15:00,aaaaaaaaaaaaaaaaaaaa`).join('\n');
-    const path = await fixture('late.csv', iconv.encode(`ticketId,type,at,category\n${filler}\nT9,受理,2022-03-04 09:15,城市管理\n`, 'gb18030'));
+    const path = await fixture(
+      'late.csv',
+      iconv.encode(`ticketId,type,at,category\n${filler}\nT9,受理,2022-03-04 09:15,城市管理\n`, 'gb18030'),
+    );
     const rows = await collect(path);
-    expect(rows.at(-1)).toEqual({ rowNumber: 2_002, cells: { ticketId: 'T9', type: '受理', at: '2022-03-04 09:15', category: '城市管理' } });
+    expect(rows.at(-1)).toEqual({
+      rowNumber: 2_002,
+      cells: { ticketId: 'T9', type: '受理', at: '2022-03-04 09:15', category: '城市管理' },
+    });
   });
 
   it('reads the same rows from an XLSX with Chinese headers and real date cells', async () => {
@@ -110,7 +123,12 @@ describe('readRows: formats and encodings', () => {
       [' 工单编号 ', '环节', '时间', '诉求分类'],
       ['GD2022030400001', '受理', new Date(Date.UTC(2022, 2, 4, 9, 15, 0)), { richText: [{ text: '城市' }, { text: '管理' }] }],
       [],
-      ['GD2022030400002', { formula: '"签"&"收"', result: '签收' }, new Date(Date.UTC(2022, 2, 4, 10, 30, 5)), { text: '住房保障, 物业', hyperlink: 'https://example.org' }],
+      [
+        'GD2022030400002',
+        { formula: '"签"&"收"', result: '签收' },
+        new Date(Date.UTC(2022, 2, 4, 10, 30, 5)),
+        { text: '住房保障, 物业', hyperlink: 'https://example.org' },
+      ],
     ]);
     expect(await collect(path, { feed: 'hotline' })).toEqual(EXPECTED);
   });
@@ -133,7 +151,10 @@ describe('readRows: formats and encodings', () => {
   });
 
   it('numbers rows as Excel shows them: blank lines count, a quoted cell over several lines is one row', async () => {
-    const path = await fixture('rows.csv', '\n工单编号,环节,时间,备注\nT1,受理,2022-03-04 09:00,"第一行\n第二行"\n,,,\nT2,签收,2022-03-04 10:00,\n');
+    const path = await fixture(
+      'rows.csv',
+      '\n工单编号,环节,时间,备注\nT1,受理,2022-03-04 09:00,"第一行\n第二行"\n,,,\nT2,签收,2022-03-04 10:00,\n',
+    );
     const rows = await collect(path);
     expect(rows.map((r) => r.rowNumber)).toEqual([3, 5]);
     expect(rows[0]!.cells['备注']).toBe('第一行\n第二行');
@@ -158,7 +179,10 @@ describe('readRows: refusals', () => {
   });
 
   it('refuses a header-only file, CSV or XLSX', async () => {
-    for (const path of [await fixture('header.csv', '工单编号,环节,时间\r\n\r\n'), await xlsx('header.xlsx', [['工单编号', '环节', '时间']])]) {
+    for (const path of [
+      await fixture('header.csv', '工单编号,环节,时间\r\n\r\n'),
+      await xlsx('header.xlsx', [['工单编号', '环节', '时间']]),
+    ]) {
       const { error } = await failure(path, { feed: 'hotline' });
       expect(error.code).toBe('validation_failed');
       expect(error.message).toContain('只有表头，没有数据行 / the file has a header row but no data rows');
@@ -217,15 +241,25 @@ describe('readRows: refusals', () => {
 
   it('inflates no worksheet the central directory does not list', async () => {
     // The local entries hold a 4 MB sheet of caller numbers the directory leaves out, then the listed sheet.
-    const path = await fixture('hidden.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(40_000), listed: false }, { name: 'xl/worksheets/sheet1.xml', data: sheetXml(1) }));
-    expect(await collect(path, { maxUncompressedBytes: MB })).toEqual([{ rowNumber: 2, cells: { 工单编号: 'GD1', 来电号码: '13800000001' } }]);
+    const path = await fixture(
+      'hidden.xlsx',
+      hostileXlsx(
+        { name: 'xl/worksheets/sheet1.xml', data: sheetXml(40_000), listed: false },
+        { name: 'xl/worksheets/sheet1.xml', data: sheetXml(1) },
+      ),
+    );
+    expect(await collect(path, { maxUncompressedBytes: MB })).toEqual([
+      { rowNumber: 2, cells: { 工单编号: 'GD1', 来电号码: '13800000001' } },
+    ]);
   });
 
   it('stops inflating at maxUncompressedBytes, whatever the entries declare', async () => {
     const path = await fixture('liar.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(40_000), declaredSize: 1_000 }));
     const { error, rows } = await failure(path, { maxUncompressedBytes: MB });
     expect(error).toMatchObject({ code: 'payload_too_large', details: { entry: 'xl/worksheets/sheet1.xml' } });
-    expect(error.message).toBe('XLSX 解压后过大：xl/worksheets/sheet1.xml 解压出的数据多于其声明的大小，已超过 1 MB / the XLSX expands to more than 1 MB: xl/worksheets/sheet1.xml inflates to more than it declares');
+    expect(error.message).toBe(
+      'XLSX 解压后过大：xl/worksheets/sheet1.xml 解压出的数据多于其声明的大小，已超过 1 MB / the XLSX expands to more than 1 MB: xl/worksheets/sheet1.xml inflates to more than it declares',
+    );
     expect(rows.length).toBeLessThan(MB / 100); // a row is over 100 bytes of XML: nothing was read past the limit
   });
 
@@ -247,12 +281,18 @@ describe('readRows: refusals', () => {
     const previous = process.env.TMPDIR;
     process.env.TMPDIR = temp; // where os.tmpdir(), and so any library's temp file, goes
     try {
-      const book = await xlsx('callers.xlsx', [['工单编号', '来电号码'], ...Array.from({ length: 100 }, (_, i) => [`GD${i}`, `138${String(i).padStart(8, '0')}`])]);
+      const book = await xlsx('callers.xlsx', [
+        ['工单编号', '来电号码'],
+        ...Array.from({ length: 100 }, (_, i) => [`GD${i}`, `138${String(i).padStart(8, '0')}`]),
+      ]);
       expect(await collect(book)).toHaveLength(100);
       expect(await readdir(temp)).toEqual([]);
       for await (const _ of readRows(book)) break; // as the import preview does
       expect(await readdir(temp)).toEqual([]);
-      const liar = await fixture('liar.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(20_000), declaredSize: 1_000 }));
+      const liar = await fixture(
+        'liar.xlsx',
+        hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(20_000), declaredSize: 1_000 }),
+      );
       expect((await failure(liar, { maxUncompressedBytes: MB })).error.code).toBe('payload_too_large');
       expect(await readdir(temp)).toEqual([]);
     } finally {

@@ -11,7 +11,10 @@ function errorsOf(raw: unknown): string[] {
 
 describe('hall feed: queue records', () => {
   it('accepts English codes, defaulting the hall', () => {
-    const r = hallFeed.normalize({ queueId: 'A001', type: 'taken', at: '2022-03-04T09:15:00+08:00', window: '3号窗口', service: '社保' }, ctx);
+    const r = hallFeed.normalize(
+      { queueId: 'A001', type: 'taken', at: '2022-03-04T09:15:00+08:00', window: '3号窗口', service: '社保' },
+      ctx,
+    );
     expect(r).toEqual({
       ok: true,
       record: {
@@ -31,8 +34,14 @@ describe('hall feed: queue records', () => {
   it('accepts Chinese column names and labels for every step', () => {
     const steps = { 取号: 'taken', 叫号: 'called', 办结: 'served', 过号: 'abandoned' };
     for (const [label, code] of Object.entries(steps)) {
-      const r = hallFeed.normalize({ 排队号: 'B012', 环节: label, 时间: '2022-03-04 10:00', 大厅: '文艺路街道便民服务中心', 窗口: '1', 业务类型: '医保' }, ctx);
-      expect(r).toMatchObject({ ok: true, record: { type: code, queueId: 'B012', hall: '文艺路街道便民服务中心', window: '1', service: '医保' } });
+      const r = hallFeed.normalize(
+        { 排队号: 'B012', 环节: label, 时间: '2022-03-04 10:00', 大厅: '文艺路街道便民服务中心', 窗口: '1', 业务类型: '医保' },
+        ctx,
+      );
+      expect(r).toMatchObject({
+        ok: true,
+        record: { type: code, queueId: 'B012', hall: '文艺路街道便民服务中心', window: '1', service: '医保' },
+      });
     }
   });
 
@@ -53,7 +62,9 @@ describe('hall feed: queue records', () => {
 
   it('refuses an unknown type, a bad time and over-long text, naming the field in English and Chinese', () => {
     expect(errorsOf({ queueId: 'A1', type: 'skipped', at: '2022-03-04T09:00:00' })).toEqual([
-      expect.stringMatching(/^type \(环节\): "skipped" is not one of taken\/取号, called\/叫号, served\/办结, abandoned\/过号, footfall\/客流$/),
+      expect.stringMatching(
+        /^type \(环节\): "skipped" is not one of taken\/取号, called\/叫号, served\/办结, abandoned\/过号, footfall\/客流$/,
+      ),
     ]);
     expect(errorsOf({ queueId: 'A1', type: 'taken', at: '2022-02-30 09:00' })).toEqual([
       'at (时间): "2022-02-30 09:00" is not a valid ISO 8601 date-time',
@@ -62,7 +73,9 @@ describe('hall feed: queue records', () => {
       'queueId (排队号): is longer than 64 characters',
       'window (窗口): is longer than 64 characters',
     ]);
-    expect(errorsOf({ queueId: 'A1', type: 'taken', at: 1646356800000 })).toEqual(['at (时间): expected an ISO 8601 date-time string, got number']);
+    expect(errorsOf({ queueId: 'A1', type: 'taken', at: 1646356800000 })).toEqual([
+      'at (时间): expected an ISO 8601 date-time string, got number',
+    ]);
   });
 
   it('derives the same id for the same content and a different one per step', () => {
@@ -85,10 +98,20 @@ describe('hall feed: queue records', () => {
 
 describe('hall feed: footfall rows', () => {
   it('accepts English and Chinese forms, entries as a number or digits', () => {
-    const a = hallFeed.normalize({ type: 'footfall', at: '2022-03-04T09:00:00+08:00', entries: 57, asOf: '2022-03-04T10:00:00+08:00' }, ctx);
+    const a = hallFeed.normalize(
+      { type: 'footfall', at: '2022-03-04T09:00:00+08:00', entries: 57, asOf: '2022-03-04T10:00:00+08:00' },
+      ctx,
+    );
     expect(a).toEqual({
       ok: true,
-      record: { id: expect.any(String), type: 'footfall', hall: DEFAULT_HALL, at: Date.UTC(2022, 2, 4, 1), entries: 57, asOf: Date.UTC(2022, 2, 4, 2) },
+      record: {
+        id: expect.any(String),
+        type: 'footfall',
+        hall: DEFAULT_HALL,
+        at: Date.UTC(2022, 2, 4, 1),
+        entries: 57,
+        asOf: Date.UTC(2022, 2, 4, 2),
+      },
     });
     const b = hallFeed.normalize({ 环节: '客流', 时间: '2022-03-04 09:00', 进入人数: '57', 大厅: '24小时自助驿站' }, ctx);
     expect(b).toMatchObject({ ok: true, record: { type: 'footfall', entries: 57, hall: '24小时自助驿站' } });
@@ -97,17 +120,33 @@ describe('hall feed: footfall rows', () => {
   it('requires entries and at, and ignores queue fields', () => {
     expect(errorsOf({ type: 'footfall' })).toEqual(['at (时间): is required', 'entries (进入人数): is required']);
     const r = hallFeed.normalize({ type: 'footfall', at: '2022-03-04T09:00:00', entries: 3, queueId: 'A1', window: 'W'.repeat(99) }, ctx);
-    expect(r.ok && r.record).toEqual({ id: expect.any(String), type: 'footfall', hall: DEFAULT_HALL, at: Date.UTC(2022, 2, 4, 1), entries: 3 });
+    expect(r.ok && r.record).toEqual({
+      id: expect.any(String),
+      type: 'footfall',
+      hall: DEFAULT_HALL,
+      at: Date.UTC(2022, 2, 4, 1),
+      entries: 3,
+    });
   });
 
   it('refuses negative, fractional and non-numeric entries, and a bad asOf', () => {
     const at = '2022-03-04T09:00:00';
     expect(errorsOf({ type: 'footfall', at, entries: -1 })).toEqual(['entries (进入人数): -1 is negative; expected a whole number ≥ 0']);
-    expect(errorsOf({ type: 'footfall', at, entries: '1.5' })).toEqual(['entries (进入人数): 1.5 is not a whole number; expected a whole number ≥ 0']);
-    expect(errorsOf({ type: 'footfall', at, entries: 'many' })).toEqual(['entries (进入人数): "many" is not a number; expected a whole number ≥ 0']);
-    expect(errorsOf({ type: 'footfall', at, entries: 100_001 })).toEqual(['entries (进入人数): 100001 is more than 100000, the most one record may state']);
-    expect(errorsOf({ type: 'footfall', at, entries: [5] })).toEqual(['entries (进入人数): [5] is not a number; expected a whole number ≥ 0']);
-    expect(errorsOf({ type: 'footfall', at, entries: 1, asOf: '10:00' })).toEqual([expect.stringMatching(/^asOf \(统计时间\): "10:00" is not a valid/)]);
+    expect(errorsOf({ type: 'footfall', at, entries: '1.5' })).toEqual([
+      'entries (进入人数): 1.5 is not a whole number; expected a whole number ≥ 0',
+    ]);
+    expect(errorsOf({ type: 'footfall', at, entries: 'many' })).toEqual([
+      'entries (进入人数): "many" is not a number; expected a whole number ≥ 0',
+    ]);
+    expect(errorsOf({ type: 'footfall', at, entries: 100_001 })).toEqual([
+      'entries (进入人数): 100001 is more than 100000, the most one record may state',
+    ]);
+    expect(errorsOf({ type: 'footfall', at, entries: [5] })).toEqual([
+      'entries (进入人数): [5] is not a number; expected a whole number ≥ 0',
+    ]);
+    expect(errorsOf({ type: 'footfall', at, entries: 1, asOf: '10:00' })).toEqual([
+      expect.stringMatching(/^asOf \(统计时间\): "10:00" is not a valid/),
+    ]);
   });
 
   it('keys footfall rows by hall and interval start', () => {

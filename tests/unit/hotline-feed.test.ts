@@ -7,15 +7,28 @@ const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => `h(${p.sl
 describe('hotline feed validation', () => {
   it('accepts English codes', () => {
     const r = hotlineFeed.normalize(
-      { ticketId: 'T1', type: 'visited', at: '2022-03-04T10:00:00+08:00', resolved: true, satisfaction: 'very_satisfied', street: '文艺路街道' },
+      {
+        ticketId: 'T1',
+        type: 'visited',
+        at: '2022-03-04T10:00:00+08:00',
+        resolved: true,
+        satisfaction: 'very_satisfied',
+        street: '文艺路街道',
+      },
       ctx,
     );
-    expect(r).toMatchObject({ ok: true, record: { ticketId: 'T1', type: 'visited', at: Date.UTC(2022, 2, 4, 2), resolved: true, satisfaction: 'very_satisfied' } });
+    expect(r).toMatchObject({
+      ok: true,
+      record: { ticketId: 'T1', type: 'visited', at: Date.UTC(2022, 2, 4, 2), resolved: true, satisfaction: 'very_satisfied' },
+    });
   });
 
   it('accepts Chinese labels, Chinese column names and 是/否 booleans', () => {
     const r = hotlineFeed.normalize({ 工单编号: 'T2', 环节: '回访', 时间: '2022-03-04 10:00', 是否解决: '否', 满意度: '基本满意' }, ctx);
-    expect(r).toMatchObject({ ok: true, record: { ticketId: 'T2', type: 'visited', resolved: false, satisfaction: 'basically_satisfied' } });
+    expect(r).toMatchObject({
+      ok: true,
+      record: { ticketId: 'T2', type: 'visited', resolved: false, satisfaction: 'basically_satisfied' },
+    });
     const s = hotlineFeed.normalize({ ticketId: 'T2', type: '签收', at: '2022-03-04T10:00:00', urgency: '复杂', source: '微信' }, ctx);
     expect(s).toMatchObject({ ok: true, record: { type: 'signed', urgency: 'complex', source: 'wechat' } });
   });

@@ -31,7 +31,11 @@ describe('online feed validation', () => {
   it('accepts Chinese column names, Chinese labels, 是/否 and a count written as digits', () => {
     const r = onlineFeed.normalize({ 日期: '2022-03-04', 事项编码: 'ITEM-002', 渠道: '掌上办', 是否全程网办: '是', 办件量: '0345' }, ctx);
     expect(r).toMatchObject({ ok: true, record: { itemCode: 'ITEM-002', channel: 'mobile', fullyOnline: true, count: 345 } });
-    for (const [label, code] of [['网上办', 'pc'], ['窗口办', 'window'], ['自助办', 'self_service']]) {
+    for (const [label, code] of [
+      ['网上办', 'pc'],
+      ['窗口办', 'window'],
+      ['自助办', 'self_service'],
+    ]) {
       expect(onlineFeed.normalize({ ...row, channel: label }, ctx)).toMatchObject({ ok: true, record: { channel: code } });
     }
     expect(onlineFeed.normalize({ ...row, fullyOnline: 'N' }, ctx)).toMatchObject({ ok: true, record: { fullyOnline: false } });
@@ -40,7 +44,9 @@ describe('online feed validation', () => {
   it('reads asOf as a time, local when it has no offset', () => {
     const r = onlineFeed.normalize({ ...row, asOf: '2022-03-05 08:00:00' }, ctx);
     expect(r).toMatchObject({ ok: true, record: { asOf: Date.UTC(2022, 2, 5, 0) } });
-    expect(errorsOf({ ...row, asOf: 'yesterday' })).toEqual([expect.stringMatching(/^asOf \(统计时间\): "yesterday" is not a valid ISO 8601/)]);
+    expect(errorsOf({ ...row, asOf: 'yesterday' })).toEqual([
+      expect.stringMatching(/^asOf \(统计时间\): "yesterday" is not a valid ISO 8601/),
+    ]);
   });
 
   it('derives the same id for the same content (an absent fullyOnline is false), and keeps a given id', () => {
@@ -69,8 +75,12 @@ describe('online feed validation', () => {
   });
 
   it('refuses an unknown channel and a bad boolean', () => {
-    expect(errorsOf({ ...row, channel: 'fax' })).toEqual([expect.stringMatching(/^channel \(渠道\): "fax" is not one of pc\/网上办, mobile\/掌上办/)]);
-    expect(errorsOf({ ...row, fullyOnline: 'maybe' })).toEqual([expect.stringMatching(/^fullyOnline \(是否全程网办\): "maybe" is not a boolean/)]);
+    expect(errorsOf({ ...row, channel: 'fax' })).toEqual([
+      expect.stringMatching(/^channel \(渠道\): "fax" is not one of pc\/网上办, mobile\/掌上办/),
+    ]);
+    expect(errorsOf({ ...row, fullyOnline: 'maybe' })).toEqual([
+      expect.stringMatching(/^fullyOnline \(是否全程网办\): "maybe" is not a boolean/),
+    ]);
   });
 
   it('refuses negative, fractional and non-numeric counts, each with its reason', () => {

@@ -81,8 +81,15 @@ describe('政务大厅 KPIs', () => {
 
   it('gives null means, rates and daily averages over nothing, and zero counts', () => {
     const k = computeKpis({ hall: {} });
-    for (const id of ['hall.servedMatters', 'hall.taken', 'hall.visitors', 'hall.openDays', 'hall.waitingNow']) expect(k[id]).toEqual({ value: 0 });
-    for (const id of ['hall.dailyAvgVisitors', 'hall.avgWaitMinutes', 'hall.avgServiceMinutes', 'hall.abandonRate', 'hall.waitTargetRate']) {
+    for (const id of ['hall.servedMatters', 'hall.taken', 'hall.visitors', 'hall.openDays', 'hall.waitingNow'])
+      expect(k[id]).toEqual({ value: 0 });
+    for (const id of [
+      'hall.dailyAvgVisitors',
+      'hall.avgWaitMinutes',
+      'hall.avgServiceMinutes',
+      'hall.abandonRate',
+      'hall.waitTargetRate',
+    ]) {
       expect(k[id]!.value).toBeNull();
     }
   });

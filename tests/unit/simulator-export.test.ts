@@ -88,7 +88,11 @@ describe('hall queue log', () => {
   it('CSV: UTF-8 with BOM, one row per queue record with Chinese step labels', () => {
     const raw = readFileSync(file(`hall-queue-${YEAR}.csv`));
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const lines = raw.toString('utf8').slice(1).split('\r\n').filter((l) => l !== '');
+    const lines = raw
+      .toString('utf8')
+      .slice(1)
+      .split('\r\n')
+      .filter((l) => l !== '');
     expect(lines[0]).toBe(HALL_QUEUE_HEADER.join(','));
     expect(lines.length - 1).toBe(queueRecords.length);
     const steps = new Set(lines.slice(1).map((l) => l.split(',')[1]));
@@ -106,7 +110,11 @@ describe('hall queue log', () => {
     const small = join(dir, 'split');
     const parts = await exportYearFiles({ hall: feeds.hall }, { outDir: small, year: YEAR, kinds: ['hallQueue'], maxRowsPerFile: 1_000 });
     const xlsx = parts.filter((p) => p.path.endsWith('.xlsx'));
-    const names = (ext: string) => Array.from({ length: Math.ceil(queueRecords.length / 1_000) }, (_, i) => `hall-queue-${YEAR}${i === 0 ? '' : `-part${i + 1}`}.${ext}`);
+    const names = (ext: string) =>
+      Array.from(
+        { length: Math.ceil(queueRecords.length / 1_000) },
+        (_, i) => `hall-queue-${YEAR}${i === 0 ? '' : `-part${i + 1}`}.${ext}`,
+      );
     expect(xlsx.map((p) => basename(p.path))).toEqual(names('xlsx'));
     expect(parts.filter((p) => p.path.endsWith('.csv')).map((p) => basename(p.path))).toEqual(names('csv'));
     let total = 0;

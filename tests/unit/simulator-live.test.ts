@@ -55,7 +55,15 @@ beforeEach(async () => {
     const body = await readBody(req);
     const feed = /^\/api\/ingest\/(\w+)$/.exec(req.url ?? '')?.[1] as FeedName;
     const next = scripted[feed]?.shift();
-    received.push({ feed, authorization: req.headers.authorization, contentType: req.headers['content-type'], body, status: next?.status ?? 202, realMs: Date.now(), clockMs: clock() });
+    received.push({
+      feed,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      body,
+      status: next?.status ?? 202,
+      realMs: Date.now(),
+      clockMs: clock(),
+    });
     if (next) {
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
       res.end(JSON.stringify({ error: { code: 'backlog_full', message: 'retry later' } }));
@@ -81,11 +89,13 @@ const accepted = (feed: FeedName) => received.filter((r) => r.feed === feed && r
 
 /** Every record of `feed` received, normalised by Pulse's own feed module (which must accept it). */
 function normalised(feed: FeedName): { record: FeedRecord; parsed: Record<string, unknown> }[] {
-  return accepted(feed).flatMap(eventsOf).map((record) => {
-    const result = FEED_MODULES[feed]!.normalize(record, ctx);
-    if (!result.ok) throw new Error(`${feed} record refused: ${JSON.stringify(record)}: ${result.errors.join('; ')}`);
-    return { record, parsed: result.record as Record<string, unknown> };
-  });
+  return accepted(feed)
+    .flatMap(eventsOf)
+    .map((record) => {
+      const result = FEED_MODULES[feed]!.normalize(record, ctx);
+      if (!result.ok) throw new Error(`${feed} record refused: ${JSON.stringify(record)}: ${result.errors.join('; ')}`);
+      return { record, parsed: result.record as Record<string, unknown> };
+    });
 }
 
 describe('live stream', () => {
@@ -94,7 +104,11 @@ describe('live stream', () => {
     await sleep(3_500); // 7 minutes of the injected clock
     await stream.stop();
 
-    for (const feed of FEEDS) expect(received.some((r) => r.feed === feed), `a batch for ${feed}`).toBe(true);
+    for (const feed of FEEDS)
+      expect(
+        received.some((r) => r.feed === feed),
+        `a batch for ${feed}`,
+      ).toBe(true);
     for (const r of received) {
       expect(r.authorization).toBe(`Bearer ${TOKEN}`);
       expect(r.contentType).toMatch(/^application\/json/);
@@ -185,7 +199,10 @@ describe('live stream', () => {
     expect(retried!.realMs - refused!.realMs).toBeGreaterThanOrEqual(950);
     expect(stream.stats().retries).toBeGreaterThanOrEqual(1);
     // Records that came in meanwhile wait for the next batch; none is lost.
-    const sentIds = hotline.slice(1).flatMap(eventsOf).map((e) => `${e.ticketId}|${e.type}`);
+    const sentIds = hotline
+      .slice(1)
+      .flatMap(eventsOf)
+      .map((e) => `${e.ticketId}|${e.type}`);
     expect(new Set(sentIds).size).toBe(sentIds.length);
     expect(sentIds).toEqual(expect.arrayContaining(eventsOf(refused!).map((e) => `${e.ticketId}|${e.type}`)));
   });
@@ -195,7 +212,15 @@ describe('live stream', () => {
     await new Promise((resolve) => server.close(resolve)); // nobody listens any more
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)); // for afterEach to close
-    stream = startLiveStream({ baseUrl, ingestToken: TOKEN, ratePerSecond: 100, seed: 3, now: clock, flushIntervalMs: 50, onError: (e) => errors.push(e) });
+    stream = startLiveStream({
+      baseUrl,
+      ingestToken: TOKEN,
+      ratePerSecond: 100,
+      seed: 3,
+      now: clock,
+      flushIntervalMs: 50,
+      onError: (e) => errors.push(e),
+    });
     await sleep(1_500);
     const started = Date.now();
     await stream.stop(300);
@@ -234,7 +259,15 @@ describe('live stream', () => {
     const today = generateToday({ now: NOW_0, seed: 5, scale: 1 });
     const due = today.live.pending.filter((p) => p.dueMs <= NOW_0 + 5 * 60_000);
     expect(due.length).toBeGreaterThan(0);
-    stream = startLiveStream({ baseUrl, ingestToken: TOKEN, ratePerSecond: 20, seed: 5, now: clock, flushIntervalMs: 50, continueFrom: today.live });
+    stream = startLiveStream({
+      baseUrl,
+      ingestToken: TOKEN,
+      ratePerSecond: 20,
+      seed: 5,
+      now: clock,
+      flushIntervalMs: 50,
+      continueFrom: today.live,
+    });
     await sleep(3_500); // 7 minutes
     await stream.stop();
     const sent = new Set(received.flatMap((r) => eventsOf(r).map((e) => JSON.stringify(e))));
@@ -258,7 +291,9 @@ describe('generateToday', () => {
       for (const record of a.feeds[feed]) {
         const result = FEED_MODULES[feed]!.normalize(record, ctx);
         expect(result.ok, JSON.stringify(record)).toBe(true);
-        const time = Date.parse(String(feed === 'online' || record.type === 'footfall' ? record.asOf : record.at).replace(/(T\d{2}:\d{2}:\d{2})$/, '$1+08:00'));
+        const time = Date.parse(
+          String(feed === 'online' || record.type === 'footfall' ? record.asOf : record.at).replace(/(T\d{2}:\d{2}:\d{2})$/, '$1+08:00'),
+        );
         expect(time).toBeLessThanOrEqual(NOW);
       }
     }

@@ -21,7 +21,14 @@ describe('parseInstant', () => {
   });
 
   it('refuses what is not a real date-time', () => {
-    for (const bad of ['2022-13-01T00:00:00', '2022-02-29T10:00:00', '2022-03-04', '2022-03-04T24:00:00', 'yesterday', '2022-03-04T10:00:00+25:00']) {
+    for (const bad of [
+      '2022-13-01T00:00:00',
+      '2022-02-29T10:00:00',
+      '2022-03-04',
+      '2022-03-04T24:00:00',
+      'yesterday',
+      '2022-03-04T10:00:00+25:00',
+    ]) {
       expect(parseInstant(bad, SH), bad).toBeNull();
     }
     expect(parseInstant('2024-02-29T10:00:00', SH)).not.toBeNull();

@@ -36,9 +36,16 @@ describe('tickerItemOf', () => {
   it('keeps the place and subject words of a record and never a personal field', () => {
     // A validated record holds its time as epoch milliseconds; the item carries it as an ISO instant.
     const at = Date.parse('2026-11-27T01:00:00Z');
-    const item = tickerItemOf('hotline', { id: 'x', ticketId: 'T-1', type: 'signed', at, street: '朝阳街道', category: '城市管理', callerPhone: 'hmac…' }, 'b:0');
+    const item = tickerItemOf(
+      'hotline',
+      { id: 'x', ticketId: 'T-1', type: 'signed', at, street: '朝阳街道', category: '城市管理', callerPhone: 'hmac…' },
+      'b:0',
+    );
     expect(item).toEqual({ id: 'b:0', feed: 'hotline', at: '2026-11-27T01:00:00.000Z', type: 'signed', labels: ['朝阳街道', '城市管理'] });
-    expect(tickerItemOf('evaluations', { id: 'e', at, rating: 5, channel: 'window' }, 'b:1')).toMatchObject({ type: '5', labels: ['window'] });
+    expect(tickerItemOf('evaluations', { id: 'e', at, rating: 5, channel: 'window' }, 'b:1')).toMatchObject({
+      type: '5',
+      labels: ['window'],
+    });
   });
 });
 

@@ -16,12 +16,7 @@ use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendCompo
 
 /** The option shape of the chart parts registered above. */
 export type ChartOption = ComposeOption<
-  | BarSeriesOption
-  | LineSeriesOption
-  | PieSeriesOption
-  | GridComponentOption
-  | TooltipComponentOption
-  | LegendComponentOption
+  BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption
 >;
 
 /**

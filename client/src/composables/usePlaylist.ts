@@ -58,10 +58,14 @@ export function usePlaylist(screens: Readonly<Ref<readonly string[]>>, rotateMs:
     schedule();
   }
 
-  watch([screens, rotateMs], () => {
-    index.value = Math.max(0, nextUsable(0));
-    schedule();
-  }, { immediate: true });
+  watch(
+    [screens, rotateMs],
+    () => {
+      index.value = Math.max(0, nextUsable(0));
+      schedule();
+    },
+    { immediate: true },
+  );
   onBeforeUnmount(() => clearTimeout(timer));
 
   return { current, fail };

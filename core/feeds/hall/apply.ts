@@ -46,7 +46,11 @@ function visitContribution(steps: ReadonlyMap<HallQueueStep, HallQueueRecord>, s
   }
   const members: LiveMember<HallLiveSet>[] = [];
   if (taken && !called && !served && !steps.has('abandoned')) {
-    members.push({ set: WAITING_SET, member: `${encodeDimValue(taken.hall)}|${taken.day}|${encodeDimValue(taken.queueId)}`, score: taken.at });
+    members.push({
+      set: WAITING_SET,
+      member: `${encodeDimValue(taken.hall)}|${taken.day}|${encodeDimValue(taken.queueId)}`,
+      score: taken.at,
+    });
   }
   return { entries, members };
 }

@@ -98,5 +98,8 @@ export const hallFeed: FeedModule<HallRecord> = {
   name: 'hall',
   fieldAliases: aliasesFrom(HALL_FIELD_LABELS),
   normalize,
-  naturalKey: (r) => (r.type === 'footfall' ? `footfall|${r.hall}|${r.at}` : `queue|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}|${r.type}`),
+  naturalKey: (r) =>
+    r.type === 'footfall'
+      ? `footfall|${r.hall}|${r.at}`
+      : `queue|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}|${r.type}`,
 };

@@ -111,7 +111,11 @@ export const hotlineApplier: FeedApplier<HotlineMilestone, HotlineField, Hotline
     const callerHash = attribute(records, 'callerHash');
     const firstContact = received ?? signed;
     if (callerHash && firstContact) {
-      members.push({ set: CALLERS_SET, member: `${callerHash}|${encodeDimValue(dims.category ?? '')}|${encodeDimValue(ticketId)}`, score: firstContact.at });
+      members.push({
+        set: CALLERS_SET,
+        member: `${callerHash}|${encodeDimValue(dims.category ?? '')}|${encodeDimValue(ticketId)}`,
+        score: firstContact.at,
+      });
     }
     return { entries, members };
   },

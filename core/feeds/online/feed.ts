@@ -1,5 +1,16 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
-import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseBoolean, parseCount, parseEnum, parseLocalDay, parseText, parseTime, withId } from '../fields.ts';
+import {
+  aliasesFrom,
+  collectFields,
+  NOT_AN_OBJECT,
+  parseBoolean,
+  parseCount,
+  parseEnum,
+  parseLocalDay,
+  parseText,
+  parseTime,
+  withId,
+} from '../fields.ts';
 import type { LocalDay } from '../../../shared/time.ts';
 
 /** “一网通办” daily volume rows (FEEDS.md §2), a snapshot feed. Natural key: (date, itemCode, channel). */

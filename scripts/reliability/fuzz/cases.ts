@@ -2,7 +2,19 @@
 import fc from 'fast-check';
 import type { FeedName } from '../../../shared/feeds/feed.ts';
 import { SUPPORTED_FEEDS } from '../../../core/ingest/apply-service.ts';
-import { BAD_TIMES, draftArb, FAR_TIMES, LABELS, pad, type Draft, type Expect, type Feature, type FuzzRecord, type Mutation, type Path } from './generators.ts';
+import {
+  BAD_TIMES,
+  draftArb,
+  FAR_TIMES,
+  LABELS,
+  pad,
+  type Draft,
+  type Expect,
+  type Feature,
+  type FuzzRecord,
+  type Mutation,
+  type Path,
+} from './generators.ts';
 
 const REQUIRED: Record<FeedName, string[]> = {
   hotline: ['ticketId', 'type', 'at'],
@@ -22,7 +34,24 @@ const TEXT_FIELD: Record<FeedName, { name: string; max: number }> = {
   crossRegion: { name: 'partnerRegion', max: 128 },
   evaluations: { name: 'department', max: 128 },
 };
-const BAD_COUNTS: unknown[] = [-1, 100_001, 1.5, 1e308, -1e308, 2 ** 53, 'NaN', 'Infinity', '-Infinity', '1e3', '0x1F', '12abc', '', [], { n: 1 }, false];
+const BAD_COUNTS: unknown[] = [
+  -1,
+  100_001,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53,
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e3',
+  '0x1F',
+  '12abc',
+  '',
+  [],
+  { n: 1 },
+  false,
+];
 
 const set = (name: string, value: unknown) => (fields: Record<string, unknown>) => ({ ...fields, [name]: value });
 
@@ -30,7 +59,8 @@ const set = (name: string, value: unknown) => (fields: Record<string, unknown>) 
 function mutationsFor(draft: Draft): Mutation[] {
   const { feed, fields } = draft;
   const out: Mutation[] = [];
-  const invalid = (badField: string | null, apply: Mutation['apply'], feature?: Feature): void => void out.push({ expect: 'invalid', badField, apply, ...(feature && { feature }) });
+  const invalid = (badField: string | null, apply: Mutation['apply'], feature?: Feature): void =>
+    void out.push({ expect: 'invalid', badField, apply, ...(feature && { feature }) });
   for (const name of REQUIRED[feed]) {
     if (feed === 'hall' && fields.type === '客流' && name !== 'at' && name !== 'type') continue;
     invalid(name, (x) => Object.fromEntries(Object.entries(x).filter(([k]) => k !== name)));
@@ -70,12 +100,20 @@ function mutationsFor(draft: Draft): Mutation[] {
   // Whole records that are not objects.
   for (const bad of [null, 42, 'record', [fields], true]) invalid(null, () => bad);
   // Unknown and prototype-named fields are ignored (FEEDS.md: unknown columns are ignored).
-  out.push({ expect: 'valid', apply: (x) => JSON.parse(`{"__proto__":{"type":"x"},"constructor":"c","toString":1,"hasOwnProperty":"h","extra":[1,2],${JSON.stringify(x).slice(1)}`) as unknown });
+  out.push({
+    expect: 'valid',
+    apply: (x) =>
+      JSON.parse(
+        `{"__proto__":{"type":"x"},"constructor":"c","toString":1,"hasOwnProperty":"h","extra":[1,2],${JSON.stringify(x).slice(1)}`,
+      ) as unknown,
+  });
   return out;
 }
 
 /** One generated record: a draft, maybe one hostile change, and the path it takes. */
-function recordArb(feed: FeedName): fc.Arbitrary<{ draft: Draft; mutation: number | null; path: Path; chinese: boolean; conflict: number | null }> {
+function recordArb(
+  feed: FeedName,
+): fc.Arbitrary<{ draft: Draft; mutation: number | null; path: Path; chinese: boolean; conflict: number | null }> {
   return fc.record({
     draft: draftArb(feed),
     mutation: fc.option(fc.nat(), { nil: null, freq: 2 }),
@@ -87,7 +125,8 @@ function recordArb(feed: FeedName): fc.Arbitrary<{ draft: Draft; mutation: numbe
 
 const hasStructure = (v: unknown) => typeof v === 'object' && v !== null;
 /** What the server's text cleaner refuses (shared/feeds/fields.ts `cleanText`). */
-const UNCLEAN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNCLEAN_TEXT =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /**
  * Line breaks would move row numbers; a NUL makes the server take the file for binary (see
  * docs/RELIABILITY.md); a lone surrogate has no UTF-8 spelling (the file would hold U+FFFD instead).
@@ -95,7 +134,9 @@ const UNCLEAN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud
 const CSV_UNSAFE = /[\r\n\u0000]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Turns the generated parts into the records of a case; a record whose fate is open gets an entity of its own. */
-function buildRecords(parts: { draft: Draft; mutation: number | null; path: Path; chinese: boolean; conflict: number | null }[]): FuzzRecord[] {
+function buildRecords(
+  parts: { draft: Draft; mutation: number | null; path: Path; chinese: boolean; conflict: number | null }[],
+): FuzzRecord[] {
   return parts.map((p, i) => {
     const { draft } = p;
     // A text field with a lone surrogate or a control character: the record is bad for that field alone.
@@ -116,7 +157,8 @@ function buildRecords(parts: { draft: Draft; mutation: number | null; path: Path
     if (open) {
       // Unique entity: whether it is kept or refused, no other record's fate depends on it.
       fields[draft.idField] = `U-${i}`;
-      if (draft.feed === 'hall' && draft.idField === 'hall') fields.at = `2022-04-02T${pad(8 + (i % 12))}:${pad(Math.floor(i / 12) % 60)}:00+08:00`;
+      if (draft.feed === 'hall' && draft.idField === 'hall')
+        fields.at = `2022-04-02T${pad(8 + (i % 12))}:${pad(Math.floor(i / 12) % 60)}:00+08:00`;
       key = `U-${i}`;
       if (draft.feed === 'evaluations') fields.department = '未定'; // not one of the breakdown check's
     }
@@ -140,7 +182,14 @@ function buildRecords(parts: { draft: Draft; mutation: number | null; path: Path
     }
     let path = p.path;
     const values = hasStructure(raw) && !Array.isArray(raw) ? Object.values(raw as Record<string, unknown>) : [raw];
-    const csvSafe = text === undefined && hasStructure(raw) && !Array.isArray(raw) && conflict === null && !p.chinese && values.every((v) => !hasStructure(v) && !(typeof v === 'string' && CSV_UNSAFE.test(v))) && !Object.keys(raw as object).some((k) => !(k in LABELS[draft.feed]));
+    const csvSafe =
+      text === undefined &&
+      hasStructure(raw) &&
+      !Array.isArray(raw) &&
+      conflict === null &&
+      !p.chinese &&
+      values.every((v) => !hasStructure(v) && !(typeof v === 'string' && CSV_UNSAFE.test(v))) &&
+      !Object.keys(raw as object).some((k) => !(k in LABELS[draft.feed]));
     if (path === 'csv' && !csvSafe) path = 'json';
     if (path === 'connector' && text !== undefined) path = 'ndjson';
     return {
@@ -172,7 +221,15 @@ const OVERFLOW_ROWS = 1_100;
 
 /** The online rows of a case's `overflowRows`: each refused for its count, above the maximum of 100,000. */
 export function overflowRecords(n: number): FuzzRecord[] {
-  return Array.from({ length: n }, (_, k) => ({ feed: 'online' as const, path: 'json' as const, expect: 'invalid' as const, raw: { date: '2022-03-01', itemCode: `O-${k}`, channel: 'pc', count: 2 ** 53 - 1 }, key: null, badField: 'count', features: ['overflow' as const] }));
+  return Array.from({ length: n }, (_, k) => ({
+    feed: 'online' as const,
+    path: 'json' as const,
+    expect: 'invalid' as const,
+    raw: { date: '2022-03-01', itemCode: `O-${k}`, channel: 'pc', count: 2 ** 53 - 1 },
+    key: null,
+    badField: 'count',
+    features: ['overflow' as const],
+  }));
 }
 
 export function caseArb(options: { maxRecords: number }): fc.Arbitrary<FuzzCase> {

@@ -12,7 +12,12 @@ export function namesTheFault(r: FuzzRecord, errors: string[]): boolean {
 }
 
 /** received = what was sent; outcomes = received; refused = the bad records; accepted = the distinct keys of the kept ones. */
-export function reconcileCase(records: FuzzRecord[], refused: Set<number>, t: IngestTotals, connector: { sent: number; invalid: number; open: number }): string[] {
+export function reconcileCase(
+  records: FuzzRecord[],
+  refused: Set<number>,
+  t: IngestTotals,
+  connector: { sent: number; invalid: number; open: number },
+): string[] {
   const problems: string[] = [];
   const ndjsonBadLines = new Set(records.filter((r) => r.path === 'ndjson').map((r) => r.feed)).size;
   const sent = records.length + ndjsonBadLines;
@@ -35,7 +40,12 @@ export function reconcileCase(records: FuzzRecord[], refused: Set<number>, t: In
 }
 
 /** GET /api/kpis?groupBy=department: each generated department its own group, counting its ratings once. */
-export async function checkBreakdown(base: string, auth: Record<string, string>, records: FuzzRecord[], refused: Set<number>): Promise<string[]> {
+export async function checkBreakdown(
+  base: string,
+  auth: Record<string, string>,
+  records: FuzzRecord[],
+  refused: Set<number>,
+): Promise<string[]> {
   const expected = new Map<string, Set<string>>();
   for (const [n, r] of records.entries()) {
     if (r.feed !== 'evaluations' || r.department === undefined || refused.has(n)) continue;
@@ -50,7 +60,10 @@ export async function checkBreakdown(base: string, auth: Record<string, string>,
   for (const department of DEPARTMENTS) {
     const want = expected.get(department)?.size ?? 0;
     const got = served.get(department) ?? 0;
-    if (got !== want) problems.push(`evaluations.count for department ${JSON.stringify(department)}: served ${got}, sent ${want} (groups: ${JSON.stringify([...served])})`);
+    if (got !== want)
+      problems.push(
+        `evaluations.count for department ${JSON.stringify(department)}: served ${got}, sent ${want} (groups: ${JSON.stringify([...served])})`,
+      );
   }
   return problems;
 }

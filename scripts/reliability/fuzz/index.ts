@@ -40,7 +40,11 @@ export async function runFuzz(options: FuzzOptions): Promise<{ tally: FuzzTally;
         const problems = await runCase(fuzzCase, options.redisUrl, upstream, tally);
         if (problems.length > 0) throw new Error(problems.slice(0, 12).join('\n'));
       }),
-      { numRuns: options.cases, seed: options.seed, ...(options.timeLimitMs !== undefined && { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: true }) },
+      {
+        numRuns: options.cases,
+        seed: options.seed,
+        ...(options.timeLimitMs !== undefined && { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: true }),
+      },
     );
     if (!result.failed) return { tally, failure: null };
     const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
@@ -51,7 +55,12 @@ export async function runFuzz(options: FuzzOptions): Promise<{ tally: FuzzTally;
 }
 
 /** The long form for `npm run reliability`: its own redis-server, the figures into the report. */
-export function runFuzzScenario(options: { cases: number; seed: number; maxRecords: number; timeLimitMs?: number }): Promise<ScenarioReport> {
+export function runFuzzScenario(options: {
+  cases: number;
+  seed: number;
+  maxRecords: number;
+  timeLimitMs?: number;
+}): Promise<ScenarioReport> {
   return timed('fuzz', { cases: options.cases, seed: options.seed, 'records a case (at most)': options.maxRecords }, async (report) => {
     const redis = await startScenarioRedis();
     try {
@@ -73,7 +82,14 @@ export function runFuzzScenario(options: { cases: number; seed: number; maxRecor
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '200' }, seed: { type: 'string', default: '14' }, 'max-records': { type: 'string', default: '40' } } });
-  await runAsScript(() => runFuzzScenario({ cases: Number(values.cases), seed: Number(values.seed), maxRecords: Number(values['max-records']) }));
+  const { values } = parseArgs({
+    options: {
+      cases: { type: 'string', default: '200' },
+      seed: { type: 'string', default: '14' },
+      'max-records': { type: 'string', default: '40' },
+    },
+  });
+  await runAsScript(() =>
+    runFuzzScenario({ cases: Number(values.cases), seed: Number(values.seed), maxRecords: Number(values['max-records']) }),
+  );
 }
-

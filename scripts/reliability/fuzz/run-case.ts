@@ -34,7 +34,14 @@ export interface FuzzTally {
   byPath: Record<Path, number>;
 }
 
-export const emptyFuzzTally = (): FuzzTally => ({ cases: 0, requests: 0, records: 0, bad: 0, open: 0, byPath: { json: 0, ndjson: 0, csv: 0, connector: 0 } });
+export const emptyFuzzTally = (): FuzzTally => ({
+  cases: 0,
+  requests: 0,
+  records: 0,
+  bad: 0,
+  open: 0,
+  byPath: { json: 0, ndjson: 0, csv: 0, connector: 0 },
+});
 
 /** A CSV cell; `null` and absent are an empty cell, which FEEDS.md reads as an absent field. */
 const csvCell = (v: unknown) => (v === undefined || v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
@@ -44,7 +51,15 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
   const records = [...fuzzCase.records, ...overflowRecords(fuzzCase.overflowRows)];
   const problems: string[] = [];
   const prefix = `fz${randomBytes(5).toString('hex')}`;
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, ADMIN_PASSWORD, INGEST_TOKEN, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ADMIN_PASSWORD,
+    INGEST_TOKEN,
+    LOG_LEVEL: 'silent',
+  });
   const log = createLogger('silent', 'fuzz');
   const keys = redisKeys(prefix);
   const server = await startServer(config, redisUrl, log);
@@ -64,9 +79,12 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
       const r = records[n]!;
       const errors = byIndex.get(i);
       if (errors) refused.add(n);
-      if (r.expect === 'valid' && errors) problems.push(`${where} #${i} (${r.feed}) valid record refused: ${JSON.stringify(errors)} — ${JSON.stringify(r.raw)}`);
-      if (r.expect === 'invalid' && !errors) problems.push(`${where} #${i} (${r.feed}) bad record kept (${r.badField ?? 'not an object'}) — ${r.text ?? JSON.stringify(r.raw)}`);
-      if (r.expect === 'invalid' && errors && !namesTheFault(r, errors)) problems.push(`${where} #${i} (${r.feed}) refused without naming ${r.badField ?? 'the record'}: ${JSON.stringify(errors)}`);
+      if (r.expect === 'valid' && errors)
+        problems.push(`${where} #${i} (${r.feed}) valid record refused: ${JSON.stringify(errors)} — ${JSON.stringify(r.raw)}`);
+      if (r.expect === 'invalid' && !errors)
+        problems.push(`${where} #${i} (${r.feed}) bad record kept (${r.badField ?? 'not an object'}) — ${r.text ?? JSON.stringify(r.raw)}`);
+      if (r.expect === 'invalid' && errors && !namesTheFault(r, errors))
+        problems.push(`${where} #${i} (${r.feed}) refused without naming ${r.badField ?? 'the record'}: ${JSON.stringify(errors)}`);
     });
   };
   try {
@@ -94,14 +112,18 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
           const rejected = (res.body as IngestResponse).rejected;
           checkRefusals(`NDJSON ${feed}`, nd, rejected);
           const last = rejected.find((r) => r.index === nd.length);
-          if (!last || !/JSON/.test(last.errors.join(' '))) problems.push(`NDJSON ${feed}: the line that is no JSON was not refused as such: ${JSON.stringify(last)}`);
+          if (!last || !/JSON/.test(last.errors.join(' ')))
+            problems.push(`NDJSON ${feed}: the line that is no JSON was not refused as such: ${JSON.stringify(last)}`);
         }
       }
       // CSV through POST /api/imports, English column names; row 1 is the header.
       const csv = of('csv');
       if (csv.length > 0) {
         const columns = [...new Set(csv.flatMap((n) => Object.keys(records[n]!.raw as object)))];
-        const lines = [columns.join(','), ...csv.map((n) => columns.map((c) => csvCell((records[n]!.raw as Record<string, unknown>)[c])).join(','))];
+        const lines = [
+          columns.join(','),
+          ...csv.map((n) => columns.map((c) => csvCell((records[n]!.raw as Record<string, unknown>)[c])).join(',')),
+        ];
         const form = new FormData();
         form.set('feed', feed);
         form.set('file', new Blob([`${lines.join('\n')}\n`]), `${feed}.csv`);
@@ -117,7 +139,12 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
             tally.requests++;
           }
           if (result.phase !== 'done') problems.push(`import ${feed}: ${result.phase} ${result.error ?? ''}`);
-          else checkRefusals(`CSV ${feed}`, csv, (result.rejected ?? []).map((r) => ({ index: r.row - 2, errors: r.errors })));
+          else
+            checkRefusals(
+              `CSV ${feed}`,
+              csv,
+              (result.rejected ?? []).map((r) => ({ index: r.row - 2, errors: r.errors })),
+            );
         }
       }
     }
@@ -135,11 +162,22 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
         const items = records.filter((r) => r.feed === feed && r.path === 'connector').map((r) => r.raw);
         connectorSent += items.length;
         upstream.route(`/${prefix}/${feed}`, () => ({ body: { items, next: null } }));
-        return { id: `fuzz-${feed.toLowerCase()}`, kind: 'http', feed, url: `${upstream.baseUrl}/${prefix}/${feed}`, intervalSeconds: 3_600, retry: { attempts: 2, backoffSeconds: 0.05 }, cursor: { kind: 'page', param: 'page' }, paging: { itemsPath: 'items', nextPath: 'next' } };
+        return {
+          id: `fuzz-${feed.toLowerCase()}`,
+          kind: 'http',
+          feed,
+          url: `${upstream.baseUrl}/${prefix}/${feed}`,
+          intervalSeconds: 3_600,
+          retry: { attempts: 2, backoffSeconds: 0.05 },
+          cursor: { kind: 'page', param: 'page' },
+          paging: { itemsPath: 'items', nextPath: 'next' },
+        };
       });
       connectorInvalid = records.filter((r) => r.path === 'connector' && r.expect === 'invalid').length;
       connectorOpen = records.filter((r) => r.path === 'connector' && r.expect === 'either').length;
-      const connectors = startConnectors(config, redisUrl, redis, log, ingest, imports, { connectors: parseConnectors({ connectors: entries }, { env: {} }) });
+      const connectors = startConnectors(config, redisUrl, redis, log, ingest, imports, {
+        connectors: parseConnectors({ connectors: entries }, { env: {} }),
+      });
       try {
         for (const feed of pulled) {
           await connectors.runNow(`fuzz-${feed.toLowerCase()}`);
@@ -159,7 +197,9 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
     const failed = Object.values(status.feeds).reduce((n, c) => n + c.failed, 0);
     if (failed > 0) problems.push(`${failed} batches failed`);
     const ctx = { tz: config.TZ_REPORT, settings: DEFAULT_SETTINGS };
-    const verify = await withIngestPaused(redisUrl, keys, SUPPORTED_FEEDS, (pending) => verifyAggregates(redis, keys, SUPPORTED_FEEDS, ctx, pending));
+    const verify = await withIngestPaused(redisUrl, keys, SUPPORTED_FEEDS, (pending) =>
+      verifyAggregates(redis, keys, SUPPORTED_FEEDS, ctx, pending),
+    );
     if (!verify.ok) problems.push(`verify: ${describeVerify(verify)}`);
     const totals = await ingestTotals(redisUrl, prefix);
     problems.push(...reconcileCase(records, refused, totals, { sent: connectorSent, invalid: connectorInvalid, open: connectorOpen }));
@@ -172,9 +212,12 @@ export async function runCase(fuzzCase: FuzzCase, redisUrl: string, upstream: Fa
   return problems;
 }
 
-
 async function login(base: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -192,7 +235,10 @@ async function post(url: string, contentType: string, body: string, tally: FuzzT
 
 async function waitIdle(base: string, auth: Record<string, string>): Promise<{ feeds: Record<string, { failed: number }> }> {
   for (let i = 0; i < 1_200; i++) {
-    const status = (await (await fetch(`${base}/api/ingest/status`, { headers: auth })).json()) as { idle: boolean; feeds: Record<string, { failed: number }> };
+    const status = (await (await fetch(`${base}/api/ingest/status`, { headers: auth })).json()) as {
+      idle: boolean;
+      feeds: Record<string, { failed: number }>;
+    };
     if (status.idle) return status;
     await sleep(25);
   }

@@ -12,11 +12,51 @@ const { count, field, rateOf } = fieldReaders<CrossRegionField>();
 const base = { feed: 'crossRegion' as const };
 
 export const CROSS_REGION_KPIS: readonly KpiDefinition[] = [
-  { ...base, id: 'crossRegion.partners', nameZh: '合作地区', nameEn: 'Partner regions', kind: 'count', unitZh: '个', compute: (f) => ({ ...count('_ref.partners')(f), breakdown: partnersByScope(f) }) },
-  { ...base, id: 'crossRegion.items', nameZh: '通办事项', nameEn: 'Cross-region service items', kind: 'count', unitZh: '项', compute: count('_ref.items') },
-  { ...base, id: 'crossRegion.received', nameZh: '受理件数', nameEn: 'Cases received', kind: 'count', unitZh: '件', compute: count('received') },
-  { ...base, id: 'crossRegion.completed', nameZh: '办结件数', nameEn: 'Cases completed', kind: 'count', unitZh: '件', compute: count('completed') },
-  { ...base, id: 'crossRegion.completionRate', nameZh: '办结率', nameEn: 'Completion rate', kind: 'rate', unitZh: '%', compute: rateOf('completed', 'received') },
+  {
+    ...base,
+    id: 'crossRegion.partners',
+    nameZh: '合作地区',
+    nameEn: 'Partner regions',
+    kind: 'count',
+    unitZh: '个',
+    compute: (f) => ({ ...count('_ref.partners')(f), breakdown: partnersByScope(f) }),
+  },
+  {
+    ...base,
+    id: 'crossRegion.items',
+    nameZh: '通办事项',
+    nameEn: 'Cross-region service items',
+    kind: 'count',
+    unitZh: '项',
+    compute: count('_ref.items'),
+  },
+  {
+    ...base,
+    id: 'crossRegion.received',
+    nameZh: '受理件数',
+    nameEn: 'Cases received',
+    kind: 'count',
+    unitZh: '件',
+    compute: count('received'),
+  },
+  {
+    ...base,
+    id: 'crossRegion.completed',
+    nameZh: '办结件数',
+    nameEn: 'Cases completed',
+    kind: 'count',
+    unitZh: '件',
+    compute: count('completed'),
+  },
+  {
+    ...base,
+    id: 'crossRegion.completionRate',
+    nameZh: '办结率',
+    nameEn: 'Completion rate',
+    kind: 'rate',
+    unitZh: '%',
+    compute: rateOf('completed', 'received'),
+  },
 ];
 
 /** The breakdown of crossRegion.partners by scope: 跨省通办 and 长株潭 partners as of the period's end. */

@@ -13,7 +13,31 @@ const base = { feed: 'evaluations' as const };
 
 export const EVALUATION_KPIS: readonly KpiDefinition[] = [
   { ...base, id: 'evaluations.count', nameZh: '评价数', nameEn: 'Ratings', kind: 'count', unitZh: '条', compute: count('count') },
-  { ...base, id: 'evaluations.positiveRate', nameZh: '好评率', nameEn: 'Positive rating rate', kind: 'rate', unitZh: '%', compute: rateOf('positive', 'count') },
-  { ...base, id: 'evaluations.negative', nameZh: '差评数', nameEn: 'Negative ratings', kind: 'count', unitZh: '条', compute: count('negative') },
-  { ...base, id: 'evaluations.negativeRate', nameZh: '差评率', nameEn: 'Negative rating rate', kind: 'rate', unitZh: '%', compute: rateOf('negative', 'count') },
+  {
+    ...base,
+    id: 'evaluations.positiveRate',
+    nameZh: '好评率',
+    nameEn: 'Positive rating rate',
+    kind: 'rate',
+    unitZh: '%',
+    compute: rateOf('positive', 'count'),
+  },
+  {
+    ...base,
+    id: 'evaluations.negative',
+    nameZh: '差评数',
+    nameEn: 'Negative ratings',
+    kind: 'count',
+    unitZh: '条',
+    compute: count('negative'),
+  },
+  {
+    ...base,
+    id: 'evaluations.negativeRate',
+    nameZh: '差评率',
+    nameEn: 'Negative rating rate',
+    kind: 'rate',
+    unitZh: '%',
+    compute: rateOf('negative', 'count'),
+  },
 ];

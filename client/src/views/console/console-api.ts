@@ -57,7 +57,12 @@ function sharedGet<T>(path: string): Promise<T> {
 }
 
 /** GET /api/kpis for local days from..to, optionally grouped by a dimension within a drill-down (`where`). */
-export function fetchKpis(from: string, to: string, groupBy?: string, where: readonly [string, string][] = []): Promise<GroupedKpisResponse> {
+export function fetchKpis(
+  from: string,
+  to: string,
+  groupBy?: string,
+  where: readonly [string, string][] = [],
+): Promise<GroupedKpisResponse> {
   const query = new URLSearchParams({ from, to });
   if (groupBy) query.set('groupBy', groupBy);
   for (const [dim, value] of where) query.append('where', `${dim}:${value}`);
@@ -79,13 +84,18 @@ export function fetchFeedHealth<T>(): Promise<T> {
   return apiRequest<T>('/api/feeds/health');
 }
 
-export function fetchIngestStatus(): Promise<{ idle: boolean; feeds: Record<string, { waiting: number; active: number; delayed: number; failed: number }> }> {
+export function fetchIngestStatus(): Promise<{
+  idle: boolean;
+  feeds: Record<string, { waiting: number; active: number; delayed: number; failed: number }>;
+}> {
   return apiRequest('/api/ingest/status');
 }
 
 export const fetchFailedJobs = () => apiRequest<FailedJobsResponse>('/api/console/failed-jobs');
 export const retryFailedJob = (feed: string, jobId: string) =>
-  apiRequest<{ state: string }>(`/api/console/failed-jobs/${encodeURIComponent(feed)}/${encodeURIComponent(jobId)}/retry`, { method: 'POST' });
+  apiRequest<{ state: string }>(`/api/console/failed-jobs/${encodeURIComponent(feed)}/${encodeURIComponent(jobId)}/retry`, {
+    method: 'POST',
+  });
 
 /** POSTs a multipart form (the browser sets its boundary); the answer as apiRequest gives it. */
 async function postForm<T>(path: string, form: FormData): Promise<T> {
@@ -95,7 +105,12 @@ async function postForm<T>(path: string, form: FormData): Promise<T> {
   const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; details?: unknown } } | null;
   if (response.ok) return body as T;
   if (response.status === 401 && sentToken && auth.token === sentToken) auth.drop();
-  throw new ApiError(response.status, body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText, body?.error?.details);
+  throw new ApiError(
+    response.status,
+    body?.error?.code ?? `http_${response.status}`,
+    body?.error?.message ?? response.statusText,
+    body?.error?.details,
+  );
 }
 
 /** A CSV's first 256 KB is enough to see its header; an XLSX must be sent whole (its index is at the end). */
@@ -145,35 +160,53 @@ export async function downloadFile(path: string, fallbackName: string, init: Req
 }
 
 /** A table as the console shows it, downloaded as XLSX (POST /api/console/xlsx). */
-export function downloadTable(fileName: string, sheet: string, columns: string[], rows: (string | number | boolean | null)[][]): Promise<void> {
-  return downloadFile('/api/console/xlsx', `${fileName}.xlsx`, { method: 'POST', body: JSON.stringify({ fileName, sheet, columns, rows }) });
+export function downloadTable(
+  fileName: string,
+  sheet: string,
+  columns: string[],
+  rows: (string | number | boolean | null)[][],
+): Promise<void> {
+  return downloadFile('/api/console/xlsx', `${fileName}.xlsx`, {
+    method: 'POST',
+    body: JSON.stringify({ fileName, sheet, columns, rows }),
+  });
 }
 
 // Administration
 export const fetchUsers = () => apiRequest<UsersResponse>('/api/admin/users');
-export const createUser = (body: { username: string; password: string; role: UserView['role'] }) => apiRequest<UserView>('/api/admin/users', { method: 'POST', ...json(body) });
+export const createUser = (body: { username: string; password: string; role: UserView['role'] }) =>
+  apiRequest<UserView>('/api/admin/users', { method: 'POST', ...json(body) });
 export const updateUser = (username: string, body: Partial<{ role: UserView['role']; password: string; disabled: boolean }>) =>
   apiRequest<UserView>(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'PATCH', ...json(body) });
 export const deleteUser = (username: string) => apiRequest<null>(`/api/admin/users/${encodeURIComponent(username)}`, { method: 'DELETE' });
 
 export const fetchTargets = (year: number) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`);
-export const saveTargets = (year: number, targets: Record<string, Target>) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`, { method: 'PUT', ...json(targets) });
+export const saveTargets = (year: number, targets: Record<string, Target>) =>
+  apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`, { method: 'PUT', ...json(targets) });
 
 export const fetchPartners = () => apiRequest<{ items: CrossRegionPartner[] }>('/api/admin/reference/cross-region-partners');
-export const savePartners = (items: CrossRegionPartner[]) => apiRequest<unknown>('/api/admin/reference/cross-region-partners', { method: 'PUT', ...json({ items }) });
+export const savePartners = (items: CrossRegionPartner[]) =>
+  apiRequest<unknown>('/api/admin/reference/cross-region-partners', { method: 'PUT', ...json({ items }) });
 export const fetchItems = () => apiRequest<{ items: CrossRegionItem[] }>('/api/admin/reference/cross-region-items');
-export const saveItems = (items: CrossRegionItem[]) => apiRequest<unknown>('/api/admin/reference/cross-region-items', { method: 'PUT', ...json({ items }) });
+export const saveItems = (items: CrossRegionItem[]) =>
+  apiRequest<unknown>('/api/admin/reference/cross-region-items', { method: 'PUT', ...json({ items }) });
 
 export const fetchDisplayTokens = () => apiRequest<{ items: DisplayToken[] }>('/api/admin/display-tokens');
-export const createDisplayToken = (name: string) => apiRequest<DisplayTokenCreated>('/api/admin/display-tokens', { method: 'POST', ...json({ name }) });
-export const revokeDisplayToken = (id: string) => apiRequest<null>(`/api/admin/display-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const createDisplayToken = (name: string) =>
+  apiRequest<DisplayTokenCreated>('/api/admin/display-tokens', { method: 'POST', ...json({ name }) });
+export const revokeDisplayToken = (id: string) =>
+  apiRequest<null>(`/api/admin/display-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
 export const fetchAlerts = () => apiRequest<AlertSettings>('/api/admin/alerts');
-export const saveAlerts = (settings: AlertSettingsBody) => apiRequest<AlertSettings>('/api/admin/alerts', { method: 'PUT', ...json(settings) });
+export const saveAlerts = (settings: AlertSettingsBody) =>
+  apiRequest<AlertSettings>('/api/admin/alerts', { method: 'PUT', ...json(settings) });
 
 export const fetchTemplates = () => apiRequest<{ items: ExportTemplate[] }>('/api/admin/export-templates');
-export const saveTemplate = (id: string, content: string) => apiRequest<ExportTemplate>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'PUT', ...json({ content }) });
-export const resetTemplate = (id: string) => apiRequest<null>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const saveTemplate = (id: string, content: string) =>
+  apiRequest<ExportTemplate>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'PUT', ...json({ content }) });
+export const resetTemplate = (id: string) =>
+  apiRequest<null>(`/api/admin/export-templates/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
-export const startExport = (from: string, to: string, formats: ExportFormat[]) => apiRequest<{ exportId: string }>('/api/exports', { method: 'POST', ...json({ from, to, formats }) });
+export const startExport = (from: string, to: string, formats: ExportFormat[]) =>
+  apiRequest<{ exportId: string }>('/api/exports', { method: 'POST', ...json({ from, to, formats }) });
 export const fetchExport = (exportId: string) => apiRequest<ExportStatus>(`/api/exports/${encodeURIComponent(exportId)}`);

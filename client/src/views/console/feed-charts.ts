@@ -1,5 +1,17 @@
 import type { SeriesResponse } from '@shared/api-types.ts';
-import { baseOption, bucketLabel, hallMonthlyData, hallMonthlyOption, hotlineMonthlyData, hotlineMonthlyOption, onlineYoyData, onlineYoyOption, percentOrNull, type ChartLocale, type ChartOption } from '@shared/charts/index.ts';
+import {
+  baseOption,
+  bucketLabel,
+  hallMonthlyData,
+  hallMonthlyOption,
+  hotlineMonthlyData,
+  hotlineMonthlyOption,
+  onlineYoyData,
+  onlineYoyOption,
+  percentOrNull,
+  type ChartLocale,
+  type ChartOption,
+} from '@shared/charts/index.ts';
 import type { FeedName } from '@shared/feeds/feed.ts';
 import { kpiDefinition, isPercent } from '../../kpi-format.ts';
 
@@ -14,7 +26,10 @@ export function feedTrendOption(feed: FeedName, series: SeriesResponse, ids: rea
   const interval = series.interval === 'month' ? 'month' : 'day';
   const name = (id: string) => (locale === 'en' ? kpiDefinition(id).nameEn : kpiDefinition(id).nameZh);
   return {
-    ...baseOption(series.buckets.map((b) => bucketLabel(b, interval, locale)), false),
+    ...baseOption(
+      series.buckets.map((b) => bucketLabel(b, interval, locale)),
+      false,
+    ),
     yAxis: [
       { type: 'value', minInterval: 1 },
       { type: 'value', min: 0, max: 100, splitLine: { show: false }, axisLabel: { formatter: '{value}%' } },
@@ -29,10 +44,18 @@ export function feedTrendOption(feed: FeedName, series: SeriesResponse, ids: rea
 }
 
 /** A breakdown as horizontal bars of one KPI, largest first (at most `top` rows). */
-export function breakdownBarOption(rows: { key: string; value: number | null }[], kpiId: string, locale: ChartLocale, top = 15): ChartOption {
+export function breakdownBarOption(
+  rows: { key: string; value: number | null }[],
+  kpiId: string,
+  locale: ChartLocale,
+  top = 15,
+): ChartOption {
   const def = kpiDefinition(kpiId);
   const percent = isPercent(def);
-  const shown = rows.filter((r) => r.value !== null).slice(0, top).reverse();
+  const shown = rows
+    .filter((r) => r.value !== null)
+    .slice(0, top)
+    .reverse();
   return {
     animation: true,
     color: ['#409eff'],

@@ -14,7 +14,11 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
 function numberFormat(locale: AppLocale, decimals: number): Intl.NumberFormat {
   const id = `${locale}|${decimals}`;
   let format = numberFormats.get(id);
-  if (!format) numberFormats.set(id, (format = new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { minimumFractionDigits: 0, maximumFractionDigits: decimals })));
+  if (!format)
+    numberFormats.set(
+      id,
+      (format = new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { minimumFractionDigits: 0, maximumFractionDigits: decimals })),
+    );
   return format;
 }
 
@@ -44,7 +48,11 @@ export function formatFigure(def: KpiDefinition, value: KpiValue | number | null
  * A change against an earlier figure (环比 / 同比): for rates the difference in percentage points, for
  * the rest the relative change; null when either side is missing or the earlier one is 0 (no base).
  */
-export function change(def: KpiDefinition, now: number | null | undefined, before: number | null | undefined): { kind: 'points' | 'relative'; value: number } | null {
+export function change(
+  def: KpiDefinition,
+  now: number | null | undefined,
+  before: number | null | undefined,
+): { kind: 'points' | 'relative'; value: number } | null {
   if (now === null || now === undefined || before === null || before === undefined) return null;
   if (isPercent(def)) return { kind: 'points', value: (now - before) * 100 };
   if (before === 0) return null;
@@ -68,14 +76,26 @@ export function formatDay(day: string, locale: AppLocale): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   if (locale !== 'en') return `${y}年${m}月${d}日`;
   let format = longDates.get(locale);
-  if (!format) longDates.set(locale, (format = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' })));
+  if (!format)
+    longDates.set(
+      locale,
+      (format = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' })),
+    );
   return format.format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** An ISO instant in the report zone: 2022-03-04 09:15 (both locales; the way the bureau's systems write times). */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return NO_VALUE;
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

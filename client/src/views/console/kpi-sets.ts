@@ -24,8 +24,26 @@ export const HEADLINE_KPIS: readonly { feed: FeedName; ids: readonly string[] }[
 /** Per feed page: its headline KPIs, the columns of its breakdown table, and the KPIs of its trend chart. */
 export const FEED_PAGES: Record<FeedName, { cards: readonly string[]; columns: readonly string[]; trend: readonly string[] }> = {
   hotline: {
-    cards: ['hotline.received', 'hotline.signed', 'hotline.completed', 'hotline.completionRate', 'hotline.responseWithin1hRate', 'hotline.resolutionRate', 'hotline.satisfactionRate', 'hotline.open'],
-    columns: ['hotline.signed', 'hotline.completed', 'hotline.completionRate', 'hotline.responseWithin1hRate', 'hotline.onTimeCompletionRate', 'hotline.resolutionRate', 'hotline.satisfactionRate', 'hotline.supervised'],
+    cards: [
+      'hotline.received',
+      'hotline.signed',
+      'hotline.completed',
+      'hotline.completionRate',
+      'hotline.responseWithin1hRate',
+      'hotline.resolutionRate',
+      'hotline.satisfactionRate',
+      'hotline.open',
+    ],
+    columns: [
+      'hotline.signed',
+      'hotline.completed',
+      'hotline.completionRate',
+      'hotline.responseWithin1hRate',
+      'hotline.onTimeCompletionRate',
+      'hotline.resolutionRate',
+      'hotline.satisfactionRate',
+      'hotline.supervised',
+    ],
     trend: ['hotline.signed', 'hotline.completed', 'hotline.satisfactionRate'],
   },
   online: {
@@ -34,8 +52,24 @@ export const FEED_PAGES: Record<FeedName, { cards: readonly string[]; columns: r
     trend: ['online.volume', 'online.yoyMultiple'],
   },
   hall: {
-    cards: ['hall.servedMatters', 'hall.taken', 'hall.visitors', 'hall.openDays', 'hall.avgWaitMinutes', 'hall.avgServiceMinutes', 'hall.abandonRate', 'hall.waitTargetRate'],
-    columns: ['hall.taken', 'hall.servedMatters', 'hall.avgWaitMinutes', 'hall.avgServiceMinutes', 'hall.abandonRate', 'hall.waitTargetRate'],
+    cards: [
+      'hall.servedMatters',
+      'hall.taken',
+      'hall.visitors',
+      'hall.openDays',
+      'hall.avgWaitMinutes',
+      'hall.avgServiceMinutes',
+      'hall.abandonRate',
+      'hall.waitTargetRate',
+    ],
+    columns: [
+      'hall.taken',
+      'hall.servedMatters',
+      'hall.avgWaitMinutes',
+      'hall.avgServiceMinutes',
+      'hall.abandonRate',
+      'hall.waitTargetRate',
+    ],
     trend: ['hall.servedMatters'],
   },
   crossRegion: {

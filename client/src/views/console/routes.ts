@@ -15,7 +15,12 @@ export const consoleChildRoutes: RouteRecordRaw[] = [
       void import('./prefetch.ts').then((m) => m.prefetchOverview(to.query));
     },
   },
-  { path: 'feeds/:feed(hotline|online|hall|crossRegion|evaluations)', name: 'console-feed', component: () => import('./pages/feed.vue'), meta: { period: true } },
+  {
+    path: 'feeds/:feed(hotline|online|hall|crossRegion|evaluations)',
+    name: 'console-feed',
+    component: () => import('./pages/feed.vue'),
+    meta: { period: true },
+  },
   { path: 'supervised', name: 'console-supervised', component: () => import('./pages/supervised.vue'), meta: { period: true } },
   { path: 'health', name: 'console-health', component: () => import('./pages/health.vue') },
   { path: 'imports', name: 'console-imports', component: () => import('./pages/imports.vue') },

@@ -4,7 +4,10 @@ import { ref, shallowRef, watch, type Ref, type WatchSource } from 'vue';
  * Loads data whenever `source` changes, keeping the last answer while the next loads; a load that
  * a newer one overtook is dropped. `error` holds the message of the last failure.
  */
-export function useAsync<T, S>(source: WatchSource<S>, load: (value: S) => Promise<T>): { data: Ref<T | null>; loading: Ref<boolean>; error: Ref<string | null>; reload: () => Promise<void> } {
+export function useAsync<T, S>(
+  source: WatchSource<S>,
+  load: (value: S) => Promise<T>,
+): { data: Ref<T | null>; loading: Ref<boolean>; error: Ref<string | null>; reload: () => Promise<void> } {
   const data = shallowRef<T | null>(null) as Ref<T | null>;
   const loading = ref(false);
   const error = ref<string | null>(null);

@@ -30,7 +30,10 @@ function isWallScreen(name: string): name is WallScreen {
 
 /** Reads the wall's options from the URL query; anything malformed falls back to its default. */
 export function wallOptionsOf(query: LocationQuery): WallOptions {
-  const listed = (first(query.screens) ?? '').split(',').map((s) => s.trim()).filter(isWallScreen);
+  const listed = (first(query.screens) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(isWallScreen);
   const screens = listed.length > 0 ? [...new Set(listed)] : [...WALL_SCREENS];
   const seconds = Number(first(query.rotateSeconds) ?? DEFAULT_ROTATE_SECONDS);
   const rotateSeconds = Number.isFinite(seconds) ? Math.max(MIN_ROTATE_SECONDS, seconds) : DEFAULT_ROTATE_SECONDS;
