@@ -1,26 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { PassThrough, Transform, pipeline, type Readable } from 'node:stream';
+import { PassThrough, Transform, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import yauzl from 'yauzl';
 import { AppError } from '../platform/errors.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { assertKnownHeader } from './row-mapper.ts';
+import { MB, mbText, xlsxRows, type RawRow } from './xlsx-rows.ts';
 
 /**
  * Streams the rows of an import file — CSV (UTF-8, UTF-8 with BOM, GB18030, UTF-16 with BOM; comma or
  * tab separated) or XLSX (first worksheet), told apart by content — in bounded memory. Pure of Redis/HTTP.
  */
 
-const MB = 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 /** Longest CSV record accepted, in characters; an unclosed quote otherwise swallows the whole file. */
 const MAX_RECORD_CHARS = 4 * MB;
-/** An XLSX entry larger than this (uncompressed) must not expand more than MAX_ENTRY_RATIO:1. */
-const RATIO_CHECK_BYTES = 10 * MB;
-const MAX_ENTRY_RATIO = 200;
 
 export interface ReadRowsOptions {
   /** When given, a header naming no column of this feed (nor of `columnMap`) is refused. */
@@ -48,13 +43,6 @@ export interface FileRow {
    */
   cells: Record<string, unknown>;
 }
-
-interface RawRow {
-  rowNumber: number;
-  values: unknown[];
-}
-
-const mbText = (bytes: number): string => String(Math.round((bytes / MB) * 10) / 10);
 
 /**
  * The data rows of the CSV or XLSX file at `path`, in order. Throws AppError: 'payload_too_large' (file,
@@ -258,173 +246,5 @@ async function* csvRows(path: string, head: Buffer, onBytes?: (bytesRead: number
     );
   } finally {
     parser.destroy();
-  }
-}
-
-// ── XLSX ───────────────────────────────────────────────────────────────────────────────────────────
-
-const WORKSHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
-
-/**
- * The steps of exceljs's streaming WorkbookReader that parse one zip entry each (exceljs 4.4.0,
- * lib/stream/xlsx/workbook-reader.js). Its own unzipping is not used: it inflates every local entry,
- * listed in the central directory or not, and parks a worksheet met before the shared strings in a
- * temp file it removes only once the whole workbook has been read.
- */
-interface WorkbookParts {
-  _parseRels(entry: Readable): Promise<void>;
-  _parseWorkbook(entry: Readable): Promise<void>;
-  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
-  _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(entry: Readable, sheetNo: string): Iterable<{ value: ExcelJS.stream.xlsx.WorksheetReader }>;
-}
-
-function notXlsx(cause?: unknown): AppError {
-  return new AppError(
-    'unsupported_media_type',
-    '不是有效的 XLSX 文件 / the file is a zip but not a valid XLSX workbook',
-    undefined,
-    undefined,
-    { cause },
-  );
-}
-
-/** Over the limit: as its entries declare, or, with `liar`, as the entry `liar` actually inflated (more than it declares). */
-function expandsTooFar(maxUncompressedBytes: number, liar?: string): AppError {
-  const limit = mbText(maxUncompressedBytes);
-  const message = liar
-    ? `XLSX 解压后过大：${liar} 解压出的数据多于其声明的大小，已超过 ${limit} MB / the XLSX expands to more than ${limit} MB: ${liar} inflates to more than it declares`
-    : `XLSX 解压后过大 / the XLSX expands to more than ${limit} MB`;
-  return new AppError('payload_too_large', message, { maxUncompressedBytes, ...(liar && { entry: liar }) });
-}
-
-/**
- * The entries the central directory lists, by name. Zip-bomb guard from the directory alone (nothing
- * is inflated): refuses an XLSX whose entries declare more than `maxUncompressedBytes` in all, or an
- * entry over 10 MB expanding more than 200:1, and a zip without `xl/workbook.xml`.
- */
-async function listEntries(zip: yauzl.ZipFile, maxUncompressedBytes: number): Promise<Map<string, yauzl.Entry>> {
-  const entries = new Map<string, yauzl.Entry>();
-  let totalBytes = 0;
-  try {
-    for await (const entry of zip.eachEntry()) {
-      totalBytes += entry.uncompressedSize;
-      if (totalBytes > maxUncompressedBytes) throw expandsTooFar(maxUncompressedBytes);
-      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-      if (entry.uncompressedSize > RATIO_CHECK_BYTES && ratio > MAX_ENTRY_RATIO) {
-        const shown = Math.round(ratio);
-        throw new AppError(
-          'payload_too_large',
-          `XLSX 解压后过大（${entry.fileName} 压缩比 ${shown}:1）/ the XLSX expands too far: ${entry.fileName} expands ${shown}:1 (limit ${MAX_ENTRY_RATIO}:1)`,
-          { entry: entry.fileName, ratio: shown },
-        );
-      }
-      if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
-    }
-  } catch (error) {
-    throw error instanceof AppError ? error : notXlsx(error);
-  }
-  if (!entries.has('xl/workbook.xml')) throw notXlsx();
-  return entries;
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-/**
- * exceljs builds a date cell as if UTC from the wall-clock time Excel stored: its UTC fields are the
- * local time, never shifted by a zone. Rounded to the second (serials carry float noise).
- */
-function wallClock(date: Date): string | undefined {
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) return undefined;
-  const d = new Date(Math.round(ms / 1000) * 1000);
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
-}
-
-/** A cell as text/number/boolean: rich text → its text, formula → its result, hyperlink → its text, error → `#N/A`…. */
-function cellValue(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (value instanceof Date) return wallClock(value);
-  if (typeof value !== 'object') return value;
-  const cell = value as Record<string, unknown>;
-  if (Array.isArray(cell.richText)) return cell.richText.map((run: { text?: unknown }) => String(run.text ?? '')).join('');
-  if ('formula' in cell || 'sharedFormula' in cell) return cellValue(cell.result);
-  if ('error' in cell) return String(cell.error);
-  if ('text' in cell) return cellValue(cell.text);
-  return undefined;
-}
-
-/**
- * The first worksheet's rows. Only entries the central directory lists are read, each inflated as it
- * is parsed (no temp file), and every inflated byte counts against `maxUncompressedBytes` as it
- * streams, whatever the headers declare: a lying zip stops there, with the CPU spent bounded by it.
- */
-async function* xlsxRows(
-  path: string,
-  size: number,
-  maxUncompressedBytes: number,
-  onBytes?: (bytesRead: number) => void,
-): AsyncGenerator<RawRow> {
-  // Sizes are enforced by the count below, against the limit, not against what each entry declares.
-  const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: false }).catch((error: unknown) => {
-    throw notXlsx(error);
-  });
-  const opened: Readable[] = [];
-  let budget = maxUncompressedBytes;
-  /** `entry`'s bytes as they are inflated, counted against the limit; `onInflated` gets the entry's running total. */
-  const inflate = async (entry: yauzl.Entry, onInflated?: (bytes: number) => void): Promise<Readable> => {
-    let inflated = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        inflated += chunk.length;
-        budget -= chunk.length;
-        onInflated?.(inflated);
-        callback(budget < 0 ? expandsTooFar(maxUncompressedBytes, entry.fileName) : null, chunk);
-      },
-    });
-    const stream = pipeline(await zip.openReadStreamPromise(entry), counter, () => {});
-    opened.push(stream);
-    return stream;
-  };
-  try {
-    const entries = await listEntries(zip, maxUncompressedBytes);
-    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      styles: 'cache', // needed to tell date cells from numbers
-      hyperlinks: 'ignore',
-      entries: 'ignore',
-    }) as unknown as WorkbookParts;
-    const rels = entries.get('xl/_rels/workbook.xml.rels');
-    if (rels) await workbook._parseRels(await inflate(rels));
-    await workbook._parseWorkbook(await inflate(entries.get('xl/workbook.xml')!));
-    const sharedStrings = entries.get('xl/sharedStrings.xml');
-    if (sharedStrings) for await (const _ of workbook._parseSharedStrings(await inflate(sharedStrings)));
-    const styles = entries.get('xl/styles.xml');
-    if (styles) await workbook._parseStyles(await inflate(styles));
-    const sheet = [...entries.values()].find((entry) => WORKSHEET.test(entry.fileName)); // the first worksheet only
-    if (!sheet) return;
-    // Progress: the share of the file that the share of the worksheet inflated so far stands for.
-    const share =
-      onBytes && ((inflated: number) => onBytes(Math.min(size, Math.round((inflated / Math.max(1, sheet.uncompressedSize)) * size))));
-    const sheetNo = WORKSHEET.exec(sheet.fileName)![1]!;
-    for (const { value: reader } of workbook._parseWorksheet(await inflate(sheet, share), sheetNo)) {
-      for await (const row of reader) {
-        const cells = row.values as unknown[];
-        const values = Array.from({ length: Math.max(0, cells.length - 1) }, (_, i) => cellValue(cells[i + 1]));
-        yield { rowNumber: row.number, values };
-      }
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new AppError('validation_failed', `XLSX 文件无法读取 / the XLSX file cannot be read: ${message}`, undefined, undefined, {
-      cause: error,
-    });
-  } finally {
-    for (const stream of opened) stream.destroy();
-    zip.close();
   }
 }
