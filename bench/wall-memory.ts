@@ -16,6 +16,7 @@ import type { KpiValue } from '../shared/kpis.ts';
 import { LIVE_NAMESPACE, type LiveMessage, type TickerItem } from '../shared/socket-events.ts';
 import { CLIENT_DIST } from '../server/app.ts';
 import { launchChromium } from '../tests/support/browser.ts';
+import { STREETS } from '../tests/browser/wall-records.ts';
 import { writeSection } from './results.ts';
 
 const TOTAL_UPDATES = Number(process.env.WALL_UPDATES ?? 100_000);
@@ -23,21 +24,6 @@ const EARLY_UPDATES = 1_000;
 /** Deltas a second (a real wall gets a few; this is what the page keeps up with on a small machine). */
 const RATE_PER_SECOND = Number(process.env.WALL_RATE ?? 150);
 const ROTATE_SECONDS = 3;
-const STREETS = [
-  '文艺路街道',
-  '朝阳街道',
-  '韭菜园街道',
-  '五里牌街道',
-  '火星街道',
-  '马王堆街道',
-  '东屯渡街道',
-  '湘湖街道',
-  '定王台街道',
-  '东岸街道',
-  '马坡岭街道',
-  '浏阳河街道',
-  '荷花园街道',
-];
 const CATEGORIES = ['城市管理', '市场监管', '住房保障', '交通运输', '劳动社保', '生态环境', '教育体育'];
 const HALLS = ['区政务服务大厅', '文艺路街道政务服务中心', '马王堆24小时政务服务驿站'];
 const PARTNERS = ['广东省深圳市南山区', '湘潭市岳塘区', '株洲市天元区', '贵州省贵阳市南明区'];
