@@ -65,18 +65,40 @@ export class LiveService {
   private flushing: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
 
+  private readonly nsp: LiveNamespace;
+  private readonly subscriber: Redis;
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly kpis: KpiService;
+  private readonly options: { tz: string; coalesceMs: number; heartbeatMs: number; now?: () => number };
+  private readonly log: Logger;
+  private readonly importStatus: (importId: string) => Promise<ImportProgress | null>;
+  private readonly alerts?: AlertService;
+  private readonly auth?: AuthService;
+
   constructor(
-    private readonly nsp: LiveNamespace,
-    private readonly subscriber: Redis,
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly kpis: KpiService,
-    private readonly options: { tz: string; coalesceMs: number; heartbeatMs: number; now?: () => number },
-    private readonly log: Logger,
-    private readonly importStatus: (importId: string) => Promise<ImportProgress | null> = async () => null,
-    private readonly alerts?: AlertService,
-    private readonly auth?: AuthService,
-  ) {}
+    nsp: LiveNamespace,
+    subscriber: Redis,
+    redis: Redis,
+    keys: RedisKeys,
+    kpis: KpiService,
+    options: { tz: string; coalesceMs: number; heartbeatMs: number; now?: () => number },
+    log: Logger,
+    importStatus: (importId: string) => Promise<ImportProgress | null> = async () => null,
+    alerts?: AlertService,
+    auth?: AuthService,
+  ) {
+    this.nsp = nsp;
+    this.subscriber = subscriber;
+    this.redis = redis;
+    this.keys = keys;
+    this.kpis = kpis;
+    this.options = options;
+    this.log = log;
+    this.importStatus = importStatus;
+    this.alerts = alerts;
+    this.auth = auth;
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();

@@ -48,15 +48,26 @@ export class ConnectorScheduler {
   private readonly lanes = new Map<string, Lane>();
   private closed = false;
 
+  private readonly redisUrl: string;
+  private readonly keys: RedisKeys;
+  private readonly health: ConnectorHealthStore;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
   constructor(
     connectors: readonly ConnectorConfig[],
-    private readonly redisUrl: string,
-    private readonly keys: RedisKeys,
-    private readonly health: ConnectorHealthStore,
-    private readonly log: Logger,
+    redisUrl: string,
+    keys: RedisKeys,
+    health: ConnectorHealthStore,
+    log: Logger,
     makeRunner: (c: ConnectorConfig) => Connector,
-    private readonly now: () => number,
+    now: () => number,
   ) {
+    this.redisUrl = redisUrl;
+    this.keys = keys;
+    this.health = health;
+    this.log = log;
+    this.now = now;
     for (const c of connectors) {
       this.lanes.set(c.id, { connector: c, queue: this.openQueue(c.id), worker: null, runner: makeRunner(c) });
     }

@@ -48,10 +48,13 @@ export interface DropFileResult {
  * for the feed goes to done/ as a duplicate file without being read again.
  */
 export class FolderConnector implements Connector {
-  constructor(
-    private readonly c: FolderConnectorConfig,
-    private readonly deps: ConnectorDeps,
-  ) {}
+  private readonly c: FolderConnectorConfig;
+  private readonly deps: ConnectorDeps;
+
+  constructor(c: FolderConnectorConfig, deps: ConnectorDeps) {
+    this.c = c;
+    this.deps = deps;
+  }
 
   async run(): Promise<ConnectorRunSummary> {
     const summary = emptySummary();

@@ -19,12 +19,17 @@ const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString()
  * read-then-write of the failure count is not racy.
  */
 export class ConnectorHealthStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-    private readonly tz: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly tz: string;
+  private readonly now: () => number;
+
+  constructor(redis: Redis, keys: RedisKeys, tz: string, now: () => number = Date.now) {
+    this.redis = redis;
+    this.keys = keys;
+    this.tz = tz;
+    this.now = now;
+  }
 
   /** Records the configured connectors (the registry the health API lists); returns the ids registered before that are no longer configured. */
   async register(connectors: readonly ConnectorConfig[]): Promise<string[]> {

@@ -28,10 +28,13 @@ interface StoredCursor {
  * queues duplicates the ledger recognises. A malformed record is rejected alone; the page advances.
  */
 export class HttpConnector implements Connector {
-  constructor(
-    private readonly c: HttpConnectorConfig,
-    private readonly deps: ConnectorDeps,
-  ) {}
+  private readonly c: HttpConnectorConfig;
+  private readonly deps: ConnectorDeps;
+
+  constructor(c: HttpConnectorConfig, deps: ConnectorDeps) {
+    this.c = c;
+    this.deps = deps;
+  }
 
   async run(): Promise<ConnectorRunSummary> {
     const summary = emptySummary();

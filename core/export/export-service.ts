@@ -85,15 +85,26 @@ export class ExportService {
   private readonly log: Logger;
   private readonly now: () => Date;
 
+  private readonly kpis: KpiSource;
+  private readonly targets: { get(year: number): Promise<Record<string, TargetSetting>> };
+  private readonly templates: TemplateStore;
+  private readonly audit: AuditService;
+  private readonly renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]>;
+
   constructor(
     ctx: CoreContext,
-    private readonly kpis: KpiSource,
-    private readonly targets: { get(year: number): Promise<Record<string, TargetSetting>> },
-    private readonly templates: TemplateStore,
-    private readonly audit: AuditService,
+    kpis: KpiSource,
+    targets: { get(year: number): Promise<Record<string, TargetSetting>> },
+    templates: TemplateStore,
+    audit: AuditService,
     /** Draws the charts: on the chart thread by default (a server); the CLI draws them in its own thread. */
-    private readonly renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]> = renderChartsInWorker,
+    renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]> = renderChartsInWorker,
   ) {
+    this.kpis = kpis;
+    this.targets = targets;
+    this.templates = templates;
+    this.audit = audit;
+    this.renderCharts = renderCharts;
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
   }

@@ -36,8 +36,11 @@ export interface SentenceTemplate {
 
 /** A template that does not parse, with every problem found (line numbers from 1). */
 export class TemplateError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`invalid template: ${problems.join('; ')}`);
+    this.problems = problems;
   }
 }
 

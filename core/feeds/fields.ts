@@ -118,10 +118,13 @@ export function contentId(canonicalJson: string): string {
 export class FieldCollector {
   readonly errors: string[] = [];
 
-  constructor(
-    private readonly raw: Record<string, unknown>,
-    private readonly labels: Readonly<Record<string, string>>,
-  ) {}
+  private readonly raw: Record<string, unknown>;
+  private readonly labels: Readonly<Record<string, string>>;
+
+  constructor(raw: Record<string, unknown>, labels: Readonly<Record<string, string>>) {
+    this.raw = raw;
+    this.labels = labels;
+  }
 
   private label(field: string): string {
     const zh = this.labels[field];

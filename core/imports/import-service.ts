@@ -41,11 +41,12 @@ export class ImportService {
   private readonly keys: RedisKeys;
   private readonly log: Logger;
 
-  constructor(
-    ctx: CoreContext,
-    private readonly ingest: IngestService,
-    private readonly options: { maxBytes?: number; applyTimeoutMs?: number } = {},
-  ) {
+  private readonly ingest: IngestService;
+  private readonly options: { maxBytes?: number; applyTimeoutMs?: number };
+
+  constructor(ctx: CoreContext, ingest: IngestService, options: { maxBytes?: number; applyTimeoutMs?: number } = {}) {
+    this.ingest = ingest;
+    this.options = options;
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
   }
 

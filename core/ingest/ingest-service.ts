@@ -37,12 +37,12 @@ export class IngestService {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
 
-  constructor(
-    ctx: CoreContext,
-    private readonly redisUrl: string,
-    private readonly config: Config,
-    piiKey: string,
-  ) {
+  private readonly redisUrl: string;
+  private readonly config: Config;
+
+  constructor(ctx: CoreContext, redisUrl: string, config: Config, piiKey: string) {
+    this.redisUrl = redisUrl;
+    this.config = config;
     const { redis, keys } = ctx;
     this.redis = redis;
     this.keys = keys;

@@ -35,11 +35,11 @@ export interface CliOptions {
 
 /** Redis did not answer within the timeout; `message` is the connection's own, `url` the one tried. */
 export class CliRedisUnreachable extends Error {
-  constructor(
-    readonly url: string,
-    cause: Error,
-  ) {
+  readonly url: string;
+
+  constructor(url: string, cause: Error) {
     super(cause.message, { cause });
+    this.url = url;
     this.name = 'CliRedisUnreachable';
   }
 }

@@ -122,8 +122,11 @@ const envSchema = z
 export type Config = Readonly<Omit<z.output<typeof envSchema>, 'INGEST_HMAC_SECRET'> & { INGEST_HMAC_SECRETS: readonly string[] }>;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
     this.name = 'ConfigError';
   }
 }

@@ -17,15 +17,22 @@ export type ErrorCode =
   | 'internal';
 
 export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  readonly retryAfterSeconds?: number;
+
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    details?: unknown,
     /** Seconds a client should wait before retrying (429/503). */
-    readonly retryAfterSeconds?: number,
+    retryAfterSeconds?: number,
     options?: ErrorOptions,
   ) {
     super(message, options);
+    this.code = code;
+    this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
     this.name = 'AppError';
   }
 }

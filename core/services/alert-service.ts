@@ -76,10 +76,10 @@ export class AlertService {
   private readonly log: Logger;
   private readonly now: () => number;
 
-  constructor(
-    ctx: CoreContext,
-    private readonly send: WebhookSender = postToRobot,
-  ) {
+  private readonly send: WebhookSender;
+
+  constructor(ctx: CoreContext, send: WebhookSender = postToRobot) {
+    this.send = send;
     ({ redis: this.redis, keys: this.keys, log: this.log, now: this.now } = ctx);
   }
 

@@ -72,11 +72,12 @@ export class AuthService {
   /** A hash of no one's password, made at start: unknown users are checked against it, as long as a known one. */
   private readonly dummyHash = hashPassword(randomToken());
 
-  constructor(
-    ctx: CoreContext,
-    private readonly sessionTtlSeconds: number,
-    private readonly options: AuthOptions = {},
-  ) {
+  private readonly sessionTtlSeconds: number;
+  private readonly options: AuthOptions;
+
+  constructor(ctx: CoreContext, sessionTtlSeconds: number, options: AuthOptions = {}) {
+    this.sessionTtlSeconds = sessionTtlSeconds;
+    this.options = options;
     ({ redis: this.redis, keys: this.keys, now: this.now } = ctx);
     this.verify = options.verify ?? verifyPassword;
   }

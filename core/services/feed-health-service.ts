@@ -4,7 +4,11 @@ import type { CoreContext } from '../context.ts';
 
 /** The feed health view (GET /api/feeds/health) read for the routes, so they never hold Redis themselves. */
 export class FeedHealthService {
-  constructor(private readonly ctx: CoreContext) {}
+  private readonly ctx: CoreContext;
+
+  constructor(ctx: CoreContext) {
+    this.ctx = ctx;
+  }
 
   /** Per feed and per pull connector, as of the context's clock; "today" is a local day in ctx.tz. */
   read(): Promise<FeedHealthResponse> {

@@ -2,7 +2,11 @@ import type { CoreContext } from '../context.ts';
 
 /** Redis reachability for GET /api/health; `latencyMs` (a PING's round trip) only when reachable. */
 export class HealthService {
-  constructor(private readonly ctx: CoreContext) {}
+  private readonly ctx: CoreContext;
+
+  constructor(ctx: CoreContext) {
+    this.ctx = ctx;
+  }
 
   async redis(): Promise<{ reachable: boolean; latencyMs?: number }> {
     const started = performance.now();

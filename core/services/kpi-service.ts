@@ -72,11 +72,14 @@ export class KpiService {
   private readonly settings: Settings;
   private readonly feedsWithPreviousYear: ReadonlySet<FeedName>;
 
-  constructor(
-    private readonly ctx: CoreContext,
-    private readonly feeds: readonly FeedName[],
-    private readonly options: KpiServiceOptions = {},
-  ) {
+  private readonly ctx: CoreContext;
+  private readonly feeds: readonly FeedName[];
+  private readonly options: KpiServiceOptions;
+
+  constructor(ctx: CoreContext, feeds: readonly FeedName[], options: KpiServiceOptions = {}) {
+    this.ctx = ctx;
+    this.feeds = feeds;
+    this.options = options;
     ({ redis: this.redis, keys: this.keys, settings: this.settings } = ctx);
     this.feedsWithPreviousYear = new Set(KPI_DEFINITIONS.filter((k) => k.needsPreviousYear).map((k) => k.feed));
   }

@@ -22,7 +22,10 @@ export class SupervisedService {
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
 
-  constructor(private readonly ctx: CoreContext) {
+  private readonly ctx: CoreContext;
+
+  constructor(ctx: CoreContext) {
+    this.ctx = ctx;
     ({ redis: this.redis, keys: this.keys } = ctx);
   }
 

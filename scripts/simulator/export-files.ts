@@ -76,12 +76,20 @@ type Cell = string | number | LocalTime | LocalDate | null;
 
 /** A wall-clock time, as `YYYY-MM-DDTHH:mm:ss`. */
 class LocalTime {
-  constructor(readonly iso: string) {}
+  readonly iso: string;
+
+  constructor(iso: string) {
+    this.iso = iso;
+  }
 }
 
 /** A calendar day, `YYYY-MM-DD`. */
 class LocalDate {
-  constructor(readonly iso: string) {}
+  readonly iso: string;
+
+  constructor(iso: string) {
+    this.iso = iso;
+  }
 }
 
 /** The label of an enumeration written as its code or its label; unknown values as given. */

@@ -18,12 +18,15 @@ export interface IngestAnswer {
 /** A batch Pulse refused whole and that retrying cannot fix (400, 401, 404, 413 …). */
 export class IngestRefusedError extends Error {
   override readonly name = 'IngestRefusedError';
-  constructor(
-    readonly feed: FeedName,
-    readonly status: number,
-    readonly body: string,
-  ) {
+  readonly feed: FeedName;
+  readonly status: number;
+  readonly body: string;
+
+  constructor(feed: FeedName, status: number, body: string) {
     super(`POST /api/ingest/${feed}: ${status} ${body.slice(0, 300)}`);
+    this.feed = feed;
+    this.status = status;
+    this.body = body;
   }
 }
 

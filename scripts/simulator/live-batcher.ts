@@ -38,11 +38,19 @@ export class LiveBatcher {
     FEEDS.map((f): [FeedName, FeedQueue] => [f, { buffer: [], inFlight: null, sending: null }]),
   ) as Record<FeedName, FeedQueue>;
 
+  private readonly options: { baseUrl: string; ingestToken: string; sender?: BatchSender; maxBatch: number };
+  private readonly signal: AbortSignal;
+  private readonly report: (err: unknown) => void;
+
   constructor(
-    private readonly options: { baseUrl: string; ingestToken: string; sender?: BatchSender; maxBatch: number },
-    private readonly signal: AbortSignal,
-    private readonly report: (err: unknown) => void,
-  ) {}
+    options: { baseUrl: string; ingestToken: string; sender?: BatchSender; maxBatch: number },
+    signal: AbortSignal,
+    report: (err: unknown) => void,
+  ) {
+    this.options = options;
+    this.signal = signal;
+    this.report = report;
+  }
 
   push(feed: FeedName, record: FeedRecord): void {
     this.queues[feed].buffer.push(record);

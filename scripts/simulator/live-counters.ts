@@ -74,12 +74,15 @@ interface FootfallCounter {
 export class FootfallCounts {
   private readonly counters = new Map<string, FootfallCounter>();
 
+  private readonly halls: readonly Hall[];
+
   constructor(
-    private readonly halls: readonly Hall[],
+    halls: readonly Hall[],
     now: number,
     carried: Record<string, { atMs: number; entries: number }> | undefined,
     baseAsOfSec: number,
   ) {
+    this.halls = halls;
     halls.forEach((hall, i) => {
       const from = carried?.[hall.name];
       // Rows per hall every few minutes, the halls staggered by 20 s.

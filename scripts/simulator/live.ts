@@ -119,7 +119,10 @@ class LiveStreamRunner {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopping: Promise<void> | null = null;
 
-  constructor(private readonly options: LiveStreamOptions) {
+  private readonly options: LiveStreamOptions;
+
+  constructor(options: LiveStreamOptions) {
+    this.options = options;
     if (!(options.ratePerSecond > 0)) throw new Error(`ratePerSecond must be > 0, got ${options.ratePerSecond}`);
     this.clock = options.now ?? Date.now;
     this.rate = options.ratePerSecond;

@@ -77,11 +77,10 @@ export class LoginLimiter {
 export class IngestLimiter {
   private readonly limiter: RateLimiterRedis;
 
-  constructor(
-    redis: Redis,
-    keys: RedisKeys,
-    private readonly options: RateLimitOptions,
-  ) {
+  private readonly options: RateLimitOptions;
+
+  constructor(redis: Redis, keys: RedisKeys, options: RateLimitOptions) {
+    this.options = options;
     this.limiter = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: keys.rateLimit('ingest'),
@@ -111,11 +110,15 @@ export class EventBudget {
   private windowStartMs = -Infinity;
   private count = 0;
 
-  constructor(
-    private readonly maxEvents: number,
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly maxEvents: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+
+  constructor(maxEvents: number, windowMs: number, now: () => number = Date.now) {
+    this.maxEvents = maxEvents;
+    this.windowMs = windowMs;
+    this.now = now;
+  }
 
   /** Counts one event: null when allowed, else the seconds until the window ends (at least 1). */
   take(): number | null {

@@ -12,7 +12,11 @@ const NDJSON_TYPES = /^application\/(x-)?(ndjson|jsonl|jsonlines)\b/i;
 
 /** A line of NDJSON that is not JSON stays in the batch as this marker, to be rejected with its index. */
 class BadLine {
-  constructor(readonly reason: string) {}
+  readonly reason: string;
+
+  constructor(reason: string) {
+    this.reason = reason;
+  }
 }
 
 function parseNdjson(text: string): unknown[] {
