@@ -10,8 +10,8 @@ import { startStickyProxy, type StickyProxy } from '../support/sticky-proxy.ts';
 /**
  * socket.io long-polling (what a screen behind a proxy that refuses WebSocket uses) across two server
  * replicas behind a proxy routing like deploy/nginx.conf: a session's requests all reach the replica
- * that opened it, screens on either replica see every update, and without the stickiness a polling
- * session cannot even connect.
+ * that opened it, screens on either replica see every update, the socket.io adapter sees the sockets
+ * of both, and without the stickiness a polling session cannot even connect.
  */
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -112,6 +112,9 @@ describe('long-polling across two server replicas', () => {
       // Every request of a session reached one replica; the two sessions were held by different ones.
       const replicas = polling.map((s) => [...(proxy.sessions.get(s.io.engine.id!) ?? [])]);
       expect(replicas).toEqual([[0], [1]]);
+      // The Redis Streams adapter sees polling sockets across servers as it does WebSocket ones.
+      const seen = await servers[0]!.io.of('/live').fetchSockets();
+      expect(seen.map((s) => s.id).sort()).toEqual(polling.map((s) => s.id).sort());
     } finally {
       await proxy.close();
     }
