@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type Plugin } from 'vite';
+import { FLOOR_BUILD_TARGET } from './browser-floor.ts';
 
 const clientDir = fileURLToPath(new URL('.', import.meta.url));
 const sharedDir = fileURLToPath(new URL('../shared', import.meta.url));
@@ -43,6 +44,10 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
+    // Syntax (oxc) and CSS (lightningcss) lowered for the oldest supported browser, not Vite's default
+    // (Chrome 111): see browser-floor.ts and tests/contract/browser-floor.test.ts.
+    target: [FLOOR_BUILD_TARGET],
+    cssTarget: [FLOOR_BUILD_TARGET],
     // echarts/core alone minifies to ~530 kB; it is one cached vendor chunk, not app code.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { liveSocketOptions, STICKY_PARAM } from '../../client/src/live-socket.ts';
 
 // No Docker engine runs on the build machines: this checks the file a deployer would run.
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
@@ -73,6 +74,27 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/server server:3000 resolve;/);
     expect(conf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
     expect(conf).toMatch(/client_max_body_size 200m;/);
+  });
+
+  it('routes socket.io stickily: every request of a long-polling session reaches the replica that holds it', () => {
+    const conf = readFileSync(new URL('../../deploy/nginx.conf', import.meta.url), 'utf8');
+    const block = (head: string) => {
+      const start = conf.indexOf(`${head} {`);
+      expect(start, head).toBeGreaterThan(-1);
+      return conf.slice(start, conf.indexOf('}', start));
+    };
+    const upstream = /proxy_pass http:\/\/(\w+);/.exec(block('location /socket.io/'))?.[1];
+    expect(upstream).toBeDefined();
+    expect(block('location /socket.io/')).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    const balancing = block(`upstream ${upstream}`);
+    expect(balancing).toMatch(/server server:3000 resolve;/);
+    // A hash of a key the client sends with every socket.io request (its address where there is none).
+    const key = /hash \$(\w+) consistent;/.exec(balancing)?.[1];
+    expect(key).toBeDefined();
+    expect(Object.keys(liveSocketOptions('token').query)).toEqual([STICKY_PARAM]);
+    const map = block(`map $arg_${STICKY_PARAM} $${key}`);
+    expect(map).toMatch(/''\s+\$remote_addr;/);
+    expect(map).toMatch(new RegExp(`default\\s+\\$arg_${STICKY_PARAM};`));
   });
 
   it('trusts X-Forwarded-For from exactly its nginx, at a fixed address Docker never hands out, which sends only the client’s address', () => {

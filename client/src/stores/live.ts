@@ -12,11 +12,15 @@ import {
   type ServerToClientEvents,
   type TickerItem,
 } from '@shared/socket-events.ts';
+import { liveSocketOptions } from '../live-socket.ts';
 import { reportDayOf } from '../time-format.ts';
 import { useAuthStore } from './auth.ts';
 
 /** connecting: no figures yet; live: figures current; stale: link down or silent for STALE_AFTER_MS. */
 export type ConnectionState = 'connecting' | 'live' | 'stale';
+
+/** How the stream reaches the server: long-polling first, upgraded to WebSocket where the network allows. */
+export type LiveTransport = 'polling' | 'websocket';
 
 /** Silence (heartbeats included) after which the figures are marked stale; the server beats every ≤ 10 s. */
 export const STALE_AFTER_MS = 15_000;
@@ -54,6 +58,8 @@ export function mergeTicker(incoming: readonly TickerItem[], kept: readonly Tick
 export const useLiveStore = defineStore('live', () => {
   const state = ref<ConnectionState>('connecting');
   const connected = ref(false);
+  /** The transport of the open connection; null while there is none. */
+  const transport = ref<LiveTransport | null>(null);
   /** Last applied seq; null before the first snapshot. */
   const seq = ref<number | null>(null);
   /** The local day (YYYY-MM-DD) the figures are for; null before the first snapshot. */
@@ -153,6 +159,7 @@ export const useLiveStore = defineStore('live', () => {
 
   function markDown(): void {
     connected.value = false;
+    transport.value = null;
     resyncRequestedAtMs = null;
     awaitingSnapshot = true;
     clearTimeout(staleTimer);
@@ -171,8 +178,7 @@ export const useLiveStore = defineStore('live', () => {
     awaitingSnapshot = true;
     armStaleTimer();
     const s: LiveSocket = io(LIVE_NAMESPACE, {
-      auth: { token },
-      transports: ['websocket'],
+      ...liveSocketOptions(token),
       forceNew: true,
       reconnection: true,
       reconnectionAttempts: Infinity,
@@ -181,6 +187,11 @@ export const useLiveStore = defineStore('live', () => {
     });
     socket = s;
 
+    s.io.on('open', () => {
+      const engine = s.io.engine;
+      transport.value = engine.transport.name as LiveTransport;
+      engine.on('upgrade', (upgraded) => (transport.value = upgraded.name as LiveTransport));
+    });
     s.on('connect', () => {
       connected.value = true;
       clearTimeout(reconnectTimer);
@@ -214,6 +225,7 @@ export const useLiveStore = defineStore('live', () => {
       socket = null;
     }
     connected.value = false;
+    transport.value = null;
     resyncRequestedAtMs = null;
     if (state.value === 'live') state.value = 'stale';
   }
@@ -221,6 +233,7 @@ export const useLiveStore = defineStore('live', () => {
   return {
     state,
     connected,
+    transport,
     seq,
     day,
     today,

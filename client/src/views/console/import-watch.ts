@@ -1,5 +1,6 @@
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ImportProgress, type ServerToClientEvents } from '@shared/socket-events.ts';
 import { io, type Socket } from 'socket.io-client';
+import { liveSocketOptions } from '../../live-socket.ts';
 
 /**
  * Follows one import's progress over the live stream (`import:watch` → `import:progress`, room
@@ -8,7 +9,7 @@ import { io, type Socket } from 'socket.io-client';
  * left alone.
  */
 export function watchImport(token: string, importId: string, onProgress: (progress: ImportProgress) => void): () => void {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(LIVE_NAMESPACE, { auth: { token }, transports: ['websocket'] });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(LIVE_NAMESPACE, liveSocketOptions(token));
   const deliver = (p: ImportProgress | null) => {
     if (!p || p.importId !== importId) return;
     onProgress(p);
