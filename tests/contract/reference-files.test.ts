@@ -24,7 +24,7 @@ afterAll(async () => {
 
 async function upload(path: string, data: Buffer | string, name: string, token = admin): Promise<Response> {
   const form = new FormData();
-  form.set('file', new Blob([typeof data === 'string' ? Buffer.from(data) : data]), name);
+  form.set('file', new Blob([new Uint8Array(typeof data === 'string' ? Buffer.from(data) : data)]), name);
   return fetch(`${app.baseUrl}${path}.csv`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: form });
 }
 
