@@ -28,7 +28,7 @@ export interface OperationSpec {
   who: Who;
   params?: Param[];
   /** A JSON body; `multipart` a form with the file `file` (and the named text fields). */
-  body?: { json: JsonSchema; description?: string } | { multipart: Record<string, string>; description?: string };
+  body?: { json: JsonSchema; ndjson?: boolean; description?: string } | { multipart: Record<string, string>; description?: string };
   /** The success status and what it carries. */
   ok: { status?: number; description: string; json?: JsonSchema; content?: string };
   /** Failure statuses beyond those every authenticated call has. */
@@ -108,7 +108,9 @@ export function operation(spec: OperationSpec): JsonSchema {
     spec.who === 'anyone' ? [] : spec.who === 'ingest' ? [{ ingestToken: [] }, { hmacSignature: [], hmacTimestamp: [] }] : [{ bearer: [] }];
   let requestBody: JsonSchema | undefined;
   if (spec.body && 'json' in spec.body) {
-    requestBody = { required: true, description: spec.body.description, content: { 'application/json': { schema: spec.body.json } } };
+    const content: Record<string, JsonSchema> = { 'application/json': { schema: spec.body.json } };
+    if (spec.body.ndjson) content['application/x-ndjson'] = { schema: { type: 'string', description: 'one record (JSON object) a line' } };
+    requestBody = { required: true, description: spec.body.description, content };
   } else if (spec.body) {
     const fields: Record<string, JsonSchema> = { file: { type: 'string', format: 'binary', description: 'the file (CSV or XLSX)' } };
     for (const [name, description] of Object.entries(spec.body.multipart)) fields[name] = { type: 'string', description };

@@ -89,7 +89,7 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
           'Signed requests: `X-Pulse-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` and `X-Pulse-Timestamp` (Unix seconds, within 300 s).',
         who: 'ingest',
         params: [feedPath],
-        body: { json: ingestBody },
+        body: { json: ingestBody, ndjson: true },
         ok: {
           status: 202,
           description: 'the accepted records are queued',
