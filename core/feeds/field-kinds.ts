@@ -126,7 +126,7 @@ export function recordSchema(
     title,
     description:
       "One record. A field may also be named by its Chinese column name (each property's title); unknown fields are ignored; " +
-      'an empty or null value counts as absent.',
+      'the server also reads an empty or null value as absent.',
     type: 'object',
     properties,
     required: requiredNames,
