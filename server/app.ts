@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { AppError } from '../core/platform/errors.ts';
 import type { Logger } from '../core/platform/logger.ts';
@@ -12,6 +12,7 @@ import { EventBudget, IngestLimiter, LoginLimiter } from './http/rate-limit.ts';
 import { securityHeaders, type SecurityOptions } from './http/security.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import type { AuthService } from '../core/services/auth-service.ts';
@@ -69,7 +70,7 @@ export interface AppDeps {
 }
 
 /** The HTTP app and the socket.io server on one http.Server; entry points start and stop it. */
-export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketServer; live: LiveNamespace } {
+export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketServer; live: LiveNamespace; app: Express } {
   const app = express();
   // The live namespace, created with the socket.io server below; routes read it at request time.
   let live: LiveNamespace | undefined;
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   });
   api.use(requireAllowedOrigin(deps.security.allowedOrigins));
   api.use(healthRoutes(deps.health));
+  api.use(openApiRoutes());
   api.use(
     ingestRoutes(deps.ingest, deps.auth, {
       limiter: new IngestLimiter(deps.redis, deps.keys, deps.security),
@@ -167,7 +169,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
       );
     });
   });
-  return { httpServer, io, live: live! };
+  return { httpServer, io, live: live!, app };
 }
 
 /** Screens connected to this server with display token `id`. */

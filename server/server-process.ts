@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server as SocketServer } from 'socket.io';
+import type { Express } from 'express';
 import type { Config } from '../core/platform/config.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import type { Logger } from '../core/platform/logger.ts';
@@ -34,6 +35,8 @@ export interface RunningServer {
   ingestToken: string;
   /** The socket.io server; through the Redis Streams adapter its rooms span every server process. */
   io: SocketServer;
+  /** The express application: its router is what GET /api/openapi.json must describe (tests walk it). */
+  app: Express;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     httpServer,
     io,
     live: nsp,
+    app,
   } = createApp({
     redis,
     keys,
@@ -123,6 +127,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     },
     ingestToken: ingestSecret.value,
     io,
+    app,
     async close() {
       await live.stop();
       await ingest.close();

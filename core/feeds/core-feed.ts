@@ -19,5 +19,12 @@ export function coreFeed<F extends FeedName, R extends { id: string }, Field ext
   module: FeedModule<R>,
   applier: FeedApplier<R, Field, LiveSet>,
 ): CoreFeed<F, R, Field, LiveSet> {
-  return { ...descriptor, fieldAliases: module.fieldAliases, normalize: module.normalize, naturalKey: module.naturalKey, applier };
+  return {
+    ...descriptor,
+    fieldAliases: module.fieldAliases,
+    normalize: module.normalize,
+    recordSchema: module.recordSchema,
+    naturalKey: module.naturalKey,
+    applier,
+  };
 }

@@ -140,6 +140,21 @@ export class FieldCollector {
     return this.optional(field, parse);
   }
 
+  /**
+   * Parses a field by its spec (core/feeds/field-kinds.ts): required when the spec says so, or when the
+   * record's `type` is one of its `requiredFor` codes; else optional.
+   */
+  read<T>(
+    field: string,
+    spec: { parse(v: unknown, ctx: NormalizeContext): Parsed<T>; required?: boolean; requiredFor?: readonly string[] },
+    ctx: NormalizeContext,
+    type?: string,
+  ): T | undefined {
+    const parse = (v: unknown) => spec.parse(v, ctx);
+    const isRequired = spec.required === true || (type !== undefined && spec.requiredFor?.includes(type) === true);
+    return isRequired ? this.required(field, parse) : this.optional(field, parse);
+  }
+
   /** Parses an optional field; absent stays undefined. */
   optional<T>(field: string, parse: (v: unknown) => Parsed<T>): T | undefined {
     const v = this.raw[field];

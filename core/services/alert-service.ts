@@ -21,7 +21,7 @@ const threshold = z
     message: 'levels must worsen from yellow to orange to red (above: yellow ≤ orange ≤ red; below: yellow ≥ orange ≥ red)',
   });
 
-const settingsSchema = z.object({
+export const alertSettingsSchema = z.object({
   thresholds: z.record(z.string(), threshold).refine((t) => Object.keys(t).every((id) => KPI_BY_ID.has(id)), {
     message: 'every key must be a KPI id of KPIS.md',
   }),
@@ -98,7 +98,7 @@ export class AlertService {
 
   /** Replaces the settings (validated; every problem listed). */
   async replace(body: unknown): Promise<AlertSettings> {
-    const parsed = settingsSchema.safeParse(body);
+    const parsed = alertSettingsSchema.safeParse(body);
     if (!parsed.success) {
       throw new AppError(
         'validation_failed',

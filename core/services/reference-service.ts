@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
-import { FieldCollector, aliasesFrom, parseEnum, parseLocalDay, parseText, renameFields } from '../feeds/fields.ts';
+import { FieldCollector, aliasesFrom, renameFields } from '../feeds/fields.ts';
+import { enumeration, localDay, recordSchema, required, text, type FieldSpec } from '../feeds/field-kinds.ts';
+import type { NormalizeContext } from '../../shared/feeds/feed.ts';
+import { readReferenceFile } from './reference-file.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
 import { isLocalDay, type LocalDay } from '../../shared/time.ts';
@@ -21,12 +24,30 @@ export const ITEM_FIELD_LABELS = { itemCode: '事项编码', itemName: '事项�
 export const MAX_REFERENCE_ENTRIES = 10_000;
 
 type Validation<T> = { ok: true; entry: T } | { ok: false; errors: string[] };
-type Rejected = { index: number; errors: string[] };
+/** A refused entry: its index in the list, and for a file its row number as the spreadsheet shows it. */
+type Rejected = { index: number; row?: number; errors: string[] };
 
 const PARTNER_ALIASES = aliasesFrom(PARTNER_FIELD_LABELS);
 const ITEM_ALIASES = aliasesFrom(ITEM_FIELD_LABELS);
 
-const parseScope = (value: unknown) => parseEnum(value, REFERENCE_SCOPES);
+/** Each field's kind: what the validation parses and what the entry's JSON Schema (GET /api/openapi.json) says. */
+export const PARTNER_FIELD_SPECS = {
+  region: required(text(128)),
+  scope: required(enumeration(REFERENCE_SCOPES)),
+  signedAt: required(localDay(false)),
+} satisfies Record<keyof typeof PARTNER_FIELD_LABELS, FieldSpec<unknown>>;
+export const ITEM_FIELD_SPECS = {
+  itemCode: required(text(64)),
+  itemName: required(text(256)),
+  scope: required(enumeration(REFERENCE_SCOPES)),
+  addedAt: required(localDay(false)),
+} satisfies Record<keyof typeof ITEM_FIELD_LABELS, FieldSpec<unknown>>;
+
+export const PARTNER_SCHEMA = recordSchema('跨域通办 合作地区 partner', PARTNER_FIELD_LABELS, PARTNER_FIELD_SPECS);
+export const ITEM_SCHEMA = recordSchema('跨域通办 事项 item', ITEM_FIELD_LABELS, ITEM_FIELD_SPECS);
+
+/** Reference fields hold no time and no phone number: nothing of the context is read. */
+const NO_CONTEXT: NormalizeContext = { tz: 'UTC', hashPhone: (phone) => phone };
 
 function fieldsOf(input: unknown, aliases: Readonly<Record<string, string>>): Record<string, unknown> | null {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
@@ -37,9 +58,10 @@ function validatePartner(input: unknown): Validation<CrossRegionPartner> {
   const raw = fieldsOf(input, PARTNER_ALIASES);
   if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
   const c = new FieldCollector(raw, PARTNER_FIELD_LABELS);
-  const region = c.required('region', (v) => parseText(v, 128));
-  const scope = c.required('scope', parseScope);
-  const signedAt = c.required('signedAt', parseLocalDay);
+  const f = PARTNER_FIELD_SPECS;
+  const region = c.read('region', f.region, NO_CONTEXT);
+  const scope = c.read('scope', f.scope, NO_CONTEXT);
+  const signedAt = c.read('signedAt', f.signedAt, NO_CONTEXT);
   if (c.errors.length > 0 || region === undefined || scope === undefined || signedAt === undefined) return { ok: false, errors: c.errors };
   return { ok: true, entry: { region, scope, signedAt } };
 }
@@ -48,10 +70,11 @@ function validateItem(input: unknown): Validation<CrossRegionItem> {
   const raw = fieldsOf(input, ITEM_ALIASES);
   if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
   const c = new FieldCollector(raw, ITEM_FIELD_LABELS);
-  const itemCode = c.required('itemCode', (v) => parseText(v, 64));
-  const itemName = c.required('itemName', (v) => parseText(v, 256));
-  const scope = c.required('scope', parseScope);
-  const addedAt = c.required('addedAt', parseLocalDay);
+  const f = ITEM_FIELD_SPECS;
+  const itemCode = c.read('itemCode', f.itemCode, NO_CONTEXT);
+  const itemName = c.read('itemName', f.itemName, NO_CONTEXT);
+  const scope = c.read('scope', f.scope, NO_CONTEXT);
+  const addedAt = c.read('addedAt', f.addedAt, NO_CONTEXT);
   if (c.errors.length > 0 || itemCode === undefined || itemName === undefined || scope === undefined || addedAt === undefined) {
     return { ok: false, errors: c.errors };
   }
@@ -61,7 +84,8 @@ function validateItem(input: unknown): Validation<CrossRegionItem> {
 /**
  * Validates a whole list: every entry, and that no key (a partner's region, an item's code) is listed
  * twice, since it would be counted twice. Throws `validation_failed` with `details.rejected`
- * (`[{ index, errors }]`) when any entry is refused; nothing is then replaced.
+ * (`[{ index, errors }]`, with `row` when `rows` gives each entry's row in a file) when any entry is
+ * refused; nothing is then replaced. `preRejected` holds reasons found while reading the file.
  */
 function validateList<T>(
   entries: readonly unknown[],
@@ -69,6 +93,7 @@ function validateList<T>(
   validate: (input: unknown) => Validation<T>,
   key: (entry: T) => string,
   keyLabel: string,
+  file?: { rows: readonly number[]; preRejected: ReadonlyMap<number, string[]> },
 ): T[] {
   if (!Array.isArray(entries)) throw new AppError('validation_failed', `${what}: expected an array of entries`);
   if (entries.length > MAX_REFERENCE_ENTRIES) {
@@ -77,19 +102,24 @@ function validateList<T>(
   const accepted: T[] = [];
   const rejected: Rejected[] = [];
   const firstIndexOf = new Map<string, number>();
+  const at = (index: number) => (file ? { index, row: file.rows[index]! } : { index });
+  const where = (index: number) => (file ? `row ${file.rows[index]!}` : `index ${index}`);
   entries.forEach((input, index) => {
-    const result = validate(input);
-    if (!result.ok) return rejected.push({ index, errors: result.errors });
+    const early = file?.preRejected.get(index);
+    const result: Validation<T> = early ? { ok: false, errors: early } : validate(input);
+    if (!result.ok) return rejected.push({ ...at(index), errors: result.errors });
     const k = key(result.entry);
     const first = firstIndexOf.get(k);
-    if (first !== undefined) return rejected.push({ index, errors: [`${keyLabel}: "${k}" is already listed at index ${first}`] });
+    if (first !== undefined) return rejected.push({ ...at(index), errors: [`${keyLabel}: "${k}" is already listed at ${where(first)}`] });
     firstIndexOf.set(k, index);
     accepted.push(result.entry);
   });
   if (rejected.length > 0) {
     throw new AppError(
       'validation_failed',
-      `${rejected.length} of ${entries.length} ${what} entries are invalid; the list was not replaced`,
+      file
+        ? `${rejected.length} of ${entries.length} rows are invalid; the ${what} list was not replaced`
+        : `${rejected.length} of ${entries.length} ${what} entries are invalid; the list was not replaced`,
       { rejected },
     );
   }
@@ -134,6 +164,25 @@ export class ReferenceService {
   /** Replaces the item catalogue; returns it as stored. */
   async replaceItems(entries: readonly unknown[]): Promise<CrossRegionItem[]> {
     const items = validateList(entries, 'item', validateItem, (i) => i.itemCode, 'itemCode (事项编码)');
+    await this.redis.set(this.keys.referenceItems(), JSON.stringify(items));
+    return items;
+  }
+
+  /**
+   * Replaces the partner list from a CSV or XLSX file (Chinese or English headers, GB18030 or UTF-8):
+   * every row must be good, else nothing is replaced and every bad row is named by its row number.
+   */
+  async replacePartnersFromFile(path: string): Promise<CrossRegionPartner[]> {
+    const file = await readReferenceFile(path, PARTNER_FIELD_LABELS, ['signedAt']);
+    const partners = validateList(file.entries, 'partner', validatePartner, (p) => p.region, 'region (地区)', file);
+    await this.redis.set(this.keys.referencePartners(), JSON.stringify(partners));
+    return partners;
+  }
+
+  /** Replaces the item catalogue from a CSV or XLSX file, as replacePartnersFromFile. */
+  async replaceItemsFromFile(path: string): Promise<CrossRegionItem[]> {
+    const file = await readReferenceFile(path, ITEM_FIELD_LABELS, ['addedAt']);
+    const items = validateList(file.entries, 'item', validateItem, (i) => i.itemCode, 'itemCode (事项编码)', file);
     await this.redis.set(this.keys.referenceItems(), JSON.stringify(items));
     return items;
   }

@@ -6,7 +6,7 @@ import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { Target } from '../../shared/console-types.ts';
 import type { CoreContext } from '../context.ts';
 
-const targetSchema = z.object({ target: z.number().finite(), direction: z.enum(['>=', '<=']) });
+export const targetSchema = z.object({ target: z.number().finite(), direction: z.enum(['>=', '<=']) });
 
 /** The year's targets per KPI (API.md `PUT /api/admin/targets/:year`), and the status they give a figure. */
 export class TargetsService {

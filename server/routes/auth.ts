@@ -6,7 +6,7 @@ import type { AuthService } from '../../core/services/auth-service.ts';
 import { bearerToken, principalOf, requireRole } from '../http/auth.ts';
 import type { LoginLimiter } from '../http/rate-limit.ts';
 
-const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const loginBody = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
 /**
  * POST /api/auth/login {username, password} → { token, role, username, expiresInSeconds }.

@@ -6,7 +6,7 @@ import { requireRole } from '../http/auth.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 
 const cell = z.union([z.string().max(10_000), z.number().finite(), z.boolean(), z.null()]);
-const tableBody = z.object({
+export const tableBody = z.object({
   fileName: z.string().min(1).max(120),
   sheet: z.string().min(1).max(31),
   columns: z.array(z.string().max(200)).min(1).max(100),

@@ -6,7 +6,7 @@ import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import type { DisplayToken, DisplayTokenCreated } from '../../shared/console-types.ts';
 
-const createBody = z.object({ name: z.string().trim().min(1).max(64) });
+export const displayTokenBody = z.object({ name: z.string().trim().min(1).max(64) });
 
 /**
  * Display tokens for wall screens (admin): list, create (the clear token and the wall URL are shown once),
@@ -20,7 +20,7 @@ export function displayTokenRoutes(auth: AuthService, audit: AuditService, conne
     res.json({ items: items.map((t): DisplayToken => ({ ...t, connected: connectedScreens(t.id) })) });
   });
   router.post('/admin/display-tokens', admins, async (req, res) => {
-    const body = createBody.safeParse(req.body);
+    const body = displayTokenBody.safeParse(req.body);
     if (!body.success) throw new AppError('validation_failed', '`name` (1–64 characters) is required, e.g. "12345 中心大屏"');
     const { token, id } = await auth.createDisplayToken(body.data.name);
     await audit.record(principalOf(res).username, 'display-token.create', body.data.name, { id });

@@ -38,6 +38,8 @@ export interface FeedModule<R extends { id: string }> {
   fieldAliases: Readonly<Record<string, string>>;
   /** Validates one raw record; on success the canonical record, else every reason it is refused. */
   normalize(raw: unknown, ctx: NormalizeContext): NormalizeResult<R>;
+  /** The JSON Schema (2020-12) of a record as a sender writes it, generated from the field kinds normalize uses. */
+  recordSchema: Readonly<Record<string, unknown>>;
   /** The natural key of FEEDS.md, as a string unique within the feed. */
   naturalKey(record: R): string;
 }

@@ -1,5 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
-import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed, parseEnum, parseText, parseTime, withId } from '../fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed, parseEnum, withId } from '../fields.ts';
+import { enumeration, recordSchema, required, text, time, type FieldSpec } from '../field-kinds.ts';
 
 /** 跨域通办 case records (FEEDS.md §4). Natural key: (caseId, type). */
 
@@ -63,17 +64,42 @@ function parseDirection(value: unknown): Parsed<CrossRegionDirection> {
   return direction ? { value: direction } : { error: `${exact.error} (or 本地收件 / 异地收件)` };
 }
 
+/** Each field's kind: what normalize parses and what the record's JSON Schema says. */
+export const CROSS_REGION_FIELD_SPECS = {
+  id: text(128),
+  caseId: required(text(128)),
+  type: required(enumeration(CROSS_REGION_MILESTONES)),
+  at: required(time()),
+  partnerRegion: required(text(128)),
+  direction: {
+    required: true,
+    parse: parseDirection,
+    schema: {
+      type: 'string',
+      // the labels with any separator between their halves, or the receiving half alone
+      anyOf: [
+        { enum: enumeration(CROSS_REGION_DIRECTIONS).schema.enum },
+        { pattern: '^\\s*(本地收件[\\s、，,/／;；]*(异地办理)?|异地收件[\\s、，,/／;；]*(本地办理)?)\\s*$' },
+      ],
+      description: 'outbound = 本地收件、异地办理; inbound = 异地收件、本地办理 (also 本地收件 / 异地收件 alone)',
+    },
+  } as FieldSpec<CrossRegionDirection>,
+  itemCode: text(64),
+  itemName: text(256),
+} satisfies Record<keyof typeof CROSS_REGION_FIELD_LABELS, FieldSpec<unknown>>;
+
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<CrossRegionCaseRecord> {
   const c = collectFields(input, crossRegionFeed.fieldAliases, CROSS_REGION_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
-  const givenId = c.optional('id', (v) => parseText(v, 128));
-  const caseId = c.required('caseId', (v) => parseText(v, 128));
-  const type = c.required('type', (v) => parseEnum(v, CROSS_REGION_MILESTONES));
-  const at = c.required('at', (v) => parseTime(v, ctx));
-  const partnerRegion = c.required('partnerRegion', (v) => parseText(v, 128));
-  const direction = c.required('direction', parseDirection);
-  const itemCode = c.optional('itemCode', (v) => parseText(v, 64));
-  const itemName = c.optional('itemName', (v) => parseText(v, 256));
+  const f = CROSS_REGION_FIELD_SPECS;
+  const givenId = c.read('id', f.id, ctx);
+  const caseId = c.read('caseId', f.caseId, ctx);
+  const type = c.read('type', f.type, ctx);
+  const at = c.read('at', f.at, ctx);
+  const partnerRegion = c.read('partnerRegion', f.partnerRegion, ctx);
+  const direction = c.read('direction', f.direction, ctx);
+  const itemCode = c.read('itemCode', f.itemCode, ctx);
+  const itemName = c.read('itemName', f.itemName, ctx);
   if (
     c.errors.length > 0 ||
     caseId === undefined ||
@@ -101,5 +127,6 @@ export const crossRegionFeed: FeedModule<CrossRegionCaseRecord> = {
   name: 'crossRegion',
   fieldAliases: aliasesFrom(CROSS_REGION_FIELD_LABELS),
   normalize,
+  recordSchema: recordSchema('跨域通办 case milestone', CROSS_REGION_FIELD_LABELS, CROSS_REGION_FIELD_SPECS, CROSS_REGION_MILESTONES),
   naturalKey: (r) => `${r.caseId}|${r.type}`,
 };

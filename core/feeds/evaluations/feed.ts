@@ -1,5 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
-import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed, parseEnum, parseText, parseTime } from '../fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed } from '../fields.ts';
+import { enumeration, recordSchema, required, text, time, type FieldSpec } from '../field-kinds.ts';
 
 /** 政务服务“好差评” ratings (FEEDS.md §5). Natural key: id, which every record must carry. */
 
@@ -62,15 +63,36 @@ function parseRating(value: unknown): Parsed<EvaluationRating> {
   return { error: `"${String(value)}" is not a rating 1–5 (${RATING_CHOICES})` };
 }
 
+/** Each field's kind: what normalize parses and what the record's JSON Schema says. */
+export const EVALUATION_FIELD_SPECS = {
+  id: required(text(128)),
+  at: required(time()),
+  rating: {
+    required: true,
+    parse: parseRating,
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: 1, maximum: 5 },
+        { type: 'string', enum: ['1', '2', '3', '4', '5', ...Object.values(EVALUATION_RATINGS)] },
+      ],
+      description: `1–5, 5 best (${RATING_CHOICES})`,
+    },
+  } as FieldSpec<EvaluationRating>,
+  channel: enumeration(EVALUATION_CHANNELS),
+  department: text(128),
+  hall: text(64),
+} satisfies Record<keyof typeof EVALUATION_FIELD_LABELS, FieldSpec<unknown>>;
+
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<EvaluationRecord> {
   const c = collectFields(input, evaluationsFeed.fieldAliases, EVALUATION_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
-  const id = c.required('id', (v) => parseText(v, 128));
-  const at = c.required('at', (v) => parseTime(v, ctx));
-  const rating = c.required('rating', parseRating);
-  const channel = c.optional('channel', (v) => parseEnum(v, EVALUATION_CHANNELS));
-  const department = c.optional('department', (v) => parseText(v, 128));
-  const hall = c.optional('hall', (v) => parseText(v, 64));
+  const f = EVALUATION_FIELD_SPECS;
+  const id = c.read('id', f.id, ctx);
+  const at = c.read('at', f.at, ctx);
+  const rating = c.read('rating', f.rating, ctx);
+  const channel = c.read('channel', f.channel, ctx);
+  const department = c.read('department', f.department, ctx);
+  const hall = c.read('hall', f.hall, ctx);
   if (c.errors.length > 0 || id === undefined || at === undefined || rating === undefined) {
     return { ok: false, errors: c.errors };
   }
@@ -92,5 +114,6 @@ export const evaluationsFeed: FeedModule<EvaluationRecord> = {
   name: 'evaluations',
   fieldAliases: aliasesFrom(EVALUATION_FIELD_LABELS),
   normalize,
+  recordSchema: recordSchema('好差评 rating', EVALUATION_FIELD_LABELS, EVALUATION_FIELD_SPECS),
   naturalKey: (r) => r.id,
 };

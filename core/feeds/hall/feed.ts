@@ -1,5 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
-import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseCount, parseEnum, parseText, parseTime, withId } from '../fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, withId } from '../fields.ts';
+import { count, enumeration, recordSchema, required, text, time, type FieldSpec } from '../field-kinds.ts';
 import { encodeDimValue } from '../../../shared/feeds/dimensions.ts';
 import { localDayHour, type LocalDay } from '../../../shared/time.ts';
 
@@ -61,26 +62,40 @@ export interface HallFootfallRow {
 
 export type HallRecord = HallQueueRecord | HallFootfallRow;
 
+const QUEUE_STEPS = Object.keys(HALL_QUEUE_STEPS);
+
+/** Each field's kind: what normalize parses and what the record's JSON Schema says. */
+export const HALL_FIELD_SPECS = {
+  id: text(128),
+  type: required(enumeration(HALL_RECORD_TYPES)),
+  queueId: { ...text(64), requiredFor: QUEUE_STEPS },
+  at: required(time()),
+  hall: text(64),
+  window: text(64),
+  service: text(128),
+  entries: { ...count(HALL_MAX_ENTRIES), requiredFor: ['footfall'] },
+  asOf: time(),
+} satisfies Record<keyof typeof HALL_FIELD_LABELS, FieldSpec<unknown>>;
+
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HallRecord> {
   const c = collectFields(input, hallFeed.fieldAliases, HALL_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
-  const givenId = c.optional('id', (v) => parseText(v, 128));
-  const type = c.required('type', (v) => parseEnum(v, HALL_RECORD_TYPES));
-  const at = c.required('at', (v) => parseTime(v, ctx));
-  const hall = c.optional('hall', (v) => parseText(v, 64)) ?? DEFAULT_HALL;
-  // Fields that do not apply to the record's kind are ignored; without a valid type nothing more is known.
+  const f = HALL_FIELD_SPECS;
+  const givenId = c.read('id', f.id, ctx);
+  const type = c.read('type', f.type, ctx);
+  const at = c.read('at', f.at, ctx);
+  const hall = c.read('hall', f.hall, ctx) ?? DEFAULT_HALL;
   if (type === 'footfall') {
-    const entries = c.required('entries', (v) => parseCount(v, HALL_MAX_ENTRIES));
-    const asOf = c.optional('asOf', (v) => parseTime(v, ctx));
+    const entries = c.read('entries', f.entries, ctx, type);
+    const asOf = c.read('asOf', f.asOf, ctx);
     if (c.errors.length > 0 || at === undefined || entries === undefined) return { ok: false, errors: c.errors };
-    // Fixed key order: the canonical JSON is what duplicates and replacements are compared on.
     const content = { type, hall, at, entries, ...(asOf !== undefined && { asOf }) };
     return { ok: true, record: withId(givenId, content) };
   }
   if (type === undefined) return { ok: false, errors: c.errors };
-  const queueId = c.required('queueId', (v) => parseText(v, 64));
-  const window = c.optional('window', (v) => parseText(v, 64));
-  const service = c.optional('service', (v) => parseText(v, 128));
+  const queueId = c.read('queueId', f.queueId, ctx, type);
+  const window = c.read('window', f.window, ctx);
+  const service = c.read('service', f.service, ctx);
   if (c.errors.length > 0 || at === undefined || queueId === undefined) return { ok: false, errors: c.errors };
   const content = {
     type,
@@ -98,6 +113,7 @@ export const hallFeed: FeedModule<HallRecord> = {
   name: 'hall',
   fieldAliases: aliasesFrom(HALL_FIELD_LABELS),
   normalize,
+  recordSchema: recordSchema('政务服务大厅 hall queue step or footfall row', HALL_FIELD_LABELS, HALL_FIELD_SPECS, HALL_RECORD_TYPES),
   naturalKey: (r) =>
     r.type === 'footfall'
       ? `footfall|${r.hall}|${r.at}`

@@ -1,5 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
-import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseBoolean, parseEnum, parseText, parseTime, withId } from '../fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, withId } from '../fields.ts';
+import { boolean, enumeration, recordSchema, required, text, time, type FieldKind, type FieldSpec } from '../field-kinds.ts';
 
 /** 12345 “一呼即应” ticket milestones (FEEDS.md §1). Natural key: (ticketId, type). */
 
@@ -67,26 +68,48 @@ const PHONE_RE = /^\+?[\d\s-]{5,20}$/;
 /** A deadline (办理时限) may lie up to a year beyond the window's latest time. */
 const DEADLINE_AHEAD_MS = 366 * 86_400_000;
 
-function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HotlineMilestone> {
-  const c = collectFields(input, hotlineFeed.fieldAliases, HOTLINE_FIELD_LABELS);
-  if (!c) return NOT_AN_OBJECT;
-  const givenId = c.optional('id', (v) => parseText(v, 128));
-  const ticketId = c.required('ticketId', (v) => parseText(v, 128));
-  const type = c.required('type', (v) => parseEnum(v, HOTLINE_MILESTONES));
-  const at = c.required('at', (v) => parseTime(v, ctx));
-  const urgency = c.optional('urgency', (v) => parseEnum(v, HOTLINE_URGENCIES));
-  const category = c.optional('category', (v) => parseText(v, 64));
-  const street = c.optional('street', (v) => parseText(v, 64));
-  const department = c.optional('department', (v) => parseText(v, 128));
-  const source = c.optional('source', (v) => parseEnum(v, HOTLINE_SOURCES));
-  const deadline = c.optional('deadline', (v) => parseTime(v, ctx, DEADLINE_AHEAD_MS));
-  const phone = c.optional('callerPhone', (v) =>
+const phoneNumber: FieldKind<string> = {
+  parse: (v) =>
     (typeof v === 'string' || typeof v === 'number') && PHONE_RE.test(String(v).trim())
       ? { value: String(v).replace(/[\s-]/g, '') }
       : { error: 'is not a phone number' },
-  );
-  const resolved = c.optional('resolved', parseBoolean);
-  const satisfaction = c.optional('satisfaction', (v) => parseEnum(v, SATISFACTION_LEVELS));
+  schema: { type: ['string', 'number'], pattern: PHONE_RE.source, description: 'hashed on arrival; the clear number is never kept' },
+};
+
+/** Each field's kind: what normalize parses and what the record's JSON Schema says. */
+export const HOTLINE_FIELD_SPECS = {
+  id: text(128),
+  ticketId: required(text(128)),
+  type: required(enumeration(HOTLINE_MILESTONES)),
+  at: required(time()),
+  urgency: enumeration(HOTLINE_URGENCIES),
+  category: text(64),
+  street: text(64),
+  department: text(128),
+  source: enumeration(HOTLINE_SOURCES),
+  deadline: time(DEADLINE_AHEAD_MS),
+  callerPhone: phoneNumber,
+  resolved: { ...boolean, onlyFor: ['visited'] } as FieldSpec<boolean>,
+  satisfaction: { ...enumeration(SATISFACTION_LEVELS), onlyFor: ['visited'] } as FieldSpec<SatisfactionLevel>,
+} satisfies Record<keyof typeof HOTLINE_FIELD_LABELS, FieldSpec<unknown>>;
+
+function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<HotlineMilestone> {
+  const c = collectFields(input, hotlineFeed.fieldAliases, HOTLINE_FIELD_LABELS);
+  if (!c) return NOT_AN_OBJECT;
+  const f = HOTLINE_FIELD_SPECS;
+  const givenId = c.read('id', f.id, ctx);
+  const ticketId = c.read('ticketId', f.ticketId, ctx);
+  const type = c.read('type', f.type, ctx);
+  const at = c.read('at', f.at, ctx);
+  const urgency = c.read('urgency', f.urgency, ctx);
+  const category = c.read('category', f.category, ctx);
+  const street = c.read('street', f.street, ctx);
+  const department = c.read('department', f.department, ctx);
+  const source = c.read('source', f.source, ctx);
+  const deadline = c.read('deadline', f.deadline, ctx);
+  const phone = c.read('callerPhone', f.callerPhone, ctx);
+  const resolved = c.read('resolved', f.resolved, ctx);
+  const satisfaction = c.read('satisfaction', f.satisfaction, ctx);
   if (type !== undefined && type !== 'visited' && (resolved !== undefined || satisfaction !== undefined)) {
     c.errors.push(`resolved/satisfaction (是否解决/满意度): only a visited (回访) milestone carries them, not ${type}`);
   }
@@ -115,5 +138,6 @@ export const hotlineFeed: FeedModule<HotlineMilestone> = {
   name: 'hotline',
   fieldAliases: aliasesFrom(HOTLINE_FIELD_LABELS),
   normalize,
+  recordSchema: recordSchema('12345 工单环节 hotline milestone', HOTLINE_FIELD_LABELS, HOTLINE_FIELD_SPECS, HOTLINE_MILESTONES),
   naturalKey: (r) => `${r.ticketId}|${r.type}`,
 };

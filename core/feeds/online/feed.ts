@@ -1,16 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
-import {
-  aliasesFrom,
-  collectFields,
-  NOT_AN_OBJECT,
-  parseBoolean,
-  parseCount,
-  parseEnum,
-  parseLocalDay,
-  parseText,
-  parseTime,
-  withId,
-} from '../fields.ts';
+import { aliasesFrom, collectFields, NOT_AN_OBJECT, withId } from '../fields.ts';
+import { boolean, count, enumeration, localDay, recordSchema, required, text, time, type FieldSpec } from '../field-kinds.ts';
 import type { LocalDay } from '../../../shared/time.ts';
 
 /** “一网通办” daily volume rows (FEEDS.md §2), a snapshot feed. Natural key: (date, itemCode, channel). */
@@ -50,18 +40,32 @@ export interface OnlineVolumeRow {
   asOf?: number;
 }
 
+/** Each field's kind: what normalize parses and what the record's JSON Schema says. */
+export const ONLINE_FIELD_SPECS = {
+  id: text(128),
+  date: required(localDay(true)),
+  itemCode: required(text(64)),
+  itemName: text(256),
+  department: text(128),
+  channel: required(enumeration(ONLINE_CHANNELS)),
+  fullyOnline: boolean,
+  count: required(count(ONLINE_MAX_COUNT)),
+  asOf: time(),
+} satisfies Record<keyof typeof ONLINE_FIELD_LABELS, FieldSpec<unknown>>;
+
 function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<OnlineVolumeRow> {
   const c = collectFields(input, onlineFeed.fieldAliases, ONLINE_FIELD_LABELS);
   if (!c) return NOT_AN_OBJECT;
-  const givenId = c.optional('id', (v) => parseText(v, 128));
-  const date = c.required('date', (v) => parseLocalDay(v, ctx));
-  const itemCode = c.required('itemCode', (v) => parseText(v, 64));
-  const itemName = c.optional('itemName', (v) => parseText(v, 256));
-  const department = c.optional('department', (v) => parseText(v, 128));
-  const channel = c.required('channel', (v) => parseEnum(v, ONLINE_CHANNELS));
-  const fullyOnline = c.optional('fullyOnline', parseBoolean) ?? false;
-  const count = c.required('count', (v) => parseCount(v, ONLINE_MAX_COUNT));
-  const asOf = c.optional('asOf', (v) => parseTime(v, ctx));
+  const f = ONLINE_FIELD_SPECS;
+  const givenId = c.read('id', f.id, ctx);
+  const date = c.read('date', f.date, ctx);
+  const itemCode = c.read('itemCode', f.itemCode, ctx);
+  const itemName = c.read('itemName', f.itemName, ctx);
+  const department = c.read('department', f.department, ctx);
+  const channel = c.read('channel', f.channel, ctx);
+  const fullyOnline = c.read('fullyOnline', f.fullyOnline, ctx) ?? false;
+  const count = c.read('count', f.count, ctx);
+  const asOf = c.read('asOf', f.asOf, ctx);
   if (c.errors.length > 0 || date === undefined || itemCode === undefined || channel === undefined || count === undefined) {
     return { ok: false, errors: c.errors };
   }
@@ -83,5 +87,6 @@ export const onlineFeed: FeedModule<OnlineVolumeRow> = {
   name: 'online',
   fieldAliases: aliasesFrom(ONLINE_FIELD_LABELS),
   normalize,
+  recordSchema: recordSchema('一网通办 办件量 online volume row', ONLINE_FIELD_LABELS, ONLINE_FIELD_SPECS),
   naturalKey: (r) => `${r.date}|${r.itemCode}|${r.channel}`,
 };

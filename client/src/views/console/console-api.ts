@@ -97,11 +97,11 @@ export const retryFailedJob = (feed: string, jobId: string) =>
     method: 'POST',
   });
 
-/** POSTs a multipart form (the browser sets its boundary); the answer as apiRequest gives it. */
-async function postForm<T>(path: string, form: FormData): Promise<T> {
+/** POSTs (or PUTs) a multipart form (the browser sets its boundary); the answer as apiRequest gives it. */
+async function postForm<T>(path: string, form: FormData, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
   const auth = useAuthStore();
   const sentToken = auth.token;
-  const response = await fetch(path, { method: 'POST', body: form, headers: sentToken ? { Authorization: `Bearer ${sentToken}` } : {} });
+  const response = await fetch(path, { method, body: form, headers: sentToken ? { Authorization: `Bearer ${sentToken}` } : {} });
   const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; details?: unknown } } | null;
   if (response.ok) return body as T;
   if (response.status === 401 && sentToken && auth.token === sentToken) auth.drop();
@@ -190,6 +190,13 @@ export const savePartners = (items: CrossRegionPartner[]) =>
 export const fetchItems = () => apiRequest<{ items: CrossRegionItem[] }>('/api/admin/reference/cross-region-items');
 export const saveItems = (items: CrossRegionItem[]) =>
   apiRequest<unknown>('/api/admin/reference/cross-region-items', { method: 'PUT', ...json({ items }) });
+
+/** PUT …/cross-region-{partners|items}.csv: replaces the list from a CSV/XLSX file; a bad file's ApiError has `details.rejected` ([{ row, errors }]). */
+export function uploadReference<T>(list: 'partners' | 'items', file: File): Promise<{ items: T[] }> {
+  const form = new FormData();
+  form.set('file', file, file.name);
+  return postForm(`/api/admin/reference/cross-region-${list}.csv`, form, 'PUT');
+}
 
 export const fetchDisplayTokens = () => apiRequest<{ items: DisplayToken[] }>('/api/admin/display-tokens');
 export const createDisplayToken = (name: string) =>

@@ -1,5 +1,8 @@
+import { integrationEn, integrationZhCN } from './locale-integration.ts';
+
 /** The console's messages (`console.*`), Chinese first; the English object has the same shape. */
 export const consoleZhCN = {
+  ...integrationZhCN,
   title: '管理控制台',
   appName: '芙蓉区政务服务效能看板',
   signOut: '退出登录',
@@ -17,6 +20,7 @@ export const consoleZhCN = {
     imports: '文件导入',
     exports: '年度导出',
     admin: '系统管理',
+    api: '接口文档',
   },
   period: {
     label: '统计期间',
@@ -228,6 +232,7 @@ export const consoleZhCN = {
 };
 
 export const consoleEn: typeof consoleZhCN = {
+  ...integrationEn,
   title: 'Console',
   appName: 'Furong Government Services Dashboard',
   signOut: 'Sign out',
@@ -245,6 +250,7 @@ export const consoleEn: typeof consoleZhCN = {
     imports: 'Imports',
     exports: 'Annual export',
     admin: 'Administration',
+    api: 'API',
   },
   period: {
     label: 'Period',

@@ -25,5 +25,6 @@ export const consoleChildRoutes: RouteRecordRaw[] = [
   { path: 'health', name: 'console-health', component: () => import('./pages/health.vue') },
   { path: 'imports', name: 'console-imports', component: () => import('./pages/imports.vue') },
   { path: 'exports', name: 'console-exports', component: () => import('./pages/exports.vue'), meta: { period: true } },
+  { path: 'api', name: 'console-api', component: () => import('./pages/api-docs.vue') },
   { path: 'admin/:tab?', name: 'console-admin', component: () => import('./pages/admin.vue'), meta: { roles: ['admin'] } },
 ];
