@@ -67,7 +67,7 @@ for (const name of parts) {
   }
   console.log(`\n▶ ${name}: ${part.what}`);
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', part.file, ...(part.args ?? [])], {
+  const run = spawnSync(process.execPath, [part.file, ...(part.args ?? [])], {
     cwd: root,
     stdio: 'inherit',
     env: process.env,
