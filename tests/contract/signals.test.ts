@@ -41,6 +41,7 @@ describe('signals to `npm start` (embedded Redis)', () => {
   it('SIGTERM to npm stops Node and its redis-server, in order, and leaves no process', async () => {
     const { proc, tree, redisUrl } = await npmStart();
     expect(tree.map((p) => p.command).join('\n')).toMatch(/redis-server/);
+    expect(proc.output(), 'Node 26 runs the .ts sources with no warning').not.toMatch(/Warning|EBADENGINE/);
     expect(await redisAnswers(redisUrl)).toBe(true);
 
     proc.child.kill('SIGTERM');
