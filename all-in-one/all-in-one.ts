@@ -17,17 +17,18 @@ export interface AllInOne {
 
 /**
  * Server and workers in one process, and — when REDIS_URL is unset and nothing answers on
- * 127.0.0.1:6379 — a private redis-server child (`npm start`, `npm run demo`).
+ * 127.0.0.1:6379 (REDIS_EMBEDDED_PORT) — a private redis-server child (`npm start`, `npm run demo`).
  */
 export async function startAllInOne(config: Config, log: Logger): Promise<AllInOne> {
   let embedded: EmbeddedRedis | null = null;
   let redisUrl = config.REDIS_URL;
   if (!redisUrl) {
-    if (await redisAnswers(DEFAULT_LOCAL_REDIS)) {
-      redisUrl = DEFAULT_LOCAL_REDIS;
-      log.info({ url: redisUrl }, 'using the Redis answering on 127.0.0.1:6379');
+    const local = config.REDIS_EMBEDDED_PORT === 6379 ? DEFAULT_LOCAL_REDIS : `redis://127.0.0.1:${config.REDIS_EMBEDDED_PORT}`;
+    if (await redisAnswers(local)) {
+      redisUrl = local;
+      log.info({ url: redisUrl }, `using the Redis answering on 127.0.0.1:${config.REDIS_EMBEDDED_PORT}`);
     } else {
-      embedded = await startEmbeddedRedis({ dataDir: join(config.DATA_DIR, 'redis'), port: 6379, log });
+      embedded = await startEmbeddedRedis({ dataDir: join(config.DATA_DIR, 'redis'), port: config.REDIS_EMBEDDED_PORT, log });
       redisUrl = embedded.url;
     }
   }

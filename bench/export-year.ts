@@ -116,13 +116,13 @@ try {
   for (const [step, times] of steps) say(`  ${step}: median ${summarize(times).median.toFixed(0)} ms`);
   say(`files: ${sizes}`);
 
-  // 3. The same through `npm run export` (a fresh process each time: Node, tsx, the modules, the fonts).
+  // 3. The same through `npm run export` (a fresh process each time: Node, the modules, the fonts).
   const cliTimes: number[] = [];
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'scripts/export-cli.ts', '--year', String(YEAR), '--out', join(tmpdir(), 'pulse-export-bench')],
+      ['scripts/export-cli.ts', '--year', String(YEAR), '--out', join(tmpdir(), 'pulse-export-bench')],
       {
         env: { ...process.env, REDIS_URL: redisServer.url, REDIS_PREFIX: keys.prefix, LOG_LEVEL: 'warn' },
         encoding: 'utf8',

@@ -10,7 +10,7 @@ export interface Proc {
 
 /** Starts a Pulse entry point (`server/main.ts`, `workers/main.ts`) as its own process, as a deployment runs it. */
 export function startProcess(entry: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [entry], {
     cwd: root,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
  * Event-to-wall latency: 50 wall screens (display-token sockets on `/live`) while hotline records arrive at a
  * fixed rate. For every ingest request, the time from its 202 to the first delta on each wall whose
  * `hotline.signed` includes it. Server and worker run as separate processes with the default coalescing
- * (LIVE_COALESCE_MS = 250). Usage: `tsx bench/wall-latency.ts [rates…]` (default 1000 10000 records/s);
+ * (LIVE_COALESCE_MS = 250). Usage: `node bench/wall-latency.ts [rates…]` (default 1000 10000 records/s);
  * WALL_SECONDS sets the sending time per rate (default 20). Writes the section "wall-latency" of bench/RESULTS.md.
  */
 import { io, type Socket } from 'socket.io-client';

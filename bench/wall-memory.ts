@@ -6,7 +6,7 @@
  * Chromium (CDP: HeapProfiler.collectGarbage, then Runtime.getHeapUsage) after 1,000 applied deltas and
  * then every tenth of WALL_UPDATES (default 100,000), each time at the same point of a fresh showing of the
  * hotline screen, after the page caught up with every delta sent. Deltas go at WALL_RATE a second (default
- * 150). Usage: `tsx bench/wall-memory.ts`. Writes the section "wall-memory" of bench/RESULTS.md.
+ * 150). Usage: `node bench/wall-memory.ts`. Writes the section "wall-memory" of bench/RESULTS.md.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

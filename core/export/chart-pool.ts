@@ -33,7 +33,7 @@ function chartThread(): Worker {
     if (reply.error !== undefined) p.reject(new Error(`chart rendering failed: ${reply.error}`));
     else p.resolve(reply.pngs!);
   });
-  w.on('error', (err) => failAll(err));
+  w.on('error', (err) => failAll(err instanceof Error ? err : new Error(String(err))));
   w.on('exit', (code) => failAll(new Error(`chart thread exited with code ${code}`)));
   return (worker = w);
 }

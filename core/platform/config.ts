@@ -36,6 +36,8 @@ const envSchema = z
         }
       })
       .optional(),
+    /** With REDIS_URL unset, `npm start` uses the Redis on 127.0.0.1 at this port, or starts its own redis-server there. */
+    REDIS_EMBEDDED_PORT: intVar(1, 65535, 6379),
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
     REDIS_PREFIX: z
       .string()

@@ -70,8 +70,16 @@ export async function startEmbeddedRedis(options: { dataDir: string; port: numbe
       '--loglevel',
       'warning',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and Redis must
+    // not stop before the workers and server that still write to it — stop() below ends it, last.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  // Whatever ends this process (process.exit on a fatal error included) ends its Redis too; only a
+  // SIGKILL of this process leaves it running, and the next start then finds it answering and uses it.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -103,10 +111,12 @@ export async function startEmbeddedRedis(options: { dataDir: string; port: numbe
           if (child.exitCode !== null) return;
           child.kill('SIGTERM'); // redis-server flushes the AOF and exits
           await exited;
+          process.removeListener('exit', killOnExit);
         },
       };
     }
   }
   child.kill('SIGKILL');
+  process.removeListener('exit', killOnExit);
   throw new Error(`redis-server did not answer within 10 s: ${output.join('').trim()}`);
 }

@@ -91,7 +91,7 @@ export interface PulseProcess {
 /** Starts a Pulse entry point as its own process (as `npm run start:server` / `start:worker` do). */
 export function spawnPulse(entry: 'server/main.ts' | 'workers/main.ts', env: Record<string, string>): PulseProcess {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', entry], {
+    spawn(process.execPath, [entry], {
       cwd: ROOT,
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

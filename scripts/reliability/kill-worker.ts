@@ -3,7 +3,7 @@
  * post a generated year. Every batch must finish (none failed), nothing may count twice: the figures
  * equal the generator's own count and `npm run verify` reports zero difference.
  *
- *   node --import tsx scripts/reliability/kill-worker.ts [--kills 20] [--scale 0.1]
+ *   node scripts/reliability/kill-worker.ts [--kills 20] [--scale 0.1]
  */
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';

@@ -5,7 +5,7 @@
  * header-only file. Good rows are kept, every bad row is reported by its row number, the server's
  * peak memory is measured, and the process is alive and answering at the end.
  *
- *   node --import tsx scripts/reliability/malformed-files.ts [--visits 30000] [--big-mb 50]
+ *   node scripts/reliability/malformed-files.ts [--visits 30000] [--big-mb 50]
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';

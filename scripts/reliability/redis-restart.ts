@@ -5,7 +5,7 @@
  * generator's count, `npm run verify` zero difference), and the server, the worker and the wall
  * recovered by themselves (nothing restarted them).
  *
- *   node --import tsx scripts/reliability/redis-restart.ts [--restarts 3] [--scale 0.1] [--down-ms 3000]
+ *   node scripts/reliability/redis-restart.ts [--restarts 3] [--scale 0.1] [--down-ms 3000]
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';

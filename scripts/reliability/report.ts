@@ -29,7 +29,7 @@ export async function timed(
   return report;
 }
 
-/** `node --import tsx scripts/reliability/<name>.ts`: run one scenario, print its report, exit 1 on problems. */
+/** `node scripts/reliability/<name>.ts`: run one scenario, print its report, exit 1 on problems. */
 export async function runAsScript(run: () => Promise<ScenarioReport>): Promise<void> {
   const report = await run();
   console.log(JSON.stringify(report, null, 2));

@@ -3,7 +3,7 @@
  * to two server processes, applied by two worker processes. The figures must equal the generator's
  * count (each record once) and `npm run verify` report zero difference.
  *
- *   node --import tsx scripts/reliability/triple-send.ts [--scale 0.1]
+ *   node scripts/reliability/triple-send.ts [--scale 0.1]
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';

@@ -13,7 +13,7 @@ import { FEEDS, generatePreviousYearOnline, generateYear, type FeedName } from '
  * data sent meanwhile is applied without delay.
  *
  *   PULSE_URL=http://127.0.0.1:3000 PULSE_INGEST_TOKEN=… [PULSE_MANAGER_TOKEN=…] \
- *     node --import tsx scripts/simulator/history.ts --from 2025-01-01 --to 2026-11-26 [--scale 0.2] [--seed 2022]
+ *     node scripts/simulator/history.ts --from 2025-01-01 --to 2026-11-26 [--scale 0.2] [--seed 2022]
  *
  * Prints a progress line every few seconds; exits 0 when all is sent, 2 when stopped (SIGINT/SIGTERM,
  * or the parent process gone), 1 on error.
@@ -169,7 +169,7 @@ async function main(): Promise<number> {
   const day = /^\d{4}-\d{2}-\d{2}$/;
   if (values.help || !baseUrl || !ingestToken || !day.test(values.from ?? '') || !day.test(values.to ?? '')) {
     (values.help ? process.stdout : process.stderr).write(
-      'usage: PULSE_URL=… PULSE_INGEST_TOKEN=… [PULSE_MANAGER_TOKEN=…] node --import tsx scripts/simulator/history.ts --from YYYY-MM-DD --to YYYY-MM-DD [--scale 0.2] [--seed 2022]\n',
+      'usage: PULSE_URL=… PULSE_INGEST_TOKEN=… [PULSE_MANAGER_TOKEN=…] node scripts/simulator/history.ts --from YYYY-MM-DD --to YYYY-MM-DD [--scale 0.2] [--seed 2022]\n',
     );
     return values.help ? 0 : 1;
   }
@@ -217,5 +217,5 @@ async function main(): Promise<number> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main();
-  if (process.connected) process.disconnect(); // let a forked sender exit
+  if (process.connected) process.disconnect?.(); // let a forked sender exit
 }

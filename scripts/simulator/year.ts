@@ -17,7 +17,7 @@ import type { Expectation } from './tally.ts';
  * This is an outside system: it speaks only the public contracts and imports nothing from Pulse.
  * Deterministic: the same options always give the same records (seeded mulberry32, no Math.random).
  *
- *   node --import tsx scripts/simulator/year.ts [--year 2022] [--seed 2022] [--scale 1] [--previous-year] [--out DIR] [--export DIR]
+ *   node scripts/simulator/year.ts [--year 2022] [--seed 2022] [--scale 1] [--previous-year] [--out DIR] [--export DIR]
  */
 
 export const FEEDS = ['hotline', 'online', 'hall', 'crossRegion', 'evaluations'] as const;
@@ -109,7 +109,7 @@ export function generatePreviousYearOnline(options: Omit<YearOptions, 'previousY
 
 const USAGE = `Generates a year of records for the five feeds of FEEDS.md and prints its counts.
 
-usage: node --import tsx scripts/simulator/year.ts [options]
+usage: node scripts/simulator/year.ts [options]
 
   --year YYYY        the year (default 2022)
   --seed N           the seed (default 2022): the same seed, year and scale give the same records

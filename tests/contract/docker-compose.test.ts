@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -21,15 +21,14 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
     }
   >;
   networks?: Record<string, { ipam?: { config?: { subnet: string; ip_range?: string }[] } }>;
+  volumes?: Record<string, unknown>;
 };
 const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> })
   .scripts;
 
-/** The npm script a command runs (`npm run X` / `npm start`), if it is one. */
-function npmScript(command: string[]): string | null {
-  if (command[0] !== 'npm') return null;
-  if (command[1] === 'start') return 'start';
-  return command[1] === 'run' ? (command.find((part, i) => i > 1 && !part.startsWith('-')) ?? null) : null;
+/** The script file a `node <file> …` command runs, if it is one. */
+function nodeEntry(command: string[]): string | null {
+  return command[0] === 'node' && command[1] && !command[1].startsWith('-') ? command[1] : null;
 }
 
 describe('docker-compose.yml', () => {
@@ -47,17 +46,43 @@ describe('docker-compose.yml', () => {
     expect(command).toMatch(/--maxmemory-policy noeviction/);
   });
 
-  it('runs only commands that package.json defines, against the compose Redis', () => {
+  it('runs node itself (no npm as PID 1 or every 10 s), the entry points package.json starts, against the compose Redis', () => {
+    const entries: Record<string, [string, string]> = {
+      server: [scripts['start:server']!, 'server'],
+      worker: [scripts['start:worker']!, 'worker'],
+    };
     for (const name of ['server', 'worker'] as const) {
       const service = compose.services[name]!;
-      for (const command of [service.command!, service.healthcheck!.test.slice(1)]) {
-        const script = npmScript(command);
-        expect(script, `${name}: ${command.join(' ')}`).not.toBeNull();
-        expect(scripts[script!], `package.json has "${script}"`).toBeDefined();
-      }
+      const entry = nodeEntry(service.command!);
+      expect(entry, `${name}: ${service.command!.join(' ')}`).not.toBeNull();
+      expect(entries[name]![0]).toBe(`exec node ${entry}`);
+      const health = service.healthcheck!.test;
+      expect(health.slice(0, 2)).toEqual(['CMD', 'node']);
+      expect(health.slice(2)).toEqual(['scripts/healthcheck.ts', entries[name]![1]]);
+      for (const file of [entry!, health[2]!]) expect(existsSync(new URL(`../../${file}`, import.meta.url)), file).toBe(true);
       expect(service.environment?.REDIS_URL).toBe('redis://redis:6379');
       expect(service.depends_on).toHaveProperty('redis');
     }
+  });
+
+  it('gives servers and workers the same image, the connectors file and a data volume at DATA_DIR', () => {
+    const server = compose.services.server!;
+    const worker = compose.services.worker!;
+    expect(server.image).toBeDefined();
+    expect(worker.image).toBe(server.image);
+    for (const service of [server, worker]) {
+      const mounts = new Map(service.volumes!.map((v) => [v.split(':')[1]!, v.split(':')[0]!]));
+      const dataDir = service.environment!.DATA_DIR!;
+      const connectors = service.environment!.CONNECTORS_FILE!;
+      expect(mounts.get(dataDir), `a volume at DATA_DIR ${dataDir}`).toBeDefined();
+      expect(compose.volumes).toHaveProperty(mounts.get(dataDir)!);
+      const configDir = connectors.slice(0, connectors.lastIndexOf('/'));
+      expect(mounts.get(configDir), `a volume holding CONNECTORS_FILE ${connectors}`).toBeDefined();
+    }
+    // The image's own defaults are the same paths, so `docker run` with -v … works alike.
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toContain(`ENV DATA_DIR=${server.environment!.DATA_DIR}`);
+    expect(dockerfile).toContain(`ENV CONNECTORS_FILE=${server.environment!.CONNECTORS_FILE}`);
   });
 
   it('runs two replicas of server and worker behind one entry point, which alone publishes a port', () => {

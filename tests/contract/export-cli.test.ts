@@ -14,7 +14,7 @@ let out: string;
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/export-cli.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/export-cli.ts', ...args], {
       env: { ...process.env, REDIS_URL: app.config.REDIS_URL, REDIS_PREFIX: app.config.REDIS_PREFIX, LOG_LEVEL: 'warn' },
     });
     let stdout = '';

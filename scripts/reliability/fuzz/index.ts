@@ -8,7 +8,7 @@
  * record is accepted (accepted = the distinct natural keys sent), every bad one refused alone with
  * a reason naming what is wrong, and the breakdown by a dimension keeps each value apart.
  *
- *   node --import tsx scripts/reliability/fuzz/index.ts [--cases 200] [--seed 14]
+ *   node scripts/reliability/fuzz/index.ts [--cases 200] [--seed 14]
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
