@@ -36,7 +36,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 describe('every command line', () => {
   it('finds the entry points in package.json', () => {
     expect(ENTRY_POINTS.map((e) => e.name).sort()).toEqual(
-      expect.arrayContaining(['bench', 'demo', 'export', 'health:server', 'import', 'reliability', 'simulate', 'start', 'verify']),
+      expect.arrayContaining(['bench', 'demo', 'dev', 'export', 'health:server', 'import', 'reliability', 'simulate', 'start', 'verify']),
     );
   });
 
