@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/platform/logger.ts';
 import { startServer } from '../../server/server-process.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { INGEST_TOKEN as CLUSTER_INGEST_TOKEN, startPulseCluster } from '../../scripts/reliability/harness.ts';
 
 interface Sample {
   name: string;
@@ -124,4 +125,41 @@ describe('GET /metrics', () => {
     expect((await get({ authorization: `Bearer ${token}x` })).status).toBe(401);
     expect((await get({ ...remote, authorization: `Bearer ${token}` })).status).toBe(200);
   });
+
+  it('in separate processes (two servers, two workers), every server shows what all of them received and applied', async () => {
+    const cluster = await startPulseCluster({ servers: 2, workers: 2, env: { LOG_LEVEL: 'info' } });
+    try {
+      const at = '2022-06-01T09:00:00+08:00';
+      const send = async (baseUrl: string, events: unknown[], requestId: string) => {
+        const res = await fetch(`${baseUrl}/api/ingest/hotline`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${CLUSTER_INGEST_TOKEN}`, 'x-request-id': requestId },
+          body: JSON.stringify({ events }),
+        });
+        expect(res.status).toBe(202);
+      };
+      // 10 batches over both servers: 50 records, 40 distinct tickets, 5 rejected.
+      for (let i = 0; i < 10; i++) {
+        const events = [0, 1, 2, 3].map((k) => ({ ticketId: `P${i}-${k}`, type: 'signed', at }));
+        events.push(i % 2 === 0 ? { ticketId: `P${i}-0`, type: 'signed', at } : ({ type: 'signed' } as never));
+        await send(cluster.baseUrls[i % 2]!, events, `multi-${i}`);
+      }
+      await cluster.waitIdle(await cluster.login(), 60_000);
+      for (const baseUrl of cluster.baseUrls) {
+        const m = await scrape(baseUrl);
+        const hotline = (name: string, labels: Record<string, string> = {}) => valueOf(m, name, { feed: 'hotline', ...labels });
+        expect(hotline('pulse_ingest_received_total')).toBe(50);
+        expect(hotline('pulse_ingest_records_total', { outcome: 'accepted' })).toBe(40);
+        expect(hotline('pulse_ingest_records_total', { outcome: 'duplicate' })).toBe(5);
+        expect(hotline('pulse_ingest_records_total', { outcome: 'rejected' })).toBe(5);
+        expect(hotline('pulse_ingest_apply_latency_seconds_count')).toBe(10);
+      }
+      // Each batch's 'batch applied' line, in whichever worker process applied it, carries its request's id.
+      const workerLines = cluster.workers.flatMap((w) => w.output().split('\n')).filter((l) => l.includes('"batch applied"'));
+      const ids = workerLines.map((l) => (JSON.parse(l) as { reqId?: string }).reqId).sort();
+      expect(ids).toEqual(Array.from({ length: 10 }, (_, i) => `multi-${i}`).sort());
+    } finally {
+      await cluster.stop();
+    }
+  }, 180_000);
 });
