@@ -103,18 +103,20 @@ export async function redisBenchmarkHincrby(requests: number, pipeline = 100): P
 }
 
 /** The apply-entities.lua calls the workers make for `sample`, captured from an in-process apply. */
-export async function captureScriptCalls(sample: Sample): Promise<{ calls: [string, string, (string | number)[]][]; records: number }> {
+export async function captureScriptCalls(
+  sample: Sample,
+): Promise<{ calls: [string, string, string, (string | number)[]][]; records: number }> {
   const redis = await startTestRedis();
   const client = new Redis(redis.url);
   try {
     const apply = new ApplyService(
       createCoreContext({ redis: client, keys: redisKeys('ceiling'), log: createLogger('silent', 'bench'), tz: TZ }),
     );
-    const calls: [string, string, (string | number)[]][] = [];
+    const calls: [string, string, string, (string | number)[]][] = [];
     const original = client.applyEntities.bind(client);
-    client.applyEntities = ((stats: string, conflicts: string, args: (string | number)[]) => {
-      calls.push([stats, conflicts, args]);
-      return original(stats, conflicts, args);
+    client.applyEntities = ((stats: string, conflicts: string, totals: string, args: (string | number)[]) => {
+      calls.push([stats, conflicts, totals, args]);
+      return original(stats, conflicts, totals, args);
     }) as typeof client.applyEntities;
     const byFeed = new Map<FeedName, object[]>();
     let records = 0;
@@ -141,7 +143,7 @@ export async function captureScriptCalls(sample: Sample): Promise<{ calls: [stri
 
 /** Records/s of replaying the captured script calls on an empty redis-server, `depth` calls per ioredis pipeline. */
 export async function scriptPipelineRecordsPerSecond(
-  captured: { calls: [string, string, (string | number)[]][]; records: number },
+  captured: { calls: [string, string, string, (string | number)[]][]; records: number },
   depth = 8,
 ): Promise<number> {
   const redis = await startTestRedis({ appendonly: true });
@@ -151,7 +153,8 @@ export async function scriptPipelineRecordsPerSecond(
     const started = performance.now();
     for (let i = 0; i < captured.calls.length; i += depth) {
       const pipeline = client.pipeline();
-      for (const [stats, conflicts, args] of captured.calls.slice(i, i + depth)) pipeline.applyEntities(stats, conflicts, args);
+      for (const [stats, conflicts, totals, args] of captured.calls.slice(i, i + depth))
+        pipeline.applyEntities(stats, conflicts, totals, args);
       for (const [err, stale] of (await pipeline.exec()) ?? []) {
         if (err) throw err;
         if (stale !== 0) throw new Error('a replayed script call found a stale entity: the replay is not the run it was captured from');

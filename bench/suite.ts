@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cliUsageError, parseCli } from '../core/platform/cli.ts';
 import { machineLine, writeRunHeader } from './results.ts';
 
 const root = new URL('..', import.meta.url);
@@ -35,11 +36,23 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
   'wall-memory': { file: 'bench/wall-memory.ts', what: 'the wall page’s JS heap over a long run of deltas', optional: true },
 };
 
-const asked = process.argv.slice(2);
+const asked = parseCli({
+  command: 'npm run bench',
+  usage: `usage: npm run bench [-- part …]
+
+The performance suite; each part runs in its own process and writes its section of bench/RESULTS.md.
+Parts (default: all but wall-memory):
+${Object.entries(PARTS)
+  .map(([name, p]) => `  ${name.padEnd(13)} ${p.what}${p.optional ? ' (only when named)' : ''}`)
+  .join('\n')}
+
+BENCH_SCALE (default 1: the 2022 report's year), BENCH_REPEAT (default 3), BENCH_APPENDFSYNC=everysec.`,
+  options: {},
+  positionals: { min: 0, max: Object.keys(PARTS).length },
+}).positionals;
 const unknown = asked.filter((p) => !(p in PARTS));
 if (unknown.length > 0) {
-  console.error(`unknown part(s): ${unknown.join(', ')}; parts are ${Object.keys(PARTS).join(', ')}`);
-  process.exit(2);
+  cliUsageError('npm run bench', `unknown part(s) ${unknown.join(', ')}; parts are ${Object.keys(PARTS).join(', ')}`);
 }
 const parts = asked.length > 0 ? asked : Object.keys(PARTS).filter((name) => !PARTS[name]!.optional);
 

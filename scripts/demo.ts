@@ -27,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printOnce, startAllInOne } from '../all-in-one/all-in-one.ts';
 import type { Config } from '../core/platform/config.ts';
+import { parseCli } from '../core/platform/cli.ts';
 import { runProcess } from '../core/platform/lifecycle.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { DAY_MS, calendarDayOf, dateOf, toWallMs } from './simulator/calendar.ts';
@@ -388,4 +389,13 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   };
 }
 
+parseCli({
+  command: 'npm run demo',
+  usage: `usage: npm run demo
+
+Pulse as npm start runs it, fed by the simulator: today's records, a live stream and a year of history.
+  DEMO_RATE=20  DEMO_HISTORY_SCALE=0.2 (0: none)  DEMO_SEED=2022  DEMO_MODE=push|pull (pull: Pulse's connectors fetch)
+Ctrl-C stops the stream, the history, then Pulse. Server configuration as for npm start (README.md).`,
+  options: {},
+});
 await runProcess('pulse-demo', startDemo);

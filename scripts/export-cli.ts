@@ -7,9 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { openCliContextOrExit } from '../core/platform/cli.ts';
+import { cliUsageError, openCliContextOrExit, parseCli } from '../core/platform/cli.ts';
 import { FEED_NAMES } from '../shared/feeds/feed.ts';
 import { createCoreContext } from '../core/context.ts';
 import { ExportService, parseExportPeriod, parseFormats } from '../core/export/export-service.ts';
@@ -19,27 +18,36 @@ import { KpiService } from '../core/services/kpi-service.ts';
 import { ReferenceService } from '../core/services/reference-service.ts';
 import { TargetsService } from '../core/services/targets-service.ts';
 
-const usage = 'usage: npm run export -- --year <yyyy> | --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--format docx,xlsx,md,json] [--out <dir>]\n';
+const COMMAND = 'npm run export';
+const USAGE = `usage: npm run export -- --year <yyyy> | --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--format docx,xlsx,md,json] [--out <dir>]
+
+The year-end export (docs/REPORT.md) of a year or a period, read from Redis (REDIS_URL, or the one
+npm start uses) through the server's services, recorded in the audit log.
+
+  --year YYYY         the calendar year (or --from/--to)
+  --from, --to DAY    a period of local days, YYYY-MM-DD
+  --format LIST       comma-separated: docx, xlsx, md, json (default: all)
+  --out DIR           where to write the files (default ./exports)`;
+const { values } = parseCli({
+  command: COMMAND,
+  usage: USAGE,
+  options: {
+    year: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
 let period;
 let formats;
-let outDir: string;
 try {
-  const { values } = parseArgs({
-    options: {
-      year: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-    },
-  });
   period = parseExportPeriod(values);
   formats = parseFormats(values.format);
-  outDir = resolve(values.out ?? 'exports');
 } catch (err) {
-  process.stderr.write(`${(err as Error).message}\n${usage}`);
-  process.exit(2);
+  cliUsageError(COMMAND, (err as Error).message);
 }
+const outDir = resolve(values.out ?? 'exports');
 
 const cli = await openCliContextOrExit(process.env, { name: 'pulse-export', readyTimeoutMs: 5_000 });
 const { config, redis, keys, log } = cli;

@@ -6,11 +6,20 @@
  */
 import { hostname } from 'node:os';
 import { loadConfig } from '../core/platform/config.ts';
-import { openCliContext } from '../core/platform/cli.ts';
+import { cliUsageError, openCliContext, parseCli } from '../core/platform/cli.ts';
 import { scanAll } from '../core/platform/redis.ts';
 
+const USAGE = `usage: npm run health:server     (node scripts/healthcheck.ts server)
+       npm run health:worker     (node scripts/healthcheck.ts worker)
+
+  server   GET /api/health on 127.0.0.1:PORT answers and Redis is reachable
+  worker   a worker process on this host has beaten its heart in Redis within 30 s
+
+Exit code 0 when healthy, 1 when not (the container health checks of docker-compose.yml).`;
+const role = parseCli({ command: 'node scripts/healthcheck.ts', usage: USAGE, options: {}, positionals: { min: 1, max: 1 } })
+  .positionals[0];
+if (role !== 'server' && role !== 'worker') cliUsageError('node scripts/healthcheck.ts', `unknown role '${role}': server or worker`);
 const config = loadConfig();
-const role = process.argv[2];
 
 async function check(): Promise<boolean> {
   if (role === 'server') {
@@ -26,7 +35,7 @@ async function check(): Promise<boolean> {
       close();
     }
   }
-  throw new Error('usage: healthcheck.ts server|worker');
+  return false;
 }
 
 check().then(

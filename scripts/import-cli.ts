@@ -5,10 +5,9 @@
  * rows, and writes every rejected row to `<file>.rejected.csv`. Needs a running worker (`npm start`).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { openCliContextOrExit } from '../core/platform/cli.ts';
-import { isFeedName } from '../shared/feeds/feed.ts';
+import { cliUsageError, openCliContextOrExit, parseCli } from '../core/platform/cli.ts';
+import { FEED_NAMES, isFeedName } from '../shared/feeds/feed.ts';
 import { scanAll } from '../core/platform/redis.ts';
 import { createCoreContext } from '../core/context.ts';
 import type { ImportProgress } from '../shared/socket-events.ts';
@@ -17,18 +16,31 @@ import { ImportService, MAX_REJECTED_KEPT } from '../core/imports/import-service
 import { IngestService } from '../core/ingest/ingest-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
+const COMMAND = 'npm run import';
+const { values, positionals } = parseCli({
+  command: COMMAND,
+  usage: `usage: npm run import -- --feed <${FEED_NAMES.join('|')}> <file.csv|file.xlsx> [--column-map JSON]
+
+Imports a CSV or XLSX file through the validation and exactly-once path of HTTP ingest, with progress;
+prints accepted / duplicate / conflict / rejected counts and writes the rejected rows to <file>.rejected.csv.
+
+  --feed F          the feed the file holds
+  --column-map JSON the file's column names to the feed's fields, e.g. '{"工单编号":"ticketId"}'
+
+Needs Redis (REDIS_URL, or the one npm start uses) and, for the figures, a running worker.`,
   options: { feed: { type: 'string' }, 'column-map': { type: 'string' } },
+  positionals: { min: 1, max: 1 },
 });
-const file = positionals[0];
-if (!values.feed || !isFeedName(values.feed) || !file) {
-  process.stderr.write(
-    'usage: npm run import -- --feed <hotline|online|hall|crossRegion|evaluations> <file.csv|file.xlsx> [--column-map JSON]\n',
-  );
-  process.exit(2);
-}
+const file = positionals[0]!;
+if (!values.feed) cliUsageError(COMMAND, '--feed is missing');
+if (!isFeedName(values.feed)) cliUsageError(COMMAND, `unknown feed '${values.feed}': one of ${FEED_NAMES.join(', ')}`);
 const feed = values.feed;
+let columnMap: Record<string, string> | undefined;
+try {
+  columnMap = values['column-map'] ? (JSON.parse(values['column-map']) as Record<string, string>) : undefined;
+} catch (err) {
+  cliUsageError(COMMAND, `--column-map is not JSON: ${(err as Error).message}`);
+}
 
 const cli = await openCliContextOrExit(process.env, { name: 'pulse-import', readyTimeoutMs: 5_000 });
 const { config, url, redis, keys, log } = cli;
@@ -45,7 +57,6 @@ const bar = new cliProgress.SingleBar(
   cliProgress.Presets.shades_classic,
 );
 
-const columnMap = values['column-map'] ? (JSON.parse(values['column-map']) as Record<string, string>) : undefined;
 const importId = await imports.start(feed, file, file, { columnMap, createdBy: 'cli' });
 bar.start(100, 0, { phase: '读取 reading ', rows: 0, queued: 0, rejected: 0 });
 let progress: ImportProgress | null;

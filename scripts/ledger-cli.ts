@@ -5,7 +5,7 @@
  *                     (+ records still queued). Exit code 1 on any difference.
  * Both use REDIS_URL, or the Redis `npm start` uses (127.0.0.1:6379).
  */
-import { openCliContext } from '../core/platform/cli.ts';
+import { cliUsageError, openCliContext, parseCli } from '../core/platform/cli.ts';
 import { ConfigError } from '../core/platform/config.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import { SUPPORTED_FEEDS } from '../core/ingest/apply-service.ts';
@@ -28,9 +28,19 @@ function printReport(report: VerifyReport): void {
   console.log(report.ok ? '\nverify: zero difference' : '\nverify: DIFFERENCES FOUND');
 }
 
+const USAGE = `usage: npm run rebuild
+       npm run verify
+
+  rebuild   recompute every day bucket and live set from the ledger and replace them (ingest paused meanwhile)
+  verify    compare the live aggregates with that recomputation and reconcile received = accepted + duplicate
+            + conflict + replaced + superseded + rejected (+ still queued), per feed and day; exit 1 on a difference
+
+Redis: REDIS_URL, or the one npm start uses (127.0.0.1:6379); REDIS_PREFIX as the server's.`;
+
 async function main(): Promise<number> {
-  const command = process.argv[2];
-  if (command !== 'rebuild' && command !== 'verify') throw new Error('usage: ledger-cli.ts rebuild|verify');
+  const named = process.argv[2] === 'rebuild' || process.argv[2] === 'verify' ? `npm run ${process.argv[2]}` : 'ledger-cli';
+  const command = parseCli({ command: named, usage: USAGE, options: {}, positionals: { min: 1, max: 1 } }).positionals[0];
+  if (command !== 'rebuild' && command !== 'verify') cliUsageError(named, `unknown command '${command}': rebuild or verify`);
   const cli = await openCliContext(process.env, { name: 'pulse-ledger-cli', readyTimeoutMs: 10_000, quietErrors: false });
   const { config, url, redis, keys } = cli;
   const ctx = { tz: config.TZ_REPORT, settings: DEFAULT_SETTINGS };

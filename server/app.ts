@@ -10,6 +10,9 @@ import { errorHandler, notFound } from './http/errors.ts';
 import { allowSocketOrigin, requireAllowedOrigin } from './http/origin.ts';
 import { EventBudget, IngestLimiter, LoginLimiter } from './http/rate-limit.ts';
 import { securityHeaders, type SecurityOptions } from './http/security.ts';
+import { metricsEndpoint } from './http/metrics.ts';
+import { requestIds } from './http/request-id.ts';
+import type { MetricsService } from '../core/services/metrics-service.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -56,6 +59,9 @@ export interface AppDeps {
   exportTemplates: TemplateStore;
   ingestToken: string;
   hmacSecrets: readonly string[];
+  /** METRICS_TOKEN (GET /metrics from beyond loopback), if set. */
+  metricsToken?: string;
+  metrics: MetricsService;
   keys: RedisKeys;
   alerts: AlertService;
   users: UserService;
@@ -76,7 +82,15 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   let live: LiveNamespace | undefined;
   app.disable('x-powered-by');
   app.set('trust proxy', deps.security.trustProxy);
+  const metrics = metricsEndpoint({
+    metrics: deps.metrics,
+    ingest: deps.ingest,
+    token: deps.metricsToken,
+    liveSockets: () => live?.sockets.size ?? 0,
+  });
+  app.use(requestIds(deps.log), metrics.countRequests);
   app.use(securityHeaders());
+  app.get('/metrics', metrics.serve);
 
   const api = express.Router();
   // Figures, tokens and settings: no browser or proxy keeps a copy of any API answer.

@@ -20,6 +20,7 @@ import { UserService } from '../core/services/user-service.ts';
 import { SupervisedService } from '../core/services/supervised-service.ts';
 import { FeedHealthService } from '../core/services/feed-health-service.ts';
 import { HealthService } from '../core/services/health-service.ts';
+import { MetricsService } from '../core/services/metrics-service.ts';
 import { LiveService } from './live-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { ExportService } from '../core/export/export-service.ts';
@@ -95,6 +96,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     exportTemplates,
     ingestToken: ingestSecret.value,
     hmacSecrets: config.INGEST_HMAC_SECRETS,
+    ...(config.METRICS_TOKEN && { metricsToken: config.METRICS_TOKEN }),
+    metrics: new MetricsService(ctx),
     log,
     security: securityOptions(config),
   });

@@ -26,10 +26,11 @@ export function startIngestWorkers(config: Config, redisUrl: string, ctx: CoreCo
       stalledInterval: config.WORKER_LOCK_MS,
       maxStalledCount: 100,
     });
-    worker.on('completed', (job, result) => log.debug({ feed, batchId: job.data.batchId, ...result.counts }, 'batch applied'));
-    worker.on('failed', (job, err) =>
-      log.error({ feed, batchId: job?.data.batchId, attempt: job?.attemptsMade, err: err.message }, 'batch failed'),
-    );
+    // A batch's lines carry the id of the request that sent it (reqId), as the server's access log does.
+    const batchLog = (data: IngestJobData | undefined) =>
+      log.child({ ...(data?.requestId && { reqId: data.requestId }), feed, batchId: data?.batchId });
+    worker.on('completed', (job, result) => batchLog(job.data).info(result.counts, 'batch applied'));
+    worker.on('failed', (job, err) => batchLog(job?.data).error({ attempt: job?.attemptsMade, err: err.message }, 'batch failed'));
     worker.on('error', (err) => log.warn({ feed, err: err.message }, 'worker connection error'));
     return worker;
   });

@@ -11,6 +11,7 @@ import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
 import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
 import { FEEDS, applierOf } from '../feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
+import { addApplyLatency } from './apply-latency.ts';
 
 export type { ApplyOutcome } from './entity-plan.ts';
 
@@ -28,6 +29,8 @@ export interface IngestJobData {
    */
   received?: number;
   rejected?: number;
+  /** The id of the HTTP request that sent the batch (X-Request-Id), for the worker's log lines. */
+  requestId?: string;
 }
 
 export interface BatchResult {
@@ -116,12 +119,13 @@ export class ApplyService {
     // Statistics count on the day the server received the batch, where it counted `received`.
     const statsKey = this.keys.ingestStats(job.feed, localDayHour(job.receivedAt, this.tz).day);
     const conflictsKey = this.keys.conflicts(job.feed);
+    const totalsKey = this.keys.ingestTotals(job.feed);
     const appliedKey = this.keys.appliedChunks(job.feed, job.batchId);
     // Received is counted before any outcome, so outcomes never exceed it, even when the server queued
     // the batch but never got to count it. A marker younger than its TTL is still there if it was ever
     // set; an older batch was counted by an earlier run of this job (or the server) if ever.
     if (job.received !== undefined && processedAt - job.receivedAt < APPLIED_CHUNKS_TTL_MS) {
-      await this.redis.countReceived(statsKey, appliedKey, job.received, job.rejected ?? 0);
+      await this.redis.countReceived(statsKey, appliedKey, totalsKey, job.received, job.rejected ?? 0);
     }
 
     const byEntity = new Map<string, Delivery<{ id: string }>[]>();
@@ -167,7 +171,7 @@ export class ApplyService {
         for (const arg of countArgs) args.push(arg);
         args.push(members.length);
         for (const [key, member, score] of members) args.push(key, member, score);
-        const stale = await this.redis.applyEntities(statsKey, conflictsKey, args).catch((err: Error) => {
+        const stale = await this.redis.applyEntities(statsKey, conflictsKey, totalsKey, args).catch((err: Error) => {
           // The script refused the chunk before writing anything (a counter would leave ±(2^53 − 1), a key
           // has the wrong type): the same batch would be refused again, so it fails now and stays failed.
           throw err.message.startsWith('REFUSED') ? new UnrecoverableError(`batch ${job.batchId}: ${err.message}`) : err;
@@ -191,6 +195,8 @@ export class ApplyService {
     }
 
     const done = this.redis.multi().hset(this.keys.batchResult(job.batchId), counts).expire(this.keys.batchResult(job.batchId), 86_400);
+    // Wall-clock time, as the server's receivedAt (a test's clock in ctx.now moves the figures, not this).
+    addApplyLatency(done, this.keys, job.feed, Math.max(0, Date.now() - job.receivedAt) / 1000);
     // Announce even when this run only replayed: a crash may have come before the first announcement.
     if (days.size > 0 || counts.replay > 0) {
       const today = localDayHour(processedAt, this.tz).day;

@@ -69,8 +69,8 @@ export class IngestService {
     return FEED_MODULES[feed as FeedName] !== undefined;
   }
 
-  /** Validates and queues one request's records (HTTP ingest). */
-  async ingest(feed: FeedName, records: unknown[]): Promise<IngestResponse> {
+  /** Validates and queues one request's records (HTTP ingest); `requestId` travels in the batch into the worker's log lines. */
+  async ingest(feed: FeedName, records: unknown[], requestId?: string): Promise<IngestResponse> {
     if (records.length > MAX_RECORDS_PER_REQUEST) {
       throw new AppError('payload_too_large', `at most ${MAX_RECORDS_PER_REQUEST} records a request, got ${records.length}`);
     }
@@ -82,7 +82,7 @@ export class IngestService {
       if (result.ok) accepted.push(result.record);
       else rejected.push({ index, errors: result.errors });
     });
-    const batchId = await this.enqueue(feed, accepted, records.length, rejected.length);
+    const batchId = await this.enqueue(feed, accepted, records.length, rejected.length, requestId);
     return { accepted: accepted.length, rejected, batchId };
   }
 
@@ -104,13 +104,19 @@ export class IngestService {
    * Queues validated records as one batch — durably in Redis before this resolves — and counts what
    * was received and rejected. Returns the batch id (null when nothing was accepted).
    */
-  async enqueue(feed: FeedName, accepted: { id: string }[], received: number, rejected: number): Promise<string | null> {
+  async enqueue(
+    feed: FeedName,
+    accepted: { id: string }[],
+    received: number,
+    rejected: number,
+    requestId?: string,
+  ): Promise<string | null> {
     const receivedAt = Date.now();
     const batchId = accepted.length > 0 ? randomUUID() : null;
     const statsKey = this.keys.ingestStats(feed, localDayHour(receivedAt, this.config.TZ_REPORT).day);
     try {
       if (batchId) {
-        const job: IngestJobData = { feed, batchId, receivedAt, records: accepted, received, rejected };
+        const job: IngestJobData = { feed, batchId, receivedAt, records: accepted, received, rejected, ...(requestId && { requestId }) };
         await this.queues.get(feed)!.add(feed, job, { jobId: batchId });
       }
     } catch (err) {
@@ -153,13 +159,17 @@ export class IngestService {
         .multi()
         .hincrby(statsKey, 'received', received)
         .hincrby(statsKey, 'rejected', rejected)
+        .hincrby(this.keys.ingestTotals(feed), 'received', received)
+        .hincrby(this.keys.ingestTotals(feed), 'rejected', rejected)
         .exec()
         .catch(() => null);
       if (!results || results.some(([err]) => err))
         throw new AppError('redis_unavailable', 'Redis is unreachable; retry later', undefined, 5);
       return;
     }
-    await this.redis.countReceived(statsKey, this.keys.appliedChunks(feed, batchId), received, rejected).catch(() => undefined);
+    await this.redis
+      .countReceived(statsKey, this.keys.appliedChunks(feed, batchId), this.keys.ingestTotals(feed), received, rejected)
+      .catch(() => undefined);
   }
 
   /**

@@ -3,7 +3,9 @@
  * reliability checks): configuration from `env` as the server reads it → one command connection to
  * REDIS_URL (or the Redis `npm start` embeds, 127.0.0.1:6379) → keys → logger. Each tool keeps its own
  * messages and exit codes: a Redis that does not answer is a `CliRedisUnreachable` to report.
+ * And the argument parsing every command shares (`parseCli`: `--help`, and one line for a bad argument).
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from './config.ts';
 import { DEFAULT_LOCAL_REDIS } from './embedded-redis.ts';
@@ -83,4 +85,62 @@ export async function openCliContextOrExit(env: NodeJS.ProcessEnv, options: CliO
     process.stderr.write(`Redis does not answer at ${err.url}: start Pulse first (npm start) or set REDIS_URL.\n`);
     process.exit(1);
   }
+}
+
+type CliOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type CliValues<O extends CliOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>
+>['values'];
+
+/** What `parseCli` needs to know of a command: its name in messages, its usage text, its options. */
+export interface CliSpec<O extends CliOptionsConfig> {
+  /** How the user runs it, e.g. `npm run import`; starts every error line (its `--help` hint adds npm's `--`). */
+  command: string;
+  /** The text `--help` prints (and nothing else does): the usage line(s) and what each option means. */
+  usage: string;
+  options: O;
+  /** Positional arguments allowed (default none). */
+  positionals?: { min: number; max: number };
+}
+
+/**
+ * A command line's wrong argument: `parseCli` and each tool's own checks end with it — ONE line on
+ * stderr naming the problem and pointing at `--help`, exit code 2, never a stack.
+ */
+export function cliUsageError(command: string, problem: string): never {
+  const name = command.replace(/ --$/, '');
+  process.stderr.write(`${name}: ${problem} (see ${name}${name.startsWith('npm ') ? ' --' : ''} --help)\n`);
+  process.exit(2);
+}
+
+/**
+ * Parses `argv` (default: the process's) with node:util parseArgs, strictly: `--help`/`-h` prints the
+ * usage to stdout and exits 0; an unknown option, a missing value or a wrong number of positionals is
+ * `cliUsageError`. The same helper for every CLI, so each one answers `--help` and a bad argument alike.
+ */
+export function parseCli<O extends CliOptionsConfig>(
+  spec: CliSpec<O>,
+  argv: string[] = process.argv.slice(2),
+): { values: CliValues<O>; positionals: string[] } {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    // parseArgs explains at length how to pass a positional starting with '-': its first sentence says what is wrong.
+    cliUsageError(spec.command, (err as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ''));
+  }
+  if (parsed.values.help) {
+    process.stdout.write(spec.usage.endsWith('\n') ? spec.usage : `${spec.usage}\n`);
+    process.exit(0);
+  }
+  const { min, max } = spec.positionals ?? { min: 0, max: 0 };
+  const n = parsed.positionals.length;
+  if (n > max) cliUsageError(spec.command, `unexpected argument '${parsed.positionals[max]}'`);
+  if (n < min) cliUsageError(spec.command, `${min - n === 1 ? 'an argument is' : `${min - n} arguments are`} missing`);
+  return parsed as never;
 }

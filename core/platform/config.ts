@@ -53,6 +53,8 @@ const envSchema = z
       })
       .optional(),
     INGEST_TOKEN: optionalSecret(16),
+    /** Bearer token for GET /metrics from beyond loopback (a Prometheus elsewhere); unset: loopback only. */
+    METRICS_TOKEN: optionalSecret(16),
     /** Comma-separated, so a secret can be rotated while the old one is still accepted. */
     INGEST_HMAC_SECRET: z
       .string()

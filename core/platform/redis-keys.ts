@@ -48,6 +48,8 @@ export function redisKeys(prefix: string) {
     dayBucket: (feed: FeedName, day: LocalDay) => `${tag(feed)}:d:${day}`,
     /** Hash: received / rejected / accepted / duplicate / conflict / replaced / superseded, by the day the server received them. */
     ingestStats: (feed: FeedName, day: LocalDay) => `${tag(feed)}:st:${day}`,
+    /** Hash: the same statistics summed over every receiving day, kept by the same scripts (GET /metrics). */
+    ingestTotals: (feed: FeedName) => `${tag(feed)}:st-total`,
     /** List (newest first, capped at 1000): conflicting records kept out of the figures. */
     conflicts: (feed: FeedName) => `${tag(feed)}:conflicts`,
     /** String with TTL: a signed ingest request already received (replay protection). */
@@ -58,6 +60,8 @@ export function redisKeys(prefix: string) {
      * writes the three together (one cluster slot).
      */
     batchResult: (batchId: string) => `${prefix}:{applied}:batch:${batchId}`,
+    /** Hash: the apply-latency histogram of every feed (core/ingest/apply-latency.ts), written in the same transaction. */
+    applyLatency: () => `${prefix}:{applied}:apply-latency`,
     /** Hash with TTL (7 days): an import's progress/result (`progress` JSON) and who started it. */
     importStatus: (importId: string) => `${prefix}:import:${importId}`,
     /** List with TTL (7 days): an import's rejected rows `{ row, errors }`, in file order (first 100,000). */

@@ -7,8 +7,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { runFuzzScenario } from './fuzz/index.ts';
+import { cliUsageError, parseCli } from '../../core/platform/cli.ts';
 import { ROOT } from './harness.ts';
 import { runKillWorker } from './kill-worker.ts';
 import { runMalformedFiles } from './malformed-files.ts';
@@ -26,8 +26,22 @@ const SCENARIOS: Record<string, () => Promise<ScenarioReport>> = {
   fuzz: () => runFuzzScenario({ cases: 150, seed: Date.now() % 2 ** 31, maxRecords: 40, timeLimitMs: 1_200_000 }),
 };
 
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const COMMAND = 'npm run reliability';
+const { values } = parseCli({
+  command: COMMAND,
+  usage: `usage: npm run reliability [-- --only <scenario,…>]
+
+Every scenario of docs/RELIABILITY.md at full size, then the security tests and npm audit; the results
+replace the measured section of docs/RELIABILITY.md. Exit code 1 if any failed.
+
+  --only LIST   comma-separated scenarios: ${Object.keys(SCENARIOS).join(', ')}`,
+  options: { only: { type: 'string' } },
+});
 const chosen = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
+const unknownScenarios = chosen.filter((id) => !(id in SCENARIOS));
+if (unknownScenarios.length > 0) {
+  cliUsageError(COMMAND, `no scenario ${unknownScenarios.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+}
 const reports: ScenarioReport[] = [];
 for (const id of chosen) {
   const run = SCENARIOS[id];

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { createContext, type FeedOutput, type FeedRecord } from './context.ts';
 import { crossRegionExpectations, generateCrossRegion } from './cross-region.ts';
 import { evaluationExpectations, generateEvaluations } from './evaluations.ts';
@@ -109,7 +110,7 @@ export function generatePreviousYearOnline(options: Omit<YearOptions, 'previousY
 
 const USAGE = `Generates a year of records for the five feeds of FEEDS.md and prints its counts.
 
-usage: node scripts/simulator/year.ts [options]
+usage: npm run simulate -- [options]
 
   --year YYYY        the year (default 2022)
   --seed N           the seed (default 2022): the same seed, year and scale give the same records
@@ -125,21 +126,44 @@ usage: node scripts/simulator/year.ts [options]
 `;
 
 async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // The command line as every Pulse CLI reads it (core/platform/cli.ts parseCli), without importing Pulse:
+  // --help prints the usage; a bad argument is one line on stderr and exit code 2.
+  const usageError = (problem: string): never => {
+    process.stderr.write(`npm run simulate: ${problem} (see npm run simulate -- --help)\n`);
+    process.exit(2);
+  };
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        year: { type: 'string' },
+        seed: { type: 'string' },
+        scale: { type: 'string' },
+        'previous-year': { type: 'boolean' },
+        out: { type: 'string' },
+        export: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    return usageError((err as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ''));
+  }
+  if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
-  const arg = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
+  const number = (name: 'year' | 'seed' | 'scale', fallback: number, ok: (n: number) => boolean, rule: string) => {
+    const n = Number(values[name] ?? fallback);
+    if (!Number.isFinite(n) || !ok(n)) usageError(`--${name} ${rule} (got '${values[name]}')`);
+    return n;
   };
+  const year = number('year', 2022, (n) => Number.isInteger(n) && n >= 2000 && n <= 2100, 'must be a year YYYY');
+  const seed = number('seed', 2022, (n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0');
+  const scale = number('scale', 1, (n) => n > 0 && n <= 10, 'must be a number above 0 and at most 10');
+  const arg = (name: 'out' | 'export') => values[name];
   const startedAt = performance.now();
-  const { feeds, expected } = generateYear({
-    year: Number(arg('year') ?? 2022),
-    seed: Number(arg('seed') ?? 2022),
-    scale: Number(arg('scale') ?? 1),
-    previousYear: argv.includes('--previous-year'),
-  });
+  const { feeds, expected } = generateYear({ year, seed, scale, previousYear: values['previous-year'] === true });
   const elapsedMs = Math.round(performance.now() - startedAt);
   const total = FEEDS.reduce((sum, f) => sum + expected.records[f], 0);
   console.log(`year ${expected.year}, scale ${expected.scale}: ${total} records in ${elapsedMs} ms`);

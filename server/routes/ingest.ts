@@ -4,6 +4,7 @@ import { isFeedName } from '../../shared/feeds/feed.ts';
 import { requireRole } from '../http/auth.ts';
 import { ingestSenderOf, SIGNATURE_TOLERANCE_SECONDS, verifySignature, type IngestSender } from '../http/ingest-auth.ts';
 import type { IngestLimiter } from '../http/rate-limit.ts';
+import { requestIdOf } from '../http/request-id.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import type { IngestService } from '../../core/ingest/ingest-service.ts';
 
@@ -100,6 +101,7 @@ export function ingestRoutes(
       .ingest(
         feed,
         records.map((r) => (r instanceof BadLine ? null : r)),
+        requestIdOf(res),
       )
       .catch(async (err: unknown) => {
         if (signature) await options.releaseSignature(signature).catch(() => undefined);

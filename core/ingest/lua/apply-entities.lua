@@ -6,6 +6,7 @@
 
   KEYS[1]  ingest statistics hash of the receiving day
   KEYS[2]  conflicts list of the feed (capped at 1000)
+  KEYS[3]  the feed's running totals of the statistics (every day's increments, for GET /metrics)
 
   ARGV[1]  the batch's applied-chunks hash, ARGV[2] this chunk's id in it: a chunk already applied
            (the job re-run after its worker died between this call and the job's completion) is not
@@ -64,7 +65,7 @@ local function badSum(key, field, increment, current)
 end
 
 local appliedKey, chunkId = take(), take()
-local problem = wrongType(KEYS[1], 'hash') or wrongType(KEYS[2], 'list') or wrongType(appliedKey, 'hash')
+local problem = wrongType(KEYS[1], 'hash') or wrongType(KEYS[2], 'list') or wrongType(KEYS[3], 'hash') or wrongType(appliedKey, 'hash')
 if problem then return refuse(problem) end
 if redis.call('HEXISTS', appliedKey, chunkId) == 1 then
   return -1
@@ -140,7 +141,9 @@ end
 
 i = statsStart
 for _ = 1, tonumber(take()) do
-  redis.call('HINCRBY', KEYS[1], take(), take())
+  local field, increment = take(), take()
+  redis.call('HINCRBY', KEYS[1], field, increment)
+  redis.call('HINCRBY', KEYS[3], field, increment)
 end
 
 local conflicts = tonumber(take())

@@ -6,6 +6,7 @@
 
   KEYS[1]  ingest statistics hash of the receiving day
   KEYS[2]  the batch's applied-chunks hash (same feed hash tag); field `counted` marks the batch counted
+  KEYS[3]  the feed's running totals of the same statistics (same feed hash tag; GET /metrics reads them)
   ARGV[1]  received, ARGV[2] rejected
 
   Returns 1 when counted now, 0 when it had been.
@@ -14,4 +15,6 @@ if redis.call('HSETNX', KEYS[2], 'counted', 1) == 0 then return 0 end
 redis.call('EXPIRE', KEYS[2], 604800)
 redis.call('HINCRBY', KEYS[1], 'received', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'rejected', ARGV[2])
+redis.call('HINCRBY', KEYS[3], 'received', ARGV[1])
+redis.call('HINCRBY', KEYS[3], 'rejected', ARGV[2])
 return 1

@@ -6,9 +6,9 @@ import type { Redis, Result, ClientContext } from 'ioredis';
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
     /** See apply-entities.lua for KEYS and ARGV. */
-    applyEntities(statsKey: string, conflictsKey: string, args: (string | number)[]): Result<number, Context>;
+    applyEntities(statsKey: string, conflictsKey: string, totalsKey: string, args: (string | number)[]): Result<number, Context>;
     /** See count-received.lua. */
-    countReceived(statsKey: string, appliedKey: string, received: number, rejected: number): Result<number, Context>;
+    countReceived(statsKey: string, appliedKey: string, totalsKey: string, received: number, rejected: number): Result<number, Context>;
   }
 }
 
@@ -17,7 +17,7 @@ const defined = new WeakSet<Redis>();
 
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  redis.defineCommand('applyEntities', { numberOfKeys: 2, lua: load('apply-entities.lua') });
-  redis.defineCommand('countReceived', { numberOfKeys: 2, lua: load('count-received.lua') });
+  redis.defineCommand('applyEntities', { numberOfKeys: 3, lua: load('apply-entities.lua') });
+  redis.defineCommand('countReceived', { numberOfKeys: 3, lua: load('count-received.lua') });
   defined.add(redis);
 }
