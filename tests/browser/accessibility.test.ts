@@ -228,6 +228,33 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
     await page.close();
   });
 
+  it('keyboard focus is visible on every stop of the overview and a feed page', async () => {
+    const page = await signedIn();
+    const hidden: string[] = [];
+    for (const path of ['/console', '/console/feeds/hotline']) {
+      await page.goto(`${app.baseUrl}${path}`);
+      await settled(page);
+      for (let i = 0; i < 30; i += 1) {
+        await page.keyboard.press('Tab');
+        await animationsDone(page); // Element Plus eases its rings in
+        const focus = await page.evaluate(() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          // A hidden native input (Element Plus' radio buttons) shows its focus on the element after it.
+          const shown = getComputedStyle(el).opacity === '0' && el.nextElementSibling ? el.nextElementSibling : el;
+          const s = getComputedStyle(shown);
+          return {
+            what: `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`,
+            ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+          };
+        });
+        if (focus && !focus.ring) hidden.push(`${path} ${focus.what}`);
+      }
+    }
+    expect(hidden).toEqual([]);
+    await page.close();
+  });
+
   it('charts are images with their figures in words, on the console and on the wall', async () => {
     const page = await signedIn();
     await page.goto(`${app.baseUrl}/console/feeds/hotline`);
@@ -256,6 +283,8 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
       shape: await badge(kpiId).getAttribute('data-shape'),
       text: (await badge(kpiId).textContent())?.trim(),
     });
+    expect(await page.textContent('[data-testid=connection-label]')).toBe('实时'); // the link's state in words too
+    expect(await page.title()).toBe(await page.textContent('[data-testid=wall-title]'));
     await expect.poll(() => read('hotline.resolutionRate'), { timeout: 15_000 }).toEqual({ level: 'red', shape: 'octagon', text: '告警' });
     expect(await read('hotline.satisfactionRate')).toEqual({ level: 'normal', shape: 'check', text: '正常' });
     expect(await read('hotline.signed')).toEqual({ level: 'normal', shape: 'check', text: '正常' });
