@@ -10,6 +10,8 @@ import {
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { inject, onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
+import { currentLocale } from '../i18n.ts';
+import { summariseChart } from './chart-summary.ts';
 import { SCREEN_SCALE_KEY } from './useScreenScale.ts';
 
 use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
@@ -25,8 +27,10 @@ export type ChartOption = ComposeOption<
  * its state and animates instead of being rebuilt. Options given before mount are applied at mount.
  * Inside a scaled wall screen the canvas is drawn at device pixels × screen scale, so it stays crisp on
  * HiDPI and 4K screens; only a change of that ratio (the window resized) rebuilds the instance.
+ * With `title`, the element is an image to assistive technology (`role="img"`) whose name is the title
+ * and the chart's figures in words (`summariseChart`), kept current with every update.
  */
-export function useEcharts(el: Ref<HTMLElement | null>) {
+export function useEcharts(el: Ref<HTMLElement | null>, title?: () => string) {
   const screenScale = inject(SCREEN_SCALE_KEY, null);
   let chart: ECharts | null = null;
   let chartPixelRatio = 0;
@@ -35,9 +39,26 @@ export function useEcharts(el: Ref<HTMLElement | null>) {
 
   const pixelRatio = () => window.devicePixelRatio * Math.max(screenScale?.value ?? 1, 1);
 
+  let describing = false;
+  /** The text alternative, once per frame however many updates came in it. */
+  function describe(): void {
+    if (!title || describing) return;
+    describing = true;
+    requestAnimationFrame(() => {
+      describing = false;
+      const element = el.value;
+      if (!chart || !element) return;
+      const locale = currentLocale();
+      element.setAttribute('role', 'img');
+      element.setAttribute('aria-label', `${title()}${locale === 'en' ? '. ' : '。'}${summariseChart(chart.getOption(), locale)}`);
+    });
+  }
+
   function update(option: ChartOption): void {
-    if (chart) chart.setOption(option, { notMerge: false, lazyUpdate: true });
-    else pending.push(option);
+    if (chart) {
+      chart.setOption(option, { notMerge: false, lazyUpdate: true });
+      describe();
+    } else pending.push(option);
   }
 
   function create(element: HTMLElement, carried: ChartOption[]): void {

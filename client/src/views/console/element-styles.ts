@@ -38,3 +38,4 @@ import 'element-plus/es/components/table-column/style/css';
 import 'element-plus/es/components/tabs/style/css';
 import 'element-plus/es/components/tag/style/css';
 import 'element-plus/es/components/upload/style/css';
+import './theme.css';

@@ -8,6 +8,7 @@ export const consoleZhCN = {
   signOut: '退出登录',
   role: { admin: '管理员', manager: '管理人员', display: '大屏' },
   nav: {
+    label: '导航',
     overview: '总览',
     feeds: '业务数据',
     hotline: '12345 一呼即应',
@@ -24,6 +25,8 @@ export const consoleZhCN = {
   },
   period: {
     label: '统计期间',
+    from: '开始日期',
+    until: '结束日期',
     to: '至',
     today: '今日',
     month: '本月',
@@ -238,6 +241,7 @@ export const consoleEn: typeof consoleZhCN = {
   signOut: 'Sign out',
   role: { admin: 'Administrator', manager: 'Manager', display: 'Display' },
   nav: {
+    label: 'Navigation',
     overview: 'Overview',
     feeds: 'Feeds',
     hotline: '12345 hotline',
@@ -254,6 +258,8 @@ export const consoleEn: typeof consoleZhCN = {
   },
   period: {
     label: 'Period',
+    from: 'Start date',
+    until: 'End date',
     to: 'to',
     today: 'Today',
     month: 'This month',

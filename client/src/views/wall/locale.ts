@@ -39,6 +39,7 @@ export const wallZhCN = {
     evaluations: { '1': '非常不满意', '2': '不满意', '3': '基本满意', '4': '满意', '5': '非常满意' },
   },
   tickerEmpty: '暂无最新动态',
+  alertLevels: { normal: '正常', yellow: '关注', orange: '预警', red: '告警' },
   allScreensFailed: '大屏暂时无法显示，稍后自动重试',
 };
 
@@ -82,5 +83,6 @@ export const wallEn: typeof wallZhCN = {
     evaluations: { '1': 'very dissatisfied', '2': 'dissatisfied', '3': 'fair', '4': 'satisfied', '5': 'very satisfied' },
   },
   tickerEmpty: 'No recent events',
+  alertLevels: { normal: 'Normal', yellow: 'Watch', orange: 'Warning', red: 'Alarm' },
   allScreensFailed: 'The wall cannot show its screens; retrying shortly',
 };
