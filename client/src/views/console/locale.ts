@@ -1,3 +1,4 @@
+import { budgetEn, budgetZhCN } from './budget-locale.ts';
 /** The console's messages (`console.*`), Chinese first; the English object has the same shape. */
 export const consoleZhCN = {
   title: '管理控制台',
@@ -137,6 +138,7 @@ export const consoleZhCN = {
     tabs: {
       users: '用户',
       targets: '年度指标值',
+      budget: '预算执行',
       reference: '跨域通办',
       tokens: '大屏令牌',
       alerts: '预警阈值',
@@ -170,6 +172,7 @@ export const consoleZhCN = {
       atMost: '≤ 不高于',
       percentHint: '比率按百分数填写',
     },
+    budget: budgetZhCN,
     reference: {
       partners: '合作地区',
       items: '通办事项',
@@ -359,6 +362,7 @@ export const consoleEn: typeof consoleZhCN = {
     tabs: {
       users: 'Users',
       targets: 'Targets',
+      budget: 'Budget',
       reference: 'Cross-region',
       tokens: 'Display tokens',
       alerts: 'Alert thresholds',
@@ -392,6 +396,7 @@ export const consoleEn: typeof consoleZhCN = {
       atMost: '≤ at most',
       percentHint: 'Rates in percent',
     },
+    budget: budgetEn,
     reference: {
       partners: 'Partners',
       items: 'Items',
