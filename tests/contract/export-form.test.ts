@@ -203,7 +203,7 @@ describe('the 自评表 of the year with the seed budget', () => {
       expect(rendered.pages.length).toBeGreaterThan(4);
       if (process.env.WRITE_FORM_IMAGE) {
         mkdirSync(dirname(process.env.WRITE_FORM_IMAGE), { recursive: true });
-        copyFileSync(pagePng(rendered, formPages[0]!, 60), process.env.WRITE_FORM_IMAGE);
+        copyFileSync(pagePng(rendered, formPages[0]!, 80), process.env.WRITE_FORM_IMAGE);
       }
     });
 
