@@ -142,6 +142,10 @@ describe('the 自评表 of the year with the seed budget', () => {
       selfAssessment: unknown;
     };
     expect(month.selfAssessment).toBeNull();
+    const monthDocx = await download(`/api/export/annual?from=${YEAR}-03-01&to=${YEAR}-03-31&format=docx`);
+    const monthXml = (await docxEntry(monthDocx, 'word/document.xml')).toString('utf8');
+    expect(monthXml).toContain('二、部门整体支出绩效自评表（指标部分）');
+    expect(monthXml).not.toContain('w:orient="landscape"');
   });
 
   it('DOCX: landscape section, the budget row, merged 一级/二级 cells, the fonts with their fallbacks', async () => {
