@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +193,9 @@ describe('the 自评表 of the year with the seed budget', () => {
       rendered = renderDocx(docx, 'export-2022');
       if (process.env.SHOW_RENDER) console.log('rendered into', rendered.dir);
     }, 240_000);
+    afterAll(() => {
+      if (rendered && !process.env.SHOW_RENDER) rmSync(rendered.dir, { recursive: true, force: true });
+    });
     const pageWith = (text: string) => rendered.pages.filter((p) => p.text.replace(/\s+/g, '').includes(text)).map((p) => p.number);
 
     it('has the 自评表 on landscape A4 pages and every other page portrait', () => {
