@@ -23,6 +23,8 @@ import type { IngestService } from '../core/ingest/ingest-service.ts';
 import type { KpiService } from '../core/services/kpi-service.ts';
 import type { TargetsService } from '../core/services/targets-service.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { budgetRoutes } from './routes/budget.ts';
+import type { BudgetService } from '../core/services/budget-service.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
 import { feedHealthRoutes } from './routes/feed-health.ts';
@@ -52,6 +54,7 @@ export interface AppDeps {
   ingest: IngestService;
   kpis: KpiService;
   targets: TargetsService;
+  budget: BudgetService;
   reference: ReferenceService;
   imports: ImportService;
   audit: AuditService;
@@ -116,6 +119,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(authRoutes(deps.auth, deps.audit, new LoginLimiter(deps.redis, deps.keys, deps.security)));
   api.use(kpiRoutes(deps.kpis, deps.auth));
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
+  api.use(budgetRoutes(deps.auth, deps.budget, deps.audit));
   api.use(referenceRoutes(deps.reference, deps.auth, deps.audit));
   api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));

@@ -12,6 +12,7 @@ import { AuthService } from '../core/services/auth-service.ts';
 import { IngestService } from '../core/ingest/ingest-service.ts';
 import { KpiService } from '../core/services/kpi-service.ts';
 import { TargetsService } from '../core/services/targets-service.ts';
+import { BudgetService } from '../core/services/budget-service.ts';
 import { ImportService } from '../core/imports/import-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { AlertService } from '../core/services/alert-service.ts';
@@ -61,6 +62,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const ingest = new IngestService(ctx, redisUrl, config, piiKey.value);
   const imports = new ImportService(ctx, ingest);
   const targets = new TargetsService(ctx);
+  const budget = new BudgetService(ctx);
   const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(ctx);
@@ -83,6 +85,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     auth,
     ingest,
     kpis,
+    budget,
     targets,
     reference,
     imports,

@@ -18,6 +18,8 @@ import type { KpiGroup } from '../../shared/api-types.ts';
 import { buildIndicatorTable, type IndicatorTable, type IndicatorTemplate, type TargetSetting } from './indicator-template.ts';
 import { periodKind, periodLabel, type Period } from './period-label.ts';
 import { renderSentences, type SentenceTemplate } from './sentence-template.ts';
+import { buildSelfAssessment, type SelfAssessmentForm } from './self-assessment.ts';
+import type { BudgetRecord } from '../../shared/budget.ts';
 
 /**
  * Everything one export holds (REPORT.md, "What one export holds"), built only from what the KPI service
@@ -49,6 +51,8 @@ export interface ExportModel {
   kpis: Record<string, KpiValue>;
   sentences: string[];
   indicators: IndicatorTable;
+  /** The whole 自评表 (REPORT.md v2) for a whole calendar year; null for any other period (the monthly report). */
+  selfAssessment: SelfAssessmentForm | null;
   interval: Extract<SeriesInterval, 'month' | 'day'>;
   appendix: AppendixTable[];
   charts: ExportChart[];
@@ -133,6 +137,8 @@ export function buildExportModel(
   templates: { sentences: SentenceTemplate; indicators: IndicatorTemplate },
   targets: Record<string, TargetSetting>,
   now: Date,
+  /** The year's budget execution and texts (null: not entered); read only for a whole-year period. */
+  budget: BudgetRecord | null = null,
 ): ExportModel {
   const { interval, kpis, series, partners } = figures;
   const static_ = true;
@@ -157,14 +163,20 @@ export function buildExportModel(
       option: crossRegionByPartnerOption(crossRegionByPartnerData(partners), 'zh-CN', static_),
     },
   ];
+  const sentences = renderSentences(templates.sentences, kpis, period);
+  const indicators = buildIndicatorTable(templates.indicators, kpis, targets);
+  const year = Number(period.from.slice(0, 4));
+  const selfAssessment =
+    periodKind(period) === 'year' ? buildSelfAssessment(year, indicators, templates.indicators, budget, sentences) : null;
   return {
     period,
     periodLabel: periodLabel(period),
     title: exportTitle(period),
     generatedAt: now.toISOString(),
     kpis,
-    sentences: renderSentences(templates.sentences, kpis, period),
-    indicators: buildIndicatorTable(templates.indicators, kpis, targets),
+    sentences,
+    indicators,
+    selfAssessment,
     interval,
     appendix,
     charts,

@@ -11,8 +11,9 @@ import { renderChartsInWorker } from './chart-pool.ts';
 import type { RenderedChart } from './chart-raster.ts';
 import { buildExportModel, readExportFigures, type ExportModel, type KpiSource } from './export-model.ts';
 import type { TargetSetting } from './indicator-template.ts';
-import { periodSlug, type Period } from './period-label.ts';
+import { periodKind, periodSlug, type Period } from './period-label.ts';
 import type { TemplateStore } from './template-store.ts';
+import { BudgetService } from '../services/budget-service.ts';
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
 
@@ -90,6 +91,8 @@ export class ExportService {
   private readonly templates: TemplateStore;
   private readonly audit: AuditService;
   private readonly renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]>;
+  /** The year's budget execution and the 自评表's texts, for a whole-year export. */
+  private readonly budget: BudgetService;
 
   constructor(
     ctx: CoreContext,
@@ -105,6 +108,7 @@ export class ExportService {
     this.templates = templates;
     this.audit = audit;
     this.renderCharts = renderCharts;
+    this.budget = new BudgetService(ctx);
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
   }
@@ -115,12 +119,14 @@ export class ExportService {
     onStep('读取指标 reading figures', 0, stepsTotal);
     const year = Number(period.from.slice(0, 4));
     const sameYear = period.to.slice(0, 4) === period.from.slice(0, 4);
-    const [figures, templates, targets] = await Promise.all([
+    const wholeYear = periodKind(period) === 'year';
+    const [figures, templates, targets, budget] = await Promise.all([
       readExportFigures(this.kpis, period),
       this.templates.forYear(year),
       sameYear ? this.targets.get(year) : Promise.resolve({}),
+      wholeYear ? this.budget.get(year) : Promise.resolve(null),
     ]);
-    const model = buildExportModel(period, figures, templates, targets, this.now());
+    const model = buildExportModel(period, figures, templates, targets, this.now(), budget);
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

@@ -22,8 +22,20 @@ const rowSchema = z
     /** Used only when no target is set for the year through the targets API. */
     target: targetSchema.optional(),
     note: z.string().optional(),
+    /**
+     * A row filled from the year's budget execution (PUT /api/admin/budget/:year) instead of a KPI: `rate` is
+     * 预算执行率 (the 自评表's budget block, 分值 × 执行率); an amount (`spent`, `basic`, `project`, …) makes a
+     * 成本指标 row, its 实际完成值 that amount in 万元, scored against `target` like any row.
+     */
+    budget: z.enum(['rate', 'approved', 'available', 'spent', 'basic', 'project']).optional(),
   })
   .strict();
+
+/** 自评等级 thresholds on 总分: 优 ≥ excellent, 良 ≥ good, 中 ≥ pass, 差 below. */
+const gradesSchema = z
+  .object({ excellent: z.number().finite(), good: z.number().finite(), pass: z.number().finite() })
+  .strict()
+  .refine((g) => g.excellent > g.good && g.good > g.pass, 'grades: excellent > good > pass');
 
 const templateSchema = z
   .object({
@@ -32,6 +44,7 @@ const templateSchema = z
     /** The year the template is for; null for any year. */
     year: z.number().int().min(2000).max(2100).nullable().default(null),
     scoring: z.literal('proportional').default('proportional'),
+    grades: gradesSchema.default({ excellent: 90, good: 80, pass: 60 }),
     rows: z.array(rowSchema).min(1),
   })
   .strict();
@@ -58,6 +71,9 @@ export function parseIndicatorTemplate(source: string): IndicatorTemplate {
   parsed.data.rows.forEach((row, i) => {
     if (row.kpi !== null && !KPI_BY_ID.has(row.kpi)) problems.push(`rows.${i}.kpi: unknown KPI id "${row.kpi}" (see KPIS.md)`);
     if (row.kpi === null && !row.name) problems.push(`rows.${i}: a row without a KPI needs a name`);
+    if (row.budget && row.kpi !== null) problems.push(`rows.${i}: a budget row has kpi: null`);
+    if (row.budget && row.budget !== 'rate' && !row.target)
+      problems.push(`rows.${i}: a 成本指标 row (budget: ${row.budget}) needs a target in 万元`);
   });
   const total = parsed.data.rows.reduce((sum, r) => sum + r.weight, 0);
   if (Math.abs(total - FULL_SCORE) > 1e-9) problems.push(`rows: 分值 must add up to ${FULL_SCORE} (they add up to ${total})`);
@@ -88,6 +104,8 @@ export interface IndicatorRow {
   score: number | null;
   met: boolean | null;
   note: string;
+  /** The budget figure the row is filled from (template `budget`), else absent. */
+  budget?: IndicatorTemplateRow['budget'];
 }
 
 export interface IndicatorTable {
@@ -130,13 +148,14 @@ export function buildIndicatorTable(
         level2: row.level2,
         name,
         kpi: null,
-        target: null,
-        targetSource: null,
+        target: row.target ? { target: row.target.value, direction: row.target.direction } : null,
+        targetSource: row.target ? 'template' : null,
         actual: null,
         weight: row.weight,
         score: null,
         met: null,
         note: row.note ?? '',
+        ...(row.budget && { budget: row.budget }),
       });
       continue;
     }

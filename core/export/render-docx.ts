@@ -7,6 +7,7 @@ import {
   LineRuleType,
   Packer,
   PageNumber,
+  PageOrientation,
   Paragraph,
   Table,
   TableCell,
@@ -15,7 +16,9 @@ import {
   VerticalAlign,
   WidthType,
   type IRunOptions,
+  type ISectionOptions,
 } from 'docx';
+import { FORM_FONT_TABLE, FORM_MARGINS_MM, formSection } from './docx-form.ts';
 import { KPI_BY_ID } from '../../shared/kpis.ts';
 import type { ExportModel } from './export-model.ts';
 import type { RenderedChart } from './chart-raster.ts';
@@ -55,12 +58,13 @@ function bodyParagraph(text: string): Paragraph {
   });
 }
 
-function heading(text: string): Paragraph {
+function heading(text: string, spaceBefore = 240): Paragraph {
   return new Paragraph({
     children: [run(text, { font: HEADING_FONT })],
     indent: { firstLine: 2 * 16 * 20 },
-    spacing: { line: LINE_EXACT, lineRule: LineRuleType.EXACT, before: 240 },
+    spacing: { line: LINE_EXACT, lineRule: LineRuleType.EXACT, before: spaceBefore },
     keepNext: true,
+    keepLines: true,
   });
 }
 
@@ -79,7 +83,15 @@ function cellParagraph(text: string, size: number, bold = false): Paragraph {
 
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 
-function table({ header, rows }: TextTable, widthsPercent?: number[], size = SIZE_TABLE): Table {
+const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+
+/**
+ * A table; `lead` (a caption, and a heading before it) is its first row, one borderless cell across the table,
+ * repeated with the column header on every page the table runs onto. A caption or heading written as a
+ * paragraph before a table can be left alone at the foot of a page (LibreOffice does not keep a paragraph
+ * with the table after it); inside the table it always goes with its rows.
+ */
+function table({ header, rows }: TextTable, widthsPercent?: number[], size = SIZE_TABLE, lead: Paragraph[] = []): Table {
   const widths = widthsPercent ?? header.map(() => 100 / header.length);
   const columnWidths = widths.map((w) => Math.round((TEXT_WIDTH_TWIPS * w) / 100));
   const toRow = (cells: string[], isHeader: boolean) =>
@@ -95,13 +107,26 @@ function table({ header, rows }: TextTable, widthsPercent?: number[], size = SIZ
           }),
       ),
     });
+  const leadRow = new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: [
+      new TableCell({
+        children: lead,
+        columnSpan: header.length,
+        width: { size: TEXT_WIDTH_TWIPS, type: WidthType.DXA },
+        borders: { top: NO_BORDER, left: NO_BORDER, right: NO_BORDER },
+        margins: { left: 0, right: 0 },
+      }),
+    ],
+  });
   return new Table({
     width: { size: TEXT_WIDTH_TWIPS, type: WidthType.DXA },
     columnWidths,
     borders: { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER, insideHorizontal: BORDER, insideVertical: BORDER },
     // Narrow cell margins (1 mm): the appendix has up to ten columns on a portrait page.
     margins: { left: 57, right: 57, top: 20, bottom: 20 },
-    rows: [toRow(header, true), ...rows.map((r) => toRow(r, false))],
+    rows: [...(lead.length > 0 ? [leadRow] : []), toRow(header, true), ...rows.map((r) => toRow(r, false))],
   });
 }
 
@@ -127,11 +152,53 @@ function chartParagraph(chart: RenderedChart): Paragraph {
   });
 }
 
-/** The DOCX of the model, with the charts rendered beforehand (in model.charts order). */
+const PORTRAIT_MARGIN = { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM) };
+
+const pageFooter = () =>
+  new Footer({
+    children: [
+      new Paragraph({
+        alignment: AlignmentType.CENTER,
+        children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: BODY_FONT, size: 14 * PT })],
+      }),
+    ],
+  });
+
+function section(children: (Paragraph | Table)[], landscape = false): ISectionOptions {
+  const margin = landscape
+    ? {
+        top: Math.round(FORM_MARGINS_MM.top * MM),
+        bottom: Math.round(FORM_MARGINS_MM.bottom * MM),
+        left: Math.round(FORM_MARGINS_MM.left * MM),
+        right: Math.round(FORM_MARGINS_MM.right * MM),
+      }
+    : PORTRAIT_MARGIN;
+  return {
+    properties: {
+      page: {
+        // docx swaps width and height for a landscape page: the size is always given portrait.
+        size: {
+          width: Math.round(210 * MM),
+          height: Math.round(297 * MM),
+          orientation: landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT,
+        },
+        margin,
+      },
+    },
+    footers: { default: pageFooter() },
+    children,
+  };
+}
+
+/**
+ * The DOCX of the model, with the charts rendered beforehand (in model.charts order). A whole year has three
+ * sections: the figures (portrait), the whole 自评表 (landscape, docx-form.ts), the charts and the appendix
+ * (portrait); another period (the monthly report) keeps the indicator part of the table in one portrait section.
+ */
 export async function renderDocx(model: ExportModel, charts: RenderedChart[]): Promise<Buffer> {
   const ind = model.indicators;
   const by = model.interval === 'month' ? '月' : '日';
-  const children: (Paragraph | Table)[] = [
+  const first: (Paragraph | Table)[] = [
     new Paragraph({
       children: [run(model.title, { font: HEADING_FONT, size: SIZE_TITLE })],
       alignment: AlignmentType.CENTER,
@@ -144,53 +211,46 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     }),
     heading('一、部门整体支出绩效情况（数据）'),
     ...model.sentences.map(bodyParagraph),
-    heading('二、部门整体支出绩效自评表（指标部分）'),
-    table(indicatorTable(model), [9, 11, 18, 13, 13, 7, 8, 21]),
   ];
-  if (ind.withoutTarget.length > 0) {
-    children.push(
-      new Paragraph({
-        children: [run(`注：未设定年度指标值、未列入本表的指标：${ind.withoutTarget.join('、')}。`, { size: SIZE_TABLE })],
-        spacing: { before: 120 },
-      }),
+  const sections: ISectionOptions[] = [];
+  let rest: (Paragraph | Table)[];
+  if (model.selfAssessment) {
+    sections.push(section(first));
+    sections.push(section([heading('二、部门整体支出绩效自评表', 0), ...formSection(model.selfAssessment, ind.withoutTarget)], true));
+    rest = [];
+    sections.push(section(rest));
+  } else {
+    first.push(
+      table(indicatorTable(model), [9, 11, 18, 13, 13, 7, 8, 21], SIZE_TABLE, [heading('二、部门整体支出绩效自评表（指标部分）')]),
     );
+    if (ind.withoutTarget.length > 0) {
+      first.push(
+        new Paragraph({
+          children: [run(`注：未设定年度指标值、未列入本表的指标：${ind.withoutTarget.join('、')}。`, { size: SIZE_TABLE })],
+          spacing: { before: 120 },
+        }),
+      );
+    }
+    rest = first;
+    sections.push(section(first));
   }
-  children.push(heading('三、图表'));
+  rest.push(heading('三、图表', rest.length === 0 ? 0 : 240));
   model.charts.forEach((chart, i) => {
-    if (charts[i]) children.push(chartParagraph(charts[i]!));
-    children.push(caption(`图${i + 1}　${chart.title}`));
+    if (charts[i]) rest.push(chartParagraph(charts[i]!));
+    rest.push(caption(`图${i + 1}　${chart.title}`));
   });
-  children.push(heading(`附：${by === '月' ? '月度' : '逐日'}数据`));
   model.appendix.forEach((t, i) => {
-    children.push(caption(`附表${i + 1}　${t.title}（按${by}）`));
-    children.push(table(appendixTable(t), columnShares(t.kpiIds), SIZE_SMALL_TABLE));
+    const lead = [caption(`附表${i + 1}　${t.title}（按${by}）`)];
+    if (i === 0) lead.unshift(heading(`附：${by === '月' ? '月度' : '逐日'}数据`));
+    rest.push(table(appendixTable(t), columnShares(t.kpiIds), SIZE_SMALL_TABLE, lead));
+    rest.push(new Paragraph({ children: [], spacing: { after: 120 } }));
   });
 
   const doc = new Document({
     creator: 'Pulse 政务服务效能看板',
     title: model.title,
     styles: { default: { document: { run: { font: BODY_FONT, size: SIZE_BODY } } } },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: Math.round(210 * MM), height: Math.round(297 * MM) },
-            margin: { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM) },
-          },
-        },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: BODY_FONT, size: 14 * PT })],
-              }),
-            ],
-          }),
-        },
-        children,
-      },
-    ],
+    sections,
   });
-  return Packer.toBuffer(doc);
+  return Packer.toBuffer(doc, false, [{ path: 'word/fontTable.xml', data: FORM_FONT_TABLE }]);
 }

@@ -5,8 +5,22 @@ import type { ExportModel } from './export-model.ts';
  * nothing rounded), the sentences and tables as written, and the chart options.
  */
 export function renderJson(model: ExportModel): Buffer {
-  const { period, periodLabel, title, generatedAt, kpis, sentences, indicators, interval, appendix, series, partners, charts } = model;
+  const {
+    period,
+    periodLabel,
+    title,
+    generatedAt,
+    kpis,
+    sentences,
+    indicators,
+    selfAssessment,
+    interval,
+    appendix,
+    series,
+    partners,
+    charts,
+  } = model;
   return Buffer.from(
-    `${JSON.stringify({ format: 'pulse-export/1', title, period, periodLabel, generatedAt, kpis, sentences, indicators, interval, appendix, series, partners, charts }, null, 2)}\n`,
+    `${JSON.stringify({ format: 'pulse-export/1', title, period, periodLabel, generatedAt, kpis, sentences, indicators, selfAssessment, interval, appendix, series, partners, charts }, null, 2)}\n`,
   );
 }

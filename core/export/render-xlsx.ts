@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import { neutralizeFormulaText } from './spreadsheet-text.ts';
 import { kpiHeader, type ExportModel } from './export-model.ts';
+import { addFormSheet } from './xlsx-form.ts';
 
 /**
  * The export as XLSX: every table of the export, numbers as numbers — counts as integers, rates as the
@@ -85,6 +86,8 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
     row.getCell(6).numFmt = numFmtOf(r.kpi);
     row.getCell(7).numFmt = numFmtOf(r.kpi);
   });
+
+  if (model.selfAssessment) addFormSheet(book, model.selfAssessment, ind.withoutTarget, numFmtOf);
 
   const ids = Object.keys(model.kpis);
   const all = addSheet(

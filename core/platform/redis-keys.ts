@@ -76,6 +76,8 @@ export function redisKeys(prefix: string) {
     exportFile: (exportId: string, format: string) => `${prefix}:export:${exportId}:file:${format}`,
     /** Hash: KPI id → JSON { target, direction } for one year (年度指标值). */
     targets: (year: number) => `${prefix}:targets:${year}`,
+    /** String, JSON BudgetRecord (shared/budget.ts): a year's budget execution in 万元 and the 自评表's texts (部门名称, 年度总体目标, 实际完成情况). */
+    budget: (year: number) => `${prefix}:budget:${year}`,
     /** String, JSON array: the 跨域通办 partner list (reference data, replaced whole by an administrator). */
     referencePartners: () => `${prefix}:{reference}:cross-region-partners`,
     /** String, JSON array: the 跨域通办 item catalogue (reference data, replaced whole by an administrator). */

@@ -15,6 +15,7 @@ export type AuditAction =
   | 'display-token.create'
   | 'display-token.revoke'
   | 'targets.replace'
+  | 'budget.replace'
   | 'reference.replace'
   | 'thresholds.replace'
   | 'template.replace'

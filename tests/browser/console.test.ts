@@ -165,6 +165,38 @@ describe('console', () => {
     await page.close();
   });
 
+  it('an administrator enters the year’s budget execution: 执行率 as typed, bad sums named before saving, saved for the export', async () => {
+    const page = await signedIn('/console/admin/budget');
+    const year = page.locator('[data-testid=budget-year] input');
+    await year.fill('2022');
+    await year.press('Enter');
+    await page.waitForSelector('[data-testid=budget-not-entered]');
+    const seed = { approved: '2970.96', available: '2677.20', spent: '2677.20', basic: '2049.72', project: '627.47' };
+    for (const [field, value] of Object.entries(seed)) {
+      const input = page.locator(`[data-budget-field="${field}"] input`);
+      await input.fill(value);
+      await input.press('Tab');
+    }
+    expect(await page.locator('[data-testid=budget-rate]').textContent()).toBe('90.11%');
+    expect(await page.locator('[data-testid=budget-problems]').textContent()).toContain('基本支出');
+    expect(await page.locator('[data-testid=budget-save]').isDisabled()).toBe(true);
+    const project = page.locator('[data-budget-field="project"] input');
+    await project.fill('627.48');
+    await project.press('Tab');
+    await page.locator('input[data-testid=budget-department]').fill('长沙市芙蓉区行政审批服务局');
+    await page.click('[data-testid=budget-save]');
+    await page.waitForSelector('.el-message--success');
+    const saved = (await (await app.get('/api/admin/budget/2022', admin)).json()) as Record<string, unknown>;
+    expect(saved).toMatchObject({
+      approved: 2970.96,
+      spent: 2677.2,
+      project: 627.48,
+      executionRatePct: 90.11,
+      department: '长沙市芙蓉区行政审批服务局',
+    });
+    await page.close();
+  });
+
   it('a display token reaches no manager API and no personal data, in the page or by hand', async () => {
     const page = await browser.newPage();
     // The console takes no token from its URL: it asks for a login.

@@ -18,6 +18,7 @@ import type {
   UserView,
 } from '@shared/console-types.ts';
 import type { ImportProgress } from '@shared/socket-events.ts';
+import type { BudgetFigures, BudgetRecord, BudgetTexts } from '@shared/budget.ts';
 import { apiRequest, ApiError } from '../../api.ts';
 import { useAuthStore } from '../../stores/auth.ts';
 
@@ -183,6 +184,14 @@ export const deleteUser = (username: string) => apiRequest<null>(`/api/admin/use
 export const fetchTargets = (year: number) => apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`);
 export const saveTargets = (year: number, targets: Record<string, Target>) =>
   apiRequest<Record<string, Target>>(`/api/admin/targets/${year}`, { method: 'PUT', ...json(targets) });
+/** The year's budget execution and the 自评表's texts; null when not entered (404). */
+export const fetchBudget = (year: number) =>
+  apiRequest<BudgetRecord>(`/api/admin/budget/${year}`).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
+export const saveBudget = (year: number, body: BudgetFigures & Partial<BudgetTexts>) =>
+  apiRequest<BudgetRecord>(`/api/admin/budget/${year}`, { method: 'PUT', ...json(body) });
 
 export const fetchPartners = () => apiRequest<{ items: CrossRegionPartner[] }>('/api/admin/reference/cross-region-partners');
 export const savePartners = (items: CrossRegionPartner[]) =>

@@ -1,3 +1,4 @@
+import { budgetEn, budgetZhCN } from './budget-locale.ts';
 import { integrationEn, integrationZhCN } from './locale-integration.ts';
 
 /** The console's messages (`console.*`), Chinese first; the English object has the same shape. */
@@ -144,6 +145,7 @@ export const consoleZhCN = {
     tabs: {
       users: '用户',
       targets: '年度指标值',
+      budget: '预算执行',
       reference: '跨域通办',
       tokens: '大屏令牌',
       alerts: '预警阈值',
@@ -177,6 +179,7 @@ export const consoleZhCN = {
       atMost: '≤ 不高于',
       percentHint: '比率按百分数填写',
     },
+    budget: budgetZhCN,
     reference: {
       partners: '合作地区',
       items: '通办事项',
@@ -371,6 +374,7 @@ export const consoleEn: typeof consoleZhCN = {
     tabs: {
       users: 'Users',
       targets: 'Targets',
+      budget: 'Budget',
       reference: 'Cross-region',
       tokens: 'Display tokens',
       alerts: 'Alert thresholds',
@@ -404,6 +408,7 @@ export const consoleEn: typeof consoleZhCN = {
       atMost: '≤ at most',
       percentHint: 'Rates in percent',
     },
+    budget: budgetEn,
     reference: {
       partners: 'Partners',
       items: 'Items',

@@ -1,0 +1,38 @@
+/** The budget execution form's words (系统管理 › 预算执行), Chinese first. */
+export const budgetZhCN = {
+  year: '年度',
+  amounts: '年度预算执行情况（万元）',
+  approved: '预算批复数',
+  available: '全年到位资金',
+  spent: '全年执行数',
+  basic: '其中：基本支出',
+  project: '项目支出',
+  rate: '执行率',
+  rateHint: '执行率＝全年执行数÷预算批复数；得分＝分值×执行率，见导出的自评表',
+  texts: '自评表文字',
+  department: '部门名称',
+  goal: '年度总体目标',
+  outcome: '实际完成情况',
+  outcomeHint: '留空则使用导出的数字段落',
+  notEntered: '该年度尚未填报，导出的自评表显示“待财政填报”',
+  updated: '最后修改：{by}，{at}',
+};
+
+export const budgetEn: typeof budgetZhCN = {
+  year: 'Year',
+  amounts: 'Budget execution (10k yuan)',
+  approved: 'Approved budget',
+  available: 'Funds received',
+  spent: 'Spent',
+  basic: 'of which basic',
+  project: 'project',
+  rate: 'Execution rate',
+  rateHint: 'Rate = spent ÷ approved; score = weight × rate, in the exported form',
+  texts: 'Form texts',
+  department: 'Department',
+  goal: 'Annual goals',
+  outcome: 'Achievements',
+  outcomeHint: 'Left empty: the export’s figures paragraph',
+  notEntered: 'Not entered for this year: the exported form says 待财政填报 (awaiting finance)',
+  updated: 'Last changed by {by}, {at}',
+};
