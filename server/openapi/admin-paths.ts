@@ -2,6 +2,14 @@ import { createUserBody, updateUserBody } from '../../core/services/user-service
 import { alertSettingsSchema } from '../../core/services/alert-service.ts';
 import { targetSchema } from '../../core/services/targets-service.ts';
 import { SUPERVISED_KINDS } from '../../shared/console-types.ts';
+import {
+  BUDGET_FIELD_ZH,
+  BUDGET_FIELDS,
+  BUDGET_MAX_WAN,
+  BUDGET_TEXT_FIELD_ZH,
+  BUDGET_TEXT_FIELDS,
+  BUDGET_TEXT_MAX,
+} from '../../shared/budget.ts';
 import { displayTokenBody } from '../routes/display-tokens.ts';
 import { tableBody } from '../routes/console-xlsx.ts';
 import {
@@ -21,6 +29,26 @@ import {
   yearPath,
   type JsonSchema,
 } from './operations.ts';
+
+/** The budget body, from the same field lists and limits the validation (shared/budget.ts) uses. */
+const BUDGET_AMOUNTS = Object.fromEntries(
+  BUDGET_FIELDS.map((f) => [
+    f,
+    { type: 'number', minimum: 0, maximum: BUDGET_MAX_WAN, multipleOf: 0.01, description: `${BUDGET_FIELD_ZH[f]}（万元）` },
+  ]),
+);
+const BUDGET_TEXTS = Object.fromEntries(
+  BUDGET_TEXT_FIELDS.map((f) => [f, { type: 'string', maxLength: BUDGET_TEXT_MAX[f], description: BUDGET_TEXT_FIELD_ZH[f] }]),
+);
+const BUDGET_BODY = { ...object({ ...BUDGET_AMOUNTS, ...BUDGET_TEXTS }, [...BUDGET_FIELDS]), additionalProperties: false };
+const BUDGET_RECORD = object({
+  year: { type: 'integer' },
+  ...BUDGET_AMOUNTS,
+  ...BUDGET_TEXTS,
+  executionRatePct: { type: 'number', description: '执行率 in percent, two decimals' },
+  updatedAt: str('ISO instant of the last change'),
+  updatedBy: str('who changed it last'),
+});
 
 /** The administration and console calls of GET /api/openapi.json (server/openapi/paths.ts has the rest). */
 
@@ -183,6 +211,26 @@ export function adminPaths(): Record<string, Record<string, JsonSchema>> {
           queryParam('limit', '1–1000 (default 200)', { type: 'integer' }),
         ],
         ok: { description: 'tickets, without personal data', json: anyObject('{ total, items }') },
+      }),
+    },
+    '/api/admin/budget/{year}': {
+      get: op({
+        tag: 'admin',
+        summary: 'The year’s budget execution (年度预算执行情况) and the 自评表 texts',
+        who: 'admin',
+        params: [yearPath],
+        ok: { description: 'as entered, with `executionRatePct`, `updatedAt`, `updatedBy`', json: BUDGET_RECORD },
+        errors: [404],
+      }),
+      put: op({
+        tag: 'admin',
+        summary: 'Enter the year’s budget execution in 万元',
+        description:
+          'Amounts with at most 2 decimals; 基本支出 + 项目支出 = 全年执行数 ≤ 全年到位资金; 预算批复数 > 0. A refused body names each field (`details`: `[{ field, problem }]`). A text left out keeps its saved value. Audited.',
+        who: 'admin',
+        params: [yearPath],
+        body: { json: BUDGET_BODY },
+        ok: { description: 'as saved', json: BUDGET_RECORD },
       }),
     },
     '/api/console/failed-jobs': {

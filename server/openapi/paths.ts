@@ -44,6 +44,17 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
         ok: { description: '`status` ok or degraded', json: anyObject('{ status, redis: { reachable, … }, uptimeSeconds }') },
       }),
     },
+    '/metrics': {
+      get: op({
+        tag: 'system',
+        summary: 'Prometheus metrics (text exposition format)',
+        description:
+          'Per feed received / accepted / duplicate / rejected, queue depth, apply latency, HTTP requests by route and status, live sockets. Loopback callers need no token; others send `Authorization: Bearer <METRICS_TOKEN>`.',
+        who: 'anyone',
+        ok: { description: 'the metrics', content: 'text/plain; version=0.0.4' },
+        errors: [401, 403],
+      }),
+    },
     '/api/openapi.json': {
       get: op({
         tag: 'system',
