@@ -11,8 +11,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCli } from '../core/platform/cli.ts';
 
-const USAGE = 'usage: node scripts/ensure-client.ts — builds client/dist when it is missing or older than client/ and shared/';
+const USAGE =
+  'usage: node scripts/ensure-client.ts — builds client/dist when it is missing or older than client/ and shared/ (npm start and npm run demo run it first)';
 
 /** What the client's bundle is built from: client/ (but its dist/) and shared/. */
 const SOURCES = ['client', 'shared'];
@@ -52,11 +54,7 @@ function viteInstalled(root: string): boolean {
 }
 
 function main(): number {
-  if (process.argv.length > 2) {
-    const help = process.argv[2] === '--help' || process.argv[2] === '-h';
-    (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument ${process.argv[2]}\n`}${USAGE}\n`);
-    return help ? 0 : 2;
-  }
+  parseCli({ command: 'node scripts/ensure-client.ts', usage: USAGE, options: {} });
   const root = fileURLToPath(new URL('..', import.meta.url));
   const state = clientState(root);
   if (state === 'fresh') return 0;

@@ -24,7 +24,7 @@ function failAll(err: Error): void {
 
 function chartThread(): Worker {
   if (worker) return worker;
-  const w = new Worker(new URL('./chart-worker.mjs', import.meta.url));
+  const w = new Worker(new URL('./chart-worker.ts', import.meta.url));
   w.on('message', (reply: Reply) => {
     const p = pending.get(reply.id);
     if (!p) return;

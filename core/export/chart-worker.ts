@@ -13,10 +13,8 @@ interface Request {
 parentPort!.on('message', (req: Request) => {
   try {
     const pngs = rasterizeCharts(req.svgs, req.widthPx, req.heightPx, req.scale).map((r) => r.png);
-    parentPort!.postMessage(
-      { id: req.id, pngs },
-      pngs.map((p) => p.buffer as ArrayBuffer),
-    );
+    // Copied, not transferred: resvg's buffers are native memory, which Node 26 refuses to transfer.
+    parentPort!.postMessage({ id: req.id, pngs });
   } catch (err) {
     parentPort!.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) });
   }
