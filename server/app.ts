@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { AppError } from '../core/platform/errors.ts';
+import { msg } from '../shared/messages/index.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { LIVE_EVENT_WINDOW_MS, LIVE_EVENTS_PER_WINDOW, LIVE_NAMESPACE } from '../shared/socket-events.ts';
 import { errorHandler, notFound } from './http/errors.ts';
@@ -92,7 +93,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
       hmacSecrets: deps.hmacSecrets,
       claimSignature: async (signature, ttlSeconds) =>
         (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX').catch((err: unknown) => {
-          throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+          throw new AppError('redis_unavailable', msg('http.redis_unavailable_nothing_accepted'), undefined, 5, { cause: err });
         })) === 'OK',
       releaseSignature: async (signature) => void (await deps.redis.del(deps.keys.seenSignature(signature))),
     }),

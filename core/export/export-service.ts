@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
@@ -42,7 +43,11 @@ export function parseFormats(value: unknown): ExportFormat[] {
   const list = value === undefined || value === '' ? [] : Array.isArray(value) ? value : String(value).split(',');
   const formats = list.map((f) => String(f).trim().toLowerCase()).filter(Boolean);
   const unknown = formats.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
-  if (unknown.length > 0) throw new AppError('validation_failed', `unknown format ${unknown.join(', ')}: use ${EXPORT_FORMATS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new AppError(
+      'validation_failed',
+      msg('export.unknown_format', { formats: unknown.join(', '), allowed: EXPORT_FORMATS.join(', ') }),
+    );
   return formats.length === 0 ? [...EXPORT_FORMATS] : [...new Set(formats as ExportFormat[])];
 }
 
@@ -60,13 +65,12 @@ async function renderFormat(format: ExportFormat, model: ExportModel, charts: Pr
 /** A period from `year`, or from `from`/`to` (API.md); exactly one of the two ways. */
 export function parseExportPeriod(query: { year?: unknown; from?: unknown; to?: unknown }): Period {
   if (query.year !== undefined && query.year !== '') {
-    if (query.from !== undefined || query.to !== undefined)
-      throw new AppError('validation_failed', 'give either `year` or `from`/`to`, not both');
+    if (query.from !== undefined || query.to !== undefined) throw new AppError('validation_failed', msg('export.year_or_period'));
     const year = Number(query.year);
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', '`year` must be YYYY');
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', msg('export.bad_year'));
     return { from: `${year}-01-01`, to: `${year}-12-31` };
   }
-  if (query.from === undefined) throw new AppError('validation_failed', 'give `year` or `from` (and `to`)');
+  if (query.from === undefined) throw new AppError('validation_failed', msg('export.no_period'));
   return parsePeriod(query.from, query.to ?? query.from);
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_WINDOW } from '../../shared/feeds/feed.ts';
 import { passwordProblem } from './password-policy.ts';
+import { renderMessage } from '../../shared/messages/index.ts';
 import { isLocalDay, isValidTimeZone } from '../../shared/time.ts';
 import { isClusterUrl, parseClusterUrl } from './redis.ts';
 
@@ -47,7 +48,7 @@ const envSchema = z
       .string()
       .superRefine((password, ctx) => {
         const problem = passwordProblem(password, 'admin');
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        if (problem) ctx.addIssue({ code: 'custom', message: `${renderMessage(problem, 'zh-CN')} / ${renderMessage(problem, 'en')}` });
       })
       .optional(),
     INGEST_TOKEN: optionalSecret(16),

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { AppError } from '../platform/errors.ts';
+import { AppError, zodIssues } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -18,12 +19,12 @@ const threshold = z
     red: z.number().finite(),
   })
   .refine((t) => (t.direction === 'above' ? t.yellow <= t.orange && t.orange <= t.red : t.yellow >= t.orange && t.orange >= t.red), {
-    message: 'levels must worsen from yellow to orange to red (above: yellow ≤ orange ≤ red; below: yellow ≥ orange ≥ red)',
+    message: 'alerts.levels_order',
   });
 
 const settingsSchema = z.object({
   thresholds: z.record(z.string(), threshold).refine((t) => Object.keys(t).every((id) => KPI_BY_ID.has(id)), {
-    message: 'every key must be a KPI id of KPIS.md',
+    message: 'alerts.kpi_keys',
   }),
   webhook: z
     .object({
@@ -98,13 +99,9 @@ export class AlertService {
 
   /** Replaces the settings (validated; every problem listed). */
   async replace(body: unknown): Promise<AlertSettings> {
-    const parsed = settingsSchema.safeParse(body);
+    const parsed = settingsSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
-      throw new AppError(
-        'validation_failed',
-        'invalid alert settings',
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
+      throw new AppError('validation_failed', msg('alerts.invalid'), zodIssues(parsed.error.issues));
     }
     await this.redis.set(this.keys.alertSettings(), JSON.stringify(parsed.data));
     this.cached = null;

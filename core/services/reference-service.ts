@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import { FieldCollector, aliasesFrom, parseEnum, parseLocalDay, parseText, renameFields } from '../feeds/fields.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
@@ -20,8 +21,8 @@ export const ITEM_FIELD_LABELS = { itemCode: '事项编码', itemName: '事项�
 /** Entries one list may hold; far above any real agreement list or catalogue. */
 export const MAX_REFERENCE_ENTRIES = 10_000;
 
-type Validation<T> = { ok: true; entry: T } | { ok: false; errors: string[] };
-type Rejected = { index: number; errors: string[] };
+type Validation<T> = { ok: true; entry: T } | { ok: false; errors: Message[] };
+type Rejected = { index: number; errors: Message[] };
 
 const PARTNER_ALIASES = aliasesFrom(PARTNER_FIELD_LABELS);
 const ITEM_ALIASES = aliasesFrom(ITEM_FIELD_LABELS);
@@ -35,7 +36,7 @@ function fieldsOf(input: unknown, aliases: Readonly<Record<string, string>>): Re
 
 function validatePartner(input: unknown): Validation<CrossRegionPartner> {
   const raw = fieldsOf(input, PARTNER_ALIASES);
-  if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
+  if (!raw) return { ok: false, errors: [msg('reference.not_object')] };
   const c = new FieldCollector(raw, PARTNER_FIELD_LABELS);
   const region = c.required('region', (v) => parseText(v, 128));
   const scope = c.required('scope', parseScope);
@@ -46,7 +47,7 @@ function validatePartner(input: unknown): Validation<CrossRegionPartner> {
 
 function validateItem(input: unknown): Validation<CrossRegionItem> {
   const raw = fieldsOf(input, ITEM_ALIASES);
-  if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
+  if (!raw) return { ok: false, errors: [msg('reference.not_object')] };
   const c = new FieldCollector(raw, ITEM_FIELD_LABELS);
   const itemCode = c.required('itemCode', (v) => parseText(v, 64));
   const itemName = c.required('itemName', (v) => parseText(v, 256));
@@ -65,14 +66,14 @@ function validateItem(input: unknown): Validation<CrossRegionItem> {
  */
 function validateList<T>(
   entries: readonly unknown[],
-  what: string,
+  what: Message,
   validate: (input: unknown) => Validation<T>,
   key: (entry: T) => string,
-  keyLabel: string,
+  keyField: { field: string; label: string },
 ): T[] {
-  if (!Array.isArray(entries)) throw new AppError('validation_failed', `${what}: expected an array of entries`);
+  if (!Array.isArray(entries)) throw new AppError('validation_failed', msg('reference.not_array', { what }));
   if (entries.length > MAX_REFERENCE_ENTRIES) {
-    throw new AppError('validation_failed', `${what}: at most ${MAX_REFERENCE_ENTRIES} entries, got ${entries.length}`);
+    throw new AppError('validation_failed', msg('reference.too_many', { what, max: MAX_REFERENCE_ENTRIES, count: entries.length }));
   }
   const accepted: T[] = [];
   const rejected: Rejected[] = [];
@@ -82,16 +83,12 @@ function validateList<T>(
     if (!result.ok) return rejected.push({ index, errors: result.errors });
     const k = key(result.entry);
     const first = firstIndexOf.get(k);
-    if (first !== undefined) return rejected.push({ index, errors: [`${keyLabel}: "${k}" is already listed at index ${first}`] });
+    if (first !== undefined) return rejected.push({ index, errors: [msg('reference.duplicate', { ...keyField, key: k, first })] });
     firstIndexOf.set(k, index);
     accepted.push(result.entry);
   });
   if (rejected.length > 0) {
-    throw new AppError(
-      'validation_failed',
-      `${rejected.length} of ${entries.length} ${what} entries are invalid; the list was not replaced`,
-      { rejected },
-    );
+    throw new AppError('validation_failed', msg('reference.invalid', { bad: rejected.length, count: entries.length, what }), { rejected });
   }
   return accepted;
 }
@@ -126,14 +123,14 @@ export class ReferenceService {
 
   /** Replaces the partner list; returns it as stored (scopes as codes, text trimmed). */
   async replacePartners(entries: readonly unknown[]): Promise<CrossRegionPartner[]> {
-    const partners = validateList(entries, 'partner', validatePartner, (p) => p.region, 'region (地区)');
+    const partners = validateList(entries, msg('reference.partner'), validatePartner, (p) => p.region, { field: 'region', label: '地区' });
     await this.redis.set(this.keys.referencePartners(), JSON.stringify(partners));
     return partners;
   }
 
   /** Replaces the item catalogue; returns it as stored. */
   async replaceItems(entries: readonly unknown[]): Promise<CrossRegionItem[]> {
-    const items = validateList(entries, 'item', validateItem, (i) => i.itemCode, 'itemCode (事项编码)');
+    const items = validateList(entries, msg('reference.item'), validateItem, (i) => i.itemCode, { field: 'itemCode', label: '事项编码' });
     await this.redis.set(this.keys.referenceItems(), JSON.stringify(items));
     return items;
   }
@@ -150,7 +147,7 @@ export class ReferenceService {
 
   /** Partners signed and items added on or before the local day `day` (the period's end). */
   async countsAsOf(day: LocalDay): Promise<ReferenceTotals> {
-    if (!isLocalDay(day)) throw new AppError('validation_failed', `"${day}" is not a calendar day YYYY-MM-DD`);
+    if (!isLocalDay(day)) throw new AppError('validation_failed', msg('reference.bad_day', { value: day }));
     // One MGET (both keys share the {reference} hash tag): both lists from the same moment.
     const [partners, items] = await this.redis.mget(this.keys.referencePartners(), this.keys.referenceItems());
     return countReferenceAsOf(parseList(partners ?? null), parseList(items ?? null), day);

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
@@ -11,7 +12,7 @@ const ITEMS_PATH = '/admin/reference/cross-region-items';
 /** The `items` array of a `{ "items": [...] }` body. */
 function itemsOf(req: Request): unknown[] {
   const items = (req.body as { items?: unknown } | undefined)?.items;
-  if (!Array.isArray(items)) throw new AppError('bad_request', 'expected a JSON body { "items": [...] }');
+  if (!Array.isArray(items)) throw new AppError('bad_request', msg('reference.bad_body'));
   return items;
 }
 

@@ -51,7 +51,7 @@ afterAll(async () => {
 const figure = (page: Page, kpiId: string) => page.locator(`[data-kpi="${kpiId}"] [data-testid="kpi-value"]`).first();
 
 async function signedIn(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
   page.setDefaultTimeout(8_000);
   page.on('pageerror', (e) => {
     throw e;
@@ -138,7 +138,8 @@ describe('console', () => {
     await expect.poll(() => page.textContent('[data-testid=import-counts]')).toContain('接收 2');
     const rejected = page.locator('[data-testid=rejected-rows] tbody tr');
     await expect.poll(() => rejected.count()).toBe(2);
-    expect(await rejected.first().textContent()).toMatch(/^4.*时间/);
+    // The reasons in the console's language (Chinese), not the browser's (English), with the field's Chinese name first.
+    expect(await rejected.first().textContent()).toMatch(/^4时间（at）：“2022-13-40 10:00”不是有效的 ISO 8601 日期时间$/);
     const download = page.waitForEvent('download');
     await page.click('[data-testid=download-rejected]');
     expect((await download).suggestedFilename()).toBe('tickets-rejected.csv');

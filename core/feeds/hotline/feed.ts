@@ -1,5 +1,6 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
 import { aliasesFrom, collectFields, NOT_AN_OBJECT, parseBoolean, parseEnum, parseText, parseTime, withId } from '../fields.ts';
+import { msg } from '../../../shared/messages/index.ts';
 
 /** 12345 “一呼即应” ticket milestones (FEEDS.md §1). Natural key: (ticketId, type). */
 
@@ -83,12 +84,12 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Hotli
   const phone = c.optional('callerPhone', (v) =>
     (typeof v === 'string' || typeof v === 'number') && PHONE_RE.test(String(v).trim())
       ? { value: String(v).replace(/[\s-]/g, '') }
-      : { error: 'is not a phone number' },
+      : { error: msg('record.not_phone') },
   );
   const resolved = c.optional('resolved', parseBoolean);
   const satisfaction = c.optional('satisfaction', (v) => parseEnum(v, SATISFACTION_LEVELS));
   if (type !== undefined && type !== 'visited' && (resolved !== undefined || satisfaction !== undefined)) {
-    c.errors.push(`resolved/satisfaction (是否解决/满意度): only a visited (回访) milestone carries them, not ${type}`);
+    c.errors.push(msg('record.visit_only', { field: 'resolved/satisfaction', label: '是否解决/满意度', type }));
   }
   if (c.errors.length > 0 || ticketId === undefined || type === undefined || at === undefined) {
     return { ok: false, errors: c.errors };

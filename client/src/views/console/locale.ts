@@ -224,7 +224,7 @@ export const consoleZhCN = {
     very_dissatisfied: '非常不满意',
   },
   urgency: { normal: '普通', complex: '复杂', urgent: '紧急' },
-  errors: { load: '加载失败：{message}' },
+  errors: { load: '加载失败：{message}', network: '无法连接服务器，请检查网络', http: '服务器返回错误（HTTP {status}）' },
 };
 
 export const consoleEn: typeof consoleZhCN = {
@@ -445,5 +445,9 @@ export const consoleEn: typeof consoleZhCN = {
     very_dissatisfied: 'Very dissatisfied',
   },
   urgency: { normal: 'Normal', complex: 'Complex', urgent: 'Urgent' },
-  errors: { load: 'Could not load: {message}' },
+  errors: {
+    load: 'Could not load: {message}',
+    network: 'Cannot reach the server; check the network',
+    http: 'The server answered with an error (HTTP {status})',
+  },
 };
