@@ -30,8 +30,10 @@ import { consoleRoutes } from './routes/console-routes.ts';
 import type { ImportService } from '../core/imports/import-service.ts';
 import type { AuditService } from '../core/services/audit-service.ts';
 import type { AlertService } from '../core/services/alert-service.ts';
+import type { BureauService } from '../core/services/bureau-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
+import { bureauRoutes } from './routes/bureau.ts';
 import type { ReferenceService } from '../core/services/reference-service.ts';
 import type { UserService } from '../core/services/user-service.ts';
 import type { SupervisedService } from '../core/services/supervised-service.ts';
@@ -58,6 +60,7 @@ export interface AppDeps {
   hmacSecrets: readonly string[];
   keys: RedisKeys;
   alerts: AlertService;
+  bureau: BureauService;
   users: UserService;
   supervised: SupervisedService;
   feedHealth: FeedHealthService;
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
   api.use(referenceRoutes(deps.reference, deps.auth, deps.audit));
   api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
+  api.use(bureauRoutes(deps.bureau, deps.auth, deps.audit));
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.feedHealth, deps.auth));

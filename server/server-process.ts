@@ -14,6 +14,7 @@ import { TargetsService } from '../core/services/targets-service.ts';
 import { ImportService } from '../core/imports/import-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { AlertService } from '../core/services/alert-service.ts';
+import { BureauService } from '../core/services/bureau-service.ts';
 import { ReferenceService } from '../core/services/reference-service.ts';
 import { UserService } from '../core/services/user-service.ts';
 import { SupervisedService } from '../core/services/supervised-service.ts';
@@ -60,6 +61,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(ctx);
+  const bureau = new BureauService(ctx);
+  await bureau.seed(config.BUREAU_NAME);
   const kpis = new KpiService(
     ctx,
     FEED_NAMES.filter((f) => ingest.isSupported(f)),
@@ -83,6 +86,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     imports,
     audit,
     alerts,
+    bureau,
     users: new UserService(ctx),
     supervised: new SupervisedService(ctx),
     feedHealth: new FeedHealthService(ctx),

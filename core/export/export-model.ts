@@ -121,9 +121,11 @@ export async function readExportFigures(kpis: KpiSource, period: Period) {
 }
 
 /** The title of the document for the period. */
-export function exportTitle(period: Period): string {
+export function exportTitle(period: Period, bureau = ''): string {
   const kind = periodKind(period);
-  return kind === 'month' ? `${periodLabel(period)}政务服务效能分析报告（数据）` : `${periodLabel(period)}部门整体支出绩效评价报告数据`;
+  return kind === 'month'
+    ? `${periodLabel(period)}${bureau}政务服务效能分析报告（数据）`
+    : `${periodLabel(period)}${bureau}部门整体支出绩效评价报告数据`;
 }
 
 /** Builds the model from the figures read, the templates and the year's targets. */
@@ -133,6 +135,8 @@ export function buildExportModel(
   templates: { sentences: SentenceTemplate; indicators: IndicatorTemplate },
   targets: Record<string, TargetSetting>,
   now: Date,
+  /** The bureau's name (setting), written into the title as the seed report does: 2022年度长沙市芙蓉区行政审批服务局…. */
+  bureau = '',
 ): ExportModel {
   const { interval, kpis, series, partners } = figures;
   const static_ = true;
@@ -160,7 +164,7 @@ export function buildExportModel(
   return {
     period,
     periodLabel: periodLabel(period),
-    title: exportTitle(period),
+    title: exportTitle(period, bureau),
     generatedAt: now.toISOString(),
     kpis,
     sentences: renderSentences(templates.sentences, kpis, period),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { BureauService } from '../services/bureau-service.ts';
 import { msg } from '../../shared/messages/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
@@ -95,6 +96,8 @@ export class ExportService {
   private readonly audit: AuditService;
   private readonly renderCharts: (options: ChartOption[]) => Promise<RenderedChart[]>;
 
+  private readonly bureau: BureauService;
+
   constructor(
     ctx: CoreContext,
     kpis: KpiSource,
@@ -111,6 +114,7 @@ export class ExportService {
     this.renderCharts = renderCharts;
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
+    this.bureau = new BureauService(ctx);
   }
 
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
@@ -119,12 +123,13 @@ export class ExportService {
     onStep('读取指标 reading figures', 0, stepsTotal);
     const year = Number(period.from.slice(0, 4));
     const sameYear = period.to.slice(0, 4) === period.from.slice(0, 4);
-    const [figures, templates, targets] = await Promise.all([
+    const [figures, templates, targets, bureau] = await Promise.all([
       readExportFigures(this.kpis, period),
       this.templates.forYear(year),
       sameYear ? this.targets.get(year) : Promise.resolve({}),
+      this.bureau.get(),
     ]);
-    const model = buildExportModel(period, figures, templates, targets, this.now());
+    const model = buildExportModel(period, figures, templates, targets, this.now(), bureau);
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

@@ -37,6 +37,8 @@ const envSchema = z
         }
       })
       .optional(),
+    /** The bureau's name (长沙市芙蓉区行政审批服务局): seeds the setting at the first start; the console edits it after. */
+    BUREAU_NAME: z.string().trim().max(64, 'at most 64 characters').optional(),
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
     REDIS_PREFIX: z
       .string()

@@ -95,4 +95,5 @@ export const ADMIN_MESSAGES = {
     en: '`name` (1–64 characters) is required, e.g. "12345 中心大屏"',
   },
   'display_token.not_found': { 'zh-CN': '没有大屏令牌 {id}', en: 'no display token {id}' },
+  'bureau.bad_name': { 'zh-CN': '单位名称应为 1–{max} 个字符的文本', en: 'the bureau name must be text of 1–{max} characters' },
 } as const satisfies Record<string, CatalogueEntry>;

@@ -5,13 +5,13 @@ import { INGEST_TOKEN, startTestApp, type TestApp } from '../support/app.ts';
 /**
  * API.md "Additions (v2)": errors keep the v1 shape, `message` follows the request's Accept-Language
  * (Chinese by default, q-values honoured), `code` stays the coarse language-free class and `reason` names
- * the specific message; rejected records carry their reasons' codes.
+ * the specific message; rejected records carry their reasons' codes. And the bureau's name is a setting.
  */
 let app: TestApp;
 let admin: string;
 
 beforeAll(async () => {
-  app = await startTestApp({}, { worker: false });
+  app = await startTestApp({ BUREAU_NAME: '长沙市芙蓉区行政审批服务局' }, { worker: false });
   admin = await app.login();
 });
 afterAll(async () => {
@@ -148,5 +148,53 @@ describe('rejected records by Accept-Language', () => {
       'at (时间): "soon" is not a valid ISO 8601 date-time',
     ]);
     expect(en.rejected[1]!.errors).toEqual(['record must be a JSON object']);
+  });
+});
+
+describe('the bureau’s name, a setting', () => {
+  it('is seeded from BUREAU_NAME, read by anyone, changed by an administrator only, and kept over the variable at a restart', async () => {
+    expect(await (await fetch(`${app.baseUrl}/api/bureau`)).json()).toEqual({ name: '长沙市芙蓉区行政审批服务局' });
+
+    const put = (name: unknown, token: string, lang?: string) =>
+      call('/api/admin/bureau', lang, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name }),
+        token,
+      });
+
+    const empty = await put('  ', admin);
+    expect(empty.res.status).toBe(400);
+    expect(empty.body.error).toMatchObject({
+      code: 'validation_failed',
+      reason: 'bureau.bad_name',
+      message: '单位名称应为 1–64 个字符的文本',
+    });
+    expect((await put('x'.repeat(65), admin, 'en')).body.error.message).toBe('the bureau name must be text of 1–64 characters');
+
+    const saved = await put(' 长沙市芙蓉区数据资源局 ', admin);
+    expect(saved.res.status).toBe(200);
+    expect(saved.body).toEqual({ name: '长沙市芙蓉区数据资源局' });
+    await app.stopServer();
+    await app.restartServer();
+    expect(await (await fetch(`${app.baseUrl}/api/bureau`)).json()).toEqual({ name: '长沙市芙蓉区数据资源局' });
+  });
+
+  it('refuses a manager’s change', async () => {
+    const created = await fetch(`${app.baseUrl}/api/admin/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ username: 'manager1', password: 'Kq7-pulse-manager-pass', role: 'manager' }),
+    });
+    expect(created.status).toBe(201);
+    const token = await app.login('manager1', 'Kq7-pulse-manager-pass');
+    const refused = await call('/api/admin/bureau', 'en', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x' }),
+      token,
+    });
+    expect(refused.res.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'forbidden', reason: 'auth.role_forbidden', message: 'role manager may not do this' });
   });
 });

@@ -8,6 +8,7 @@ import {
   renderMessage,
   type MessageCode,
 } from '../../shared/messages/index.ts';
+import { exportTitle } from '../../core/export/export-model.ts';
 
 const CJK = /[\u3400-\u9fff]/;
 
@@ -68,5 +69,13 @@ describe('Accept-Language', () => {
     ['en;q=abc, zh', 'zh-CN'],
   ])('%j → %s', (header, lang) => {
     expect(negotiateLanguage(header)).toBe(lang);
+  });
+});
+
+describe('the bureau’s name in the export', () => {
+  it('goes into the title as the seed report writes it, and is absent when not set', () => {
+    const year = { from: '2022-01-01', to: '2022-12-31' };
+    expect(exportTitle(year, '长沙市芙蓉区行政审批服务局')).toBe('2022年长沙市芙蓉区行政审批服务局部门整体支出绩效评价报告数据');
+    expect(exportTitle(year)).toBe('2022年部门整体支出绩效评价报告数据');
   });
 });

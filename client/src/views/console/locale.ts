@@ -1,7 +1,8 @@
 /** The console's messages (`console.*`), Chinese first; the English object has the same shape. */
 export const consoleZhCN = {
   title: '管理控制台',
-  appName: '芙蓉区政务服务效能看板',
+  appName: '政务服务效能看板',
+  appNameWithBureau: '{bureau}政务服务效能看板',
   signOut: '退出登录',
   role: { admin: '管理员', manager: '管理人员', display: '大屏' },
   nav: {
@@ -142,6 +143,11 @@ export const consoleZhCN = {
       alerts: '预警阈值',
       templates: '导出模板',
       audit: '操作日志',
+      bureau: '单位名称',
+    },
+    bureau: {
+      name: '单位名称',
+      hint: '大屏、控制台标题、红色预警消息和导出报告标题使用此名称，例如“长沙市芙蓉区行政审批服务局”。',
     },
     save: '保存',
     saved: '已保存',
@@ -229,7 +235,8 @@ export const consoleZhCN = {
 
 export const consoleEn: typeof consoleZhCN = {
   title: 'Console',
-  appName: 'Furong Government Services Dashboard',
+  appName: 'Government Services Dashboard',
+  appNameWithBureau: '{bureau} · Government Services Dashboard',
   signOut: 'Sign out',
   role: { admin: 'Administrator', manager: 'Manager', display: 'Display' },
   nav: {
@@ -364,6 +371,11 @@ export const consoleEn: typeof consoleZhCN = {
       alerts: 'Alert thresholds',
       templates: 'Export templates',
       audit: 'Audit log',
+      bureau: 'Bureau name',
+    },
+    bureau: {
+      name: 'Bureau name',
+      hint: 'Shown on the wall, in the console title, in red-alert messages and in the export title, e.g. 长沙市芙蓉区行政审批服务局.',
     },
     save: 'Save',
     saved: 'Saved',
