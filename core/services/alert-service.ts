@@ -104,7 +104,10 @@ export class AlertService {
   async replace(body: unknown): Promise<AlertSettings> {
     const parsed = settingsSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
-      throw new AppError('validation_failed', msg('alerts.invalid'), zodIssues(parsed.error.issues));
+      // v1 shape of details: { path, message }, the message rendered in the reader's language.
+      const issues = parsed.error.issues;
+      const details = zodIssues(issues).map((message, i) => ({ path: issues[i]!.path.join('.'), message }));
+      throw new AppError('validation_failed', msg('alerts.invalid'), details);
     }
     await this.redis.set(this.keys.alertSettings(), JSON.stringify(parsed.data));
     this.cached = null;
