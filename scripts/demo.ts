@@ -7,6 +7,7 @@
  *   DEMO_RATE           live records a second at the busiest hour (default 20)
  *   DEMO_HISTORY_SCALE  history magnitude, 1 = the 2022 report (default 0.2; 0 = no history)
  *   DEMO_SEED           simulator seed (default 2022)
+ *   BUREAU_NAME         the bureau's name at the first start (default here: the seed report's, 长沙市芙蓉区行政审批服务局)
  *   DEMO_MODE           `push` (default): the simulator POSTs to /api/ingest; `pull`: the simulator serves its
  *                       feeds as an upstream HTTP export interface (scripts/simulator/upstream.ts) and a drop
  *                       folder, and Pulse's connectors fetch them — the figures are the same either way
@@ -31,7 +32,7 @@ import { parseCli } from '../core/platform/cli.ts';
 import { runProcess } from '../core/platform/lifecycle.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { DAY_MS, calendarDayOf, dateOf, toWallMs } from './simulator/calendar.ts';
-import { CROSS_REGION_ITEMS, PARTNER_REGIONS } from './simulator/catalogue.ts';
+import { BUREAU, CROSS_REGION_ITEMS, PARTNER_REGIONS } from './simulator/catalogue.ts';
 import { postBatch } from './simulator/ingest-client.ts';
 import { mergeLiveStates, startLiveStream, type BatchSender, type LiveState } from './simulator/live.ts';
 import { generateToday } from './simulator/today.ts';
@@ -303,7 +304,8 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   }
   let pulse: Awaited<ReturnType<typeof startAllInOne>>;
   try {
-    pulse = await startAllInOne(config, log);
+    // The demo's bureau is the seed report's, unless BUREAU_NAME says otherwise (a stored name is kept).
+    pulse = await startAllInOne({ ...config, BUREAU_NAME: config.BUREAU_NAME ?? BUREAU }, log);
   } catch (err) {
     await upstream?.close();
     throw err;

@@ -15,6 +15,7 @@ import { toCsv } from '../core/imports/csv.ts';
 import { ImportService, MAX_REJECTED_KEPT } from '../core/imports/import-service.ts';
 import { IngestService } from '../core/ingest/ingest-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
+import { negotiateLanguage, renderMessage } from '../shared/messages/index.ts';
 
 const COMMAND = 'npm run import';
 const { values, positionals } = parseCli({
@@ -97,14 +98,16 @@ if (p.phase === 'failed') {
 if (p.unknownColumns.length > 0) console.log(`ignored columns (unknown to ${feed}): ${p.unknownColumns.join(', ')}`);
 if (p.rejectedRows > 0) {
   const rows = await imports.rejected(importId, 0, MAX_REJECTED_KEPT);
-  for (const r of rows.slice(0, 20)) console.log(`  row ${r.row}: ${r.errors.join('; ')}`);
+  // Rejection reasons in the terminal's language (LANG=en_US… → English; otherwise Chinese).
+  const lang = negotiateLanguage(process.env.LANG?.replace('_', '-'));
+  for (const r of rows.slice(0, 20)) console.log(`  row ${r.row}: ${r.errors.map((m) => renderMessage(m, lang)).join('; ')}`);
   if (p.rejectedRows > 20) console.log(`  … and ${p.rejectedRows - 20} more`);
   const out = `${file}.rejected.csv`;
   await writeFile(
     out,
     toCsv(
       ['行号 row', '原因 reasons'],
-      rows.map((r) => [r.row, r.errors.join('；')]),
+      rows.map((r) => [r.row, r.errors.map((m) => renderMessage(m, lang)).join('; ')]),
     ),
   );
   console.log(`rejected rows with their reasons: ${out}`);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { AppError } from '../core/platform/errors.ts';
+import { msg } from '../shared/messages/index.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { LIVE_EVENT_WINDOW_MS, LIVE_EVENTS_PER_WINDOW, LIVE_NAMESPACE } from '../shared/socket-events.ts';
 import { errorHandler, notFound } from './http/errors.ts';
@@ -35,8 +36,10 @@ import { consoleRoutes } from './routes/console-routes.ts';
 import type { ImportService } from '../core/imports/import-service.ts';
 import type { AuditService } from '../core/services/audit-service.ts';
 import type { AlertService } from '../core/services/alert-service.ts';
+import type { BureauService } from '../core/services/bureau-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
+import { bureauRoutes } from './routes/bureau.ts';
 import type { ReferenceService } from '../core/services/reference-service.ts';
 import type { UserService } from '../core/services/user-service.ts';
 import type { SupervisedService } from '../core/services/supervised-service.ts';
@@ -67,6 +70,7 @@ export interface AppDeps {
   metrics: MetricsService;
   keys: RedisKeys;
   alerts: AlertService;
+  bureau: BureauService;
   users: UserService;
   supervised: SupervisedService;
   feedHealth: FeedHealthService;
@@ -111,7 +115,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
       hmacSecrets: deps.hmacSecrets,
       claimSignature: async (signature, ttlSeconds) =>
         (await deps.redis.set(deps.keys.seenSignature(signature), '1', 'EX', ttlSeconds, 'NX').catch((err: unknown) => {
-          throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+          throw new AppError('redis_unavailable', msg('http.redis_unavailable_nothing_accepted'), undefined, 5, { cause: err });
         })) === 'OK',
       releaseSignature: async (signature) => void (await deps.redis.del(deps.keys.seenSignature(signature))),
     }),
@@ -122,6 +126,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(budgetRoutes(deps.auth, deps.budget, deps.audit));
   api.use(referenceRoutes(deps.reference, deps.auth, deps.audit));
   api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
+  api.use(bureauRoutes(deps.bureau, deps.auth, deps.audit));
   api.use(displayTokenRoutes(deps.auth, deps.audit, (id) => countScreens(live, id)));
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.feedHealth, deps.auth));

@@ -16,6 +16,7 @@ import { BudgetService } from '../core/services/budget-service.ts';
 import { ImportService } from '../core/imports/import-service.ts';
 import { AuditService } from '../core/services/audit-service.ts';
 import { AlertService } from '../core/services/alert-service.ts';
+import { BureauService } from '../core/services/bureau-service.ts';
 import { ReferenceService } from '../core/services/reference-service.ts';
 import { UserService } from '../core/services/user-service.ts';
 import { SupervisedService } from '../core/services/supervised-service.ts';
@@ -66,6 +67,8 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
   const reference = new ReferenceService(ctx);
   const audit = new AuditService(ctx);
   const alerts = new AlertService(ctx);
+  const bureau = new BureauService(ctx);
+  await bureau.seed(config.BUREAU_NAME);
   const kpis = new KpiService(
     ctx,
     FEED_NAMES.filter((f) => ingest.isSupported(f)),
@@ -91,6 +94,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     imports,
     audit,
     alerts,
+    bureau,
     users: new UserService(ctx),
     supervised: new SupervisedService(ctx),
     feedHealth: new FeedHealthService(ctx),

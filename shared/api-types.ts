@@ -3,8 +3,12 @@ import type { FeedName } from './feeds/feed.ts';
 
 /** Response bodies of the HTTP API (API.md), shared by server, client and tests. */
 
+/**
+ * `code`: the coarse class (v1, stable); `reason`: the specific, language-free code of the message
+ * catalogue (shared/messages); `message`: in the request's Accept-Language (Chinese by default).
+ */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; reason?: string; message: string; details?: unknown };
 }
 
 export interface LoginResponse {
@@ -16,9 +20,24 @@ export interface LoginResponse {
 
 export type Role = 'admin' | 'manager' | 'display';
 
+/**
+ * A refused record: its reasons in the request's language (`errors`, v1) and, in the same order, each
+ * reason's language-free `code` of the message catalogue and the `field` it is about (`reasons`).
+ */
+export interface RejectedRecord {
+  index: number;
+  errors: string[];
+  reasons: RejectionReason[];
+}
+
+export interface RejectionReason {
+  code: string;
+  field?: string;
+}
+
 export interface IngestResponse {
   accepted: number;
-  rejected: { index: number; errors: string[] }[];
+  rejected: RejectedRecord[];
   batchId: string | null;
 }
 
@@ -54,8 +73,8 @@ export interface ConnectorHealthView extends ConnectorMeta {
   currentIntervalSeconds: number;
   /** Seconds since the last new record (or since the connector was first started, if none yet). */
   silentForSeconds: number;
-  /** The last rejected records of an HTTP page (index on the page and reasons), for the operator. */
-  lastRejections: { index: number; errors: string[] }[];
+  /** The last rejected records of an HTTP page (index on the page and reasons, in the request's language), for the operator. */
+  lastRejections: RejectedRecord[];
 }
 
 export interface FeedHealthView {

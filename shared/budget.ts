@@ -5,6 +5,8 @@
  * every sum and rate is computed in 分 (hundredths of 万元) as integers, so 2049.72 + 627.48 is 2677.20 exactly.
  */
 
+import { msg, type Message, type MessageCode, type MessageParam } from './messages/index.ts';
+
 export const BUDGET_FIELDS = ['approved', 'available', 'spent', 'basic', 'project'] as const;
 export type BudgetField = (typeof BUDGET_FIELDS)[number];
 
@@ -44,10 +46,10 @@ export interface BudgetRecord extends BudgetFigures, BudgetTexts {
   updatedBy: string;
 }
 
-/** One refused value: the field (API name) and why, in English with the form's Chinese word. */
+/** One refused value: the field (API name) and why (a message of shared/messages, rendered in the reader's language). */
 export interface BudgetProblem {
   field: BudgetField | BudgetTextField | '(body)';
-  problem: string;
+  problem: Message;
 }
 
 /** An amount in 分 (hundredths of 万元); only for values that passed `budgetProblems`. */
@@ -63,42 +65,43 @@ const hasAtMostTwoDecimals = (v: number) => Math.abs(v * 100 - Math.round(v * 10
  */
 export function budgetProblems(body: unknown): BudgetProblem[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return [{ field: '(body)', problem: `expected { ${BUDGET_FIELDS.join(', ')} } in 万元` }];
+    return [{ field: '(body)', problem: msg('budget.bad_body', { fields: BUDGET_FIELDS.join(', ') }) }];
   }
   const b = body as Record<string, unknown>;
   const problems: BudgetProblem[] = [];
-  const label = (f: BudgetField | BudgetTextField) =>
-    `${f} (${(BUDGET_FIELD_ZH as Record<string, string>)[f] ?? BUDGET_TEXT_FIELD_ZH[f as BudgetTextField]})`;
+  const named = (f: BudgetField | BudgetTextField) => ({
+    field: f,
+    label: (BUDGET_FIELD_ZH as Record<string, string>)[f] ?? BUDGET_TEXT_FIELD_ZH[f as BudgetTextField],
+  });
+  const refuse = (f: BudgetField | BudgetTextField, code: MessageCode, params: Record<string, MessageParam> = {}) =>
+    problems.push({ field: f, problem: msg(code, { ...named(f), ...params }) });
   for (const f of BUDGET_FIELDS) {
     const v = b[f];
-    if (v === undefined || v === null) problems.push({ field: f, problem: `${label(f)}: required, in 万元` });
-    else if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ field: f, problem: `${label(f)}: must be a number (万元)` });
-    else if (v < 0) problems.push({ field: f, problem: `${label(f)}: must be 0 or more` });
-    else if (v > BUDGET_MAX_WAN) problems.push({ field: f, problem: `${label(f)}: at most ${BUDGET_MAX_WAN} 万元` });
-    else if (!hasAtMostTwoDecimals(v)) problems.push({ field: f, problem: `${label(f)}: at most 2 decimals (万元 to the 百元)` });
+    if (v === undefined || v === null) refuse(f, 'budget.required');
+    else if (typeof v !== 'number' || !Number.isFinite(v)) refuse(f, 'budget.not_number');
+    else if (v < 0) refuse(f, 'budget.negative');
+    else if (v > BUDGET_MAX_WAN) refuse(f, 'budget.too_large', { max: BUDGET_MAX_WAN });
+    else if (!hasAtMostTwoDecimals(v)) refuse(f, 'budget.decimals');
   }
   for (const f of BUDGET_TEXT_FIELDS) {
     const v = b[f];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'string') problems.push({ field: f, problem: `${label(f)}: must be text` });
-    else if (v.length > BUDGET_TEXT_MAX[f]) problems.push({ field: f, problem: `${label(f)}: at most ${BUDGET_TEXT_MAX[f]} characters` });
+    if (typeof v !== 'string') refuse(f, 'budget.not_text');
+    else if (v.length > BUDGET_TEXT_MAX[f]) refuse(f, 'budget.text_too_long', { max: BUDGET_TEXT_MAX[f] });
   }
   const known = new Set<string>([...BUDGET_FIELDS, ...BUDGET_TEXT_FIELDS]);
-  for (const key of Object.keys(b)) if (!known.has(key)) problems.push({ field: '(body)', problem: `${key}: unknown field` });
+  for (const key of Object.keys(b)) if (!known.has(key)) problems.push({ field: '(body)', problem: msg('budget.unknown_field', { key }) });
   if (problems.length > 0) return problems;
   const fen = Object.fromEntries(BUDGET_FIELDS.map((f) => [f, toFen(b[f] as number)])) as BudgetFigures;
-  if (fen.approved === 0) problems.push({ field: 'approved', problem: `${label('approved')}: must be more than 0 (执行率 divides by it)` });
+  if (fen.approved === 0) refuse('approved', 'budget.approved_zero');
   if (fen.basic + fen.project !== fen.spent) {
     problems.push({
       field: 'project',
-      problem: `${label('basic')} + ${label('project')} must equal ${label('spent')}: ${(fen.basic + fen.project) / 100} ≠ ${fen.spent / 100}`,
+      problem: msg('budget.sum_mismatch', { sum: (fen.basic + fen.project) / 100, spent: fen.spent / 100 }),
     });
   }
   if (fen.spent > fen.available) {
-    problems.push({
-      field: 'spent',
-      problem: `${label('spent')} must not exceed ${label('available')}: ${fen.spent / 100} > ${fen.available / 100}`,
-    });
+    problems.push({ field: 'spent', problem: msg('budget.over_available', { spent: fen.spent / 100, available: fen.available / 100 }) });
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 import type { KpiValue } from './kpis.ts';
+import type { Message } from './messages/index.ts';
 
 /**
  * The live stream of API.md, namespace `/live`: one typed map shared by server and client.
@@ -89,7 +90,9 @@ export interface ImportProgress {
   counts: ImportCounts;
   /** Columns of the file that no field of the feed matched (ignored). */
   unknownColumns: string[];
+  /** Why it failed, in English (operators, CLI); `errorReason` is the same as a message of shared/messages, for a reader's language. */
   error?: string;
+  errorReason?: Message;
   startedAt: string;
   finishedAt?: string;
 }

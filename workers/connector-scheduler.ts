@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import { connectorQueueName, type ConnectorConfig } from '../core/connectors/config.ts';
 import { AppError } from '../core/platform/errors.ts';
+import { msg } from '../shared/messages/index.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { bullConnection } from '../core/platform/queues.ts';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
@@ -98,7 +99,7 @@ export class ConnectorScheduler {
    */
   async runNow(connectorId: string): Promise<ConnectorRunSummary> {
     const lane = this.lanes.get(connectorId);
-    if (!lane) throw new AppError('not_found', `no connector "${connectorId}" is configured`);
+    if (!lane) throw new AppError('not_found', msg('connector.unknown', { id: connectorId }));
     const job = await lane.queue.add(
       'run',
       { connectorId, trigger: 'manual' },

@@ -1,5 +1,6 @@
 import type { ApiErrorBody, LoginResponse, SeriesInterval, SeriesResponse } from '@shared/api-types.ts';
 import { useAuthStore } from './stores/auth.ts';
+import { currentLocale, i18n } from './i18n.ts';
 
 /** An error answer of the HTTP API: its status and the `{ error: { code, message, details? } }` body. */
 export class ApiError extends Error {
@@ -18,6 +19,30 @@ function isApiErrorBody(body: unknown): body is ApiErrorBody {
   if (typeof body !== 'object' || body === null || !('error' in body)) return false;
   const error = (body as { error: unknown }).error;
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}
+
+/**
+ * The UI language as `Accept-Language`, so the server's messages (errors, rejected records) come in the
+ * language the user reads: Chinese first (`zh-CN`), English when the console is switched to it.
+ */
+export function acceptLanguage(): string {
+  return currentLocale() === 'en' ? 'en' : 'zh-CN,zh;q=0.9';
+}
+
+/** fetch with the UI language; a network failure becomes an ApiError in the UI language (never the browser's English). */
+export async function fetchInLanguage(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('Accept-Language', acceptLanguage());
+  try {
+    return await fetch(path, { ...init, headers });
+  } catch {
+    throw new ApiError(0, 'network', i18n.global.t('console.errors.network'));
+  }
+}
+
+/** An error answer without the API's error body (a proxy's 502, say), in the UI language. */
+export function httpError(response: Response): ApiError {
+  return new ApiError(response.status, `http_${response.status}`, i18n.global.t('console.errors.http', { status: response.status }));
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -42,7 +67,7 @@ export async function apiRequest<T>(path: string, init: RequestInit = {}): Promi
   if (sentToken) headers.set('Authorization', `Bearer ${sentToken}`);
   if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
 
-  const response = await fetch(path, { ...init, headers });
+  const response = await fetchInLanguage(path, { ...init, headers });
   const body = await readJson(response);
   if (response.ok) {
     if (sentToken && auth.token === sentToken) auth.touch();
@@ -54,7 +79,7 @@ export async function apiRequest<T>(path: string, init: RequestInit = {}): Promi
   if (isApiErrorBody(body)) {
     throw new ApiError(response.status, body.error.code, body.error.message, body.error.details);
   }
-  throw new ApiError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`);
+  throw httpError(response);
 }
 
 /** POST /api/auth/login; on success the session is kept by the auth store. */

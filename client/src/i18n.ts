@@ -9,7 +9,8 @@ export type AppLocale = (typeof APP_LOCALES)[number];
 const LOCALE_STORAGE_KEY = 'pulse.locale';
 
 const zhCN = {
-  title: '芙蓉区政务服务效能监测',
+  title: '政务服务效能监测',
+  titleWithBureau: '{bureau}政务服务效能监测',
   freshness: '数据更新于 {time}',
   awaitingData: '等待数据…',
   stale: '连接中断/数据已过期',
@@ -33,7 +34,8 @@ const zhCN = {
 type MessageSchema = typeof zhCN;
 
 const en: MessageSchema = {
-  title: 'Furong Government Services',
+  title: 'Government Services Performance',
+  titleWithBureau: '{bureau} · Government Services Performance',
   freshness: 'Updated {time}',
   awaitingData: 'Waiting for data…',
   stale: 'Connection lost / data out of date',

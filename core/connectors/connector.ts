@@ -1,3 +1,4 @@
+import type { Message } from '../../shared/messages/index.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
@@ -43,7 +44,7 @@ export interface ConnectorRunSummary {
   /** Problems that did not fail the run (a bad file moved to failed/), the newest last. */
   problems: string[];
   /** The first rejected records of the run: index on its page and every reason. */
-  rejections: { index: number; errors: string[] }[];
+  rejections: { index: number; errors: Message[] }[];
   /** Files a folder run handled, and where each went. */
   files?: { file: string; status: 'imported' | 'duplicate_file' | 'failed'; movedTo: string }[];
 }

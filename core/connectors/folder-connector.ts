@@ -6,11 +6,13 @@ import type { FolderConnectorConfig } from './config.ts';
 import { AppError } from '../platform/errors.ts';
 import type { ImportProgress } from '../../shared/socket-events.ts';
 import { MAX_REJECTED_KEPT, type RejectedRow } from '../imports/import-service.ts';
+import { renderMessage } from '../../shared/messages/index.ts';
 import { emptySummary, SourceError, type Connector, type ConnectorDeps, type ConnectorRunSummary } from './connector.ts';
 
 const IMPORTABLE = /\.(csv|xlsx)$/i;
 const IMPORT_POLL_MS = 100;
 
+const englishRows = (rows: RejectedRow[]) => rows.map((r) => ({ row: r.row, errors: r.errors.map((m) => renderMessage(m, 'en')) }));
 /** What a drop folder remembers of a file it has seen but not imported yet. */
 interface Observation {
   size: number;
@@ -33,7 +35,8 @@ export interface DropFileResult {
   counts?: ImportProgress['counts'];
   unknownColumns?: string[];
   /** Rejected rows with their row numbers and reasons (the first 100,000). */
-  rejected?: RejectedRow[];
+  /** Refused rows with their reasons in English (an operator's file). */
+  rejected?: { row: number; errors: string[] }[];
   error?: string;
   /** For a duplicate file: the import that read the same bytes before. */
   duplicateOf?: { file: string; importId: string; importedAt: string };
@@ -134,7 +137,7 @@ export class FolderConnector implements Connector {
       rejectedRows: progress.rejectedRows,
       counts: progress.counts,
       unknownColumns: progress.unknownColumns,
-      rejected: progress.rejectedRows > 0 ? await imports.rejected(importId, 0, MAX_REJECTED_KEPT) : [],
+      rejected: progress.rejectedRows > 0 ? englishRows(await imports.rejected(importId, 0, MAX_REJECTED_KEPT)) : [],
       ...(progress.error && { error: progress.error }),
       ...(everyRowRefused && { error: `every row (${progress.rowsRead}) was refused; see "rejected"` }),
       finishedAt,

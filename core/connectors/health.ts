@@ -1,3 +1,4 @@
+import { DEFAULT_MESSAGE_LANGUAGE, renderReasons, type Message, type MessageLanguage } from '../../shared/messages/index.ts';
 import type { Redis } from 'ioredis';
 import type { ConnectorConfig, ConnectorHealthView, ConnectorMeta, ConnectorState, FeedHealthResponse, FeedHealthView } from './config.ts';
 import { connectorMeta } from './config.ts';
@@ -114,7 +115,11 @@ const STATE_RANK: Record<ConnectorState, number> = { ok: 0, silent: 1, failing: 
  * The feed health view: per configured connector its health, and per feed the last record time,
  * today's ingest statistics and the worst state of the connectors pulling it.
  */
-export async function readFeedHealth(redis: Redis, keys: RedisKeys, options: { tz: string; now?: number }): Promise<FeedHealthResponse> {
+export async function readFeedHealth(
+  redis: Redis,
+  keys: RedisKeys,
+  options: { tz: string; now?: number; lang?: MessageLanguage },
+): Promise<FeedHealthResponse> {
   const now = options.now ?? Date.now();
   const day = localDayHour(now, options.tz).day;
   const registry = Object.values(await redis.hgetall(keys.connectors()))
@@ -146,7 +151,12 @@ export async function readFeedHealth(redis: Redis, keys: RedisKeys, options: { t
       fetchedToday: Number(fetched ?? 0),
       currentIntervalSeconds: health.currentIntervalMs ? Number(health.currentIntervalMs) / 1000 : meta.intervalSeconds,
       silentForSeconds: Math.round(silentForSeconds),
-      lastRejections: health.lastRejections ? (JSON.parse(health.lastRejections) as ConnectorHealthView['lastRejections']) : [],
+      lastRejections: health.lastRejections
+        ? (JSON.parse(health.lastRejections) as { index: number; errors: Message[] }[]).map((r) => ({
+            index: r.index,
+            ...renderReasons(r.errors, options.lang ?? DEFAULT_MESSAGE_LANGUAGE),
+          }))
+        : [],
     };
   });
 

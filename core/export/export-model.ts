@@ -125,9 +125,11 @@ export async function readExportFigures(kpis: KpiSource, period: Period) {
 }
 
 /** The title of the document for the period. */
-export function exportTitle(period: Period): string {
+export function exportTitle(period: Period, bureau = ''): string {
   const kind = periodKind(period);
-  return kind === 'month' ? `${periodLabel(period)}政务服务效能分析报告（数据）` : `${periodLabel(period)}部门整体支出绩效评价报告数据`;
+  return kind === 'month'
+    ? `${periodLabel(period)}${bureau}政务服务效能分析报告（数据）`
+    : `${periodLabel(period)}${bureau}部门整体支出绩效评价报告数据`;
 }
 
 /** Builds the model from the figures read, the templates and the year's targets. */
@@ -139,6 +141,8 @@ export function buildExportModel(
   now: Date,
   /** The year's budget execution and texts (null: not entered); read only for a whole-year period. */
   budget: BudgetRecord | null = null,
+  /** The bureau's name (setting), written into the title as the seed report does: 2022年度长沙市芙蓉区行政审批服务局…. */
+  bureau = '',
 ): ExportModel {
   const { interval, kpis, series, partners } = figures;
   const static_ = true;
@@ -167,11 +171,11 @@ export function buildExportModel(
   const indicators = buildIndicatorTable(templates.indicators, kpis, targets);
   const year = Number(period.from.slice(0, 4));
   const selfAssessment =
-    periodKind(period) === 'year' ? buildSelfAssessment(year, indicators, templates.indicators, budget, sentences) : null;
+    periodKind(period) === 'year' ? buildSelfAssessment(year, indicators, templates.indicators, budget, sentences, bureau) : null;
   return {
     period,
     periodLabel: periodLabel(period),
-    title: exportTitle(period),
+    title: exportTitle(period, bureau),
     generatedAt: now.toISOString(),
     kpis,
     sentences,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { BureauService } from '../services/bureau-service.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
@@ -43,7 +45,11 @@ export function parseFormats(value: unknown): ExportFormat[] {
   const list = value === undefined || value === '' ? [] : Array.isArray(value) ? value : String(value).split(',');
   const formats = list.map((f) => String(f).trim().toLowerCase()).filter(Boolean);
   const unknown = formats.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
-  if (unknown.length > 0) throw new AppError('validation_failed', `unknown format ${unknown.join(', ')}: use ${EXPORT_FORMATS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new AppError(
+      'validation_failed',
+      msg('export.unknown_format', { formats: unknown.join(', '), allowed: EXPORT_FORMATS.join(', ') }),
+    );
   return formats.length === 0 ? [...EXPORT_FORMATS] : [...new Set(formats as ExportFormat[])];
 }
 
@@ -61,13 +67,12 @@ async function renderFormat(format: ExportFormat, model: ExportModel, charts: Pr
 /** A period from `year`, or from `from`/`to` (API.md); exactly one of the two ways. */
 export function parseExportPeriod(query: { year?: unknown; from?: unknown; to?: unknown }): Period {
   if (query.year !== undefined && query.year !== '') {
-    if (query.from !== undefined || query.to !== undefined)
-      throw new AppError('validation_failed', 'give either `year` or `from`/`to`, not both');
+    if (query.from !== undefined || query.to !== undefined) throw new AppError('validation_failed', msg('export.year_or_period'));
     const year = Number(query.year);
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', '`year` must be YYYY');
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', msg('export.bad_year'));
     return { from: `${year}-01-01`, to: `${year}-12-31` };
   }
-  if (query.from === undefined) throw new AppError('validation_failed', 'give `year` or `from` (and `to`)');
+  if (query.from === undefined) throw new AppError('validation_failed', msg('export.no_period'));
   return parsePeriod(query.from, query.to ?? query.from);
 }
 
@@ -94,6 +99,8 @@ export class ExportService {
   /** The year's budget execution and the 自评表's texts, for a whole-year export. */
   private readonly budget: BudgetService;
 
+  private readonly bureau: BureauService;
+
   constructor(
     ctx: CoreContext,
     kpis: KpiSource,
@@ -111,6 +118,7 @@ export class ExportService {
     this.budget = new BudgetService(ctx);
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
+    this.bureau = new BureauService(ctx);
   }
 
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
@@ -120,13 +128,14 @@ export class ExportService {
     const year = Number(period.from.slice(0, 4));
     const sameYear = period.to.slice(0, 4) === period.from.slice(0, 4);
     const wholeYear = periodKind(period) === 'year';
-    const [figures, templates, targets, budget] = await Promise.all([
+    const [figures, templates, targets, budget, bureau] = await Promise.all([
       readExportFigures(this.kpis, period),
       this.templates.forYear(year),
       sameYear ? this.targets.get(year) : Promise.resolve({}),
       wholeYear ? this.budget.get(year) : Promise.resolve(null),
+      this.bureau.get(),
     ]);
-    const model = buildExportModel(period, figures, templates, targets, this.now(), budget);
+    const model = buildExportModel(period, figures, templates, targets, this.now(), budget, bureau);
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

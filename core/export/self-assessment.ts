@@ -123,6 +123,8 @@ export function buildSelfAssessment(
   template: IndicatorTemplate,
   budget: BudgetRecord | null,
   sentences: string[],
+  /** The bureau-name setting: 部门名称 when the budget's own text leaves it empty. */
+  bureau = '',
 ): SelfAssessmentForm {
   const rateRow = indicators.rows.find((r) => r.budget === 'rate' || (r.kpi === null && !r.budget && r.name === '预算执行率'));
   const budgetWeight = rateRow?.weight ?? 0;
@@ -155,7 +157,7 @@ export function buildSelfAssessment(
   const outcome = budget?.outcome ? budget.outcome : sentences.join('');
   return {
     year,
-    department: budget?.department || null,
+    department: budget?.department || bureau || null,
     budgetWeight,
     budget: block,
     goal: budget?.goal || null,

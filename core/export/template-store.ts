@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
 import { parseIndicatorTemplate, type IndicatorTemplate } from './indicator-template.ts';
@@ -36,7 +37,8 @@ export function validateTemplate(kind: ExportTemplateKind, content: string): Sen
   try {
     return kind === 'sentences' ? parseSentenceTemplate(content) : parseIndicatorTemplate(content);
   } catch (err) {
-    if (err instanceof TemplateError) throw new AppError('validation_failed', `template not saved: ${err.problems[0]}`, err.problems);
+    if (err instanceof TemplateError)
+      throw new AppError('validation_failed', msg('template.not_saved', { problem: err.problems[0] ?? '' }), err.problems);
     throw err;
   }
 }
@@ -75,12 +77,9 @@ export class TemplateStore {
 
   /** Saves `content` as template `id` after validating it. */
   async put(id: string, content: unknown): Promise<ExportTemplate> {
-    if (!ID_PATTERN.test(id))
-      throw new AppError('validation_failed', 'template id must be `sentences` or `indicators-<name>` (lower-case letters, digits, -)');
-    if (typeof content !== 'string' || content.trim() === '')
-      throw new AppError('validation_failed', '`content` must be the template text');
-    if (content.length > MAX_TEMPLATE_CHARS)
-      throw new AppError('validation_failed', `a template is at most ${MAX_TEMPLATE_CHARS} characters`);
+    if (!ID_PATTERN.test(id)) throw new AppError('validation_failed', msg('template.bad_id'));
+    if (typeof content !== 'string' || content.trim() === '') throw new AppError('validation_failed', msg('template.no_content'));
+    if (content.length > MAX_TEMPLATE_CHARS) throw new AppError('validation_failed', msg('template.too_long', { max: MAX_TEMPLATE_CHARS }));
     validateTemplate(kindOf(id), content);
     await this.redis.hset(this.keys.exportTemplates(), id, content);
     return { id, kind: kindOf(id), name: this.nameOf(id, content), content, isDefault: false };
@@ -89,7 +88,7 @@ export class TemplateStore {
   /** Removes a saved template: a shipped one returns to its default; an added one is gone. */
   async remove(id: string): Promise<void> {
     const removed = await this.redis.hdel(this.keys.exportTemplates(), id);
-    if (removed === 0 && !this.shipped.has(id)) throw new AppError('not_found', `no template ${id}`);
+    if (removed === 0 && !this.shipped.has(id)) throw new AppError('not_found', msg('template.not_found', { id }));
   }
 
   /** The templates an export of `year` uses: the sentences, and the indicator template for that year (else the national default). */
@@ -107,7 +106,7 @@ export class TemplateStore {
       })
       .filter((t): t is { id: string; template: IndicatorTemplate } => t !== null);
     const chosen = parsed.find((t) => t.template.year === year) ?? parsed.find((t) => t.id === DEFAULT_INDICATORS_ID) ?? parsed[0];
-    if (!chosen) throw new AppError('internal', 'no valid indicator template');
+    if (!chosen) throw new AppError('internal', msg('template.none_valid'));
     return { sentences, indicators: chosen.template, indicatorsId: chosen.id };
   }
 }

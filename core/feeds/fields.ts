@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { dayStartUtc, isLocalDay, parseInstant, type LocalDay } from '../../shared/time.ts';
 import { DEFAULT_TIME_WINDOW, type NormalizeContext } from '../../shared/feeds/feed.ts';
+import { msg, type Message, type MessageParam } from '../../shared/messages/index.ts';
 
 /**
  * Field-level parsing shared by the feed modules: enumerations by code or Chinese label, booleans in
- * their four spellings, times with or without offset. Each parser returns the value or an error string.
+ * their four spellings, times with or without offset. Each parser returns the value or why it refuses it
+ * (a message of shared/messages, rendered in the reader's language at the edge).
  */
 
-export type Parsed<T> = { value: T } | { error: string };
+export type Parsed<T> = { value: T } | { error: Message };
 
 /** Renames Chinese column names (and keeps English ones) using a feed's alias table. */
 export function renameFields(raw: Record<string, unknown>, aliases: Readonly<Record<string, string>>): Record<string, unknown> {
@@ -22,7 +24,12 @@ export function renameFields(raw: Record<string, unknown>, aliases: Readonly<Rec
 }
 
 /** What a value that should be text is, when it is not (`["signed"]` is refused, never read as "signed"). */
-const kindOf = (value: unknown) => (Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value);
+const kindOf = (value: unknown): Message => {
+  if (Array.isArray(value)) return msg('kind.list');
+  if (value === null) return msg('kind.null');
+  const kind = typeof value;
+  return msg(kind === 'number' || kind === 'boolean' || kind === 'string' ? `kind.${kind}` : 'kind.object');
+};
 
 /**
  * Every text field goes through here, on every path (HTTP JSON and NDJSON, file imports, connectors),
@@ -36,15 +43,16 @@ export function cleanText(value: string): Parsed<string> {
   const bad = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(text);
   if (bad) {
     const code = `U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    const what = bad[0] >= '\ud800' ? 'a lone UTF-16 surrogate' : 'the control character';
-    return { error: `contains ${what} ${code} at position ${bad.index + 1}` };
+    return {
+      error: msg(bad[0] >= '\ud800' ? 'record.lone_surrogate' : 'record.control_character', { char: code, position: bad.index + 1 }),
+    };
   }
   return { value: text.normalize('NFC') };
 }
 
 /** An enumeration given by English code or Chinese label. */
 export function parseEnum<C extends string>(value: unknown, labels: Readonly<Record<C, string>>): Parsed<C> {
-  if (typeof value !== 'string') return { error: `expected text, got ${kindOf(value)}` };
+  if (typeof value !== 'string') return { error: msg('record.expected_text', { kind: kindOf(value) }) };
   const cleaned = cleanText(value);
   if ('error' in cleaned) return cleaned;
   const text = cleaned.value;
@@ -52,7 +60,7 @@ export function parseEnum<C extends string>(value: unknown, labels: Readonly<Rec
     if (text === code || text === label) return { value: code };
   }
   const allowed = (Object.entries(labels) as [C, string][]).map(([c, l]) => `${c}/${l}`).join(', ');
-  return { error: `"${text}" is not one of ${allowed}` };
+  return { error: msg('record.not_in_list', { value: text, allowed }) };
 }
 
 const TRUE_WORDS = new Set(['true', '1', '是', 'y', 'yes']);
@@ -61,11 +69,11 @@ const FALSE_WORDS = new Set(['false', '0', '否', 'n', 'no']);
 /** true/false, 1/0, 是/否, Y/N. */
 export function parseBoolean(value: unknown): Parsed<boolean> {
   if (typeof value === 'boolean') return { value };
-  if (typeof value !== 'string' && typeof value !== 'number') return { error: `expected a boolean, got ${kindOf(value)}` };
+  if (typeof value !== 'string' && typeof value !== 'number') return { error: msg('record.expected_boolean', { kind: kindOf(value) }) };
   const text = String(value).trim().toLowerCase();
   if (TRUE_WORDS.has(text)) return { value: true };
   if (FALSE_WORDS.has(text)) return { value: false };
-  return { error: `"${String(value)}" is not a boolean (true/false, 1/0, 是/否, Y/N)` };
+  return { error: msg('record.not_boolean', { value: String(value) }) };
 }
 
 const HOUR_MS = 3_600_000;
@@ -75,34 +83,39 @@ const HOUR_MS = 3_600_000;
  * time zone) or more than the window's hours ahead of the server's clock, plus `extraAheadMs` (a
  * deadline lies in the future by nature). Settings INGEST_EARLIEST_DAY, INGEST_MAX_AHEAD_HOURS.
  */
-export function checkWindow(ms: number, ctx: NormalizeContext, extraAheadMs = 0): Parsed<number> {
+export function checkWindow(ms: number, ctx: NormalizeContext, value: MessageParam, extraAheadMs = 0): Parsed<number> {
   const window = ctx.timeWindow ?? DEFAULT_TIME_WINDOW;
-  if (ms < dayStartUtc(window.earliestDay, ctx.tz)) return { error: `is before ${window.earliestDay}, the earliest time accepted` };
+  if (ms < dayStartUtc(window.earliestDay, ctx.tz))
+    return { error: msg('record.before_earliest', { value, earliest: window.earliestDay }) };
   const latest = Date.now() + window.maxAheadHours * HOUR_MS + extraAheadMs;
-  if (ms > latest)
+  if (ms > latest) {
+    const params = { value, latest: new Date(latest).toISOString(), hours: window.maxAheadHours };
     return {
-      error: `is after ${new Date(latest).toISOString()}, the latest time accepted (the server's clock + ${window.maxAheadHours} h${extraAheadMs > 0 ? ` + ${extraAheadMs / (24 * HOUR_MS)} days` : ''})`,
+      error:
+        extraAheadMs > 0
+          ? msg('record.after_latest_days', { ...params, days: extraAheadMs / (24 * HOUR_MS) })
+          : msg('record.after_latest', params),
     };
+  }
   return { value: ms };
 }
 
 /** An ISO 8601 date-time within the plausible window; without an offset it is local time in `ctx.tz`. Returns epoch ms. */
 export function parseTime(value: unknown, ctx: NormalizeContext, extraAheadMs = 0): Parsed<number> {
-  if (typeof value !== 'string') return { error: `expected an ISO 8601 date-time string, got ${kindOf(value)}` };
+  if (typeof value !== 'string') return { error: msg('record.expected_time', { kind: kindOf(value) }) };
   const ms = parseInstant(value, ctx.tz);
-  if (ms === null) return { error: `"${value}" is not a valid ISO 8601 date-time` };
-  const within = checkWindow(ms, ctx, extraAheadMs);
-  return 'error' in within ? { error: `"${value}" ${within.error}` } : within;
+  if (ms === null) return { error: msg('record.not_time', { value }) };
+  return checkWindow(ms, ctx, value, extraAheadMs);
 }
 
 /** A non-empty string of at most `max` characters. */
 export function parseText(value: unknown, max: number): Parsed<string> {
-  if (typeof value !== 'string' && typeof value !== 'number') return { error: `expected text, got ${kindOf(value)}` };
+  if (typeof value !== 'string' && typeof value !== 'number') return { error: msg('record.expected_text', { kind: kindOf(value) }) };
   const cleaned = cleanText(String(value));
   if ('error' in cleaned) return cleaned;
   const text = cleaned.value;
-  if (text.length === 0) return { error: 'is empty' };
-  if (text.length > max) return { error: `is longer than ${max} characters` };
+  if (text.length === 0) return { error: msg('record.empty') };
+  if (text.length > max) return { error: msg('record.too_long', { max }) };
   return { value: text };
 }
 
@@ -116,7 +129,7 @@ export function contentId(canonicalJson: string): string {
  * `label` is the field's English name and Chinese column name, as a user would search for it.
  */
 export class FieldCollector {
-  readonly errors: string[] = [];
+  readonly errors: Message[] = [];
 
   private readonly raw: Record<string, unknown>;
   private readonly labels: Readonly<Record<string, string>>;
@@ -126,15 +139,16 @@ export class FieldCollector {
     this.labels = labels;
   }
 
-  private label(field: string): string {
-    const zh = this.labels[field];
-    return zh ? `${field} (${zh})` : field;
+  /** `message` about `field`: the renderer prefixes its English name and 中文列名. */
+  about(field: string, message: Message): Message {
+    const label = this.labels[field];
+    return { code: message.code, params: { ...message.params, field, ...(label !== undefined && { label }) } };
   }
 
   /** Parses a required field; records "is required" when absent. */
   required<T>(field: string, parse: (v: unknown) => Parsed<T>): T | undefined {
     if (this.raw[field] === undefined) {
-      this.errors.push(`${this.label(field)}: is required`);
+      this.errors.push(this.about(field, msg('record.required')));
       return undefined;
     }
     return this.optional(field, parse);
@@ -161,7 +175,7 @@ export class FieldCollector {
     if (v === undefined) return undefined;
     const r = parse(v);
     if ('error' in r) {
-      this.errors.push(`${this.label(field)}: ${r.error}`);
+      this.errors.push(this.about(field, r.error));
       return undefined;
     }
     return r.value;
@@ -180,11 +194,11 @@ export function aliasesFrom(labels: Readonly<Record<string, string>>): Record<st
 
 /** A calendar day written `YYYY-MM-DD`; with `ctx`, one whose start lies in the plausible window. */
 export function parseLocalDay(value: unknown, ctx?: NormalizeContext): Parsed<LocalDay> {
-  if (typeof value !== 'string') return { error: `expected a date YYYY-MM-DD, got ${kindOf(value)}` };
+  if (typeof value !== 'string') return { error: msg('record.expected_day', { kind: kindOf(value) }) };
   const text = value.trim();
-  if (!isLocalDay(text)) return { error: `"${text}" is not a calendar day YYYY-MM-DD` };
-  const within = ctx ? checkWindow(dayStartUtc(text, ctx.tz), ctx) : null;
-  return within && 'error' in within ? { error: `"${text}" ${within.error}` } : { value: text };
+  if (!isLocalDay(text)) return { error: msg('record.not_day', { value: text }) };
+  const within = ctx ? checkWindow(dayStartUtc(text, ctx.tz), ctx, text) : null;
+  return within && 'error' in within ? within : { value: text };
 }
 
 /**
@@ -197,16 +211,16 @@ export function parseCount(value: unknown, max: number): Parsed<number> {
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) n = Number(value.trim());
-  else return { error: `${JSON.stringify(value)} is not a number; expected a whole number ≥ 0` };
-  if (!Number.isFinite(n)) return { error: `${n} is not a number; expected a whole number ≥ 0` };
-  if (n < 0) return { error: `${n} is negative; expected a whole number ≥ 0` };
-  if (!Number.isInteger(n)) return { error: `${n} is not a whole number; expected a whole number ≥ 0` };
-  if (n > max) return { error: `${n} is more than ${max}, the most one record may state` };
+  else return { error: msg('record.not_a_number', { value: JSON.stringify(value) ?? String(value) }) };
+  if (!Number.isFinite(n)) return { error: msg('record.not_a_number', { value: String(n) }) };
+  if (n < 0) return { error: msg('record.negative', { value: n }) };
+  if (!Number.isInteger(n)) return { error: msg('record.not_whole', { value: n }) };
+  if (n > max) return { error: msg('record.over_max', { value: n, max }) };
   return { value: n };
 }
 
 /** The answer for a record that is not a JSON object. */
-export const NOT_AN_OBJECT = { ok: false as const, errors: ['record must be a JSON object'] };
+export const NOT_AN_OBJECT = { ok: false as const, errors: [msg('record.not_object')] };
 
 /**
  * Starts validating one raw record: null when it is not an object, else a collector over its fields,

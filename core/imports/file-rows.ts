@@ -4,6 +4,7 @@ import { PassThrough, Transform, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { assertKnownHeader } from './row-mapper.ts';
 import { MB, mbText, xlsxRows, type RawRow } from './xlsx-rows.ts';
@@ -53,7 +54,7 @@ export async function* readRows(path: string, options: ReadRowsOptions = {}): As
   const maxBytes = options.maxBytes ?? 100 * MB;
   const size = (await stat(path)).size;
   if (size > maxBytes) {
-    throw new AppError('payload_too_large', `文件超过 ${mbText(maxBytes)} MB / the file is larger than ${mbText(maxBytes)} MB`, {
+    throw new AppError('payload_too_large', msg('file.too_large', { mb: mbText(maxBytes) }), {
       maxBytes,
       size,
     });
@@ -67,7 +68,7 @@ export async function* readRows(path: string, options: ReadRowsOptions = {}): As
 }
 
 function emptyFile(): AppError {
-  return new AppError('validation_failed', '文件为空 / the file is empty');
+  return new AppError('validation_failed', msg('file.empty'));
 }
 
 function isBlank(value: unknown): boolean {
@@ -95,7 +96,7 @@ async function* dataRows(source: AsyncIterable<RawRow>, options: ReadRowsOptions
       continue;
     }
     if (++count > maxRows) {
-      throw new AppError('payload_too_large', `数据行超过 ${maxRows} 行 / the file has more than ${maxRows} data rows`, {
+      throw new AppError('payload_too_large', msg('file.too_many_rows', { max: maxRows }), {
         maxRows,
         rowNumber,
       });
@@ -111,7 +112,7 @@ async function* dataRows(source: AsyncIterable<RawRow>, options: ReadRowsOptions
     yield { rowNumber, cells };
   }
   if (headers === undefined) throw emptyFile();
-  if (count === 0) throw new AppError('validation_failed', '只有表头，没有数据行 / the file has a header row but no data rows');
+  if (count === 0) throw new AppError('validation_failed', msg('file.header_only'));
 }
 
 async function readAt(path: string, position: number, length: number): Promise<Buffer> {
@@ -157,12 +158,9 @@ async function detectEncoding(path: string, head: Buffer): Promise<CsvEncoding> 
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   if (head.subarray(0, OLE_MAGIC.length).equals(OLE_MAGIC)) {
-    throw new AppError(
-      'unsupported_media_type',
-      '不支持旧版 .xls 或加密的 Excel 文件，请另存为 .xlsx 或 CSV / legacy .xls and password-protected Excel files are not supported; save as .xlsx or CSV',
-    );
+    throw new AppError('unsupported_media_type', msg('file.legacy_excel'));
   }
-  if (head.includes(0)) throw new AppError('unsupported_media_type', '不是 CSV 或 XLSX 文件 / the file is neither CSV nor XLSX');
+  if (head.includes(0)) throw new AppError('unsupported_media_type', msg('file.not_csv_or_xlsx'));
   let chunk = head;
   let position = 0;
   for (;;) {
@@ -202,10 +200,10 @@ function lastCharStart(bytes: Buffer): number {
 }
 
 /** A cell holding bytes its file's encoding could not decode (U+FFFD): the row is refused with this reason. */
-export function hasUndecodableText(cells: Record<string, unknown>): string | null {
+export function hasUndecodableText(cells: Record<string, unknown>): Message | null {
   for (const [header, value] of Object.entries(cells)) {
     if (typeof value === 'string' && value.includes('\uFFFD')) {
-      return `${header}: 含有无法按文件编码解码的字节（该行编码与文件不一致）/ holds bytes that are not valid in the file's encoding`;
+      return msg('import.undecodable', { field: header });
     }
   }
   return null;
@@ -239,7 +237,7 @@ async function* csvRows(path: string, head: Buffer, onBytes?: (bytesRead: number
     if (!(error instanceof CsvError)) throw error;
     throw new AppError(
       'validation_failed',
-      `CSV 第 ${rowNumber + 1} 行格式错误 / CSV row ${rowNumber + 1} is malformed: ${error.message}`,
+      msg('file.csv_malformed', { row: rowNumber + 1, detail: error.message }),
       undefined,
       undefined,
       { cause: error },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { msg, renderMessage, type Message } from '../../shared/messages/index.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
@@ -22,9 +23,10 @@ export const MAX_IMPORT_BYTES = 200 * 2 ** 20;
 const KEEP_SECONDS = 7 * 86_400;
 const PROGRESS_EVERY_MS = 250;
 
+/** A refused row as kept: its reasons as messages, rendered in the reader's language when read. */
 export interface RejectedRow {
   row: number;
-  errors: string[];
+  errors: Message[];
 }
 
 const zeroCounts = (): ImportCounts => ({ accepted: 0, duplicate: 0, conflict: 0, replaced: 0, superseded: 0 });
@@ -79,7 +81,8 @@ export class ImportService {
     const run = this.run(progress, filePath, options.columnMap)
       .catch(async (err: unknown) => {
         progress.phase = 'failed';
-        progress.error = err instanceof AppError ? err.message : `import failed: ${(err as Error).message}`;
+        progress.errorReason = err instanceof AppError ? err.reason : msg('import.failed', { detail: (err as Error).message });
+        progress.error = renderMessage(progress.errorReason, 'en');
         progress.finishedAt = new Date().toISOString();
         if (!(err instanceof AppError)) this.log.error({ err: (err as Error).message, importId }, 'import failed');
         await this.save(progress).catch(() => undefined);
@@ -177,7 +180,7 @@ export class ImportService {
       }
       progress.rowsRead++;
       const mapped = mapper.mapRow(cells);
-      const errors: string[] = 'errors' in mapped ? [...mapped.errors] : [];
+      const errors: Message[] = 'errors' in mapped ? [...mapped.errors] : [];
       const undecodable = hasUndecodableText(cells);
       if (undecodable) errors.push(undecodable);
       const valid: { id: string }[] = [];
@@ -228,17 +231,13 @@ export class ImportService {
           progress.counts.replaced += outcome.counts.replaced ?? 0;
           progress.counts.superseded += outcome.counts.superseded ?? 0;
         } else if (outcome.state === 'failed') {
-          throw new AppError(
-            'internal',
-            `a batch of this import failed to apply: ${outcome.failedReason ?? 'unknown reason'} (it stays queued for retry)`,
-          );
+          throw new AppError('internal', msg('import.batch_failed', { detail: outcome.failedReason ?? '?' }));
         } else still.push(remaining[i]!);
       });
       if (still.length !== remaining.length) await this.save(progress);
       remaining = still;
       if (remaining.length === 0) break;
-      if (Date.now() > deadline)
-        throw new AppError('internal', `the workers did not apply ${remaining.length} batches in time; is a worker running?`);
+      if (Date.now() > deadline) throw new AppError('internal', msg('import.apply_timeout', { count: remaining.length }));
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -1,4 +1,5 @@
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { FEED_MODULES } from '../feeds/index.ts';
 import { normalizeFileValues } from './file-values.ts';
@@ -15,7 +16,7 @@ export interface RowMapperOptions {
   columnMap?: Readonly<Record<string, string>>;
 }
 
-export type MappedRow = { records: Record<string, unknown>[] } | { errors: string[] };
+export type MappedRow = { records: Record<string, unknown>[] } | { errors: Message[] };
 
 export interface RowMapper {
   /** The raw records of one row (several for a ticket row), or why the row yields none. */
@@ -30,7 +31,7 @@ export interface RowMapper {
 
 function aliasesOf(feed: FeedName): Readonly<Record<string, string>> {
   const module = FEED_MODULES[feed];
-  if (!module) throw new AppError('bad_request', `未知数据源 / unknown feed "${feed}"`);
+  if (!module) throw new AppError('bad_request', msg('import.unknown_feed', { feed }));
   return module.fieldAliases;
 }
 
@@ -63,11 +64,10 @@ export function assertKnownHeader(feed: FeedName, headers: readonly string[], co
   if (headers.some((h) => known.has(h.trim()))) return;
   const found = headers.join(', ');
   const expected = describeColumns(feed).join(', ');
-  throw new AppError(
-    'validation_failed',
-    `表头中没有可识别的列 / the header names no column of feed "${feed}". 找到 found: ${found}; 应为 expected: ${expected}`,
-    { found: [...headers], expected: describeColumns(feed) },
-  );
+  throw new AppError('validation_failed', msg('import.no_known_column', { feed, found, expected }), {
+    found: [...headers],
+    expected: describeColumns(feed),
+  });
 }
 
 /**
@@ -87,7 +87,7 @@ export function createRowMapper(feed: FeedName, headers: readonly string[], opti
     const target = columnMap[name];
     const field = target !== undefined ? aliases[target.trim()] : aliases[name];
     if (target !== undefined && field === undefined) {
-      throw new AppError('validation_failed', `列映射无效 / column map: "${name}" → "${target}" is not a field of feed "${feed}"`);
+      throw new AppError('validation_failed', msg('import.bad_column_map', { column: name, target, feed }));
     }
     if (field === undefined) {
       unknownColumns.push(header);
@@ -95,7 +95,7 @@ export function createRowMapper(feed: FeedName, headers: readonly string[], opti
     }
     const other = headerOfField.get(field);
     if (other !== undefined) {
-      throw new AppError('validation_failed', `列重复 / columns "${other}" and "${name}" both give field ${field}`);
+      throw new AppError('validation_failed', msg('import.duplicate_column', { other, column: name, field }));
     }
     headerOfField.set(field, name);
     columns.push([header, field]);
@@ -110,7 +110,7 @@ export function createRowMapper(feed: FeedName, headers: readonly string[], opti
     if (!ticketRows) return { records: [values] };
     const records = expandTicketRow(values);
     if (records.length > 0) return { records };
-    return { errors: ['工单行没有任何环节时间 / the ticket row has no milestone time (受理时间, 签收时间, 响应时间, 办结时间, 回访时间)'] };
+    return { errors: [msg('import.no_milestone')] };
   }
 
   return { mapRow, unknownColumns, recognised: columns.map(([header]) => header), ticketRows };

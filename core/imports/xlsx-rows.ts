@@ -2,6 +2,7 @@ import { Transform, pipeline, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 
 /**
  * The XLSX half of readRows (file-rows.ts): the first worksheet's rows, streamed through exceljs's parsers
@@ -39,21 +40,13 @@ interface WorkbookParts {
 }
 
 function notXlsx(cause?: unknown): AppError {
-  return new AppError(
-    'unsupported_media_type',
-    '不是有效的 XLSX 文件 / the file is a zip but not a valid XLSX workbook',
-    undefined,
-    undefined,
-    { cause },
-  );
+  return new AppError('unsupported_media_type', msg('file.not_xlsx'), undefined, undefined, { cause });
 }
 
 /** Over the limit: as its entries declare, or, with `liar`, as the entry `liar` actually inflated (more than it declares). */
 function expandsTooFar(maxUncompressedBytes: number, liar?: string): AppError {
   const limit = mbText(maxUncompressedBytes);
-  const message = liar
-    ? `XLSX 解压后过大：${liar} 解压出的数据多于其声明的大小，已超过 ${limit} MB / the XLSX expands to more than ${limit} MB: ${liar} inflates to more than it declares`
-    : `XLSX 解压后过大 / the XLSX expands to more than ${limit} MB`;
+  const message = liar ? msg('file.xlsx_entry_lies', { mb: limit, entry: liar }) : msg('file.xlsx_expands', { mb: limit });
   return new AppError('payload_too_large', message, { maxUncompressedBytes, ...(liar && { entry: liar }) });
 }
 
@@ -72,11 +65,10 @@ async function listEntries(zip: yauzl.ZipFile, maxUncompressedBytes: number): Pr
       const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
       if (entry.uncompressedSize > RATIO_CHECK_BYTES && ratio > MAX_ENTRY_RATIO) {
         const shown = Math.round(ratio);
-        throw new AppError(
-          'payload_too_large',
-          `XLSX 解压后过大（${entry.fileName} 压缩比 ${shown}:1）/ the XLSX expands too far: ${entry.fileName} expands ${shown}:1 (limit ${MAX_ENTRY_RATIO}:1)`,
-          { entry: entry.fileName, ratio: shown },
-        );
+        throw new AppError('payload_too_large', msg('file.xlsx_ratio', { entry: entry.fileName, ratio: shown, limit: MAX_ENTRY_RATIO }), {
+          entry: entry.fileName,
+          ratio: shown,
+        });
       }
       if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
     }
@@ -179,7 +171,7 @@ export async function* xlsxRows(
   } catch (error) {
     if (error instanceof AppError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new AppError('validation_failed', `XLSX 文件无法读取 / the XLSX file cannot be read: ${message}`, undefined, undefined, {
+    throw new AppError('validation_failed', msg('file.xlsx_unreadable', { detail: message }), undefined, undefined, {
       cause: error,
     });
   } finally {

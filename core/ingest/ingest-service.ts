@@ -1,10 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { IngestResponse } from '../../shared/api-types.ts';
 import type { FailedJob } from '../../shared/console-types.ts';
 import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import { FEED_NAMES, type FeedName, type NormalizeContext, type NormalizeResult } from '../../shared/feeds/feed.ts';
 import type { ApplyOutcome, IngestJobData } from './apply-service.ts';
 import { defineScripts } from './lua/scripts.ts';
@@ -16,6 +16,13 @@ import { localDayHour } from '../../shared/time.ts';
 
 /** Requests above this many records are refused whole (API.md). */
 export const MAX_RECORDS_PER_REQUEST = 10_000;
+
+/** What a request's records came to; the HTTP edge renders the reasons in the request's language. */
+export interface IngestResult {
+  accepted: number;
+  rejected: { index: number; errors: Message[] }[];
+  batchId: string | null;
+}
 
 export interface QueueCounts {
   waiting: number;
@@ -70,13 +77,13 @@ export class IngestService {
   }
 
   /** Validates and queues one request's records (HTTP ingest); `requestId` travels in the batch into the worker's log lines. */
-  async ingest(feed: FeedName, records: unknown[], requestId?: string): Promise<IngestResponse> {
+  async ingest(feed: FeedName, records: unknown[], requestId?: string): Promise<IngestResult> {
     if (records.length > MAX_RECORDS_PER_REQUEST) {
-      throw new AppError('payload_too_large', `at most ${MAX_RECORDS_PER_REQUEST} records a request, got ${records.length}`);
+      throw new AppError('payload_too_large', msg('ingest.too_many_records', { max: MAX_RECORDS_PER_REQUEST, count: records.length }));
     }
     await this.assertAccepting(feed);
     const accepted: { id: string }[] = [];
-    const rejected: IngestResponse['rejected'] = [];
+    const rejected: IngestResult['rejected'] = [];
     records.forEach((raw, index) => {
       const result = this.normalize(feed, raw);
       if (result.ok) accepted.push(result.record);
@@ -89,13 +96,13 @@ export class IngestService {
   /** Validates one raw record with its feed's module (personal data hashed on the way). */
   normalize(feed: FeedName, raw: unknown): NormalizeResult<{ id: string }> {
     const module = FEED_MODULES[feed];
-    if (!module) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
+    if (!module) throw new AppError('not_found', msg('ingest.feed_not_accepted', { feed }));
     return module.normalize(raw, this.normalizeContext);
   }
 
   /** Refuses while the feed is unknown, Redis is unreachable (503) or the backlog is full (429). */
   async assertAccepting(feed: FeedName): Promise<void> {
-    if (!FEED_MODULES[feed]) throw new AppError('not_found', `feed "${feed}" is not accepted yet`);
+    if (!FEED_MODULES[feed]) throw new AppError('not_found', msg('ingest.feed_not_accepted', { feed }));
     this.assertRedisReachable();
     await this.assertBacklogBelowLimit();
   }
@@ -123,7 +130,7 @@ export class IngestService {
       // The add may have reached Redis before the connection broke: answering 503 then would make the
       // sender's retry a second copy (counted, since the worker counts what it takes). Ask Redis once it is back.
       if (!batchId || !(await this.wasQueued(feed, batchId))) {
-        throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+        throw new AppError('redis_unavailable', msg('http.redis_unavailable_nothing_accepted'), undefined, 5, { cause: err });
       }
     }
     await this.countReceived(feed, batchId, statsKey, received, rejected);
@@ -163,8 +170,7 @@ export class IngestService {
         .hincrby(this.keys.ingestTotals(feed), 'rejected', rejected)
         .exec()
         .catch(() => null);
-      if (!results || results.some(([err]) => err))
-        throw new AppError('redis_unavailable', 'Redis is unreachable; retry later', undefined, 5);
+      if (!results || results.some(([err]) => err)) throw new AppError('redis_unavailable', msg('http.redis_unavailable'), undefined, 5);
       return;
     }
     await this.redis
@@ -191,7 +197,7 @@ export class IngestService {
 
   private assertRedisReachable(): void {
     if (this.redis.status !== 'ready') {
-      throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5);
+      throw new AppError('redis_unavailable', msg('http.redis_unavailable_nothing_accepted'), undefined, 5);
     }
   }
 
@@ -199,18 +205,13 @@ export class IngestService {
   private async assertBacklogBelowLimit(): Promise<void> {
     if (Date.now() - this.backlogCheckedAt > 500) {
       const counts = await Promise.all([...this.queues.values()].map((q) => q.getWaitingCount())).catch((err: unknown) => {
-        throw new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later', undefined, 5, { cause: err });
+        throw new AppError('redis_unavailable', msg('http.redis_unavailable_nothing_accepted'), undefined, 5, { cause: err });
       });
       this.backlogJobs = counts.reduce((a, b) => a + b, 0);
       this.backlogCheckedAt = Date.now();
     }
     if (this.backlogJobs >= this.config.INGEST_MAX_BACKLOG_JOBS) {
-      throw new AppError(
-        'backlog_full',
-        `ingest backlog is over ${this.config.INGEST_MAX_BACKLOG_JOBS} batches; retry later`,
-        undefined,
-        10,
-      );
+      throw new AppError('backlog_full', msg('ingest.backlog_full', { max: this.config.INGEST_MAX_BACKLOG_JOBS }), undefined, 10);
     }
   }
 
@@ -259,7 +260,7 @@ export class IngestService {
   /** Moves a failed batch back to the queue (its records apply exactly once, as any retry); 'not_found' unless it is failed. */
   async retryJob(feed: FeedName, jobId: string): Promise<void> {
     const job = await this.queues.get(feed)?.getJob(jobId);
-    if (!job || !(await job.isFailed())) throw new AppError('not_found', `no failed batch ${jobId} on feed ${feed}`);
+    if (!job || !(await job.isFailed())) throw new AppError('not_found', msg('ingest.no_failed_batch', { jobId, feed }));
     await job.retry('failed');
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_WINDOW } from '../../shared/feeds/feed.ts';
 import { passwordProblem } from './password-policy.ts';
+import { renderMessage } from '../../shared/messages/index.ts';
 import { isLocalDay, isValidTimeZone } from '../../shared/time.ts';
 import { isClusterUrl, parseClusterUrl } from './redis.ts';
 
@@ -38,6 +39,8 @@ const envSchema = z
       .optional(),
     /** With REDIS_URL unset, `npm start` uses the Redis on 127.0.0.1 at this port, or starts its own redis-server there. */
     REDIS_EMBEDDED_PORT: intVar(1, 65535, 6379),
+    /** The bureau's name (长沙市芙蓉区行政审批服务局): seeds the setting at the first start; the console edits it after. */
+    BUREAU_NAME: z.string().trim().max(64, 'at most 64 characters').optional(),
     /** Namespace of every Redis key and BullMQ queue; lets several instances (or tests) share one Redis. */
     REDIS_PREFIX: z
       .string()
@@ -49,7 +52,7 @@ const envSchema = z
       .string()
       .superRefine((password, ctx) => {
         const problem = passwordProblem(password, 'admin');
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        if (problem) ctx.addIssue({ code: 'custom', message: `${renderMessage(problem, 'zh-CN')} / ${renderMessage(problem, 'en')}` });
       })
       .optional(),
     INGEST_TOKEN: optionalSecret(16),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { msg, type Message } from '../../shared/messages/index.ts';
 
 /** Shortest password accepted: for the console's users and ADMIN_PASSWORD alike. */
 export const MIN_PASSWORD_LENGTH = 10;
@@ -30,19 +31,19 @@ function isSequence(password: string): boolean {
 /**
  * Why `password` may not be `username`'s, or null when it may: at least 10 characters (at most 256),
  * not containing the username (of 3+ characters; a shorter one: not equal to it), not a repeat or a run, not one of the most common passwords.
- * Messages are Chinese first and name the rule.
+ * The message names the rule (shared/messages, rendered in the reader's language).
  */
-export function passwordProblem(password: string, username: string): string | null {
+export function passwordProblem(password: string, username: string): Message | null {
   const length = [...password].length;
-  if (length < MIN_PASSWORD_LENGTH) return `密码至少 ${MIN_PASSWORD_LENGTH} 个字符 / password: at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (length > MAX_PASSWORD_LENGTH) return `密码至多 ${MAX_PASSWORD_LENGTH} 个字符 / password: at most ${MAX_PASSWORD_LENGTH} characters`;
+  if (length < MIN_PASSWORD_LENGTH) return msg('password.too_short', { min: MIN_PASSWORD_LENGTH });
+  if (length > MAX_PASSWORD_LENGTH) return msg('password.too_long', { max: MAX_PASSWORD_LENGTH });
   const name = username.toLowerCase();
   // A name of one or two characters would rule out too much; it is refused whole.
   const containsName = [...name].length >= 3 ? password.toLowerCase().includes(name) : password.toLowerCase() === name;
-  if (containsName) return '密码不能包含用户名 / password: must not contain the username';
+  if (containsName) return msg('password.contains_username');
   if (isRepeat(password) || isSequence(password)) {
-    return '密码过于简单（重复或连续的字符）/ password: a repeated or consecutive run of characters';
+    return msg('password.run');
   }
-  if (COMMON.has(password.toLowerCase())) return '密码是常见密码之一，请换一个 / password: one of the most common passwords';
+  if (COMMON.has(password.toLowerCase())) return msg('password.common');
   return null;
 }

@@ -96,6 +96,8 @@ export function redisKeys(prefix: string) {
     revokedChannel: () => `${prefix}:revoked`,
     /** String, JSON AlertSettings: the wall's alert thresholds, webhook and feed silence limits. */
     alertSettings: () => `${prefix}:alert-settings`,
+    /** String: the bureau's name (core/services/bureau-service.ts), seeded from BUREAU_NAME, edited by an administrator. */
+    bureauName: () => `${prefix}:settings:bureau-name`,
     /** String with TTL: a red alert already notified for (day, KPI), so several servers notify once. */
     alertNotified: (day: string, kpiId: string) => `${prefix}:alert-notified:${day}:${kpiId}`,
     /** Hash: display-token id → ISO instant a screen last connected with it. */

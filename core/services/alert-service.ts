@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { AppError } from '../platform/errors.ts';
+import { AppError, zodIssues } from '../platform/errors.ts';
+import { BureauService } from './bureau-service.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -18,12 +20,12 @@ const threshold = z
     red: z.number().finite(),
   })
   .refine((t) => (t.direction === 'above' ? t.yellow <= t.orange && t.orange <= t.red : t.yellow >= t.orange && t.orange >= t.red), {
-    message: 'levels must worsen from yellow to orange to red (above: yellow ≤ orange ≤ red; below: yellow ≥ orange ≥ red)',
+    message: 'alerts.levels_order',
   });
 
 export const alertSettingsSchema = z.object({
   thresholds: z.record(z.string(), threshold).refine((t) => Object.keys(t).every((id) => KPI_BY_ID.has(id)), {
-    message: 'every key must be a KPI id of KPIS.md',
+    message: 'alerts.kpi_keys',
   }),
   webhook: z
     .object({
@@ -77,9 +79,11 @@ export class AlertService {
   private readonly now: () => number;
 
   private readonly send: WebhookSender;
+  private readonly bureau: BureauService;
 
   constructor(ctx: CoreContext, send: WebhookSender = postToRobot) {
     this.send = send;
+    this.bureau = new BureauService(ctx);
     ({ redis: this.redis, keys: this.keys, log: this.log, now: this.now } = ctx);
   }
 
@@ -98,13 +102,12 @@ export class AlertService {
 
   /** Replaces the settings (validated; every problem listed). */
   async replace(body: unknown): Promise<AlertSettings> {
-    const parsed = alertSettingsSchema.safeParse(body);
+    const parsed = alertSettingsSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
-      throw new AppError(
-        'validation_failed',
-        'invalid alert settings',
-        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      );
+      // v1 shape of details: { path, message }, the message rendered in the reader's language.
+      const issues = parsed.error.issues;
+      const details = zodIssues(issues).map((message, i) => ({ path: issues[i]!.path.join('.'), message }));
+      throw new AppError('validation_failed', msg('alerts.invalid'), details);
     }
     await this.redis.set(this.keys.alertSettings(), JSON.stringify(parsed.data));
     this.cached = null;
@@ -131,7 +134,7 @@ export class AlertService {
     for (const id of red) {
       const first = await this.redis.set(this.keys.alertNotified(day, id), '1', 'EX', 2 * 86_400, 'NX');
       if (first !== 'OK') continue;
-      const text = redAlertText(id, kpis[id]);
+      const text = redAlertText(id, kpis[id], await this.bureau.get());
       try {
         await this.send(signedUrl(webhook.url, webhook.kind, webhook.secret, this.now()), robotBody(text));
         this.log.info({ kpi: id }, 'red alert sent to the robot webhook');
@@ -150,10 +153,10 @@ function formatValue(id: string, value: KpiValue | undefined): string {
   return def?.unitZh === '%' ? `${Math.round(v * 1000) / 10}%` : `${Math.round(v * 10) / 10}${def?.unitZh ?? ''}`;
 }
 
-/** The robot message: which figure, its value, in the wall's words. */
-export function redAlertText(id: string, value: KpiValue | undefined): string {
+/** The robot message: which figure, its value, in the wall's words, under the bureau's name (a setting). */
+export function redAlertText(id: string, value: KpiValue | undefined, bureau = ''): string {
   const name = KPI_BY_ID.get(id)?.nameZh ?? id;
-  return `【红色预警】${name}：${formatValue(id, value)}（芙蓉区政务服务效能监测）`;
+  return `【红色预警】${name}：${formatValue(id, value)}（${bureau}政务服务效能监测）`;
 }
 
 /** 企业微信 and 钉钉 group robots take the same text message body. */

@@ -19,7 +19,8 @@ export type AuditAction =
   | 'reference.replace'
   | 'thresholds.replace'
   | 'template.replace'
-  | 'job.retry';
+  | 'job.retry'
+  | 'bureau.replace';
 
 export interface AuditEntry {
   id: string;

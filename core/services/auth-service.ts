@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { LoginResponse, Role } from '../../shared/api-types.ts';
 import type { DisplayToken } from '../../shared/console-types.ts';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { publish } from '../platform/channels.ts';
 import type { CoreContext } from '../context.ts';
@@ -104,7 +105,7 @@ export class AuthService {
     // Unknown and disabled users cost one hash check too: how fast the answer comes says nothing of who exists.
     const matches = await this.verify(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || user.disabled || !matches) {
-      throw new AppError('unauthorized', '用户名或密码错误 / wrong username or password');
+      throw new AppError('unauthorized', msg('auth.wrong_credentials'));
     }
     const token = randomToken();
     const session: StoredSession = { username, role: user.role };
@@ -151,7 +152,7 @@ export class AuthService {
     // A pipeline reports a failed command in its result instead of rejecting: Redis unreachable is not
     // "unknown token" (that would log users out and disconnect every wall whenever Redis restarts).
     const failed = sessionErr ?? displayErr;
-    if (failed) throw new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: failed });
+    if (failed) throw new AppError('redis_unavailable', msg('http.redis_unavailable'), undefined, 5, { cause: failed });
     if (session) {
       const { endsAtMs, ...principal } = JSON.parse(session) as StoredSession;
       if (endsAtMs === undefined || this.now() < endsAtMs) return principal;

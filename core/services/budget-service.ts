@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
 import {
@@ -33,7 +34,7 @@ export class BudgetService {
    */
   async put(year: number, body: unknown, actor: string): Promise<BudgetRecord> {
     const problems = budgetProblems(body);
-    if (problems.length > 0) throw new AppError('validation_failed', `budget not saved: ${problems[0]!.problem}`, problems);
+    if (problems.length > 0) throw new AppError('validation_failed', msg('budget.not_saved', { problem: problems[0]!.problem }), problems);
     const b = body as Partial<BudgetFigures & BudgetTexts>;
     const previous = await this.get(year);
     const figures = Object.fromEntries(BUDGET_FIELDS.map((f) => [f, toFen(b[f]!) / 100])) as BudgetFigures;

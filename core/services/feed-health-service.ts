@@ -1,3 +1,4 @@
+import type { MessageLanguage } from '../../shared/messages/index.ts';
 import type { FeedHealthResponse } from '../connectors/config.ts';
 import { readFeedHealth } from '../connectors/health.ts';
 import type { CoreContext } from '../context.ts';
@@ -11,7 +12,8 @@ export class FeedHealthService {
   }
 
   /** Per feed and per pull connector, as of the context's clock; "today" is a local day in ctx.tz. */
-  read(): Promise<FeedHealthResponse> {
-    return readFeedHealth(this.ctx.redis, this.ctx.keys, { tz: this.ctx.tz, now: this.ctx.now() });
+  /** Stored rejection reasons are rendered in `lang`, the reader's. */
+  read(lang?: MessageLanguage): Promise<FeedHealthResponse> {
+    return readFeedHealth(this.ctx.redis, this.ctx.keys, { tz: this.ctx.tz, now: this.ctx.now(), ...(lang && { lang }) });
   }
 }

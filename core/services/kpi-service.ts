@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { GroupedKpisResponse, KpiGroup, SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
 import { DIMENSIONS, ALL_DIMENSIONS, DRILL_PATHS, feedsDrilling, pathName } from '../../shared/feeds/dimensions.ts';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { KPI_BY_ID, KPI_DEFINITIONS, computeKpis, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
@@ -28,15 +29,15 @@ export const MAX_PERIOD_DAYS = 3_700;
 /** Validates a period of local days; `to` defaults to `from`. */
 export function parsePeriod(from: unknown, to: unknown): { from: LocalDay; to: LocalDay } {
   if (typeof from !== 'string' || !isLocalDay(from)) {
-    throw new AppError('validation_failed', '`from` must be a calendar day YYYY-MM-DD');
+    throw new AppError('validation_failed', msg('kpi.bad_from'));
   }
   const end = to === undefined || to === '' ? from : to;
   if (typeof end !== 'string' || !isLocalDay(end)) {
-    throw new AppError('validation_failed', '`to` must be a calendar day YYYY-MM-DD');
+    throw new AppError('validation_failed', msg('kpi.bad_to'));
   }
-  if (end < from) throw new AppError('validation_failed', '`to` is before `from`');
+  if (end < from) throw new AppError('validation_failed', msg('kpi.to_before_from'));
   if (daysInRange(from, end).length > MAX_PERIOD_DAYS) {
-    throw new AppError('validation_failed', `a period may cover at most ${MAX_PERIOD_DAYS} days`);
+    throw new AppError('validation_failed', msg('kpi.period_too_long', { max: MAX_PERIOD_DAYS }));
   }
   return { from, to: end };
 }
@@ -139,7 +140,7 @@ export class KpiService {
     groupBy?: string,
     where: readonly (readonly [dimension: string, value: string])[] = [],
   ): Promise<GroupedKpisResponse> {
-    if (where.length > 0 && groupBy === undefined) throw new AppError('validation_failed', '`where` needs a `groupBy`');
+    if (where.length > 0 && groupBy === undefined) throw new AppError('validation_failed', msg('kpi.where_needs_group_by'));
     const [fields, targets, groups] = await Promise.all([
       this.periodFields(from, to),
       this.targetsFor(from, to),
@@ -167,7 +168,7 @@ export class KpiService {
     where: readonly (readonly [dimension: string, value: string])[] = [],
   ): Promise<KpiGroup[]> {
     if (!ALL_DIMENSIONS.includes(groupBy)) {
-      throw new AppError('validation_failed', `groupBy must be one of ${ALL_DIMENSIONS.join(', ')}`);
+      throw new AppError('validation_failed', msg('kpi.bad_group_by', { allowed: ALL_DIMENSIONS.join(', ') }));
     }
     const grouped =
       where.length > 0
@@ -175,7 +176,7 @@ export class KpiService {
         : this.feeds.filter((feed) => DIMENSIONS[feed].includes(groupBy));
     if (where.length > 0 && grouped.length === 0) {
       const paths = Object.values(DRILL_PATHS).map((p) => p.join(' → '));
-      throw new AppError('validation_failed', `\`where\` and \`groupBy\` must follow a drill-down path: ${paths.join('; ')}`);
+      throw new AppError('validation_failed', msg('kpi.not_drill_path', { paths: paths.join('; ') }));
     }
     const sumGroups =
       where.length > 0
@@ -209,11 +210,11 @@ export class KpiService {
   async getSeries(ids: string[], from: LocalDay, to: LocalDay, interval: SeriesInterval): Promise<SeriesResponse> {
     const unknown = ids.filter((id) => !KPI_BY_ID.has(id));
     if (ids.length === 0 || unknown.length > 0) {
-      throw new AppError('validation_failed', `unknown KPI ids: ${unknown.join(', ') || '(none given)'}`);
+      throw new AppError('validation_failed', msg('kpi.unknown_ids', { ids: unknown.join(', ') || '—' }));
     }
     const days = daysInRange(from, to);
     if (interval === 'hour' && days.length > 31) {
-      throw new AppError('validation_failed', 'hourly series cover at most 31 days');
+      throw new AppError('validation_failed', msg('kpi.hourly_too_long'));
     }
     const feeds = [...new Set(ids.map((id) => KPI_BY_ID.get(id)!.feed))].filter((f) => this.feeds.includes(f));
     const [buckets, previous] = await Promise.all([

@@ -1,4 +1,5 @@
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import { hasUndecodableText, readRows } from '../imports/file-rows.ts';
 import { normalizeTimeText } from '../imports/file-values.ts';
 import { MB } from '../imports/xlsx-rows.ts';
@@ -14,7 +15,7 @@ export interface ReferenceFile {
   /** Each entry's row number as the spreadsheet shows it (header = 1). */
   rows: number[];
   /** Entries refused while reading (a cell the file's encoding could not decode), by index. */
-  preRejected: Map<number, string[]>;
+  preRejected: Map<number, Message[]>;
 }
 
 /**
@@ -40,7 +41,7 @@ export async function readReferenceFile(
     const missing = Object.entries(labels).filter(([field]) => !found.has(field));
     if (missing.length > 0) {
       const names = missing.map(([field, zh]) => `${zh} (${field})`).join(', ');
-      throw new AppError('validation_failed', `文件缺少列 / the file lacks the columns: ${names}`, {
+      throw new AppError('validation_failed', msg('reference.missing_columns', { names }), {
         missing: missing.map(([field]) => field),
       });
     }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import { FieldCollector, aliasesFrom, renameFields } from '../feeds/fields.ts';
 import { enumeration, localDay, recordSchema, required, text, type FieldSpec } from '../feeds/field-kinds.ts';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
@@ -23,9 +24,9 @@ export const ITEM_FIELD_LABELS = { itemCode: '事项编码', itemName: '事项�
 /** Entries one list may hold; far above any real agreement list or catalogue. */
 export const MAX_REFERENCE_ENTRIES = 10_000;
 
-type Validation<T> = { ok: true; entry: T } | { ok: false; errors: string[] };
+type Validation<T> = { ok: true; entry: T } | { ok: false; errors: Message[] };
 /** A refused entry: its index in the list, and for a file its row number as the spreadsheet shows it. */
-type Rejected = { index: number; row?: number; errors: string[] };
+type Rejected = { index: number; row?: number; errors: Message[] };
 
 const PARTNER_ALIASES = aliasesFrom(PARTNER_FIELD_LABELS);
 const ITEM_ALIASES = aliasesFrom(ITEM_FIELD_LABELS);
@@ -56,7 +57,7 @@ function fieldsOf(input: unknown, aliases: Readonly<Record<string, string>>): Re
 
 function validatePartner(input: unknown): Validation<CrossRegionPartner> {
   const raw = fieldsOf(input, PARTNER_ALIASES);
-  if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
+  if (!raw) return { ok: false, errors: [msg('reference.not_object')] };
   const c = new FieldCollector(raw, PARTNER_FIELD_LABELS);
   const f = PARTNER_FIELD_SPECS;
   const region = c.read('region', f.region, NO_CONTEXT);
@@ -68,7 +69,7 @@ function validatePartner(input: unknown): Validation<CrossRegionPartner> {
 
 function validateItem(input: unknown): Validation<CrossRegionItem> {
   const raw = fieldsOf(input, ITEM_ALIASES);
-  if (!raw) return { ok: false, errors: ['entry must be a JSON object'] };
+  if (!raw) return { ok: false, errors: [msg('reference.not_object')] };
   const c = new FieldCollector(raw, ITEM_FIELD_LABELS);
   const f = ITEM_FIELD_SPECS;
   const itemCode = c.read('itemCode', f.itemCode, NO_CONTEXT);
@@ -89,37 +90,39 @@ function validateItem(input: unknown): Validation<CrossRegionItem> {
  */
 function validateList<T>(
   entries: readonly unknown[],
-  what: string,
+  what: Message,
   validate: (input: unknown) => Validation<T>,
   key: (entry: T) => string,
-  keyLabel: string,
-  file?: { rows: readonly number[]; preRejected: ReadonlyMap<number, string[]> },
+  keyField: { field: string; label: string },
+  file?: { rows: readonly number[]; preRejected: ReadonlyMap<number, Message[]> },
 ): T[] {
-  if (!Array.isArray(entries)) throw new AppError('validation_failed', `${what}: expected an array of entries`);
+  if (!Array.isArray(entries)) throw new AppError('validation_failed', msg('reference.not_array', { what }));
   if (entries.length > MAX_REFERENCE_ENTRIES) {
-    throw new AppError('validation_failed', `${what}: at most ${MAX_REFERENCE_ENTRIES} entries, got ${entries.length}`);
+    throw new AppError('validation_failed', msg('reference.too_many', { what, max: MAX_REFERENCE_ENTRIES, count: entries.length }));
   }
   const accepted: T[] = [];
   const rejected: Rejected[] = [];
   const firstIndexOf = new Map<string, number>();
   const at = (index: number) => (file ? { index, row: file.rows[index]! } : { index });
-  const where = (index: number) => (file ? `row ${file.rows[index]!}` : `index ${index}`);
   entries.forEach((input, index) => {
     const early = file?.preRejected.get(index);
     const result: Validation<T> = early ? { ok: false, errors: early } : validate(input);
     if (!result.ok) return rejected.push({ ...at(index), errors: result.errors });
     const k = key(result.entry);
     const first = firstIndexOf.get(k);
-    if (first !== undefined) return rejected.push({ ...at(index), errors: [`${keyLabel}: "${k}" is already listed at ${where(first)}`] });
+    if (first !== undefined) {
+      const duplicate = file
+        ? msg('reference.duplicate_row', { ...keyField, key: k, first: file.rows[first]! })
+        : msg('reference.duplicate', { ...keyField, key: k, first });
+      return rejected.push({ ...at(index), errors: [duplicate] });
+    }
     firstIndexOf.set(k, index);
     accepted.push(result.entry);
   });
   if (rejected.length > 0) {
     throw new AppError(
       'validation_failed',
-      file
-        ? `${rejected.length} of ${entries.length} rows are invalid; the ${what} list was not replaced`
-        : `${rejected.length} of ${entries.length} ${what} entries are invalid; the list was not replaced`,
+      msg(file ? 'reference.invalid_rows' : 'reference.invalid', { bad: rejected.length, count: entries.length, what }),
       { rejected },
     );
   }
@@ -156,14 +159,14 @@ export class ReferenceService {
 
   /** Replaces the partner list; returns it as stored (scopes as codes, text trimmed). */
   async replacePartners(entries: readonly unknown[]): Promise<CrossRegionPartner[]> {
-    const partners = validateList(entries, 'partner', validatePartner, (p) => p.region, 'region (地区)');
+    const partners = validateList(entries, msg('reference.partner'), validatePartner, (p) => p.region, { field: 'region', label: '地区' });
     await this.redis.set(this.keys.referencePartners(), JSON.stringify(partners));
     return partners;
   }
 
   /** Replaces the item catalogue; returns it as stored. */
   async replaceItems(entries: readonly unknown[]): Promise<CrossRegionItem[]> {
-    const items = validateList(entries, 'item', validateItem, (i) => i.itemCode, 'itemCode (事项编码)');
+    const items = validateList(entries, msg('reference.item'), validateItem, (i) => i.itemCode, { field: 'itemCode', label: '事项编码' });
     await this.redis.set(this.keys.referenceItems(), JSON.stringify(items));
     return items;
   }
@@ -174,7 +177,14 @@ export class ReferenceService {
    */
   async replacePartnersFromFile(path: string): Promise<CrossRegionPartner[]> {
     const file = await readReferenceFile(path, PARTNER_FIELD_LABELS, ['signedAt']);
-    const partners = validateList(file.entries, 'partner', validatePartner, (p) => p.region, 'region (地区)', file);
+    const partners = validateList(
+      file.entries,
+      msg('reference.partner'),
+      validatePartner,
+      (p) => p.region,
+      { field: 'region', label: '地区' },
+      file,
+    );
     await this.redis.set(this.keys.referencePartners(), JSON.stringify(partners));
     return partners;
   }
@@ -182,7 +192,14 @@ export class ReferenceService {
   /** Replaces the item catalogue from a CSV or XLSX file, as replacePartnersFromFile. */
   async replaceItemsFromFile(path: string): Promise<CrossRegionItem[]> {
     const file = await readReferenceFile(path, ITEM_FIELD_LABELS, ['addedAt']);
-    const items = validateList(file.entries, 'item', validateItem, (i) => i.itemCode, 'itemCode (事项编码)', file);
+    const items = validateList(
+      file.entries,
+      msg('reference.item'),
+      validateItem,
+      (i) => i.itemCode,
+      { field: 'itemCode', label: '事项编码' },
+      file,
+    );
     await this.redis.set(this.keys.referenceItems(), JSON.stringify(items));
     return items;
   }
@@ -199,7 +216,7 @@ export class ReferenceService {
 
   /** Partners signed and items added on or before the local day `day` (the period's end). */
   async countsAsOf(day: LocalDay): Promise<ReferenceTotals> {
-    if (!isLocalDay(day)) throw new AppError('validation_failed', `"${day}" is not a calendar day YYYY-MM-DD`);
+    if (!isLocalDay(day)) throw new AppError('validation_failed', msg('reference.bad_day', { value: day }));
     // One MGET (both keys share the {reference} hash tag): both lists from the same moment.
     const [partners, items] = await this.redis.mget(this.keys.referencePartners(), this.keys.referenceItems());
     return countReferenceAsOf(parseList(partners ?? null), parseList(items ?? null), day);

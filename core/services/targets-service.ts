@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.ts';
+import { msg, type Message } from '../../shared/messages/index.ts';
 import { KPI_BY_ID, type KpiValue } from '../../shared/kpis.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { Target } from '../../shared/console-types.ts';
@@ -20,20 +21,20 @@ export class TargetsService {
   /** Replaces the targets of `year`; every unknown id or malformed target is reported at once. */
   async replace(year: number, body: unknown): Promise<Record<string, Target>> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new AppError('validation_failed', 'expected { "<kpi id>": { "target": number, "direction": ">=" | "<=" } }');
+      throw new AppError('validation_failed', msg('targets.bad_body'));
     }
-    const problems: string[] = [];
+    const problems: Message[] = [];
     const targets: Record<string, Target> = {};
     for (const [id, value] of Object.entries(body)) {
       if (!KPI_BY_ID.has(id)) {
-        problems.push(`${id}: unknown KPI id`);
+        problems.push(msg('targets.unknown_kpi', { id }));
         continue;
       }
       const parsed = targetSchema.safeParse(value);
-      if (!parsed.success) problems.push(`${id}: needs { target: number, direction: ">=" | "<=" }`);
+      if (!parsed.success) problems.push(msg('targets.bad_target', { id }));
       else targets[id] = parsed.data;
     }
-    if (problems.length > 0) throw new AppError('validation_failed', 'targets not saved', problems);
+    if (problems.length > 0) throw new AppError('validation_failed', msg('targets.not_saved'), problems);
     const key = this.keys.targets(year);
     const multi = this.redis.multi().del(key);
     if (Object.keys(targets).length > 0)

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { UserView } from '../../shared/console-types.ts';
 import { AppError } from '../platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { passwordProblem } from '../platform/password-policy.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
@@ -18,7 +19,7 @@ interface StoredUser {
 
 const ROLES = ['admin', 'manager'] as const;
 /** Letters (Chinese too), digits, `.`, `_`, `-`; 1–64 characters. */
-const usernameSchema = z.string().regex(/^[\p{L}\p{N}._-]{1,64}$/u, 'username: 1–64 letters, digits, ".", "_" or "-"');
+const usernameSchema = z.string().regex(/^[\p{L}\p{N}._-]{1,64}$/u, 'user.bad_username');
 /** Checked against the password policy with its username by the service (core/platform/password-policy.ts). */
 const passwordSchema = z.string();
 
@@ -62,7 +63,7 @@ export class UserService {
       createdAt: new Date(this.now()).toISOString(),
     };
     const created = await this.redis.hsetnx(this.keys.users(), body.username, JSON.stringify(user));
-    if (created === 0) throw new AppError('conflict', `用户已存在 / user "${body.username}" already exists`);
+    if (created === 0) throw new AppError('conflict', msg('user.exists', { username: body.username }));
     return view(body.username, user);
   }
 
@@ -107,14 +108,14 @@ export class UserService {
 
   private async get(username: string): Promise<StoredUser> {
     const raw = await this.redis.hget(this.keys.users(), username);
-    if (!raw) throw new AppError('not_found', `没有该用户 / no user "${username}"`);
+    if (!raw) throw new AppError('not_found', msg('user.not_found', { username }));
     return JSON.parse(raw) as StoredUser;
   }
 
   private async assertAnotherAdmin(username: string): Promise<void> {
     const others = (await this.list()).filter((u) => u.username !== username && u.role === 'admin' && !u.disabled);
     if (others.length === 0) {
-      throw new AppError('validation_failed', `至少保留一名启用的管理员 / "${username}" is the last enabled administrator`);
+      throw new AppError('validation_failed', msg('user.last_admin', { username }));
     }
   }
 }

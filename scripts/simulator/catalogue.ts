@@ -5,6 +5,9 @@
  * the provinces and the count of 139).
  */
 
+/** The bureau of the 2022 report (its title page); the demo seeds the bureau-name setting with it (BUREAU_NAME). */
+export const BUREAU = '长沙市芙蓉区行政审批服务局';
+
 /** The 13 streets (街道) of Furong District. */
 export const STREETS = [
   '文艺路街道',

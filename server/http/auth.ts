@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { Role } from '../../shared/api-types.ts';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { AuthService, Principal } from '../../core/services/auth-service.ts';
 
 export function bearerToken(req: Request): string | null {
@@ -24,10 +25,10 @@ export function requireRole(auth: AuthService, ...roles: Role[]): RequestHandler
   const allowed = new Set<Role>(roles.includes('manager') ? [...roles, 'admin'] : roles);
   return async (req, res, next) => {
     const token = bearerToken(req);
-    if (!token) return next(new AppError('unauthorized', 'a bearer token is required (POST /api/auth/login)'));
+    if (!token) return next(new AppError('unauthorized', msg('auth.token_required')));
     const principal = await auth.resolve(token);
-    if (!principal) return next(new AppError('unauthorized', 'the token is unknown or has expired'));
-    if (!allowed.has(principal.role)) return next(new AppError('forbidden', `role ${principal.role} may not do this`));
+    if (!principal) return next(new AppError('unauthorized', msg('auth.token_unknown')));
+    if (!allowed.has(principal.role)) return next(new AppError('forbidden', msg('auth.role_forbidden', { role: principal.role })));
     res.locals.principal = principal;
     parseJson(req, res, next);
   };

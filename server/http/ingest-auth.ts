@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { bearerToken, secretsEqual } from './auth.ts';
 
 /** Signed webhooks: `X-Pulse-Timestamp` (Unix seconds) and `X-Pulse-Signature: sha256=<hex>`. */
@@ -27,23 +28,20 @@ export function ingestSenderOf(req: Request, options: { token: string; hmacSecre
   const token = bearerToken(req);
   if (token) {
     if (secretsEqual(token, options.token)) return { kind: 'token' };
-    throw new AppError('unauthorized', 'the ingest token is wrong');
+    throw new AppError('unauthorized', msg('ingest.token_wrong'));
   }
   const signature = req.get(SIGNATURE_HEADER);
   const timestamp = req.get(TIMESTAMP_HEADER);
   if (!signature || !timestamp) {
     throw new AppError(
       'unauthorized',
-      `send the ingest token as a bearer token, or sign the request (${SIGNATURE_HEADER}, ${TIMESTAMP_HEADER})`,
+      msg('ingest.credentials_missing', { signatureHeader: SIGNATURE_HEADER, timestampHeader: TIMESTAMP_HEADER }),
     );
   }
-  if (options.hmacSecrets.length === 0) throw new AppError('unauthorized', 'signed requests are not enabled (INGEST_HMAC_SECRET)');
-  if (!SIGNATURE_FORMAT.test(signature)) throw new AppError('unauthorized', `${SIGNATURE_HEADER} must be sha256=<64 hex digits>`);
+  if (options.hmacSecrets.length === 0) throw new AppError('unauthorized', msg('ingest.signing_disabled'));
+  if (!SIGNATURE_FORMAT.test(signature)) throw new AppError('unauthorized', msg('ingest.signature_format', { header: SIGNATURE_HEADER }));
   if (!/^\d{9,11}$/.test(timestamp) || Math.abs(options.nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
-    throw new AppError(
-      'unauthorized',
-      `${TIMESTAMP_HEADER} must be Unix seconds within ${SIGNATURE_TOLERANCE_SECONDS} s of the server's clock`,
-    );
+    throw new AppError('unauthorized', msg('ingest.timestamp_skew', { header: TIMESTAMP_HEADER, seconds: SIGNATURE_TOLERANCE_SECONDS }));
   }
   return { kind: 'signed', signature, timestamp };
 }
@@ -51,5 +49,5 @@ export function ingestSenderOf(req: Request, options: { token: string; hmacSecre
 /** Refuses a signed request whose signature no configured secret (several at once, for rotation) gives for this body. */
 export function verifySignature(sender: Extract<IngestSender, { kind: 'signed' }>, rawBody: Buffer, hmacSecrets: readonly string[]): void {
   const valid = hmacSecrets.some((secret) => secretsEqual(sender.signature.toLowerCase(), signIngest(secret, sender.timestamp, rawBody)));
-  if (!valid) throw new AppError('unauthorized', 'the signature does not match the body');
+  if (!valid) throw new AppError('unauthorized', msg('ingest.signature_mismatch'));
 }

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { INGEST_OUTCOMES, type MetricsService } from '../../core/services/metrics-service.ts';
 import type { IngestService } from '../../core/ingest/ingest-service.ts';
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
@@ -104,12 +105,10 @@ export function metricsEndpoint(options: MetricsOptions): { countRequests: Reque
   const serve: RequestHandler = async (req, res) => {
     const token = bearerToken(req);
     if (token !== null ? !(options.token && secretsEqual(token, options.token)) : !isLoopback(req.ip)) {
-      throw token !== null
-        ? new AppError('unauthorized', 'the metrics token is wrong (METRICS_TOKEN)')
-        : new AppError('forbidden', 'metrics are served to loopback, or with the metrics token (METRICS_TOKEN)');
+      throw token !== null ? new AppError('unauthorized', msg('metrics.bad_token')) : new AppError('forbidden', msg('metrics.forbidden'));
     }
     const [ingest, status] = await Promise.all([options.metrics.ingest(), options.ingest.status()]).catch((err: unknown) => {
-      throw new AppError('redis_unavailable', 'Redis is unreachable; no metrics', undefined, 5, { cause: err });
+      throw new AppError('redis_unavailable', msg('http.redis_unavailable'), undefined, 5, { cause: err });
     });
     received.values = FEED_NAMES.map((feed) => ({ labels: { feed }, value: ingest.totals[feed].received }));
     outcomes.values = FEED_NAMES.flatMap((feed) =>

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 
 /** Methods that change something: a browser on another site must not be able to send them here. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -28,7 +29,7 @@ export function isAllowedOrigin(origin: string | undefined, host: string | undef
 export function requireAllowedOrigin(allowed: readonly string[]): RequestHandler {
   return (req, _res, next) => {
     if (!STATE_CHANGING.has(req.method) || isAllowedOrigin(req.get('origin'), req.get('host'), allowed)) return next();
-    next(new AppError('forbidden', `requests from origin ${req.get('origin')} are not allowed (ALLOWED_ORIGINS)`));
+    next(new AppError('forbidden', msg('http.origin_forbidden', { origin: req.get('origin') ?? '' })));
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { RedisKeys } from '../../core/platform/redis-keys.ts';
 
 /** Limits of the login and ingest endpoints (core/platform/config.ts: LOGIN_*, INGEST_REQUESTS_PER_MINUTE). */
@@ -16,8 +17,7 @@ export interface RateLimitOptions {
 const retryAfterSeconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
 /** The counters are in Redis, as is everything a limited request would touch: unreachable → 503, never a silent pass. */
-const unavailable = (err: unknown) =>
-  new AppError('redis_unavailable', 'Redis is unreachable; retry shortly', undefined, 5, { cause: err });
+const unavailable = (err: unknown) => new AppError('redis_unavailable', msg('http.redis_unavailable'), undefined, 5, { cause: err });
 
 /**
  * Login throttling kept in Redis (so every server process shares it): every attempt takes a point
@@ -52,12 +52,7 @@ export class LoginLimiter {
       await limiter.consume(key).catch((err: unknown) => {
         if (!(err instanceof RateLimiterRes)) throw unavailable(err);
         const wait = retryAfterSeconds(err);
-        throw new AppError(
-          'rate_limited',
-          `登录失败次数过多，请 ${wait} 秒后再试 / too many failed logins; retry in ${wait} s`,
-          undefined,
-          wait,
-        );
+        throw new AppError('rate_limited', msg('auth.too_many_logins', { seconds: wait }), undefined, wait);
       });
     }
   }
@@ -96,7 +91,7 @@ export class IngestLimiter {
       await this.limiter.consume(`${sender}|${ip}`);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw unavailable(err);
-      const message = `more than ${this.options.ingestRequestsPerMinute} ingest requests a minute from this sender; retry later`;
+      const message = msg('ingest.rate_limited', { max: this.options.ingestRequestsPerMinute });
       throw new AppError('rate_limited', message, undefined, retryAfterSeconds(err));
     }
   }

@@ -8,6 +8,7 @@ import busboy from 'busboy';
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 
 export interface Upload {
   fields: Record<string, string>;
@@ -20,7 +21,7 @@ export interface Upload {
  */
 export async function receiveUpload(req: Request, maxBytes: number): Promise<Upload> {
   if (!/^multipart\/form-data/i.test(req.get('content-type') ?? '')) {
-    throw new AppError('unsupported_media_type', 'send multipart/form-data with the fields `feed` and `file`');
+    throw new AppError('unsupported_media_type', msg('upload.not_multipart'));
   }
   const dir = join(tmpdir(), 'pulse-uploads'); // os.tmpdir(): TMPDIR, read at each upload
   await mkdir(dir, { recursive: true });
@@ -51,7 +52,7 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
       });
     } catch (err) {
       // A content type busboy cannot read, e.g. multipart without a boundary.
-      return reject(new AppError('bad_request', `the upload could not be read: ${(err as Error).message}`));
+      return reject(new AppError('bad_request', msg('upload.unreadable', { detail: (err as Error).message })));
     }
     parser.on('field', (name, value) => (fields[name] = value));
     parser.on('file', (_name, stream, info) => {
@@ -62,9 +63,9 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
       writing = pipeline(stream, createWriteStream(path));
       writing.catch(() => undefined); // awaited on close, or by discard
     });
-    parser.on('error', (err: Error) => discard(new AppError('bad_request', `the upload could not be read: ${err.message}`)));
+    parser.on('error', (err: Error) => discard(new AppError('bad_request', msg('upload.unreadable', { detail: err.message }))));
     req.on('close', () => {
-      if (!req.complete) discard(new AppError('bad_request', 'the upload was cut off before its end'));
+      if (!req.complete) discard(new AppError('bad_request', msg('upload.cut_off')));
     });
     parser.on('close', () => {
       if (discarded) return;
@@ -74,14 +75,9 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Upl
         } catch (err) {
           return discard(err as Error);
         }
-        if (!file) return reject(new AppError('validation_failed', 'no file in the upload (field `file`)'));
+        if (!file) return reject(new AppError('validation_failed', msg('upload.no_file')));
         if (tooLarge) {
-          return discard(
-            new AppError(
-              'payload_too_large',
-              `文件超过 ${Math.round(maxBytes / 2 ** 20)} MB / the file is over ${Math.round(maxBytes / 2 ** 20)} MB`,
-            ),
-          );
+          return discard(new AppError('payload_too_large', msg('file.too_large', { mb: Math.round(maxBytes / 2 ** 20) })));
         }
         resolve({ fields, file });
       })();

@@ -2,6 +2,7 @@ import { createUserBody, updateUserBody } from '../../core/services/user-service
 import { alertSettingsSchema } from '../../core/services/alert-service.ts';
 import { targetSchema } from '../../core/services/targets-service.ts';
 import { SUPERVISED_KINDS } from '../../shared/console-types.ts';
+import { MAX_BUREAU_NAME } from '../../core/services/bureau-service.ts';
 import {
   BUDGET_FIELD_ZH,
   BUDGET_FIELDS,
@@ -211,6 +212,23 @@ export function adminPaths(): Record<string, Record<string, JsonSchema>> {
           queryParam('limit', '1–1000 (default 200)', { type: 'integer' }),
         ],
         ok: { description: 'tickets, without personal data', json: anyObject('{ total, items }') },
+      }),
+    },
+    '/api/bureau': {
+      get: op({
+        tag: 'admin',
+        summary: 'The bureau’s name (单位名称), a setting; empty when none is set',
+        who: 'anyone',
+        ok: { description: 'the name', json: object({ name: str('e.g. 长沙市芙蓉区行政审批服务局') }) },
+      }),
+    },
+    '/api/admin/bureau': {
+      put: op({
+        tag: 'admin',
+        summary: 'Set the bureau’s name (seeded from BUREAU_NAME at the first start). Audited.',
+        who: 'admin',
+        body: { json: object({ name: str('the name', { minLength: 1, maxLength: MAX_BUREAU_NAME }) }) },
+        ok: { description: 'as saved', json: object({ name: str('the name') }) },
       }),
     },
     '/api/admin/budget/{year}': {

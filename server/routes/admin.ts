@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
@@ -7,7 +8,7 @@ import type { TargetsService } from '../../core/services/targets-service.ts';
 
 function parseYear(value: unknown): number {
   const year = Number(value);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', 'year must be YYYY');
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', msg('year.bad'));
   return year;
 }
 

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import { bearerToken, principalOf, requireRole } from '../http/auth.ts';
@@ -19,7 +20,7 @@ export function authRoutes(auth: AuthService, audit: AuditService, limiter: Logi
   // The one body read before sign-in: a username and a password, so a few KB.
   router.post('/auth/login', express.json({ limit: '8kb' }), async (req, res) => {
     const body = loginBody.safeParse(req.body);
-    if (!body.success) throw new AppError('validation_failed', 'username and password are required');
+    if (!body.success) throw new AppError('validation_failed', msg('auth.credentials_required'));
     const { username, password } = body.data;
     const ip = req.ip ?? '-';
     await limiter.consume(username, ip).catch(async (err: unknown) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
@@ -8,7 +9,7 @@ import { BUDGET_FIELDS } from '../../shared/budget.ts';
 
 function parseYear(value: unknown): number {
   const year = Number(value);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', 'year must be YYYY');
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new AppError('validation_failed', msg('budget.bad_year'));
   return year;
 }
 
@@ -26,7 +27,7 @@ export function budgetRoutes(auth: AuthService, budget: BudgetService, audit: Au
   router.get('/admin/budget/:year', requireRole(auth, 'admin'), async (req, res) => {
     const year = parseYear(req.params.year);
     const saved = await budget.get(year);
-    if (!saved) throw new AppError('not_found', `no budget entered for ${year}`);
+    if (!saved) throw new AppError('not_found', msg('budget.not_found', { year }));
     res.json(saved);
   });
   return router;

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import type { ImportPreview } from '../../shared/console-types.ts';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { isFeedName, type FeedName } from '../../shared/feeds/feed.ts';
 import { FEED_MODULES } from '../../core/feeds/index.ts';
 import { readRows } from '../../core/imports/file-rows.ts';
@@ -39,10 +40,7 @@ export function consoleImportRoutes(auth: AuthService): Router {
     try {
       const feed = upload.fields.feed ?? '';
       if (!isFeedName(feed) || !FEED_MODULES[feed]) {
-        throw new AppError(
-          'validation_failed',
-          `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`,
-        );
+        throw new AppError('validation_failed', msg('upload.feed_field', { feed }));
       }
       let headers: string[] = [];
       const sample: Record<string, string>[] = [];

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
@@ -19,7 +20,7 @@ export function consoleJobRoutes(ingest: IngestService, auth: AuthService, audit
   });
   router.post('/console/failed-jobs/:feed/:jobId/retry', managers, async (req, res) => {
     const feed = String(req.params.feed);
-    if (!isFeedName(feed)) throw new AppError('validation_failed', `unknown feed "${feed}"`);
+    if (!isFeedName(feed)) throw new AppError('validation_failed', msg('ingest.unknown_feed', { feed }));
     const jobId = String(req.params.jobId);
     await ingest.retryJob(feed, jobId);
     await audit.record(principalOf(res).username, 'job.retry', `${feed}/${jobId}`);

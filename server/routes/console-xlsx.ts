@@ -2,6 +2,7 @@ import { Router } from 'express';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { requireRole } from '../http/auth.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 
@@ -21,8 +22,7 @@ export function consoleXlsxRoutes(auth: AuthService): Router {
   const router = Router();
   router.post('/console/xlsx', requireRole(auth, 'manager'), async (req, res) => {
     const parsed = tableBody.safeParse(req.body);
-    if (!parsed.success)
-      throw new AppError('validation_failed', 'expected { fileName, sheet, columns: string[], rows: (string|number|boolean|null)[][] }');
+    if (!parsed.success) throw new AppError('validation_failed', msg('xlsx.bad_body'));
     const { fileName, sheet, columns, rows } = parsed.data;
     const safeName = `${fileName.replace(/[\\/:*?"<>|\n]/g, '_').replace(/\.xlsx$/i, '')}.xlsx`;
     res

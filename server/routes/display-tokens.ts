@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
@@ -21,7 +22,7 @@ export function displayTokenRoutes(auth: AuthService, audit: AuditService, conne
   });
   router.post('/admin/display-tokens', admins, async (req, res) => {
     const body = displayTokenBody.safeParse(req.body);
-    if (!body.success) throw new AppError('validation_failed', '`name` (1–64 characters) is required, e.g. "12345 中心大屏"');
+    if (!body.success) throw new AppError('validation_failed', msg('display_token.bad_name'));
     const { token, id } = await auth.createDisplayToken(body.data.name);
     await audit.record(principalOf(res).username, 'display-token.create', body.data.name, { id });
     const created = (await auth.listDisplayTokens()).find((t) => t.id === id)!;
@@ -35,7 +36,7 @@ export function displayTokenRoutes(auth: AuthService, audit: AuditService, conne
   });
   router.delete('/admin/display-tokens/:id', admins, async (req, res) => {
     const id = String(req.params.id);
-    if (!(await auth.revokeDisplayToken(id))) throw new AppError('not_found', `no display token ${id}`);
+    if (!(await auth.revokeDisplayToken(id))) throw new AppError('not_found', msg('display_token.not_found', { id }));
     await audit.record(principalOf(res).username, 'display-token.revoke', id);
     res.status(204).end();
   });

@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
@@ -25,7 +26,7 @@ function sendFile(res: Response, file: ExportFile): void {
 function parseFormat(value: unknown): ExportFormat {
   const format = String(value ?? '').toLowerCase();
   if (!(EXPORT_FORMATS as readonly string[]).includes(format))
-    throw new AppError('validation_failed', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    throw new AppError('validation_failed', msg('export.bad_format', { allowed: EXPORT_FORMATS.join(', ') }));
   return format as ExportFormat;
 }
 
@@ -56,17 +57,13 @@ export function exportRoutes(exports: ExportService, templates: TemplateStore, a
 
   router.get('/exports/:id', managers, async (req, res) => {
     const status = await exports.status(String(req.params.id));
-    if (!status) throw new AppError('not_found', 'no such export (exports are kept one day)');
+    if (!status) throw new AppError('not_found', msg('export.not_found'));
     res.json(status);
   });
 
   router.get('/exports/:id/files/:format', managers, async (req, res) => {
     const file = await exports.file(String(req.params.id), parseFormat(req.params.format));
-    if (!file)
-      throw new AppError(
-        'not_found',
-        'no such file: the export is still running, failed, did not include that format, or is over a day old',
-      );
+    if (!file) throw new AppError('not_found', msg('export.no_file'));
     sendFile(res, file);
   });
 

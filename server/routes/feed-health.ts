@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requireRole } from '../http/auth.ts';
+import { requestLanguage } from '../http/language.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import type { FeedHealthService } from '../../core/services/feed-health-service.ts';
 
@@ -11,8 +12,8 @@ import type { FeedHealthService } from '../../core/services/feed-health-service.
  */
 export function feedHealthRoutes(feedHealth: FeedHealthService, auth: AuthService): Router {
   const router = Router();
-  router.get('/feeds/health', requireRole(auth, 'manager'), async (_req, res) => {
-    res.json(await feedHealth.read());
+  router.get('/feeds/health', requireRole(auth, 'manager'), async (req, res) => {
+    res.json(await feedHealth.read(requestLanguage(req)));
   });
   return router;
 }

@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { Router } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg, renderMessage, renderReasons } from '../../shared/messages/index.ts';
+import { requestLanguage } from '../http/language.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import { receiveUpload } from '../http/upload.ts';
@@ -19,7 +21,7 @@ function parseColumnMap(text: string | undefined): Record<string, string> | unde
   } catch {
     // fall through
   }
-  throw new AppError('validation_failed', '`columnMap` must be a JSON object { "<file column>": "<field>" }');
+  throw new AppError('validation_failed', msg('import.column_map_shape'));
 }
 
 /** POST /api/imports, GET /api/imports/:id, GET /api/imports/:id/rejected.csv (manager). */
@@ -30,11 +32,7 @@ export function importRoutes(imports: ImportService, auth: AuthService, audit: A
     const upload = await receiveUpload(req, MAX_IMPORT_BYTES);
     try {
       const feed = upload.fields.feed ?? '';
-      if (!isFeedName(feed))
-        throw new AppError(
-          'validation_failed',
-          `field \`feed\` must be one of hotline, online, hall, crossRegion, evaluations (got "${feed}")`,
-        );
+      if (!isFeedName(feed)) throw new AppError('validation_failed', msg('upload.feed_field', { feed }));
       const importId = await imports.start(feed, upload.file.path, upload.file.name, {
         columnMap: parseColumnMap(upload.fields.columnMap),
         createdBy: principalOf(res).username,
@@ -49,15 +47,24 @@ export function importRoutes(imports: ImportService, auth: AuthService, audit: A
   });
   router.get('/imports/:id', managers, async (req, res) => {
     const progress = await imports.status(String(req.params.id));
-    if (!progress) throw new AppError('not_found', 'no such import (imports are kept 7 days)');
+    if (!progress) throw new AppError('not_found', msg('import.not_found'));
     const offset = Math.max(0, Number(req.query.offset ?? 0) || 0);
     const limit = Math.min(1000, Math.max(1, Number(req.query.limit ?? 100) || 100));
-    res.json({ ...progress, rejected: await imports.rejected(progress.importId, offset, limit) });
+    // Rendered now, in the reader's language (the rows keep messages, not sentences).
+    const lang = requestLanguage(req);
+    const rows = await imports.rejected(progress.importId, offset, limit);
+    res.setHeader('Content-Language', lang).vary('Accept-Language');
+    res.json({
+      ...progress,
+      ...(progress.errorReason && { error: renderMessage(progress.errorReason, lang) }),
+      rejected: rows.map((r) => ({ row: r.row, ...renderReasons(r.errors, lang) })),
+    });
   });
   router.get('/imports/:id/rejected.csv', managers, async (req, res) => {
     const progress = await imports.status(String(req.params.id));
-    if (!progress) throw new AppError('not_found', 'no such import (imports are kept 7 days)');
+    if (!progress) throw new AppError('not_found', msg('import.not_found'));
     const rows = await imports.rejected(progress.importId, 0, Number.MAX_SAFE_INTEGER);
+    const lang = requestLanguage(req);
     const name = `${progress.fileName.replace(/\.[^.]+$/, '')}-rejected.csv`;
     res
       .type('text/csv; charset=utf-8')
@@ -65,7 +72,7 @@ export function importRoutes(imports: ImportService, auth: AuthService, audit: A
       .send(
         toCsv(
           ['行号 row', '原因 reasons'],
-          rows.map((r) => [r.row, r.errors.join('；')]),
+          rows.map((r) => [r.row, r.errors.map((m) => renderMessage(m, lang)).join(lang === 'en' ? '; ' : '；')]),
         ),
       );
   });

@@ -1,6 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
 import { isFeedName } from '../../shared/feeds/feed.ts';
+import type { IngestResponse } from '../../shared/api-types.ts';
+import { msg, renderReasons, type Message } from '../../shared/messages/index.ts';
+import { requestLanguage } from '../http/language.ts';
 import { requireRole } from '../http/auth.ts';
 import { ingestSenderOf, SIGNATURE_TOLERANCE_SECONDS, verifySignature, type IngestSender } from '../http/ingest-auth.ts';
 import type { IngestLimiter } from '../http/rate-limit.ts';
@@ -13,9 +16,9 @@ const NDJSON_TYPES = /^application\/(x-)?(ndjson|jsonl|jsonlines)\b/i;
 
 /** A line of NDJSON that is not JSON stays in the batch as this marker, to be rejected with its index. */
 class BadLine {
-  readonly reason: string;
+  readonly reason: Message;
 
-  constructor(reason: string) {
+  constructor(reason: Message) {
     this.reason = reason;
   }
 }
@@ -28,7 +31,7 @@ function parseNdjson(text: string): unknown[] {
       try {
         return JSON.parse(line) as unknown;
       } catch (err) {
-        return new BadLine(`line is not valid JSON: ${(err as Error).message}`);
+        return new BadLine(msg('record.bad_json_line', { detail: (err as Error).message }));
       }
     });
 }
@@ -41,11 +44,11 @@ function recordsOf(req: Request, raw: Buffer): unknown[] {
   try {
     body = JSON.parse(text);
   } catch (err) {
-    throw new AppError('bad_request', `request body is not valid JSON: ${(err as Error).message}`);
+    throw new AppError('bad_request', msg('http.body_not_json', { detail: (err as Error).message }));
   }
   const events = (body as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) {
-    throw new AppError('bad_request', 'expected a JSON body { "events": [...] } or NDJSON (one record a line)');
+    throw new AppError('bad_request', msg('ingest.bad_body'));
   }
   return events;
 }
@@ -89,13 +92,13 @@ export function ingestRoutes(
     const sender = res.locals.ingestSender as IngestSender;
     if (sender.kind === 'signed') verifySignature(sender, raw, options.hmacSecrets);
     const feed = String(req.params.feed);
-    if (!isFeedName(feed)) throw new AppError('not_found', `unknown feed "${feed}"`);
+    if (!isFeedName(feed)) throw new AppError('not_found', msg('ingest.unknown_feed', { feed }));
     const records = recordsOf(req, raw);
     const signature = sender.kind === 'signed' ? sender.signature.toLowerCase() : null;
     if (signature && !(await options.claimSignature(signature, 2 * SIGNATURE_TOLERANCE_SECONDS))) {
-      throw new AppError('unauthorized', 'this signed request was already received (replay)');
+      throw new AppError('unauthorized', msg('ingest.replay'));
     }
-    const badLines = new Map<number, string>();
+    const badLines = new Map<number, Message>();
     records.forEach((r, i) => r instanceof BadLine && badLines.set(i, r.reason));
     const result = await ingest
       .ingest(
@@ -107,8 +110,16 @@ export function ingestRoutes(
         if (signature) await options.releaseSignature(signature).catch(() => undefined);
         throw err;
       });
-    result.rejected = result.rejected.map((r) => (badLines.has(r.index) ? { index: r.index, errors: [badLines.get(r.index)!] } : r));
-    res.status(202).json(result);
+    // The reasons in the request's language, with their codes (API.md "Additions (v2)").
+    const lang = requestLanguage(req);
+    const body: IngestResponse = {
+      ...result,
+      rejected: result.rejected.map((r) => ({
+        index: r.index,
+        ...renderReasons(badLines.has(r.index) ? [badLines.get(r.index)!] : r.errors, lang),
+      })),
+    };
+    res.setHeader('Content-Language', lang).vary('Accept-Language').status(202).json(body);
   });
   router.get('/ingest/status', requireRole(auth, 'manager'), async (_req, res) => {
     res.json(await ingest.status());

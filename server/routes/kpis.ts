@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { SeriesInterval } from '../../shared/api-types.ts';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { requireRole } from '../http/auth.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import { parsePeriod, type KpiService } from '../../core/services/kpi-service.ts';
@@ -14,8 +15,7 @@ function parseWhere(query: unknown): [string, string][] {
   return items.map((item) => {
     const text = typeof item === 'string' ? item : '';
     const colon = text.indexOf(':');
-    if (colon <= 0 || colon === text.length - 1)
-      throw new AppError('validation_failed', '`where` must be `<dimension>:<value>`, e.g. where=category:城市管理');
+    if (colon <= 0 || colon === text.length - 1) throw new AppError('validation_failed', msg('kpi.bad_where'));
     return [text.slice(0, colon), text.slice(colon + 1)];
   });
 }
@@ -32,7 +32,7 @@ export function kpiRoutes(kpis: KpiService, auth: AuthService): Router {
   router.get('/kpis/series', readers, async (req, res) => {
     const { from, to } = parsePeriod(req.query.from, req.query.to);
     const interval = String(req.query.interval ?? 'day') as SeriesInterval;
-    if (!INTERVALS.includes(interval)) throw new AppError('validation_failed', `interval must be one of ${INTERVALS.join(', ')}`);
+    if (!INTERVALS.includes(interval)) throw new AppError('validation_failed', msg('kpi.bad_interval', { allowed: INTERVALS.join(', ') }));
     const ids = String(req.query.ids ?? '')
       .split(',')
       .map((s) => s.trim())

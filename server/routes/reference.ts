@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import { receiveUpload } from '../http/upload.ts';
 import { MAX_REFERENCE_FILE_BYTES } from '../../core/services/reference-file.ts';
@@ -14,7 +15,7 @@ const ITEMS_PATH = '/admin/reference/cross-region-items';
 /** The `items` array of a `{ "items": [...] }` body. */
 function itemsOf(req: Request): unknown[] {
   const items = (req.body as { items?: unknown } | undefined)?.items;
-  if (!Array.isArray(items)) throw new AppError('bad_request', 'expected a JSON body { "items": [...] }');
+  if (!Array.isArray(items)) throw new AppError('bad_request', msg('reference.bad_body'));
   return items;
 }
 

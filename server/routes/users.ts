@@ -1,19 +1,16 @@
 import { Router } from 'express';
 import type { z } from 'zod';
-import { AppError } from '../../core/platform/errors.ts';
+import { AppError, zodIssues } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
 import type { AuditService } from '../../core/services/audit-service.ts';
 import type { AuthService } from '../../core/services/auth-service.ts';
 import { createUserBody, updateUserBody, type UserService } from '../../core/services/user-service.ts';
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(body, { reportInput: true });
   if (!parsed.success) {
-    throw new AppError(
-      'validation_failed',
-      parsed.error.issues.map((i) => i.message).join('; '),
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-    );
+    throw new AppError('validation_failed', msg('input.invalid', { count: parsed.error.issues.length }), zodIssues(parsed.error.issues));
   }
   return parsed.data;
 }

@@ -1,3 +1,5 @@
+import type { Message } from '../messages/index.ts';
+
 /**
  * What every feed module provides. A feed owns its field list (English names and the Chinese column
  * names of FEEDS.md), the validation and normalisation of a raw record, and its natural key.
@@ -30,7 +32,8 @@ export interface NormalizeContext {
   timeWindow?: TimeWindow;
 }
 
-export type NormalizeResult<R> = { ok: true; record: R } | { ok: false; errors: string[] };
+/** Why a record is refused: messages of shared/messages, rendered in the reader's language at the edge. */
+export type NormalizeResult<R> = { ok: true; record: R } | { ok: false; errors: Message[] };
 
 export interface FeedModule<R extends { id: string }> {
   name: FeedName;

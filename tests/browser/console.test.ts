@@ -50,8 +50,9 @@ afterAll(async () => {
 
 const figure = (page: Page, kpiId: string) => page.locator(`[data-kpi="${kpiId}"] [data-testid="kpi-value"]`).first();
 
+/** The browser asks for English (as a bureau PC's browser often does); the console is in Chinese unless switched. */
 async function signedIn(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
   page.setDefaultTimeout(8_000);
   page.on('pageerror', (e) => {
     throw e;
@@ -138,7 +139,8 @@ describe('console', () => {
     await expect.poll(() => page.textContent('[data-testid=import-counts]')).toContain('接收 2');
     const rejected = page.locator('[data-testid=rejected-rows] tbody tr');
     await expect.poll(() => rejected.count()).toBe(2);
-    expect(await rejected.first().textContent()).toMatch(/^4.*时间/);
+    // The reasons in the console's language (Chinese), not the browser's (English), with the field's Chinese name first.
+    expect(await rejected.first().textContent()).toMatch(/^4时间（at）：“2022-13-40 10:00”不是有效的 ISO 8601 日期时间$/);
     const download = page.waitForEvent('download');
     await page.click('[data-testid=download-rejected]');
     expect((await download).suggestedFilename()).toBe('tickets-rejected.csv');
@@ -265,6 +267,33 @@ describe('console', () => {
     expect(await page.locator('[data-testid=console]').count()).toBe(0);
     await page.goto(`${app.baseUrl}/wall?token=${encodeURIComponent(displayToken)}&screens=hotline&kiosk=1`);
     await page.waitForSelector('[data-kpi="hotline.signed"]');
+    await page.close();
+  });
+
+  it('shows a Chinese user the server’s messages in Chinese, and an English one in English, whatever the browser asks', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${app.baseUrl}/console`);
+    const wrongLogin = async () => {
+      await page.fill('input[name=username]', 'admin');
+      await page.fill('input[name=password]', 'not-the-password');
+      await page.click('button[type=submit]');
+      return page.locator('[data-testid=login-error]');
+    };
+    await expect.poll(async () => (await wrongLogin()).textContent()).toBe('登录失败：用户名或密码错误');
+    await page.click('[data-testid=locale-toggle]');
+    await expect.poll(async () => (await wrongLogin()).textContent()).toMatch(/: wrong username or password$/);
+    await page.close();
+  });
+
+  it('takes the bureau’s name from the administration into the console’s and the wall’s titles', async () => {
+    const page = await signedIn('/console/admin/bureau');
+    await page.fill('input[data-testid=bureau-name]', '长沙市芙蓉区行政审批服务局');
+    await page.click('[data-testid=bureau-save]');
+    await expect.poll(() => page.textContent('[data-testid=console-brand]')).toBe('长沙市芙蓉区行政审批服务局政务服务效能看板');
+    expect(await (await app.get('/api/bureau', admin)).json()).toEqual({ name: '长沙市芙蓉区行政审批服务局' });
+    await page.goto(`${app.baseUrl}/wall?token=${encodeURIComponent(displayToken)}&screens=hotline&kiosk=1`);
+    await expect.poll(() => page.textContent('[data-testid=wall-title]')).toBe('长沙市芙蓉区行政审批服务局政务服务效能监测');
     await page.close();
   });
 

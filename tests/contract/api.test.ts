@@ -61,10 +61,14 @@ describe('HTTP API', () => {
     // Signed in, the 1 MB limit still holds; the login's own body is limited to a few KB.
     const signedIn = await put({ authorization: `Bearer ${token}` });
     expect(signedIn.status).toBe(413);
-    expect(((await signedIn.json()) as ApiErrorBody).error.message).toBe('request body is over 1 MB');
+    expect(((await signedIn.json()) as ApiErrorBody).error).toMatchObject({
+      code: 'payload_too_large',
+      reason: 'http.body_too_large',
+      message: '请求体超过 1 MB',
+    });
     const login = await fetch(`${app.baseUrl}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'accept-language': 'en' },
       body: JSON.stringify({ username: 'admin', password: 'x'.repeat(10_000) }),
     });
     expect(login.status).toBe(413);
@@ -94,7 +98,9 @@ describe('HTTP API', () => {
     expect(first.accepted).toBe(3);
     expect(first.batchId).toEqual(expect.any(String));
     expect(first.rejected.map((r) => r.index)).toEqual([1, 4]);
-    expect(first.rejected[0]!.errors[0]).toMatch(/type \(环节\): "teleported"/);
+    // No Accept-Language: the reason in Chinese, with its code and field.
+    expect(first.rejected[0]!.errors[0]).toMatch(/^环节（type）：“teleported”/);
+    expect(first.rejected[0]!.reasons[0]).toEqual({ code: 'record.not_in_list', field: 'type' });
     // The same request again, in another order: the figures do not move.
     await app.ingest('hotline', [...events].reverse());
     await app.waitIdle(token);
@@ -122,7 +128,9 @@ describe('HTTP API', () => {
     expect(res.status).toBe(202);
     const result = (await res.json()) as IngestResponse;
     expect(result.accepted).toBe(2);
-    expect(result.rejected).toEqual([{ index: 1, errors: [expect.stringMatching(/not valid JSON/)] }]);
+    expect(result.rejected).toEqual([
+      { index: 1, errors: [expect.stringMatching(/^该行不是有效的 JSON/)], reasons: [{ code: 'record.bad_json_line' }] },
+    ]);
   });
 
   it('answers 404 for an unknown feed and 400 for a body without events', async () => {

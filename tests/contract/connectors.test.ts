@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { KpisResponse } from '../../shared/api-types.ts';
 import { connectorQueueName, parseConnectors, type ConnectorHealthView, type FeedHealthResponse } from '../../core/connectors/config.ts';
 import { AppError } from '../../core/platform/errors.ts';
+import { msg } from '../../shared/messages/index.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import { createLogger } from '../../core/platform/logger.ts';
 import { bullConnection } from '../../core/platform/queues.ts';
@@ -345,7 +346,7 @@ describe('HTTP pull connectors', () => {
     }));
     const refuse = vi
       .spyOn(ingest, 'enqueue')
-      .mockRejectedValueOnce(new AppError('redis_unavailable', 'Redis is unreachable; nothing was accepted, retry later'));
+      .mockRejectedValueOnce(new AppError('redis_unavailable', msg('http.redis_unavailable_nothing_accepted')));
     try {
       const connectors = start([
         http('evaluations-unqueued', 'evaluations', '/unqueued', {
@@ -413,7 +414,10 @@ describe('HTTP pull connectors', () => {
     }).toEqual({ received: 5, rejected: 1, accepted: 4 });
     const health = await connectorHealth('evaluations-bad');
     expect(health).toMatchObject({ state: 'ok', fetchedToday: 5 });
-    expect(health.lastRejections).toEqual([{ index: 2, errors: [expect.stringMatching(/rating/)] }]);
+    // Stored as reasons, rendered for the reader (no Accept-Language: Chinese).
+    expect(health.lastRejections).toEqual([
+      { index: 2, errors: [expect.stringMatching(/^评价等级（rating）：/)], reasons: [{ code: expect.any(String), field: 'rating' }] },
+    ]);
   });
 
   it('marks a connector that keeps failing as failing, stops retrying it quickly and slows its schedule; one success puts it back', async () => {

@@ -20,10 +20,10 @@ const { feeds } = generateYear({ year: YEAR, seed: 88, scale: 0.02, previousYear
 let app: TestApp;
 let token: string;
 
-async function call(method: string, path: string, body?: unknown, bearer = token): Promise<Response> {
+async function call(method: string, path: string, body?: unknown, bearer = token, language = 'zh-CN'): Promise<Response> {
   return fetch(`${app.baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'accept-language': language },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
@@ -88,12 +88,17 @@ describe('budget execution (PUT/GET /api/admin/budget/:year)', () => {
       [{ ...SEED_BUDGET, approved: 0, available: 0, spent: 0, basic: 0, project: 0 }, 'approved', /more than 0/],
     ];
     for (const [body, field, problem] of cases) {
-      const res = await call('PUT', `/api/admin/budget/${YEAR}`, body);
+      const res = await call('PUT', `/api/admin/budget/${YEAR}`, body, token, 'en');
       expect(res.status, JSON.stringify(body)).toBe(400);
       const error = ((await res.json()) as { error: { code: string; details: { field: string; problem: string }[] } }).error;
       expect(error.code).toBe('validation_failed');
       expect(error.details.find((d) => d.field === field)?.problem, JSON.stringify(body)).toMatch(problem);
     }
+    // Chinese unless the reader asks otherwise, the field still named by its code.
+    const zh = await call('PUT', `/api/admin/budget/${YEAR}`, { ...SEED_BUDGET, approved: -1 });
+    const zhError = ((await zh.json()) as { error: { message: string; details: { field: string; problem: string }[] } }).error;
+    expect(zhError.details).toEqual([{ field: 'approved', problem: '预算批复数（approved）：不能为负数' }]);
+    expect(zhError.message).toBe('预算执行情况未保存：预算批复数（approved）：不能为负数');
     expect((await call('GET', `/api/admin/budget/${YEAR}`)).status).toBe(404);
   });
 

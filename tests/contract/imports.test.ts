@@ -98,7 +98,17 @@ describe('file imports', () => {
     });
     expect(result.rejected.map((r) => r.row)).toEqual([5, 6]);
     expect(result.rejected[0]!.errors[0]).toMatch(/时间/);
-    expect(result.rejected[1]!.errors[0]).toMatch(/工单编号.*is required/);
+    expect(result.rejected[1]).toMatchObject({
+      errors: ['工单编号（ticketId）：必填'],
+      reasons: [{ code: 'record.required', field: 'ticketId' }],
+    });
+    // The rows keep reasons, not sentences: an English reader of the same import reads them in English.
+    const inEnglish = (await (
+      await fetch(`${app.baseUrl}/api/imports/${importId}`, {
+        headers: { authorization: `Bearer ${token}`, 'accept-language': 'en-GB,en;q=0.9' },
+      })
+    ).json()) as { rejected: { errors: string[] }[] };
+    expect(inEnglish.rejected[1]!.errors).toEqual(['ticketId (工单编号): is required']);
     await expect.poll(() => events.at(-1)?.phase).toBe('done');
     const phases = events.map((e) => e.phase);
     expect(phases.indexOf('applying')).toBeLessThan(phases.lastIndexOf('done'));
@@ -180,7 +190,11 @@ describe('file imports', () => {
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, '');
     const emptyResult = await finished(((await (await upload('hall', empty, 'empty.csv')).json()) as { importId: string }).importId);
-    expect(emptyResult).toMatchObject({ phase: 'failed', error: expect.stringMatching(/文件为空/) });
+    expect(emptyResult).toMatchObject({ phase: 'failed', error: '文件为空', errorReason: { code: 'file.empty' } });
+    const emptyInEnglish = await fetch(`${app.baseUrl}/api/imports/${emptyResult.importId}`, {
+      headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' },
+    });
+    expect(((await emptyInEnglish.json()) as ImportProgress).error).toBe('the file is empty');
 
     const headerOnly = join(dir, 'header.csv');
     writeFileSync(headerOnly, '\uFEFF排队号,环节,时间,大厅\r\n');

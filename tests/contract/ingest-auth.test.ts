@@ -49,14 +49,20 @@ describe('signed ingest (HMAC-SHA256 over timestamp and raw body)', () => {
 
     const stale = await postSigned(body('H5'), NEW_SECRET, Math.floor(Date.now() / 1000) - 301);
     expect(stale.status).toBe(401);
-    expect(((await stale.json()) as ApiErrorBody).error.message).toMatch(/within 300 s/);
+    expect(((await stale.json()) as ApiErrorBody).error).toMatchObject({
+      reason: 'ingest.timestamp_skew',
+      message: expect.stringMatching(/相差不超过 300 秒/),
+    });
 
     const raw = body('H6');
     const now = Math.floor(Date.now() / 1000);
     expect((await postSigned(raw, NEW_SECRET, now)).status).toBe(202);
     const replay = await postSigned(raw, NEW_SECRET, now);
     expect(replay.status).toBe(401);
-    expect(((await replay.json()) as ApiErrorBody).error.message).toMatch(/replay/);
+    expect(((await replay.json()) as ApiErrorBody).error).toMatchObject({
+      reason: 'ingest.replay',
+      message: expect.stringMatching(/重放/),
+    });
   });
 });
 
@@ -69,7 +75,10 @@ describe('request limits', () => {
       body: JSON.stringify({ events: many }),
     });
     expect(tooMany.status).toBe(413);
-    expect(((await tooMany.json()) as ApiErrorBody).error.message).toMatch(/at most 10000 records/);
+    expect(((await tooMany.json()) as ApiErrorBody).error).toMatchObject({
+      reason: 'ingest.too_many_records',
+      message: '每次请求至多 10000 条记录，本次 10001 条',
+    });
 
     const huge = await fetch(`${app.baseUrl}/api/ingest/hotline`, {
       method: 'POST',

@@ -93,10 +93,11 @@ describe('reference data from a spreadsheet', () => {
     expect(body.error.code).toBe('validation_failed');
     const rejected = body.error.details.rejected;
     expect(rejected.map((r) => r.row)).toEqual([3, 4, 5, 6]);
-    expect(rejected[0]!.errors.join()).toMatch(/region \(地区\): is required/);
-    expect(rejected[1]!.errors.join()).toMatch(/signedAt \(签约日期\)/);
-    expect(rejected[2]!.errors.join()).toMatch(/already listed at row 2/);
-    expect(rejected[3]!.errors.join()).toMatch(/scope \(范围\)/);
+    // In Chinese, the default (no Accept-Language).
+    expect(rejected[0]!.errors.join()).toBe('地区（region）：必填');
+    expect(rejected[1]!.errors.join()).toMatch(/^签约日期（signedAt）：/);
+    expect(rejected[2]!.errors.join()).toMatch(/已在第 2 行列出/);
+    expect(rejected[3]!.errors.join()).toMatch(/^范围（scope）：/);
     expect(await stored(PARTNERS)).toEqual(before);
   });
 

@@ -59,7 +59,7 @@ async function statsOf(feed: string): Promise<Record<string, number>> {
 async function postNdjson(feed: string, lines: string[]): Promise<IngestResponse> {
   const res = await fetch(`${app.baseUrl}/api/ingest/${feed}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${INGEST_TOKEN}` },
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${INGEST_TOKEN}`, 'accept-language': 'en' },
     body: lines.join('\n'),
   });
   expect(res.status).toBe(202);
@@ -77,12 +77,13 @@ describe('exact figures under hostile input', () => {
   it('refuses 1,100 online rows of count 2^53 − 1 one by one, keeps the valid rows beside them, and verifies exact', async () => {
     const huge = Array.from({ length: 1_100 }, (_, i) => ({ date: '2025-03-02', itemCode: `BIG${i}`, channel: 'pc', count: 2 ** 53 - 1 }));
     const valid = Array.from({ length: 10 }, (_, i) => ({ date: '2025-03-02', itemCode: `OK${i}`, channel: 'mobile', count: 100_000 }));
-    const response = await app.ingest('online', [...huge, ...valid]);
+    const response = await app.ingest('online', [...huge, ...valid], 'en');
     expect(response.accepted).toBe(10);
     expect(response.rejected).toHaveLength(1_100);
     expect(response.rejected[0]).toEqual({
       index: 0,
       errors: ['count (办件量): 9007199254740991 is more than 100000, the most one record may state'],
+      reasons: [{ code: 'record.over_max', field: 'count' }],
     });
     await app.waitIdle(admin);
     const kpis = ((await (await app.get('/api/kpis?from=2025-03-01&to=2025-03-31', admin)).json()) as KpisResponse).kpis;
@@ -99,12 +100,11 @@ describe('exact figures under hostile input', () => {
       street,
       category: '城市管理',
     });
-    const json = await app.ingest('hotline', [
-      ticket('S1', '\ud800'),
-      ticket('S2', 'a\u0000b'),
-      ticket('S3', 'Cafe\u0301'),
-      ticket('S4', ' Caf\u00e9\n'),
-    ]);
+    const json = await app.ingest(
+      'hotline',
+      [ticket('S1', '\ud800'), ticket('S2', 'a\u0000b'), ticket('S3', 'Cafe\u0301'), ticket('S4', ' Caf\u00e9\n')],
+      'en',
+    );
     // JSON.stringify writes the lone surrogate as the escape `\ud800`, as the finding's sender did; NDJSON the same.
     const ndjson = await postNdjson('hotline', [
       JSON.stringify(ticket('S5', '\udc00x')),
@@ -112,11 +112,12 @@ describe('exact figures under hostile input', () => {
       JSON.stringify(ticket('S7', 'ok\u001b[31m')),
       JSON.stringify(ticket('S8', '朝阳街道')),
     ]);
-    expect(json.rejected).toEqual([
+    const withoutCodes = (r: IngestResponse['rejected']) => r.map(({ index, errors }) => ({ index, errors }));
+    expect(withoutCodes(json.rejected)).toEqual([
       { index: 0, errors: ['street (所属街道): contains a lone UTF-16 surrogate U+D800 at position 1'] },
       { index: 1, errors: ['street (所属街道): contains the control character U+0000 at position 2'] },
     ]);
-    expect(ndjson.rejected).toEqual([
+    expect(withoutCodes(ndjson.rejected)).toEqual([
       { index: 0, errors: ['street (所属街道): contains a lone UTF-16 surrogate U+DC00 at position 1'] },
       { index: 1, errors: ['street (所属街道): contains a lone UTF-16 surrogate U+D800 at position 1'] },
       { index: 2, errors: ['street (所属街道): contains the control character U+001B at position 3'] },
@@ -130,16 +131,20 @@ describe('exact figures under hostile input', () => {
   it('refuses times outside the plausible window and lists or objects where text is expected, per record', async () => {
     const base = { ticketId: 'W1', type: 'received', at: '2025-04-02T09:00:00+08:00' };
     const tomorrowPlus = new Date(Date.now() + 2 * 86_400_000).toISOString();
-    const response = await app.ingest('hotline', [
-      { ...base, ticketId: 'W1', at: '1999-12-31T23:59:59+08:00' },
-      { ...base, ticketId: 'W2', at: tomorrowPlus },
-      { ...base, ticketId: 'W3', type: ['signed'] },
-      { ...base, ticketId: 'W4', type: 'visited', resolved: [true] },
-      { ...base, ticketId: 'W5', street: { name: 'x' } },
-      { ...base, ticketId: ['W6'] },
-      { ...base, ticketId: 'W7', callerPhone: ['13800000000'] },
-      { ...base, ticketId: 'W8', deadline: new Date(Date.now() + 30 * 86_400_000).toISOString() },
-    ]);
+    const response = await app.ingest(
+      'hotline',
+      [
+        { ...base, ticketId: 'W1', at: '1999-12-31T23:59:59+08:00' },
+        { ...base, ticketId: 'W2', at: tomorrowPlus },
+        { ...base, ticketId: 'W3', type: ['signed'] },
+        { ...base, ticketId: 'W4', type: 'visited', resolved: [true] },
+        { ...base, ticketId: 'W5', street: { name: 'x' } },
+        { ...base, ticketId: ['W6'] },
+        { ...base, ticketId: 'W7', callerPhone: ['13800000000'] },
+        { ...base, ticketId: 'W8', deadline: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      ],
+      'en',
+    );
     expect(response.accepted).toBe(1);
     expect(response.rejected.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     const [early, late, typeList, resolvedList, streetObject, idList, phoneList] = response.rejected.map((r) => r.errors);
@@ -150,7 +155,7 @@ describe('exact figures under hostile input', () => {
     expect(streetObject).toEqual(['street (所属街道): expected text, got object']);
     expect(idList).toEqual(['ticketId (工单编号): expected text, got a list']);
     expect(phoneList).toEqual(['callerPhone (来电号码): is not a phone number']);
-    const online = await app.ingest('online', [{ date: '1999-12-31', itemCode: 'X', channel: ['pc'], count: '5' }]);
+    const online = await app.ingest('online', [{ date: '1999-12-31', itemCode: 'X', channel: ['pc'], count: '5' }], 'en');
     expect(online.rejected[0]!.errors).toEqual([
       'date (日期): "1999-12-31" is before 2000-01-01, the earliest time accepted',
       'channel (渠道): expected text, got a list',
@@ -264,8 +269,17 @@ describe('exact figures under hostile input', () => {
       ]);
       expect(response.accepted).toBe(1);
       expect(response.rejected).toEqual([
-        { index: 0, errors: ['at (时间): "2024-12-31T23:59:59+08:00" is before 2025-01-01, the earliest time accepted'] },
-        { index: 2, errors: [expect.stringMatching(/the latest time accepted \(the server's clock \+ 0 h\)$/)] },
+        // No Accept-Language: the reasons in Chinese, with their codes.
+        {
+          index: 0,
+          errors: ['时间（at）：“2024-12-31T23:59:59+08:00”早于可接受的最早时间 2025-01-01'],
+          reasons: [{ code: 'record.before_earliest', field: 'at' }],
+        },
+        {
+          index: 2,
+          errors: [expect.stringMatching(/晚于可接受的最晚时间 .*（服务器时间加 0 小时）$/)],
+          reasons: [{ code: 'record.after_latest', field: 'at' }],
+        },
       ]);
     } finally {
       await strict.close();

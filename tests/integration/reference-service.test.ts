@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { Redis } from 'ioredis';
 import type { ApiErrorBody } from '../../shared/api-types.ts';
 import { AppError } from '../../core/platform/errors.ts';
+import { renderDeep } from '../../shared/messages/index.ts';
 import { createLogger } from '../../core/platform/logger.ts';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { errorHandler } from '../../server/http/errors.ts';
@@ -97,7 +98,7 @@ describe('replacing the partner list and the item catalogue', () => {
     );
     expect(err.code).toBe('validation_failed');
     expect(err.message).toBe('5 of 6 partner entries are invalid; the list was not replaced');
-    expect(err.details).toEqual({
+    expect(renderDeep(err.details, 'en')).toEqual({
       rejected: [
         {
           index: 1,
@@ -126,7 +127,7 @@ describe('replacing the partner list and the item catalogue', () => {
       ]),
     );
     expect(err).toMatchObject({ code: 'validation_failed', message: '3 of 4 item entries are invalid; the list was not replaced' });
-    expect(err.details).toEqual({
+    expect(renderDeep(err.details, 'en')).toEqual({
       rejected: [
         { index: 1, errors: ['itemName (事项名称): is required', 'scope (范围): is required', 'addedAt (添加日期): is required'] },
         { index: 2, errors: ['itemCode (事项编码): "A1" is already listed at index 0'] },

@@ -38,7 +38,8 @@ export interface TestApp {
   redis: Redis;
   keys: ReturnType<typeof redisKeys>;
   login(username?: string, password?: string): Promise<string>;
-  ingest(feed: string, events: unknown[]): Promise<IngestResponse>;
+  /** POST /api/ingest/:feed; `acceptLanguage` for the reasons' language (none: the server's default, Chinese). */
+  ingest(feed: string, events: unknown[], acceptLanguage?: string): Promise<IngestResponse>;
   get(path: string, token: string): Promise<Response>;
   waitIdle(token: string): Promise<void>;
   connectLive(token: string): Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -75,10 +76,14 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
       if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
       return ((await res.json()) as LoginResponse).token;
     },
-    async ingest(feed, events) {
+    async ingest(feed, events, acceptLanguage) {
       const res = await fetch(`${baseUrl}/api/ingest/${feed}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${INGEST_TOKEN}`,
+          ...(acceptLanguage !== undefined && { 'accept-language': acceptLanguage }),
+        },
         body: JSON.stringify({ events }),
       });
       if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);

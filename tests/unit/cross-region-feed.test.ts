@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../support/messages.ts';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
 import { crossRegionFeed } from '../../core/feeds/cross-region/feed.ts';
 
@@ -13,7 +14,7 @@ const base = {
 
 const errorsOf = (raw: unknown): string[] => {
   const r = crossRegionFeed.normalize(raw, ctx);
-  return r.ok ? [] : r.errors;
+  return r.ok ? [] : english(r.errors);
 };
 
 describe('crossRegion feed validation', () => {
@@ -69,7 +70,7 @@ describe('crossRegion feed validation', () => {
   it('accepts the receiving half of a direction, and its halves split by another separator', () => {
     const direction = (d: string) => {
       const r = crossRegionFeed.normalize({ ...base, direction: d }, ctx);
-      return r.ok ? r.record.direction : r.errors;
+      return r.ok ? r.record.direction : english(r.errors);
     };
     expect(direction('本地收件')).toBe('outbound');
     expect(direction('异地收件')).toBe('inbound');
@@ -138,7 +139,7 @@ describe('crossRegion feed validation', () => {
   });
 
   it('refuses what is not an object', () => {
-    expect(crossRegionFeed.normalize('KY1,received', ctx)).toEqual({ ok: false, errors: ['record must be a JSON object'] });
+    expect(crossRegionFeed.normalize('KY1,received', ctx)).toEqual({ ok: false, errors: [{ code: 'record.not_object' }] });
     expect(crossRegionFeed.normalize(null, ctx).ok).toBe(false);
     expect(crossRegionFeed.normalize([base], ctx).ok).toBe(false);
   });

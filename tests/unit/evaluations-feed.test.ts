@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../support/messages.ts';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
 import { evaluationsFeed } from '../../core/feeds/evaluations/feed.ts';
 
@@ -7,11 +8,11 @@ const base = { id: 'PJ1', at: '2022-03-04T10:00:00+08:00', rating: 5 };
 
 const errorsOf = (raw: unknown): string[] => {
   const r = evaluationsFeed.normalize(raw, ctx);
-  return r.ok ? [] : r.errors;
+  return r.ok ? [] : english(r.errors);
 };
 const ratingOf = (rating: unknown) => {
   const r = evaluationsFeed.normalize({ ...base, rating }, ctx);
-  return r.ok ? r.record.rating : r.errors;
+  return r.ok ? r.record.rating : english(r.errors);
 };
 const RATING_CHOICES = '5/非常满意, 4/满意, 3/基本满意, 2/不满意, 1/非常不满意';
 
@@ -99,7 +100,7 @@ describe('evaluations feed validation', () => {
   });
 
   it('refuses what is not an object', () => {
-    expect(evaluationsFeed.normalize('PJ1,5', ctx)).toEqual({ ok: false, errors: ['record must be a JSON object'] });
+    expect(evaluationsFeed.normalize('PJ1,5', ctx)).toEqual({ ok: false, errors: [{ code: 'record.not_object' }] });
     expect(evaluationsFeed.normalize([base], ctx).ok).toBe(false);
   });
 

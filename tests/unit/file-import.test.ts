@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../core/platform/errors.ts';
+import { chineseOf } from '../support/messages.ts';
 import { readRows, type FileRow, type ReadRowsOptions } from '../../core/imports/file-rows.ts';
 
 const MB = 1024 * 1024;
@@ -174,7 +175,8 @@ describe('readRows: refusals', () => {
   it('refuses an empty file, a BOM-only file and an XLSX without rows', async () => {
     for (const path of [await fixture('empty.csv', ''), await fixture('bom-only.csv', '\uFEFF\r\n'), await xlsx('empty.xlsx', [])]) {
       const { error } = await failure(path);
-      expect(error).toMatchObject({ code: 'validation_failed', message: '文件为空 / the file is empty' });
+      expect(error).toMatchObject({ code: 'validation_failed', reason: { code: 'file.empty' }, message: 'the file is empty' });
+      expect(chineseOf(error)).toBe('文件为空');
     }
   });
 
@@ -185,7 +187,8 @@ describe('readRows: refusals', () => {
     ]) {
       const { error } = await failure(path, { feed: 'hotline' });
       expect(error.code).toBe('validation_failed');
-      expect(error.message).toContain('只有表头，没有数据行 / the file has a header row but no data rows');
+      expect(chineseOf(error)).toBe('只有表头，没有数据行');
+      expect(error.message).toBe('the file has a header row but no data rows');
     }
   });
 
@@ -229,14 +232,15 @@ describe('readRows: refusals', () => {
     expect(bomb.length).toBeLessThan(MB);
     const { error } = await failure(await fixture('bomb.xlsx', bomb));
     expect(error.code).toBe('payload_too_large');
-    expect(error.message).toContain('XLSX 解压后过大');
+    expect(chineseOf(error)).toContain('XLSX 解压后过大');
   });
 
   it('refuses an XLSX whose entries expand past maxUncompressedBytes', async () => {
     const path = await xlsx('normal.xlsx', [['工单编号'], ['T1']]);
     const { error } = await failure(path, { maxUncompressedBytes: 1_000 });
     expect(error).toMatchObject({ code: 'payload_too_large' });
-    expect(error.message).toContain('XLSX 解压后过大 / the XLSX expands to more than');
+    expect(chineseOf(error)).toContain('XLSX 解压后超过');
+    expect(error.message).toContain('the XLSX expands to more than');
   });
 
   it('inflates no worksheet the central directory does not list', async () => {
@@ -257,9 +261,8 @@ describe('readRows: refusals', () => {
     const path = await fixture('liar.xlsx', hostileXlsx({ name: 'xl/worksheets/sheet1.xml', data: sheetXml(40_000), declaredSize: 1_000 }));
     const { error, rows } = await failure(path, { maxUncompressedBytes: MB });
     expect(error).toMatchObject({ code: 'payload_too_large', details: { entry: 'xl/worksheets/sheet1.xml' } });
-    expect(error.message).toBe(
-      'XLSX 解压后过大：xl/worksheets/sheet1.xml 解压出的数据多于其声明的大小，已超过 1 MB / the XLSX expands to more than 1 MB: xl/worksheets/sheet1.xml inflates to more than it declares',
-    );
+    expect(chineseOf(error)).toBe('XLSX 解压后超过 1 MB：xl/worksheets/sheet1.xml 解压出的数据多于其声明的大小');
+    expect(error.message).toBe('the XLSX expands to more than 1 MB: xl/worksheets/sheet1.xml inflates to more than it declares');
     expect(rows.length).toBeLessThan(MB / 100); // a row is over 100 bytes of XML: nothing was read past the limit
   });
 
@@ -274,7 +277,7 @@ describe('readRows: refusals', () => {
     const path = await fixture('quote.csv', '工单编号,环节,时间\nT1,受理,2022-03-04 09:15\nT2,"签收,2022-03-04 09:15\n');
     const { error } = await failure(path);
     expect(error.code).toBe('validation_failed');
-    expect(error.message).toContain('第 3 行');
+    expect(chineseOf(error)).toContain('第 3 行');
   });
   it('leaves nothing in the temp folder, whether an XLSX is read to its end, stopped early or refused', async () => {
     const temp = await mkdtemp(join(tmpdir(), 'pulse-file-import-temp-'));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../support/messages.ts';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
 import { DEFAULT_HALL, hallFeed } from '../../core/feeds/hall/feed.ts';
 
@@ -6,7 +7,7 @@ const ctx: NormalizeContext = { tz: 'Asia/Shanghai', hashPhone: (p) => p };
 
 function errorsOf(raw: unknown): string[] {
   const r = hallFeed.normalize(raw, ctx);
-  return r.ok ? [] : r.errors;
+  return r.ok ? [] : english(r.errors);
 }
 
 describe('hall feed: queue records', () => {
@@ -155,6 +156,6 @@ describe('hall feed: footfall rows', () => {
   });
 
   it('refuses what is not an object', () => {
-    expect(hallFeed.normalize(['footfall'], ctx)).toEqual({ ok: false, errors: ['record must be a JSON object'] });
+    expect(hallFeed.normalize(['footfall'], ctx)).toEqual({ ok: false, errors: [{ code: 'record.not_object' }] });
   });
 });

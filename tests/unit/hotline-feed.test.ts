@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../support/messages.ts';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
 import { hotlineFeed } from '../../core/feeds/hotline/feed.ts';
 
@@ -50,7 +51,7 @@ describe('hotline feed validation', () => {
   it('reports every problem of a bad record, naming the field in English and Chinese', () => {
     const r = hotlineFeed.normalize({ type: 'closed', at: '2022-02-30T10:00:00', satisfaction: 'great' }, ctx);
     expect(r.ok).toBe(false);
-    const errors = r.ok ? [] : r.errors;
+    const errors = r.ok ? [] : english(r.errors);
     expect(errors).toHaveLength(4);
     expect(errors[0]).toBe('ticketId (工单编号): is required');
     expect(errors[1]).toMatch(/^type \(环节\): "closed" is not one of received\/受理/);
@@ -60,11 +61,11 @@ describe('hotline feed validation', () => {
 
   it('refuses follow-up answers on a milestone that is not a follow-up', () => {
     const r = hotlineFeed.normalize({ ticketId: 'T5', type: 'completed', at: '2022-03-04T10:00:00', resolved: true }, ctx);
-    expect(r).toEqual({ ok: false, errors: [expect.stringMatching(/only a visited \(回访\) milestone carries them/)] });
+    expect(r.ok ? [] : english(r.errors)).toEqual([expect.stringMatching(/only a visited \(回访\) milestone carries them/)]);
   });
 
   it('refuses what is not an object', () => {
-    expect(hotlineFeed.normalize('T1,signed', ctx)).toEqual({ ok: false, errors: ['record must be a JSON object'] });
+    expect(hotlineFeed.normalize('T1,signed', ctx)).toEqual({ ok: false, errors: [{ code: 'record.not_object' }] });
     expect(hotlineFeed.normalize([1], ctx).ok).toBe(false);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { english } from '../support/messages.ts';
 import type { NormalizeContext } from '../../shared/feeds/feed.ts';
 import { onlineFeed } from '../../core/feeds/online/feed.ts';
 
@@ -7,7 +8,7 @@ const row = { date: '2022-03-04', itemCode: 'ITEM-001', channel: 'pc', count: 12
 
 function errorsOf(raw: unknown): string[] {
   const r = onlineFeed.normalize(raw, ctx);
-  return r.ok ? [] : r.errors;
+  return r.ok ? [] : english(r.errors);
 }
 
 describe('online feed validation', () => {
@@ -102,7 +103,7 @@ describe('online feed validation', () => {
   });
 
   it('refuses what is not an object', () => {
-    expect(onlineFeed.normalize('2022-03-04,X,pc,1', ctx)).toEqual({ ok: false, errors: ['record must be a JSON object'] });
+    expect(onlineFeed.normalize('2022-03-04,X,pc,1', ctx)).toEqual({ ok: false, errors: [{ code: 'record.not_object' }] });
     expect(onlineFeed.normalize(null, ctx).ok).toBe(false);
   });
 

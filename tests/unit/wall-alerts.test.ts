@@ -25,10 +25,12 @@ describe('alertLevel', () => {
 
 describe('the robot message', () => {
   it('names the figure in Chinese with its value as the wall writes it', () => {
-    expect(redAlertText('hotline.resolutionRate', { value: 0.6512, numerator: 56, denominator: 86 })).toBe(
+    expect(redAlertText('hotline.resolutionRate', { value: 0.6512, numerator: 56, denominator: 86 }, '芙蓉区')).toBe(
       '【红色预警】问题解决率：65.1%（芙蓉区政务服务效能监测）',
     );
-    expect(redAlertText('hall.waitingNow', { value: 120 })).toBe('【红色预警】当前等候人数：120人（芙蓉区政务服务效能监测）');
+    expect(redAlertText('hall.waitingNow', { value: 120 }, '芙蓉区')).toBe('【红色预警】当前等候人数：120人（芙蓉区政务服务效能监测）');
+    // No bureau name set: the product's name alone, no name written into the code.
+    expect(redAlertText('hall.waitingNow', { value: 120 })).toBe('【红色预警】当前等候人数：120人（政务服务效能监测）');
   });
 });
 

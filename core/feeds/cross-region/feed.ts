@@ -1,6 +1,7 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
 import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed, parseEnum, withId } from '../fields.ts';
 import { enumeration, recordSchema, required, text, time, type FieldSpec } from '../field-kinds.ts';
+import { msg } from '../../../shared/messages/index.ts';
 
 /** 跨域通办 case records (FEEDS.md §4). Natural key: (caseId, type). */
 
@@ -61,7 +62,10 @@ function parseDirection(value: unknown): Parsed<CrossRegionDirection> {
   const exact = parseEnum(value, CROSS_REGION_DIRECTIONS);
   if ('value' in exact || typeof value !== 'string') return exact;
   const direction = DIRECTION_SPELLINGS.get(value.replace(LABEL_SEPARATORS, ''));
-  return direction ? { value: direction } : { error: `${exact.error} (or 本地收件 / 异地收件)` };
+  if (direction) return { value: direction };
+  return exact.error.code === 'record.not_in_list'
+    ? { error: msg('record.not_in_list_or', { ...exact.error.params, more: '本地收件 / 异地收件' }) }
+    : exact;
 }
 
 /** Each field's kind: what normalize parses and what the record's JSON Schema says. */

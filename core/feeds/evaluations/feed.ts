@@ -1,6 +1,7 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
 import { aliasesFrom, collectFields, NOT_AN_OBJECT, type Parsed } from '../fields.ts';
 import { enumeration, recordSchema, required, text, time, type FieldSpec } from '../field-kinds.ts';
+import { msg } from '../../../shared/messages/index.ts';
 
 /** 政务服务“好差评” ratings (FEEDS.md §5). Natural key: id, which every record must carry. */
 
@@ -60,7 +61,7 @@ function parseRating(value: unknown): Parsed<EvaluationRating> {
       if (text === label) return { value: Number(level) as EvaluationRating };
     }
   }
-  return { error: `"${String(value)}" is not a rating 1–5 (${RATING_CHOICES})` };
+  return { error: msg('record.not_rating', { value: String(value), choices: RATING_CHOICES }) };
 }
 
 /** Each field's kind: what normalize parses and what the record's JSON Schema says. */

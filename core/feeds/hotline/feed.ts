@@ -1,6 +1,7 @@
 import type { FeedModule, NormalizeContext, NormalizeResult } from '../../../shared/feeds/feed.ts';
 import { aliasesFrom, collectFields, NOT_AN_OBJECT, withId } from '../fields.ts';
 import { boolean, enumeration, recordSchema, required, text, time, type FieldKind, type FieldSpec } from '../field-kinds.ts';
+import { msg } from '../../../shared/messages/index.ts';
 
 /** 12345 “一呼即应” ticket milestones (FEEDS.md §1). Natural key: (ticketId, type). */
 
@@ -72,7 +73,7 @@ const phoneNumber: FieldKind<string> = {
   parse: (v) =>
     (typeof v === 'string' || typeof v === 'number') && PHONE_RE.test(String(v).trim())
       ? { value: String(v).replace(/[\s-]/g, '') }
-      : { error: 'is not a phone number' },
+      : { error: msg('record.not_phone') },
   schema: { type: ['string', 'number'], pattern: PHONE_RE.source, description: 'hashed on arrival; the clear number is never kept' },
 };
 
@@ -111,7 +112,7 @@ function normalize(input: unknown, ctx: NormalizeContext): NormalizeResult<Hotli
   const resolved = c.read('resolved', f.resolved, ctx);
   const satisfaction = c.read('satisfaction', f.satisfaction, ctx);
   if (type !== undefined && type !== 'visited' && (resolved !== undefined || satisfaction !== undefined)) {
-    c.errors.push(`resolved/satisfaction (是否解决/满意度): only a visited (回访) milestone carries them, not ${type}`);
+    c.errors.push(msg('record.visit_only', { field: 'resolved/satisfaction', label: '是否解决/满意度', type }));
   }
   if (c.errors.length > 0 || ticketId === undefined || type === undefined || at === undefined) {
     return { ok: false, errors: c.errors };

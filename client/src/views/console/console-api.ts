@@ -1,4 +1,4 @@
-import type { GroupedKpisResponse, SeriesInterval, SeriesResponse } from '@shared/api-types.ts';
+import type { GroupedKpisResponse, RejectionReason, SeriesInterval, SeriesResponse } from '@shared/api-types.ts';
 import type { AlertSettings } from '@shared/feeds/wall.ts';
 import type {
   AlertSettingsBody,
@@ -19,7 +19,7 @@ import type {
 } from '@shared/console-types.ts';
 import type { ImportProgress } from '@shared/socket-events.ts';
 import type { BudgetFigures, BudgetRecord, BudgetTexts } from '@shared/budget.ts';
-import { apiRequest, ApiError } from '../../api.ts';
+import { apiRequest, ApiError, fetchInLanguage, httpError } from '../../api.ts';
 import { useAuthStore } from '../../stores/auth.ts';
 
 /** The console's calls to the HTTP API (API.md and the console's own routes); errors are ApiErrors. */
@@ -102,16 +102,16 @@ export const retryFailedJob = (feed: string, jobId: string) =>
 async function postForm<T>(path: string, form: FormData, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
   const auth = useAuthStore();
   const sentToken = auth.token;
-  const response = await fetch(path, { method, body: form, headers: sentToken ? { Authorization: `Bearer ${sentToken}` } : {} });
+  const response = await fetchInLanguage(path, {
+    method,
+    body: form,
+    headers: sentToken ? { Authorization: `Bearer ${sentToken}` } : {},
+  });
   const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; details?: unknown } } | null;
   if (response.ok) return body as T;
   if (response.status === 401 && sentToken && auth.token === sentToken) auth.drop();
-  throw new ApiError(
-    response.status,
-    body?.error?.code ?? `http_${response.status}`,
-    body?.error?.message ?? response.statusText,
-    body?.error?.details,
-  );
+  if (!body?.error) throw httpError(response);
+  throw new ApiError(response.status, body.error.code, body.error.message, body.error.details);
 }
 
 /** A CSV's first 256 KB is enough to see its header; an XLSX must be sent whole (its index is at the end). */
@@ -134,7 +134,9 @@ export function startImport(feed: string, file: File, columnMap: Record<string, 
 }
 
 export const fetchImport = (importId: string) =>
-  apiRequest<ImportProgress & { rejected: { row: number; errors: string[] }[] }>(`/api/imports/${encodeURIComponent(importId)}?limit=20`);
+  apiRequest<ImportProgress & { rejected: { row: number; errors: string[]; reasons: RejectionReason[] }[] }>(
+    `/api/imports/${encodeURIComponent(importId)}?limit=20`,
+  );
 
 /** Downloads a file the API serves to a bearer token (the browser cannot add the header to a plain link). */
 export async function downloadFile(path: string, fallbackName: string, init: RequestInit = {}): Promise<void> {
@@ -142,10 +144,11 @@ export async function downloadFile(path: string, fallbackName: string, init: Req
   const headers = new Headers(init.headers);
   if (token) headers.set('Authorization', `Bearer ${token}`);
   if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  const response = await fetch(path, { ...init, headers });
+  const response = await fetchInLanguage(path, { ...init, headers });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    throw new ApiError(response.status, body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? response.statusText);
+    if (!body?.error) throw httpError(response);
+    throw new ApiError(response.status, body.error.code, body.error.message);
   }
   const disposition = response.headers.get('content-disposition') ?? '';
   const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];

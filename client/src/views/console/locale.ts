@@ -5,7 +5,8 @@ import { integrationEn, integrationZhCN } from './locale-integration.ts';
 export const consoleZhCN = {
   ...integrationZhCN,
   title: '管理控制台',
-  appName: '芙蓉区政务服务效能看板',
+  appName: '政务服务效能看板',
+  appNameWithBureau: '{bureau}政务服务效能看板',
   signOut: '退出登录',
   role: { admin: '管理员', manager: '管理人员', display: '大屏' },
   nav: {
@@ -151,6 +152,11 @@ export const consoleZhCN = {
       alerts: '预警阈值',
       templates: '导出模板',
       audit: '操作日志',
+      bureau: '单位名称',
+    },
+    bureau: {
+      name: '单位名称',
+      hint: '大屏、控制台标题、红色预警消息和导出报告标题使用此名称，例如“长沙市芙蓉区行政审批服务局”。',
     },
     save: '保存',
     saved: '已保存',
@@ -234,13 +240,14 @@ export const consoleZhCN = {
     very_dissatisfied: '非常不满意',
   },
   urgency: { normal: '普通', complex: '复杂', urgent: '紧急' },
-  errors: { load: '加载失败：{message}' },
+  errors: { load: '加载失败：{message}', network: '无法连接服务器，请检查网络', http: '服务器返回错误（HTTP {status}）' },
 };
 
 export const consoleEn: typeof consoleZhCN = {
   ...integrationEn,
   title: 'Console',
-  appName: 'Furong Government Services Dashboard',
+  appName: 'Government Services Dashboard',
+  appNameWithBureau: '{bureau} · Government Services Dashboard',
   signOut: 'Sign out',
   role: { admin: 'Administrator', manager: 'Manager', display: 'Display' },
   nav: {
@@ -380,6 +387,11 @@ export const consoleEn: typeof consoleZhCN = {
       alerts: 'Alert thresholds',
       templates: 'Export templates',
       audit: 'Audit log',
+      bureau: 'Bureau name',
+    },
+    bureau: {
+      name: 'Bureau name',
+      hint: 'Shown on the wall, in the console title, in red-alert messages and in the export title, e.g. 长沙市芙蓉区行政审批服务局.',
     },
     save: 'Save',
     saved: 'Saved',
@@ -462,5 +474,9 @@ export const consoleEn: typeof consoleZhCN = {
     very_dissatisfied: 'Very dissatisfied',
   },
   urgency: { normal: 'Normal', complex: 'Complex', urgent: 'Urgent' },
-  errors: { load: 'Could not load: {message}' },
+  errors: {
+    load: 'Could not load: {message}',
+    network: 'Cannot reach the server; check the network',
+    http: 'The server answered with an error (HTTP {status})',
+  },
 };

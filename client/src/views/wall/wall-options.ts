@@ -15,7 +15,7 @@ export interface WallOptions {
   rotateMs: number;
   /** No chrome: no language toggle, no cursor, no scrollbars. */
   kiosk: boolean;
-  /** The title bar's name; null for the default (芙蓉区政务服务效能监测). */
+  /** The title bar's name; null for the default (the bureau's name, a setting, and 政务服务效能监测). */
   title: string | null;
 }
 
