@@ -98,4 +98,26 @@ describe('wall layout', () => {
       });
     }
   }
+
+  // The bureau's name before the product's makes a title twice as long: its font gives way, never the clock or the connection.
+  for (const size of [SIZES[0], SIZES[3]]) {
+    it(`a long title (bureau name + product) leaves both sides of the title bar whole at ${size.label}`, async () => {
+      const page = await browser.newPage({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor });
+      const title = encodeURIComponent('长沙市芙蓉区行政审批服务局政务服务效能监测');
+      await page.goto(`${app.baseUrl}/wall?token=${token}&screens=hotline&kiosk=1&title=${title}`);
+      await expect.poll(() => page.getAttribute('[data-testid=connection-state]', 'data-state'), { timeout: 15_000 }).toBe('live');
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: `test-results/wall-long-title-${size.label}.png` });
+      expect(await findOverflows(page)).toEqual([]);
+      // The right side overflows leftwards (flex-end), under the title: its first item must start after the title ends.
+      const [titleBox, dotBox, dateBox] = await Promise.all([
+        page.locator('[data-testid=wall-title]').boundingBox(),
+        page.locator('[data-testid=connection-state]').boundingBox(),
+        page.locator('[data-testid=date]').boundingBox(),
+      ]);
+      expect(titleBox!.x + titleBox!.width).toBeLessThanOrEqual(dotBox!.x);
+      expect(dateBox!.x + dateBox!.width).toBeLessThanOrEqual(titleBox!.x);
+      await page.close();
+    });
+  }
 });
