@@ -54,6 +54,8 @@ export const CLIENT_DIST = fileURLToPath(new URL('../client/dist/', import.meta.
 
 export interface AppDeps {
   redis: Redis;
+  /** The Redis URL (a close of a year pauses the ingest queues around its copy). */
+  redisUrl: string;
   auth: AuthService;
   ingest: IngestService;
   kpis: KpiService;

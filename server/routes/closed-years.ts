@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { createCoreContext } from '../../core/context.ts';
 import { ExportService } from '../../core/export/export-service.ts';
+import { withIngestPaused } from '../../core/ledger/ledger-service.ts';
 import { AppError } from '../../core/platform/errors.ts';
 import { ClosedYearService } from '../../core/services/closed-year/closed-year-service.ts';
 import { FIRST_CLOSABLE_YEAR, LAST_YEAR } from '../../shared/closed-year.ts';
@@ -33,6 +34,7 @@ export function closedYearRoutes(deps: AppDeps): Router {
         EXPORT_FORMATS,
       ),
     deps.audit,
+    (work) => withIngestPaused(deps.redisUrl, deps.keys, feeds, work),
   );
   const router = Router();
   const admins = requireRole(deps.auth, 'admin');

@@ -16,17 +16,29 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/console-types
 /** Produces a year's export in every format from the KPIs of the given context (core/export/export-service.ts). */
 export type YearExporter = (ctx: CoreContext, kpis: KpiService, year: number) => Promise<{ format: ExportFormat; data: Buffer }[]>;
 
+/** Runs `work` with the ingest queues paused and no batch being applied (core/ledger/ledger-service.ts withIngestPaused). */
+export type PauseIngest = (work: () => Promise<void>) => Promise<void>;
+
 /** Keys per DEL / per MULTI slice: a year of one feed is 1,837 buckets. */
 const SLICE = 500;
 /** A close (a year's copy and its export in four formats) takes seconds; the lock outlives a crashed one by minutes. */
 const LOCK_SECONDS = 600;
 
-/** Copies (or, with `copy` false, deletes) a feed's frozen copy of the year in one MULTI: every reader sees all of it or none. */
-async function replaceFrozen(redis: Redis, keys: RedisKeys, feed: FeedName, year: number, copy: boolean): Promise<void> {
+/**
+ * Copies (or, with `copiedAt` null, deletes) a feed's frozen copy of the year in one MULTI, with the marker from which
+ * its late records count and their count reset: every reader, and every batch's Lua call, is wholly before or after it.
+ */
+async function replaceFrozen(redis: Redis, keys: RedisKeys, feed: FeedName, year: number, copiedAt: number | null): Promise<void> {
+  const pub = closedYearKeys(keys.prefix);
   const pairs = yearBucketPairs(keys, feed, year);
   const multi = redis.multi();
   for (let i = 0; i < pairs.length; i += SLICE) multi.del(...pairs.slice(i, i + SLICE).map(([, frozen]) => frozen));
-  if (copy) for (const [live, frozen] of pairs) multi.copy(live, frozen);
+  multi.hdel(pub.lateRecords(feed), String(year));
+  if (copiedAt === null) multi.hdel(pub.frozenYears(feed), String(year));
+  else {
+    for (const [live, frozen] of pairs) multi.copy(live, frozen);
+    multi.hset(pub.frozenYears(feed), String(year), copiedAt);
+  }
   const results = (await multi.exec()) ?? [];
   const failed = results.find(([err]) => err);
   if (failed) throw failed[0]!;
@@ -47,6 +59,7 @@ export class ClosedYearService {
   private readonly live: KpiService;
   private readonly exporter: YearExporter;
   private readonly audit: Pick<AuditService, 'record'>;
+  private readonly pauseIngest: PauseIngest;
 
   constructor(
     ctx: CoreContext,
@@ -54,6 +67,7 @@ export class ClosedYearService {
     kpiOptions: KpiServiceOptions,
     exporter: YearExporter,
     audit: Pick<AuditService, 'record'>,
+    pauseIngest: PauseIngest,
   ) {
     this.ctx = ctx;
     ({ redis: this.redis, keys: this.keys } = ctx);
@@ -64,6 +78,7 @@ export class ClosedYearService {
     this.live = new KpiService(ctx, feeds, { ...kpiOptions, live: true });
     this.exporter = exporter;
     this.audit = audit;
+    this.pauseIngest = pauseIngest;
   }
 
   private async entry(year: number): Promise<{ closedAt: string; closedBy: string } | null> {
@@ -97,11 +112,13 @@ export class ClosedYearService {
       if (closed) throw new AppError('conflict', msg('year.already_closed', { year, ...closed }));
       // Live sets are copied with the buckets; the period figures they give are read at this instant.
       const copiedAt = this.ctx.now();
-      for (const feed of this.feeds) await replaceFrozen(this.redis, this.keys, feed, year, true);
+      // With ingest paused and drained, no batch straddles the copy (late-records.ts counts from it).
+      await this.pauseIngest(async () => {
+        for (const feed of this.feeds) await replaceFrozen(this.redis, this.keys, feed, year, copiedAt);
+      });
       const frozenCtx: CoreContext = { ...this.ctx, keys: closingView(this.keys, year, copiedAt) };
       const files = await this.exporter(frozenCtx, new KpiService(frozenCtx, this.feeds, this.kpiOptions), year);
       const store = this.redis.pipeline();
-      for (const feed of this.feeds) store.hdel(this.pub.lateRecords(feed), String(year));
       for (const file of files) store.set(this.pub.exportFile(year, file.format), file.data);
       await store.exec();
       const entry = { closedAt: new Date(this.ctx.now()).toISOString(), closedBy: actor, copiedAt };
@@ -120,10 +137,9 @@ export class ClosedYearService {
       if (!closed) throw new AppError('conflict', msg('year.not_closed', { year }));
       const before = await this.status(year);
       await this.redis.hdel(this.pub.registry(), String(year));
-      for (const feed of this.feeds) await replaceFrozen(this.redis, this.keys, feed, year, false);
+      for (const feed of this.feeds) await replaceFrozen(this.redis, this.keys, feed, year, null);
       const drop = this.redis.pipeline();
       for (const format of EXPORT_FORMATS) drop.del(this.pub.exportFile(year, format));
-      for (const feed of this.feeds) drop.hdel(this.pub.lateRecords(feed), String(year));
       await drop.exec();
       await this.audit.record(actor, 'year.reopen', String(year), {
         closedAt: closed.closedAt,
@@ -187,7 +203,7 @@ export async function closedYearAdjustments(
   kpiOptions: KpiServiceOptions,
 ): Promise<ClosedYearStatus[]> {
   const noExport: YearExporter = () => Promise.reject(new Error('no export here'));
-  const service = new ClosedYearService(ctx, feeds, kpiOptions, noExport, { record: () => Promise.resolve() });
+  const service = new ClosedYearService(ctx, feeds, kpiOptions, noExport, { record: () => Promise.resolve() }, (work) => work());
   const years = (await ctx.redis.hkeys(closedYearKeys(ctx.keys.prefix).registry())).map(Number).sort((a, b) => a - b);
   return Promise.all(years.map((year) => service.status(year)));
 }

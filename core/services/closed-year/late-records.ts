@@ -3,7 +3,7 @@ import type { FeedName } from '../../../shared/feeds/feed.ts';
 import { localDayHour, type LocalDay } from '../../../shared/time.ts';
 import type { RedisKeys } from '../../platform/redis-keys.ts';
 import { applierOf } from '../../feeds/index.ts';
-import { closedYearKeys, closedYears } from './published-keys.ts';
+import { closedYearKeys } from './published-keys.ts';
 
 /**
  * Adds a batch's late records once: `KEYS[1]` the batch's applied-chunks hash (field `late` marks it
@@ -28,7 +28,9 @@ function dayOf(record: Record<string, unknown>, tz: string): LocalDay | undefine
  * that the ledger holds as delivered by this batch (`<batchId>:<index>` in its slot: new or replaced, never a
  * duplicate or a superseded one), once per batch. Read from the ledger, not from this run's outcomes, so a
  * retried job (whose chunks applied before a crash now replay) counts them all the same, and the `late` marker
- * keeps a second run from counting again. A batch with no record of a closed year costs one HKEYS.
+ * keeps a second run from counting again. A batch with no record of a closed year costs one HKEYS. The close copies
+ * the buckets with the ingest queues paused and drained, so every batch is wholly before the copy (its records are in
+ * the published figures, its hook ran before the year's marker existed) or wholly after it (counted here).
  */
 export async function countLateRecords(
   redis: Redis,
@@ -36,7 +38,9 @@ export async function countLateRecords(
   tz: string,
   job: { feed: FeedName; batchId: string; records: { id: string }[] },
 ): Promise<void> {
-  const years = await closedYears(redis, keys);
+  // Years whose frozen copy of this feed exists: counting starts with the copy's MULTI, not with the registry entry.
+  const pub = closedYearKeys(keys.prefix);
+  const years = new Set((await redis.hkeys(pub.frozenYears(job.feed))).map(Number));
   if (years.size === 0) return;
   const applier = applierOf(job.feed);
   const candidates: { index: number; year: number; entity: string; slot: string }[] = [];
@@ -56,7 +60,7 @@ export async function countLateRecords(
     if (typeof value === 'string' && value.startsWith(`${job.batchId}:${c.index}\n`)) perYear.set(c.year, (perYear.get(c.year) ?? 0) + 1);
   });
   const args = [...perYear].flat();
-  await redis.eval(COUNT_LATE, 2, keys.appliedChunks(job.feed, job.batchId), closedYearKeys(keys.prefix).lateRecords(job.feed), ...args);
+  await redis.eval(COUNT_LATE, 2, keys.appliedChunks(job.feed, job.batchId), pub.lateRecords(job.feed), ...args);
 }
 
 /** Late records per closed year, summed over the feeds. */

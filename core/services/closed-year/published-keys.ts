@@ -22,6 +22,11 @@ export function closedYearKeys(prefix: string) {
     lock: (year: number) => `${prefix}:closed-years:lock:${year}`,
     /** String without TTL: the year's export in one format, stored at close (served as is). */
     exportFile: (year: number, format: string) => `${prefix}:closed-years:export:${year}:${format}`,
+    /**
+     * Hash: year → epoch ms of the frozen copy of this feed's buckets, written in the copy's MULTI: from then on the
+     * feed's late records for that year are counted (`countLateRecords`).
+     */
+    frozenYears: (feed: FeedName) => `${pub(feed)}:years`,
     /** Hash: year → records of this feed accepted for a day of the closed year after it was closed. */
     lateRecords: (feed: FeedName) => `${pub(feed)}:late`,
     dayBucket: (feed: FeedName, day: LocalDay) => `${pub(feed)}:d:${day}`,
