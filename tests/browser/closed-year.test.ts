@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.ts';
@@ -9,6 +11,20 @@ let app: TestApp;
 let browser: Browser;
 let admin: string;
 const MARCH = 'from=2022-03-01&to=2022-03-31';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A/AA violations on the page, one line each (tests/browser/accessibility.test.ts holds the bar at zero). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}`));
+}
 
 const signed = (ticketId: string, day: string) => ({
   ticketId,
@@ -31,7 +47,8 @@ afterAll(async () => {
 });
 
 async function signedIn(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // The server's CSP refuses an injected script: these pages bypass it to run axe.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => {
     throw e;
@@ -68,6 +85,7 @@ describe('closed year (封账) in the console', () => {
     await expect.poll(() => overview.locator('[data-testid=closed-year-badge]').textContent()).toBe('已封账 · 其后补录 1 条');
     expect(await signedFigure(overview)).toBe('2 条'); // the published figure, not 3
     await overview.screenshot({ path: 'test-results/closed-year-badge.png' });
+    expect(await axeViolations(overview)).toEqual([]);
 
     await tab.reload();
     await expect.poll(() => tab.locator('[data-testid=closed-year-adjustments]').textContent()).toContain('签收工单');
@@ -75,6 +93,7 @@ describe('closed year (封账) in the console', () => {
     await expect.poll(() => adjustment.locator('td').nth(1).textContent()).toBe('2');
     expect(await adjustment.locator('td').nth(2).textContent()).toBe('3');
     await tab.screenshot({ path: 'test-results/closed-year-tab.png', fullPage: true });
+    expect(await axeViolations(tab)).toEqual([]);
 
     await confirmAct(tab, 2022);
     await expect.poll(() => state(tab, 2022), { timeout: 20_000 }).toBe('未封账');
