@@ -53,4 +53,36 @@ describe('a close that dies after its copy', () => {
     expect((await years.status(2022)).adjustments).toEqual({ records: 1, kpis: { 'hotline.signed': { published: 2, current: 3 } } });
     expect(await years.storedExport(2022, ['md'])).toEqual(new Map([['md', Buffer.from('# 2022')]]));
   });
+
+  it('writes its export from the copy, even while another year is closed and batches land meanwhile', async () => {
+    const ctx = testContext(redis, redisKeys(uniquePrefix()));
+    const apply = new ApplyService(ctx);
+    const audit = { record: () => Promise.resolve() };
+    const paused = (work: () => Promise<void>) => work();
+    const rate = async (kpis: KpiService) =>
+      JSON.stringify((await kpis.getKpis('2022-01-01', '2022-12-31')).kpis['hotline.onTimeCompletionRate']);
+    await apply.applyBatch(job('T-1', '2022-05-01')); // never completed: overdue, in 按时办结率's denominator
+    const empty: YearExporter = () => Promise.resolve([]);
+    await new ClosedYearService(ctx, ['hotline'], {}, empty, audit, paused).close(2021, 'admin');
+    // The export is written after the copy; a batch completing T-1 lands in between.
+    const exporter: YearExporter = async (_frozenCtx, kpis) => {
+      const raw = { ticketId: 'T-1', type: 'completed', at: '2022-05-02T09:00:00+08:00' };
+      const done = FEED_MODULES.hotline.normalize(raw, { tz: 'Asia/Shanghai', hashPhone: (p) => p });
+      if (!done.ok) throw new Error('bad record');
+      await apply.applyBatch({
+        feed: 'hotline',
+        batchId: 'between',
+        receivedAt: Date.now(),
+        records: [done.record],
+        received: 1,
+        rejected: 0,
+      });
+      return [{ format: 'json', data: Buffer.from(await rate(kpis)) }];
+    };
+    const years = new ClosedYearService(ctx, ['hotline'], {}, exporter, audit, paused);
+    await years.close(2022, 'admin');
+    const published = await rate(new KpiService(ctx, ['hotline']));
+    expect(JSON.parse(published)).toMatchObject({ value: 0, denominator: 1 });
+    expect((await years.storedExport(2022, ['json']))!.get('json')!.toString()).toBe(published);
+  });
 });

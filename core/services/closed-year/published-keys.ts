@@ -65,6 +65,9 @@ export function yearBucketPairs(keys: RedisKeys, feed: FeedName, year: number): 
   return pairs;
 }
 
+/** Views made for a close under way (its export): year → the instant of its frozen copy. */
+const forced = new WeakMap<RedisKeys, ReadonlyMap<number, number>>();
+
 /**
  * `keys` with the bucket builders of the days (and months) of `years` turned to the frozen copy: the KPI
  * service reads through it, so every period figure — a day, a month, the year, the `_prev.*` of the next
@@ -75,7 +78,7 @@ export function frozenView(keys: RedisKeys, years: ReadonlySet<number>): RedisKe
   if (years.size === 0) return keys;
   const pub = closedYearKeys(keys.prefix);
   const closed = (dayOrMonth: string) => years.has(Number(dayOrMonth.slice(0, 4)));
-  return {
+  const view: RedisKeys = {
     ...keys,
     dayBucket: (feed, day) => (closed(day) ? pub.dayBucket(feed, day) : keys.dayBucket(feed, day)),
     dayHourBucket: (feed, day) => (closed(day) ? pub.dayHourBucket(feed, day) : keys.dayHourBucket(feed, day)),
@@ -83,10 +86,10 @@ export function frozenView(keys: RedisKeys, years: ReadonlySet<number>): RedisKe
     dayPathBucket: (feed, day, depth) => (closed(day) ? pub.dayPathBucket(feed, day, depth) : keys.dayPathBucket(feed, day, depth)),
     monthBucket: (feed, month) => (closed(month) ? pub.monthBucket(feed, month) : keys.monthBucket(feed, month)),
   };
+  const closing = forced.get(keys);
+  if (closing) forced.set(view, closing); // a close under way stays frozen in a view of its view
+  return view;
 }
-
-/** Views made for a close under way (its export): year → the instant of its frozen copy. */
-const forced = new WeakMap<RedisKeys, ReadonlyMap<number, number>>();
 
 /** `frozenView` of one year not yet in the registry, frozen at `copiedAt` (epoch ms): the close's own export reads through it. */
 export function closingView(keys: RedisKeys, year: number, copiedAt: number): RedisKeys {
