@@ -1,8 +1,10 @@
 /**
- * `npm run rebuild` — recompute every aggregate from the ledger (ingest paused meanwhile).
+ * `npm run rebuild` — recompute every aggregate from the ledger (ingest paused meanwhile); a closed year's
+ *                     published copy (封账) is not an aggregate and is never touched.
  * `npm run verify`  — prove the live aggregates equal that recomputation, feed by feed and day by day,
  *                     and that received = accepted + duplicate + conflict + replaced + superseded + rejected
- *                     (+ records still queued). Exit code 1 on any difference.
+ *                     (+ records still queued). Exit code 1 on any difference. Closed years' adjustments
+ *                     (published vs live) are listed apart and do not fail it.
  * Both use REDIS_URL, or the Redis `npm start` uses (127.0.0.1:6379).
  */
 import { cliUsageError, openCliContext, parseCli } from '../core/platform/cli.ts';
@@ -10,6 +12,10 @@ import { ConfigError } from '../core/platform/config.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import { SUPPORTED_FEEDS } from '../core/ingest/apply-service.ts';
 import { rebuildAggregates, verifyAggregates, withIngestPaused, type VerifyReport } from '../core/ledger/ledger-service.ts';
+import { createCoreContext } from '../core/context.ts';
+import { ReferenceService } from '../core/services/reference-service.ts';
+import { closedYearAdjustments } from '../core/services/closed-year/closed-year-service.ts';
+import type { ClosedYearStatus } from '../shared/closed-year.ts';
 
 function printReport(report: VerifyReport): void {
   for (const [feed, v] of Object.entries(report.feeds)) {
@@ -28,12 +34,22 @@ function printReport(report: VerifyReport): void {
   console.log(report.ok ? '\nverify: zero difference' : '\nverify: DIFFERENCES FOUND');
 }
 
+/** Closed years (封账): their adjustments — published vs live — are reported apart and never fail verify. */
+function printClosedYears(years: ClosedYearStatus[]): void {
+  for (const y of years) {
+    const kpis = Object.entries(y.adjustments.kpis);
+    console.log(`\nclosed ${y.year} (${y.closedAt} by ${y.closedBy}): ${y.adjustments.records} late records, ${kpis.length} KPIs adjusted`);
+    for (const [id, { published, current }] of kpis) console.log(`     ${id}: published ${published}, current ${current}`);
+  }
+}
+
 const USAGE = `usage: npm run rebuild
        npm run verify
 
   rebuild   recompute every day bucket and live set from the ledger and replace them (ingest paused meanwhile)
   verify    compare the live aggregates with that recomputation and reconcile received = accepted + duplicate
-            + conflict + replaced + superseded + rejected (+ still queued), per feed and day; exit 1 on a difference
+            + conflict + replaced + superseded + rejected (+ still queued), per feed and day; exit 1 on a difference.
+            Closed years (封账): their adjustments (late records, published vs live KPIs) are listed apart, never a failure
 
 Redis: REDIS_URL, or the one npm start uses (127.0.0.1:6379); REDIS_PREFIX as the server's.`;
 
@@ -58,6 +74,8 @@ async function main(): Promise<number> {
       }
       const report = await verifyAggregates(redis, keys, SUPPORTED_FEEDS, ctx, pending);
       printReport(report);
+      const coreCtx = createCoreContext({ redis, keys, log: cli.log, tz: config.TZ_REPORT });
+      printClosedYears(await closedYearAdjustments(coreCtx, SUPPORTED_FEEDS, { reference: new ReferenceService(coreCtx) }));
       return report.ok ? 0 : 1;
     });
   } finally {

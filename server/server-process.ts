@@ -83,6 +83,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     app,
   } = createApp({
     redis,
+    redisUrl,
     keys,
     tz: config.TZ_REPORT,
     auth,

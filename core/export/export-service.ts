@@ -16,6 +16,7 @@ import type { TargetSetting } from './indicator-template.ts';
 import { periodKind, periodSlug, type Period } from './period-label.ts';
 import type { TemplateStore } from './template-store.ts';
 import { BudgetService } from '../services/budget-service.ts';
+import { readStoredExport } from '../services/closed-year/closed-year-service.ts';
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
 
@@ -124,6 +125,10 @@ export class ExportService {
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
   async produce(period: Period, formats: readonly ExportFormat[], onStep: OnStep = () => undefined): Promise<ExportFile[]> {
     const stepsTotal = 1 + formats.length;
+    // A closed year's export is the file stored when it was closed (封账, core/services/closed-year), byte for byte.
+    const stored =
+      periodKind(period) === 'year' ? await readStoredExport(this.redis, this.keys, Number(period.from.slice(0, 4)), formats) : null;
+    if (stored) return formats.map((format) => ({ format, fileName: fileNameOf(period, format), data: stored.get(format)! }));
     onStep('读取指标 reading figures', 0, stepsTotal);
     const year = Number(period.from.slice(0, 4));
     const sameYear = period.to.slice(0, 4) === period.from.slice(0, 4);

@@ -12,6 +12,7 @@ import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type Entity
 import { FEEDS, applierOf } from '../feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
 import { addApplyLatency } from './apply-latency.ts';
+import { countLateRecords } from '../services/closed-year/late-records.ts';
 
 export type { ApplyOutcome } from './entity-plan.ts';
 
@@ -208,6 +209,7 @@ export class ApplyService {
       publish(done.hset(this.keys.lastRecordAt(), job.feed, processedAt), this.keys, 'changed', { feed: job.feed, days: [...days] });
     }
     await done.exec();
+    await countLateRecords(this.redis, this.keys, this.tz, job); // closed years' late records (core/services/closed-year)
     return { counts, days: [...days] };
   }
 

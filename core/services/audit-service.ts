@@ -20,7 +20,9 @@ export type AuditAction =
   | 'thresholds.replace'
   | 'template.replace'
   | 'job.retry'
-  | 'bureau.replace';
+  | 'bureau.replace'
+  | 'year.close'
+  | 'year.reopen';
 
 export interface AuditEntry {
   id: string;

@@ -22,6 +22,7 @@ import {
 } from './bucket-reader.ts';
 import { readLiveFields } from './live-figures.ts';
 import { withTargets, type TargetsService } from './targets-service.ts';
+import { publishedKeys, publishedLiveFields } from './closed-year/published-keys.ts';
 
 /** The longest period one request may cover, in days (about ten years). */
 export const MAX_PERIOD_DAYS = 3_700;
@@ -60,6 +61,8 @@ export interface ReferenceCounts {
 export interface KpiServiceOptions {
   reference?: ReferenceCounts;
   targets?: TargetsService;
+  /** Read the live buckets even for closed years (their adjustments); otherwise a closed year's figures are its published ones. */
+  live?: boolean;
 }
 
 /**
@@ -89,27 +92,35 @@ export class KpiService {
     return this.ctx.now();
   }
 
+  /** Bucket keys of this read: a closed year's days read its published (frozen) buckets (closed-year/published-keys.ts). */
+  private bucketKeys(): Promise<RedisKeys> {
+    return this.options.live ? Promise.resolve(this.keys) : publishedKeys(this.redis, this.keys);
+  }
+
   /** Previous-year buckets of the feeds that need them, day by day aligned with `days`. */
-  private async readPreviousYear(days: LocalDay[]): Promise<Map<FeedName, Bucket[]>> {
+  private async readPreviousYear(days: LocalDay[], keys: RedisKeys): Promise<Map<FeedName, Bucket[]>> {
     const feeds = this.feeds.filter((f) => this.feedsWithPreviousYear.has(f));
     if (feeds.length === 0) return new Map();
-    return readBuckets(this.redis, this.keys, feeds, days.map(sameDayLastYear));
+    return readBuckets(this.redis, keys, feeds, days.map(sameDayLastYear));
   }
 
   /** Every feed's fields over the period: day totals, `_days.active`, `_prev.*`, `_live.*`, `_ref.*`. */
   private async periodFields(from: LocalDay, to: LocalDay): Promise<Partial<Record<FeedName, MutableFields>>> {
     const previousFeeds = this.feeds.filter((f) => this.feedsWithPreviousYear.has(f));
-    const [totals, previous, live, reference] = await Promise.all([
-      readPeriodTotals(this.redis, this.keys, this.feeds, from, to),
-      readPeriodTotals(this.redis, this.keys, previousFeeds, sameDayLastYear(from), sameDayLastYear(to), '_prev.'),
-      readLiveFields(this.redis, this.keys, this.feeds, { from, to }, { tz: this.ctx.tz, settings: this.settings, now: this.now() }),
+    const keys = await this.bucketKeys();
+    const liveOptions = { tz: this.ctx.tz, settings: this.settings, now: this.now() };
+    const [totals, previous, live, reference, published] = await Promise.all([
+      readPeriodTotals(this.redis, keys, this.feeds, from, to),
+      readPeriodTotals(this.redis, keys, previousFeeds, sameDayLastYear(from), sameDayLastYear(to), '_prev.'),
+      readLiveFields(this.redis, this.keys, this.feeds, { from, to }, liveOptions),
       this.feeds.includes('crossRegion') && this.options.reference ? this.options.reference.countsAsOf(to) : null,
+      this.options.live ? null : publishedLiveFields(this.redis, keys, this.feeds, { from, to }, liveOptions),
     ]);
     const fields: Partial<Record<FeedName, MutableFields>> = {};
     for (const feed of this.feeds) {
       const { totals: sum, activeDays } = totals.get(feed)!;
       sum['_days.active'] = activeDays;
-      Object.assign(sum, previous.get(feed)?.totals, live[feed]);
+      Object.assign(sum, previous.get(feed)?.totals, live[feed], published?.[feed]);
       fields[feed] = sum;
     }
     if (reference && fields.crossRegion) {
@@ -184,7 +195,7 @@ export class KpiService {
         : (bucket: Bucket, into: Map<string, MutableFields>) => sumBucketGroups(bucket, groupBy, into);
     // A path of `where` + groupBy levels lives in the hash of that depth (2 or 3).
     const kind = where.length === 0 ? 'dim' : where.length === 1 ? 'path2' : 'path3';
-    const buckets = await readBuckets(this.redis, this.keys, grouped, daysInRange(from, to), kind);
+    const buckets = await readBuckets(this.redis, await this.bucketKeys(), grouped, daysInRange(from, to), kind);
 
     const groups = new Map<string, Record<string, KpiValue>>();
     for (const feed of grouped) {
@@ -217,9 +228,10 @@ export class KpiService {
       throw new AppError('validation_failed', msg('kpi.hourly_too_long'));
     }
     const feeds = [...new Set(ids.map((id) => KPI_BY_ID.get(id)!.feed))].filter((f) => this.feeds.includes(f));
+    const keys = await this.bucketKeys();
     const [buckets, previous] = await Promise.all([
-      readBuckets(this.redis, this.keys, feeds, days, interval === 'hour' ? 'hour' : 'total'),
-      interval === 'hour' ? new Map<FeedName, Bucket[]>() : this.readPreviousYear(days),
+      readBuckets(this.redis, keys, feeds, days, interval === 'hour' ? 'hour' : 'total'),
+      interval === 'hour' ? new Map<FeedName, Bucket[]>() : this.readPreviousYear(days, keys),
     ]);
     const labels: string[] = [];
     const perBucket = new Map<string, Partial<Record<FeedName, MutableFields>>>();

@@ -1,4 +1,5 @@
 import { budgetEn, budgetZhCN } from './budget-locale.ts';
+import { closedYearEn, closedYearZhCN } from './closed-year-locale.ts';
 /** The console's administration messages (`console.admin.*`), Chinese first; the English object has the same shape. */
 export const adminZhCN = {
   title: '系统管理',
@@ -12,6 +13,7 @@ export const adminZhCN = {
     templates: '导出模板',
     audit: '操作日志',
     bureau: '单位名称',
+    closedYears: '封账',
   },
   bureau: {
     name: '单位名称',
@@ -45,6 +47,7 @@ export const adminZhCN = {
     percentHint: '比率按百分数填写',
   },
   budget: budgetZhCN,
+  closedYears: closedYearZhCN,
   reference: {
     partners: '合作地区',
     items: '通办事项',
@@ -94,6 +97,7 @@ export const adminEn: typeof adminZhCN = {
     templates: 'Export templates',
     audit: 'Audit log',
     bureau: 'Bureau name',
+    closedYears: 'Closed years',
   },
   bureau: {
     name: 'Bureau name',
@@ -127,6 +131,7 @@ export const adminEn: typeof adminZhCN = {
     percentHint: 'Rates in percent',
   },
   budget: budgetEn,
+  closedYears: closedYearEn,
   reference: {
     partners: 'Partners',
     items: 'Items',

@@ -1,0 +1,48 @@
+/** The closed year's words (系统管理 › 封账, and the badge beside a closed year's figures), Chinese first. */
+export const closedYearZhCN = {
+  intro:
+    '封账后，该年度内任何统计期的数字都按封账时发布的数字提供，年度导出为封账时保存的文件；其后补录的记录单独计为调整，撤销封账后才计入。',
+  year: '年度',
+  state: '状态',
+  closed: '已封账',
+  open: '未封账',
+  closedAt: '封账时间',
+  closedBy: '操作人',
+  records: '其后补录',
+  recordsN: '{n} 条',
+  close: '封账',
+  reopen: '撤销封账',
+  confirmClose: '确定封账 {year} 年？封账后该年度的数字和导出文件不再变动。',
+  confirmReopen: '确定撤销 {year} 年的封账？其后补录的 {n} 条记录将计入数字。',
+  adjustments: '{year} 年调整：发布数 与 当前数',
+  kpi: '指标',
+  published: '发布数',
+  current: '当前数',
+  noAdjustments: '没有指标变动',
+  badge: '已封账 · 其后补录 {n} 条',
+  badgeTitle: '{year} 年已于 {at} 封账：显示的是发布的数字；其后补录 {n} 条，撤销封账后计入',
+};
+
+export const closedYearEn: typeof closedYearZhCN = {
+  intro:
+    'Once a year is closed, every period inside it is answered with the figures published at closing, and its export is the file stored then; records arriving later are counted apart as adjustments and come in only when the year is reopened.',
+  year: 'Year',
+  state: 'State',
+  closed: 'Closed',
+  open: 'Open',
+  closedAt: 'Closed at',
+  closedBy: 'By',
+  records: 'Later records',
+  recordsN: '{n}',
+  close: 'Close',
+  reopen: 'Reopen',
+  confirmClose: 'Close {year}? Its figures and export will no longer change.',
+  confirmReopen: 'Reopen {year}? Its {n} later records will count in the figures.',
+  adjustments: '{year} adjustments: published and current',
+  kpi: 'KPI',
+  published: 'Published',
+  current: 'Current',
+  noAdjustments: 'No KPI has moved',
+  badge: 'Closed · {n} later records',
+  badgeTitle: '{year} was closed at {at}: these are the published figures; {n} later records count once it is reopened',
+};
