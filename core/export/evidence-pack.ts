@@ -10,7 +10,7 @@ import archiver from 'archiver';
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { Settings } from '../../shared/settings.ts';
-import { localDayHour, type LocalDay } from '../../shared/time.ts';
+import { addDays, dayStartUtc, type LocalDay } from '../../shared/time.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { mastersOf } from '../platform/redis.ts';
 import { decodeEntity } from '../ingest/entity-plan.ts';
@@ -81,6 +81,10 @@ interface SideFile {
   side: EvidenceSide;
   from: LocalDay;
   to: LocalDay;
+  /** The period as instants: a local day of [from, to] is an instant of [start, end). */
+  start: number;
+  end: number;
+  fields: ReadonlySet<string>;
   hash: Hash;
   rows: number;
   sum: number;
@@ -126,11 +130,17 @@ async function scanSides(deps: EvidenceDeps, files: SideFile[], onProgress: Evid
     idsByFeed.delete(feed);
     const applier = applierOf(feed);
     const mine = files.filter((f) => f.side.feed === feed);
+    const fetchChunk = async (i: number) => {
+      const read = redis.pipeline();
+      for (const id of ids.slice(i, i + CHUNK)) read.hgetall(keys.ledger(feed, id));
+      return (await read.exec()) ?? [];
+    };
+    // Redis reads the next chunk while this process writes the rows of the current one.
+    let next = fetchChunk(0);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const read = redis.pipeline();
-      for (const id of chunk) read.hgetall(keys.ledger(feed, id));
-      const hashes = (await read.exec()) ?? [];
+      const hashes = await next;
+      if (i + CHUNK < ids.length) (next = fetchChunk(i + CHUNK)).catch(() => undefined); // awaited next turn
       chunk.forEach((entity, j) => {
         const [err, hash] = hashes[j]!;
         if (err) throw err;
@@ -138,17 +148,16 @@ async function scanSides(deps: EvidenceDeps, files: SideFile[], onProgress: Evid
         if (slots.size === 0) return;
         const records = new Map([...slots].map(([slot, s]) => [slot, s.record]));
         const contribution = applier.contribution(entity, records, { settings, tz });
-        const days = contribution.entries.map((e) => localDayHour(e.at, tz).day);
         for (const file of mine) {
           let counted = 0;
           let sum = 0;
           let at = Infinity;
-          contribution.entries.forEach((e, k) => {
-            if (!file.side.fields.includes(e.field) || days[k]! < file.from || days[k]! > file.to) return;
+          for (const e of contribution.entries) {
+            if (!file.fields.has(e.field) || e.at < file.start || e.at >= file.end) continue;
             counted++;
             sum += e.n ?? 1;
             at = Math.min(at, e.at);
-          });
+          }
           if (file.side.overdueOpen) {
             for (const m of contribution.members ?? []) {
               const day = m.member.slice(0, 10);
@@ -202,10 +211,15 @@ export async function writeEvidencePack(
       const header = evidenceHeader(side.rows);
       const path = dir ? join(dir, side.file) : null;
       if (path) await mkdir(dirname(path), { recursive: true });
+      const from = side.previousYear ? sameDayLastYear(period.from) : period.from;
+      const to = side.previousYear ? sameDayLastYear(period.to) : period.to;
       const file: SideFile = {
         side,
-        from: side.previousYear ? sameDayLastYear(period.from) : period.from,
-        to: side.previousYear ? sameDayLastYear(period.to) : period.to,
+        from,
+        to,
+        start: dayStartUtc(from, deps.tz),
+        end: dayStartUtc(addDays(to, 1), deps.tz),
+        fields: new Set(side.fields),
         hash: createHash('sha256').update(header),
         rows: 0,
         sum: 0,
@@ -262,7 +276,7 @@ export async function writeEvidencePack(
     const manifestJson = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
     const manifestSha256 = createHash('sha256').update(manifestJson).digest('hex');
     if (out && dir) {
-      const zip = archiver('zip', { zlib: { level: 6 } });
+      const zip = archiver('zip', { zlib: { level: 1 } });
       const date = generatedAt ? new Date(generatedAt) : new Date(0);
       const piped = pipeline(zip, out);
       zip.append(manifestJson, { name: 'manifest.json', date });

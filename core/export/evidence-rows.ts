@@ -15,10 +15,23 @@ import type { EvidenceRowKind } from './evidence-sides.ts';
 
 type Records = ReadonlyMap<string, unknown>;
 
+const DAY_MS = 86_400_000;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** Local day number → `YYYY-MM-DD` (a pack writes hundreds of thousands of times over a few hundred days). */
+const dayText = new Map<number, string>();
+
 /** `2022-03-05 09:12:00` in `tz`; empty for no time. */
 export function localTime(ms: number | undefined, tz: string): string {
   if (ms === undefined) return '';
-  return new Date(ms + zoneOffsetMs(ms, tz)).toISOString().slice(0, 19).replace('T', ' ');
+  const local = ms + zoneOffsetMs(ms, tz);
+  const dayNo = Math.floor(local / DAY_MS);
+  let day = dayText.get(dayNo);
+  if (day === undefined) {
+    if (dayText.size > 100_000) dayText.clear();
+    dayText.set(dayNo, (day = new Date(dayNo * DAY_MS).toISOString().slice(0, 10)));
+  }
+  const s = Math.floor((local - dayNo * DAY_MS) / 1000);
+  return `${day} ${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}`;
 }
 
 const label = <T extends Record<string, string>>(labels: T, value: string | undefined) =>
