@@ -26,6 +26,7 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
     what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s',
   },
   export: { file: 'bench/export-year.ts', what: 'the year-end export' },
+  evidence: { file: 'bench/evidence-year.ts', what: 'the evidence pack 佐证材料 of a year: seconds to the last byte, server peak RSS' },
   client: { file: 'bench/client.ts', what: 'client JavaScript size and first full wall render in Chromium' },
   console: { file: 'bench/console-overview.ts', what: 'the console overview of a year in Chromium' },
   imports: { file: 'bench/import-files.ts', what: '1,000,000-row CSV and 200,000-row XLSX imports' },

@@ -31,6 +31,7 @@ import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
 import { feedHealthRoutes } from './routes/feed-health.ts';
 import { exportRoutes } from './routes/export.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
 import type { ExportService } from '../core/export/export-service.ts';
 import type { TemplateStore } from '../core/export/template-store.ts';
 import { consoleRoutes } from './routes/console-routes.ts';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(importRoutes(deps.imports, deps.auth, deps.audit));
   api.use(feedHealthRoutes(deps.feedHealth, deps.auth));
   api.use(exportRoutes(deps.exports, deps.exportTemplates, deps.auth, deps.audit));
+  api.use(evidenceRoutes(deps.exports, deps.auth, deps.audit));
   api.use(consoleRoutes(deps));
   api.use(notFound);
   app.use('/api', api);

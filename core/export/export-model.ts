@@ -60,6 +60,8 @@ export interface ExportModel {
   series: SeriesResponse;
   /** The KPI API's breakdown by partner region (跨域通办). */
   partners: KpiGroup[];
+  /** SHA-256 of the evidence pack's manifest.json (core/export/evidence-pack.ts), printed on the DOCX's last page. */
+  evidenceSha256?: string;
 }
 
 /** The headline KPIs of the appendix, a table per feed. */

@@ -17,6 +17,8 @@ import { periodKind, periodSlug, type Period } from './period-label.ts';
 import type { TemplateStore } from './template-store.ts';
 import { BudgetService } from '../services/budget-service.ts';
 import { readStoredExport } from '../services/closed-year/closed-year-service.ts';
+import { writeEvidencePack, type EvidenceProgress } from './evidence-pack.ts';
+import type { Writable } from 'node:stream';
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
 
@@ -101,6 +103,7 @@ export class ExportService {
   private readonly budget: BudgetService;
 
   private readonly bureau: BureauService;
+  private readonly ctx: CoreContext;
 
   constructor(
     ctx: CoreContext,
@@ -120,15 +123,23 @@ export class ExportService {
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
     this.bureau = new BureauService(ctx);
+    this.ctx = ctx;
+  }
+
+  /** The evidence pack of `period` (core/export/evidence-pack.ts): the ZIP to `out`, or with null only its manifest's SHA-256. */
+  evidencePack(period: Period, out: Writable | null, onProgress?: EvidenceProgress) {
+    return writeEvidencePack({ ...this.ctx, kpis: this.kpis }, period, out, onProgress);
   }
 
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
   async produce(period: Period, formats: readonly ExportFormat[], onStep: OnStep = () => undefined): Promise<ExportFile[]> {
-    const stepsTotal = 1 + formats.length;
     // A closed year's export is the file stored when it was closed (封账, core/services/closed-year), byte for byte.
     const stored =
       periodKind(period) === 'year' ? await readStoredExport(this.redis, this.keys, Number(period.from.slice(0, 4)), formats) : null;
     if (stored) return formats.map((format) => ({ format, fileName: fileNameOf(period, format), data: stored.get(format)! }));
+
+    // The DOCX prints the SHA-256 of the evidence pack's manifest: one more step, a hash-only pass over the ledger.
+    const stepsTotal = 1 + formats.length + Number(formats.includes('docx'));
     onStep('读取指标 reading figures', 0, stepsTotal);
     const year = Number(period.from.slice(0, 4));
     const sameYear = period.to.slice(0, 4) === period.from.slice(0, 4);
@@ -144,8 +155,13 @@ export class ExportService {
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);
-    const files: ExportFile[] = [];
     let done = 1;
+    if (formats.includes('docx')) {
+      onStep('佐证材料清单 evidence manifest', done, stepsTotal);
+      model.evidenceSha256 = (await this.evidencePack(period, null)).manifestSha256;
+      done++;
+    }
+    const files: ExportFile[] = [];
     const order = [...formats].sort((a, b) => Number(a === 'docx') - Number(b === 'docx'));
     for (const format of order) {
       onStep(`生成 ${format.toUpperCase()} writing ${format}`, done, stepsTotal);
@@ -196,7 +212,7 @@ export class ExportService {
         multi.hset(key, {
           phase: 'done',
           step: '完成 done',
-          stepsDone: 1 + formats.length,
+          stepsDone: 1 + formats.length + Number(formats.includes('docx')),
           files: JSON.stringify(files.map((f) => ({ format: f.format, fileName: f.fileName }))),
         });
         await multi.exec();

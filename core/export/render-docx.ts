@@ -246,6 +246,9 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     rest.push(new Paragraph({ children: [], spacing: { after: 120 } }));
   });
 
+  const evidence = model.evidenceSha256 && `佐证材料清单（manifest.json）SHA-256：${model.evidenceSha256}`;
+  if (evidence) rest.push(new Paragraph({ children: [run(evidence, { size: SIZE_SMALL_TABLE })] }));
+
   const doc = new Document({
     creator: 'Pulse 政务服务效能看板',
     title: model.title,

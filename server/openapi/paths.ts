@@ -2,6 +2,7 @@ import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { loginBody } from '../routes/auth.ts';
 import { adminPaths } from './admin-paths.ts';
 import { closedYearPaths } from './closed-year-paths.ts';
+import { evidencePaths } from './evidence-paths.ts';
 import {
   anyObject,
   DAY,
@@ -284,6 +285,7 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
     },
     ...adminPaths(),
     ...closedYearPaths(),
+    ...evidencePaths(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { adminEn, adminZhCN } from './locale-admin.ts';
 import { integrationEn, integrationZhCN } from './locale-integration.ts';
+import { evidenceEn, evidenceZhCN } from './evidence-locale.ts';
 
 /** The console's messages (`console.*`), Chinese first; the English object has the same shape. */
 export const consoleZhCN = {
@@ -141,6 +142,7 @@ export const consoleZhCN = {
     files: '文件',
     step: '进度',
   },
+  evidence: evidenceZhCN,
   admin: adminZhCN,
   /** Labels of coded dimension values (FEEDS.md enumerations), by feed and dimension. */
   values: {
@@ -296,6 +298,7 @@ export const consoleEn: typeof consoleZhCN = {
     another: 'Import another file',
   },
   exports: { title: 'Annual export', formats: 'Formats', start: 'Generate', files: 'Files', step: 'Progress' },
+  evidence: evidenceEn,
   admin: adminEn,
   values: {
     hotline: {
