@@ -1,6 +1,7 @@
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { loginBody } from '../routes/auth.ts';
 import { adminPaths } from './admin-paths.ts';
+import { projectionPaths } from './projection-paths.ts';
 import {
   anyObject,
   DAY,
@@ -282,6 +283,7 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
       }),
     },
     ...adminPaths(),
+    ...projectionPaths(),
   };
 }
 
