@@ -19,9 +19,11 @@
 /** z of the 80 % two-sided normal interval. */
 export const Z80 = 1.2816;
 /** Relative drift of the pace over a whole year left (bench/projection-backtest.ts calibrates it). */
-export const DRIFT_KAPPA = 0.06;
+export const DRIFT_KAPPA = 0.2;
 /** Prior weight (in blocks) of φ = 1 when estimating the overdispersion. */
 const PRIOR_BLOCKS = 4;
+/** Prior weight (in months) of DRIFT_KAPPA when estimating the drift from the year's own months. */
+const PRIOR_MONTHS = 3;
 /** Below this non-working over working pace, a series follows the working-day calendar. */
 export const FOLLOWS_CALENDAR_BELOW = 0.5;
 
@@ -79,7 +81,14 @@ function dayTypeRatio(counts: readonly number[], working: readonly boolean[]): n
   return nw / nwDays / (w / wDays);
 }
 
-/** Month levels of the previous year (index 0 = January), or null when a month has no count. */
+/** Fewer counts than this in the previous year give no month profile (it would be noise). */
+const MIN_PROFILE_COUNT = 48;
+
+/**
+ * Month levels of the previous year (index 0 = January): its counts over its day-type exposure, each month
+ * with one count added (a month with none, e.g. before a programme started, is low, not zero); null when the
+ * year holds fewer than MIN_PROFILE_COUNT.
+ */
 function monthProfile(previous: readonly number[], days: YearDays, ratio: number): number[] | null {
   const counts = new Array<number>(12).fill(0);
   const exposure = new Array<number>(12).fill(0);
@@ -88,8 +97,23 @@ function monthProfile(previous: readonly number[], days: YearDays, ratio: number
     counts[m]! += x;
     exposure[m]! += days.working[d] ? 1 : ratio;
   });
-  if (counts.some((c) => c === 0) || exposure.some((e) => e === 0)) return null;
-  return counts.map((c, m) => c / exposure[m]!);
+  if (sum(counts) < MIN_PROFILE_COUNT || exposure.some((e) => e === 0)) return null;
+  return counts.map((c, m) => (c + 1) / exposure[m]!);
+}
+
+/**
+ * κ² of the pace's drift: the calibrated DRIFT_KAPPA² shrunk towards what the year's own whole months show —
+ * their spread around the fitted pace beyond Poisson noise, (c − e)² − e over e², with the prior worth
+ * PRIOR_MONTHS months.
+ */
+function driftOf(blocks: readonly { count: number; expected: number }[], monthly: boolean): number {
+  const used = monthly ? blocks.filter((b) => b.expected > 0) : [];
+  const own =
+    used.length >= 3
+      ? Math.max(0, sum(used.map((b) => ((b.count - b.expected) ** 2 - b.expected) / b.expected ** 2)) / (used.length - 1))
+      : 0;
+  const dof = used.length >= 3 ? used.length - 1 : 0;
+  return (PRIOR_MONTHS * DRIFT_KAPPA ** 2 + dof * own) / (PRIOR_MONTHS + dof);
 }
 
 /** φ of counts around expectations, block by block, shrunk towards 1; 1 with fewer than two blocks. */
@@ -141,7 +165,9 @@ export function projectSeries(input: SeriesInput): SeriesProjection {
   if (exposureLeft === 0) return { ...base, total: observed, left: 0, variance: 0, dispersion: 1 };
   if (exposureSeen === 0) return { ...base, total: null, left: 0, variance: 0, dispersion: 1 };
   const pace = observed / exposureSeen;
-  const blocks = observedBlocks(seen, days).map((block) => ({
+  const spans = observedBlocks(seen, days);
+  const monthly = spans.length > 0 && spans[0]!.length > 7;
+  const blocks = spans.map((block) => ({
     count: sum(block.map((d) => current[d]!)),
     expected: pace * sum(block.map(weight)),
   }));
@@ -150,9 +176,7 @@ export function projectSeries(input: SeriesInput): SeriesProjection {
   // A series with nothing seen yet still has an uncertain pace: as if half a count had been seen.
   const varPace = Math.max(observed, 0.5) / exposureSeen;
   const variance =
-    dispersion * varPace * exposureLeft +
-    (dispersion * varPace * exposureLeft ** 2) / exposureSeen +
-    (DRIFT_KAPPA * left) ** 2 * (exposureLeft / (exposureLeft + exposureSeen));
+    dispersion * varPace * exposureLeft + (dispersion * varPace * exposureLeft ** 2) / exposureSeen + driftOf(blocks, monthly) * left ** 2;
   return { ...base, total: observed + left, left, variance, dispersion };
 }
 

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateYear, type FeedRecord } from '../../scripts/simulator/year.ts';
 import type { ProjectionResponse } from '../../shared/projection-types.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { dayTotals } from '../../bench/projection-day-totals.ts';
+import { projectKpis } from '../../core/projection/project-kpis.ts';
+import { SHIPPED_CALENDAR } from '../../shared/calendar/working-days.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 
 /**
  * 预计全年 over HTTP (ANALYTICS.md): data after asOf is ignored, the year's targets give the status, bad
@@ -71,6 +75,21 @@ describe('GET /api/kpis/projection', () => {
     );
     await app.waitIdle(token);
     expect(await projection(`year=${YEAR}&asOf=${AS_OF}`)).toEqual(before);
+
+    // The backtest's day totals, built in memory by the feeds' appliers, project exactly as the buckets do.
+    const totals = dayTotals({ hall: feeds.hall, evaluations: feeds.evaluations }, YEAR);
+    const inMemory = projectKpis({
+      year: YEAR,
+      asOf: AS_OF,
+      feeds: {
+        hall: { current: totals.hall!.slice(0, 181), previous: null },
+        evaluations: { current: totals.evaluations!.slice(0, 181), previous: null },
+      },
+      calendar: SHIPPED_CALENDAR,
+      settings: DEFAULT_SETTINGS,
+      targets: null,
+    });
+    for (const id of Object.keys(inMemory)) expect([id, before.kpis[id]]).toEqual([id, inMemory[id]]);
 
     const after = await projection(`year=${YEAR}&asOf=${YEAR + 1}-01-10`);
     expect(after.kpis['evaluations.count']).toMatchObject({
