@@ -1,4 +1,5 @@
 import { adminEn, adminZhCN } from './locale-admin.ts';
+import { projectionEn, projectionZhCN } from './projection-locale.ts';
 import { integrationEn, integrationZhCN } from './locale-integration.ts';
 
 /** The console's messages (`console.*`), Chinese first; the English object has the same shape. */
@@ -142,6 +143,7 @@ export const consoleZhCN = {
     step: '进度',
   },
   admin: adminZhCN,
+  projection: projectionZhCN,
   /** Labels of coded dimension values (FEEDS.md enumerations), by feed and dimension. */
   values: {
     hotline: {
@@ -297,6 +299,7 @@ export const consoleEn: typeof consoleZhCN = {
   },
   exports: { title: 'Annual export', formats: 'Formats', start: 'Generate', files: 'Files', step: 'Progress' },
   admin: adminEn,
+  projection: projectionEn,
   values: {
     hotline: {
       source: { phone: 'Phone', web: 'Website', wechat: 'WeChat', app: 'Mobile app', other: 'Other' },
