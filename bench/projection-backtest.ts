@@ -126,8 +126,11 @@ const rates = outcomes.filter((o) => !o.count);
 const september = counts.filter((o) => o.month === 9 && o.halfWidth !== null).map((o) => o.halfWidth!);
 const byVariant = (withPrevious: boolean) => share(outcomes.filter((o) => o.withPrevious === withPrevious));
 const seconds = (performance.now() - started) / 1000;
+const byKpi = [...new Set(outcomes.map((o) => o.id))]
+  .map((id) => ({ id, inside: share(outcomes.filter((o) => o.id === id)) }))
+  .sort((a, b) => a.inside - b.inside);
 const body = [
-  `${seeds} seeds × years ${YEAR - 1} and ${YEAR} at scale ${scale}, seasonality ${seasonality} (each year its own month factors and trend), ` +
+  `**Projection backtest** (预计全年, docs/ARCHITECTURE.md "Projection"). ${seeds} seeds × years ${YEAR - 1} and ${YEAR} at scale ${scale}, seasonality ${seasonality} (each year its own month factors and trend), ` +
     `cut at the end of each month Jan–Nov, projected with and without the previous year: ${outcomes.length} projections ` +
     `(${counts.length} counts, ${rates.length} rates) of ${new Set(outcomes.map((o) => o.id)).size} KPIs in ${fmt(seconds, 1)} s` +
     `${process.env.PROJECTION_CACHE ? ' (day totals of the generated years read from PROJECTION_CACHE)' : ''} on a machine shared with other sessions.`,
@@ -138,6 +141,13 @@ const body = [
     `without the previous year ${pct(byVariant(false))}, with it ${pct(byVariant(true))}) — aim 70–90 %`,
   `- counts' interval at the end of September: median half-width ±${pct(median(september))} of the value — must be well under ±50 %`,
   `- counts' median absolute percentage error over all cut-offs: ${pct(median(counts.filter((o) => o.ape !== null).map((o) => o.ape!)))}`,
+  `- weakest KPIs (share inside): ${byKpi
+    .slice(0, 4)
+    .map((k) => `${k.id} ${pct(k.inside, 0)}`)
+    .join(', ')}; widest (over-cautious): ${byKpi
+    .slice(-3)
+    .map((k) => `${k.id} ${pct(k.inside, 0)}`)
+    .join(', ')}`,
 ];
 console.log(body.join('\n'));
 if (process.env.PROJECTION_DETAIL) {
