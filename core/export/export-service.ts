@@ -16,6 +16,7 @@ import type { TargetSetting } from './indicator-template.ts';
 import { periodKind, periodSlug, type Period } from './period-label.ts';
 import type { TemplateStore } from './template-store.ts';
 import { BudgetService } from '../services/budget-service.ts';
+import { projectionSentencesFor } from './projection-section.ts';
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
 
@@ -100,6 +101,8 @@ export class ExportService {
   private readonly budget: BudgetService;
 
   private readonly bureau: BureauService;
+  /** The monthly report's 预计全年 sentences (core/export/projection-section.ts). */
+  private readonly projectionSentences: (period: Period) => Promise<string[]>;
 
   constructor(
     ctx: CoreContext,
@@ -119,6 +122,7 @@ export class ExportService {
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
     this.bureau = new BureauService(ctx);
+    this.projectionSentences = projectionSentencesFor(ctx);
   }
 
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
@@ -136,6 +140,7 @@ export class ExportService {
       this.bureau.get(),
     ]);
     const model = buildExportModel(period, figures, templates, targets, this.now(), budget, bureau);
+    model.sentences.push(...(await this.projectionSentences(period)));
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

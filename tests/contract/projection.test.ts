@@ -122,6 +122,24 @@ describe('GET /api/kpis/projection', () => {
     expect(kpis['evaluations.count']!.status).toBe('at_risk');
   });
 
+  it('is quoted in the monthly report, one sentence per headline KPI, as of the month’s last day', async () => {
+    const { kpis } = await projection(`year=${YEAR}&asOf=${AS_OF}`);
+    const res = await call('GET', `/api/export/annual?from=${YEAR}-06-01&to=${AS_OF}&format=json`);
+    expect(res.status).toBe(200);
+    const { sentences } = (await res.json()) as { sentences: string[] };
+    const count = kpis['evaluations.count']!;
+    expect(sentences).toContain(
+      `按当前进度，预计全年评价数约${count.value}条（80%区间${count.low}–${count.high}条），完成年度指标值存在风险。`,
+    );
+    const served = kpis['hall.servedMatters']!;
+    expect(sentences).toContain(
+      `按当前进度，预计全年接待政务服务事项件次约${served.value}件次（80%区间${served.low}–${served.high}件次）。`,
+    );
+    expect(sentences.filter((s) => s.startsWith('按当前进度'))).toHaveLength(3); // hall.servedMatters, evaluations.count and .positiveRate: the other feeds have no data
+    const year = (await (await call('GET', `/api/export/annual?year=${YEAR}&format=json`)).json()) as { sentences: string[] };
+    expect(year.sentences.some((s) => s.startsWith('按当前进度'))).toBe(false);
+  });
+
   it('refuses a bad year or asOf by name, in the request’s language', async () => {
     const res = await call('GET', '/api/kpis/projection?year=20x5', undefined, 'en');
     expect(res.status).toBe(400);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectKpis, statusAgainst, type ProjectionInput } from '../../core/projection/project-kpis.ts';
+import { projectionSentence } from '../../core/export/projection-section.ts';
 import { isWorkingDay, SHIPPED_CALENDAR, workingDaysBetween } from '../../shared/calendar/working-days.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { daysInRange } from '../../shared/time.ts';
@@ -118,5 +119,19 @@ describe('预计全年 (core/projection/project-kpis.ts)', () => {
       ),
     );
     expect(count).toMatchObject({ target: 9000, status: 'off_track' });
+  });
+});
+
+describe('the monthly report’s 预计全年 sentence (core/export/projection-section.ts)', () => {
+  const basis = { daysObserved: 181, daysLeft: 184, previousYearProfile: true, calendar: false, method: 'pace' as const };
+  it('writes a count exactly with its unit, a rate in percent with one decimal, and the status against the target', () => {
+    expect(projectionSentence('hotline.signed', { value: 3100, low: 2950, high: 3250, status: 'on_track', target: 3000, basis })).toBe(
+      '按当前进度，预计全年签收工单约3100条（80%区间2950–3250条），可完成年度指标值。',
+    );
+    expect(projectionSentence('hotline.satisfactionRate', { value: 0.9871, low: 0.981, high: 0.9932, status: 'off_track', basis })).toBe(
+      '按当前进度，预计全年回访满意度约98.7%（80%区间98.1–99.3%），按当前进度难以完成年度指标值。',
+    );
+    expect(projectionSentence('hotline.signed', { value: null, low: null, high: null, basis: { ...basis, method: 'none' } })).toBeNull();
+    expect(projectionSentence('hotline.signed', { value: 3000, low: 3000, high: 3000, basis: { ...basis, method: 'actual' } })).toBeNull();
   });
 });
