@@ -6,19 +6,20 @@
  * - dayType: 1 on working days, r on the others, r = the series' non-working-day pace over its working-day pace
  *   (from the previous year where given, else from the days observed) — the hall, closed on weekends and
  *   holidays, has r ≈ 0 and follows the calendar; the hotline, quieter on weekends, has r ≈ 0.5;
- * - month: the previous year's month-by-month level (its counts over its day-type exposure), when the previous
- *   year has a count in every month; else 1 (flat per eligible day);
+ * - month: the previous year's month-by-month level (its counts, one added per month, over its day-type
+ *   exposure), when the previous year holds enough counts; else 1 (flat per eligible day);
  * - λ = observed count / observed exposure (the year's own pace).
  *
  * Variance of the year-end total (an overdispersed Poisson: variance = φ · mean): φ·λ·W_left for the days
- * left, φ·λ·W_left²/W_seen for the uncertainty of λ itself, and (κ·left)² · W_left/W_year for drift of the pace
- * that the year's own past cannot show (κ calibrated by bench/projection-backtest.ts). φ is estimated from the
- * observed whole months (≥ 3 of them) or weeks around the fitted pace, shrunk towards 1 (Poisson).
+ * left, φ·λ·W_left²/W_seen for the uncertainty of λ itself, and κ²·left² for the pace drifting in the months
+ * ahead (κ = DRIFT_KAPPA, calibrated by bench/projection-backtest.ts, shrunk towards the year's own
+ * month-to-month spread beyond Poisson). φ is estimated from the observed whole months (≥ 3 of them) or weeks
+ * around the fitted pace, shrunk towards 1 (Poisson).
  */
 
 /** z of the 80 % two-sided normal interval. */
 export const Z80 = 1.2816;
-/** Relative drift of the pace over a whole year left (bench/projection-backtest.ts calibrates it). */
+/** Relative sd of the pace of the days left against the pace seen (bench/projection-backtest.ts calibrates it). */
 export const DRIFT_KAPPA = 0.2;
 /** Prior weight (in blocks) of φ = 1 when estimating the overdispersion. */
 const PRIOR_BLOCKS = 4;
