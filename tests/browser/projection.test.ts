@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { generateYear } from '../../scripts/simulator/year.ts';
@@ -36,7 +38,7 @@ describe('the overview card’s 预计全年', () => {
   it('shows the year-end projection, its 80 % interval and 可完成 against a target the interval clears', async () => {
     const projection = (await (await app.get(`/api/kpis/projection?year=${YEAR}`, admin)).json()) as ProjectionResponse;
     const { value, low, high } = projection.kpis['evaluations.count']!;
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, bypassCSP: true }); // bypassCSP: axe is injected below
     page.setDefaultTimeout(8_000);
     await page.goto(`${app.baseUrl}/console`);
     await page.fill('input[name=username]', 'admin');
@@ -52,6 +54,17 @@ describe('the overview card’s 预计全年', () => {
     expect(await card.locator('.el-tag').textContent()).toBe('可完成');
     // A KPI without data this year shows no projection.
     expect(await page.locator('[data-kpi="hotline.signed"] [data-testid=kpi-projection]').count()).toBe(0);
+    // WCAG 2.1 A/AA (axe-core, as tests/browser/accessibility.test.ts runs it) on the projection lines themselves.
+    await page.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string }[] }> } }).axe;
+      const result = await axe.run(
+        { include: [['[data-testid=kpi-projection]']] },
+        { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } },
+      );
+      return result.violations.map((v) => v.id);
+    });
+    expect(violations).toEqual([]);
     await page.screenshot({ path: 'test-results/console-projection.png' });
   });
 });
