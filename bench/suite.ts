@@ -31,6 +31,7 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
   console: { file: 'bench/console-overview.ts', what: 'the console overview of a year in Chromium' },
   imports: { file: 'bench/import-files.ts', what: '1,000,000-row CSV and 200,000-row XLSX imports' },
   'post-to-page': { file: 'bench/post-to-page.ts', what: 'POST → figure on the page, one record at a time' },
+  projection: { file: 'bench/projection-backtest.ts', what: '预计全年 backtest: error and 80 % interval coverage per cut-off month' },
   // Run by name, with START_TSX_LOADER (and START_OLD_NODE) to compare with the tsx loader of before.
   start: { file: 'bench/start-time.ts', what: 'server process start to GET /api/health answering', optional: true },
   // ~11 minutes at its default 100,000 updates: run it by name.

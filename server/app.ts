@@ -26,6 +26,7 @@ import type { TargetsService } from '../core/services/targets-service.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { budgetRoutes } from './routes/budget.ts';
 import { closedYearRoutes } from './routes/closed-years.ts';
+import { projectionRoutes } from './routes/projection.ts';
 import type { BudgetService } from '../core/services/budget-service.ts';
 import { referenceRoutes } from './routes/reference.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(adminRoutes(deps.auth, deps.targets, deps.audit));
   api.use(budgetRoutes(deps.auth, deps.budget, deps.audit));
   api.use(closedYearRoutes(deps));
+  api.use(projectionRoutes(deps));
   api.use(referenceRoutes(deps.reference, deps.auth, deps.audit));
   api.use(alertRoutes(deps.alerts, deps.auth, deps.audit));
   api.use(bureauRoutes(deps.bureau, deps.auth, deps.audit));

@@ -19,6 +19,7 @@ import { BudgetService } from '../services/budget-service.ts';
 import { readStoredExport } from '../services/closed-year/closed-year-service.ts';
 import { writeEvidencePack, type EvidenceProgress } from './evidence-pack.ts';
 import type { Writable } from 'node:stream';
+import { projectionSentencesFor } from './projection-section.ts';
 
 import { EXPORT_FORMATS, type ExportFormat, type ExportStatus } from '../../shared/console-types.ts';
 
@@ -104,6 +105,8 @@ export class ExportService {
 
   private readonly bureau: BureauService;
   private readonly ctx: CoreContext;
+  /** The monthly report's 预计全年 sentences (core/export/projection-section.ts). */
+  private readonly projectionSentences: (period: Period) => Promise<string[]>;
 
   constructor(
     ctx: CoreContext,
@@ -124,6 +127,7 @@ export class ExportService {
     this.now = () => new Date(ctx.now());
     this.bureau = new BureauService(ctx);
     this.ctx = ctx;
+    this.projectionSentences = projectionSentencesFor(ctx);
   }
 
   /** The evidence pack of `period` (core/export/evidence-pack.ts): the ZIP to `out`, or with null only its manifest's SHA-256. */
@@ -152,6 +156,7 @@ export class ExportService {
       this.bureau.get(),
     ]);
     const model = buildExportModel(period, figures, templates, targets, this.now(), budget, bureau);
+    model.sentences.push(...(await this.projectionSentences(period)));
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

@@ -78,6 +78,8 @@ export function redisKeys(prefix: string) {
     targets: (year: number) => `${prefix}:targets:${year}`,
     /** String, JSON BudgetRecord (shared/budget.ts): a year's budget execution in 万元 and the 自评表's texts (部门名称, 年度总体目标, 实际完成情况). */
     budget: (year: number) => `${prefix}:budget:${year}`,
+    /** String, JSON CalendarYear (shared/calendar/working-days.ts): an administrator's working-day calendar of a year, replacing the shipped one. */
+    calendar: (year: number) => `${prefix}:calendar:${year}`,
     /** String, JSON array: the 跨域通办 partner list (reference data, replaced whole by an administrator). */
     referencePartners: () => `${prefix}:{reference}:cross-region-partners`,
     /** String, JSON array: the 跨域通办 item catalogue (reference data, replaced whole by an administrator). */

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'display-token.revoke'
   | 'targets.replace'
   | 'budget.replace'
+  | 'calendar.replace'
   | 'reference.replace'
   | 'thresholds.replace'
   | 'template.replace'

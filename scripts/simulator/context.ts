@@ -9,6 +9,12 @@ export interface GeneratorContext {
   /** 1 = the 2022 report's magnitudes. */
   scale: number;
   days: readonly CalendarDay[];
+  /**
+   * This year's own departure from the usual month-by-month profile, a multiplier per month (index 0 =
+   * January) on every feed's day weights: all 1 unless `seasonality` is given (see createContext). A year's
+   * totals stay the report's; only how they spread over the months changes.
+   */
+  monthFactors: readonly number[];
   /** An independent random stream for `label` (e.g. 'hotline.times'). */
   rng(label: string): Rng;
 }
@@ -24,10 +30,24 @@ export interface FeedOutput {
   yearOnly?: Record<string, Expectation>;
 }
 
-export function createContext(year: number, seed: number, scale: number): GeneratorContext {
+export function createContext(year: number, seed: number, scale: number, seasonality = 0): GeneratorContext {
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new Error(`year must be a whole number 2000–2100, got ${year}`);
   if (!(scale > 0 && scale <= 10)) throw new Error(`scale must be in (0, 10], got ${scale}`);
-  return { year, seed: seed >>> 0, scale, days: yearCalendar(year), rng: (label) => Rng.for(seed >>> 0, `${year}|${label}`) };
+  if (!(seasonality >= 0 && seasonality <= 1)) throw new Error(`seasonality must be in [0, 1], got ${seasonality}`);
+  const rng = (label: string) => Rng.for(seed >>> 0, `${year}|${label}`);
+  return { year, seed: seed >>> 0, scale, days: yearCalendar(year), monthFactors: monthFactorsOf(rng('seasonality'), seasonality), rng };
+}
+
+/**
+ * A year's month factors for `seasonality` s ≥ 0: exp(s · (0.7·z_m + 0.7·t·(m − 5.5)/5.5)) with z_m and t
+ * standard normal — each month off the usual profile by about ±s·70 %, plus a trend across the year of
+ * about the same size. s = 0: all exactly 1 (the generator's output unchanged).
+ */
+function monthFactorsOf(rng: Rng, seasonality: number): number[] {
+  if (seasonality === 0) return new Array<number>(12).fill(1);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const trend = normal();
+  return Array.from({ length: 12 }, (_, m) => Math.exp(seasonality * (0.7 * normal() + (0.7 * trend * (m - 5.5)) / 5.5)));
 }
 
 /**

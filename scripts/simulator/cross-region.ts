@@ -69,7 +69,7 @@ export function generateCrossRegion(ctx: GeneratorContext): FeedOutput {
   // Agreements signed during the year bring cases from then on: later partners are busier late in the year.
   const perDay = allocate(
     total,
-    ctx.days.map((d) => noisy(rng, d.kind === 'workday' ? 0.6 + d.index / 365 : 0, 0.3)),
+    ctx.days.map((d) => noisy(rng, (d.kind === 'workday' ? 0.6 + d.index / 365 : 0) * ctx.monthFactors[d.month - 1]!, 0.3)),
   );
   const yearEnd = yearEndMs(ctx.year);
   const tally = new Tally();

@@ -55,7 +55,7 @@ export function generateEvaluations(ctx: GeneratorContext): FeedOutput {
   const rng = ctx.rng('evaluations');
   const perDay = allocate(
     scaled(RATINGS_PER_YEAR, ctx.scale, 1),
-    ctx.days.map((d) => noisy(rng, ratingDayWeight(d))),
+    ctx.days.map((d) => noisy(rng, ratingDayWeight(d) * ctx.monthFactors[d.month - 1]!)),
   );
   const tally = new Tally();
   const records: FeedRecord[] = [];

@@ -215,7 +215,7 @@ export function generateHall(ctx: GeneratorContext): FeedOutput {
 
   HALLS.forEach((hall, h) => {
     const s = SCHEDULES[hall.kind];
-    const weights = ctx.days.map((d) => noisy(rng, MONTH_WEIGHTS[d.month - 1]! * s.dayWeight[d.kind]));
+    const weights = ctx.days.map((d) => noisy(rng, MONTH_WEIGHTS[d.month - 1]! * s.dayWeight[d.kind] * ctx.monthFactors[d.month - 1]!));
     const servedPerDay = allocate(servedByHall[h]!, weights);
     const abandonedPerDay = allocate(abandonedByHall[h]!, weights);
     ctx.days.forEach((day, d) => {

@@ -190,7 +190,7 @@ export function generateHotline(ctx: GeneratorContext): FeedOutput {
   const yearStart = wallMs(ctx.year, 1, 1);
   const yearEnd = yearEndMs(ctx.year);
 
-  const dayWeights = ctx.days.map((d) => noisy(rng, ticketDayWeight(d)));
+  const dayWeights = ctx.days.map((d) => noisy(rng, ticketDayWeight(d) * ctx.monthFactors[d.month - 1]!));
   const perDay = allocate(signedTotal, dayWeights);
   const tickets: Ticket[] = [];
   const recentByCategory = new Map<string, string[]>();

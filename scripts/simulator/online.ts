@@ -73,7 +73,7 @@ export function generateOnline(ctx: GeneratorContext, profile: OnlineProfile, it
   const cells = offered.flatMap((item) =>
     CHANNELS.map((channel) => ({ item, channel, weight: item.popularity * profile.channelMix[channel] })),
   );
-  const dayWeights = ctx.days.map((d) => noisy(rng, onlineDayWeight(profile, d), 0.2));
+  const dayWeights = ctx.days.map((d) => noisy(rng, onlineDayWeight(profile, d) * ctx.monthFactors[d.month - 1]!, 0.2));
   const perDay = allocate(total, dayWeights);
   const tally = new Tally();
   const records: FeedRecord[] = [];

@@ -36,6 +36,8 @@ export interface YearOptions {
   scale?: number;
   /** Also generate the year before's 一网通办 volume rows (38383 at scale 1), for year-on-year figures. */
   previousYear?: boolean;
+  /** Each year's own departure from the usual month profile (0 = none, the default; 0.15 ≈ ±10 % a month and a trend): scripts/simulator/context.ts. */
+  seasonality?: number;
 }
 
 export interface YearExpected {
@@ -61,8 +63,8 @@ export interface GeneratedYear {
 
 /** Generates a year of records and the figures they must produce (see YearExpected). */
 export function generateYear(options: YearOptions = {}): GeneratedYear {
-  const { year = 2022, seed = 2022, scale = 1, previousYear = false } = options;
-  const ctx = createContext(year, seed, scale);
+  const { year = 2022, seed = 2022, scale = 1, previousYear = false, seasonality = 0 } = options;
+  const ctx = createContext(year, seed, scale, seasonality);
   const items = onlineItems(seed);
   const outputs: Record<FeedName, FeedOutput> = {
     hotline: generateHotline(ctx),

@@ -3,6 +3,7 @@ import { loginBody } from '../routes/auth.ts';
 import { adminPaths } from './admin-paths.ts';
 import { closedYearPaths } from './closed-year-paths.ts';
 import { evidencePaths } from './evidence-paths.ts';
+import { projectionPaths } from './projection-paths.ts';
 import {
   anyObject,
   DAY,
@@ -286,6 +287,7 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
     ...adminPaths(),
     ...closedYearPaths(),
     ...evidencePaths(),
+    ...projectionPaths(),
   };
 }
 

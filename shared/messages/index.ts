@@ -2,6 +2,7 @@ import { API_MESSAGES } from './api-messages.ts';
 import { RECORD_MESSAGES } from './record-messages.ts';
 import { ADMIN_MESSAGES } from './admin-messages.ts';
 import { CLOSED_YEAR_MESSAGES } from './closed-year-messages.ts';
+import { PROJECTION_MESSAGES } from './projection-messages.ts';
 
 /**
  * The one message catalogue of the server's words for people: API errors, rejected records, import
@@ -22,10 +23,13 @@ export interface CatalogueEntry {
   en: string;
 }
 
-export const MESSAGES = { ...RECORD_MESSAGES, ...API_MESSAGES, ...ADMIN_MESSAGES, ...CLOSED_YEAR_MESSAGES } as const satisfies Record<
-  string,
-  CatalogueEntry
->;
+export const MESSAGES = {
+  ...RECORD_MESSAGES,
+  ...API_MESSAGES,
+  ...ADMIN_MESSAGES,
+  ...CLOSED_YEAR_MESSAGES,
+  ...PROJECTION_MESSAGES,
+} as const satisfies Record<string, CatalogueEntry>;
 export type MessageCode = keyof typeof MESSAGES;
 
 /**

@@ -1,4 +1,5 @@
 import { adminEn, adminZhCN } from './locale-admin.ts';
+import { projectionEn, projectionZhCN } from './projection-locale.ts';
 import { integrationEn, integrationZhCN } from './locale-integration.ts';
 import { evidenceEn, evidenceZhCN } from './evidence-locale.ts';
 
@@ -144,6 +145,7 @@ export const consoleZhCN = {
   },
   evidence: evidenceZhCN,
   admin: adminZhCN,
+  projection: projectionZhCN,
   /** Labels of coded dimension values (FEEDS.md enumerations), by feed and dimension. */
   values: {
     hotline: {
@@ -300,6 +302,7 @@ export const consoleEn: typeof consoleZhCN = {
   exports: { title: 'Annual export', formats: 'Formats', start: 'Generate', files: 'Files', step: 'Progress' },
   evidence: evidenceEn,
   admin: adminEn,
+  projection: projectionEn,
   values: {
     hotline: {
       source: { phone: 'Phone', web: 'Website', wechat: 'WeChat', app: 'Mobile app', other: 'Other' },
