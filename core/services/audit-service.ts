@@ -20,7 +20,10 @@ export type AuditAction =
   | 'thresholds.replace'
   | 'template.replace'
   | 'job.retry'
-  | 'bureau.replace';
+  | 'bureau.replace'
+  | 'hotspot.acknowledge'
+  | 'hotspot.assign'
+  | 'hotspot.close';
 
 export interface AuditEntry {
   id: string;

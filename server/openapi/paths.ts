@@ -1,6 +1,7 @@
 import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { loginBody } from '../routes/auth.ts';
 import { adminPaths } from './admin-paths.ts';
+import { hotspotPaths } from './hotspot-paths.ts';
 import {
   anyObject,
   DAY,
@@ -282,6 +283,7 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
       }),
     },
     ...adminPaths(),
+    ...hotspotPaths(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { API_MESSAGES } from './api-messages.ts';
 import { RECORD_MESSAGES } from './record-messages.ts';
 import { ADMIN_MESSAGES } from './admin-messages.ts';
+import { HOTSPOT_MESSAGES } from './hotspot-messages.ts';
 
 /**
  * The one message catalogue of the server's words for people: API errors, rejected records, import
@@ -21,7 +22,10 @@ export interface CatalogueEntry {
   en: string;
 }
 
-export const MESSAGES = { ...RECORD_MESSAGES, ...API_MESSAGES, ...ADMIN_MESSAGES } as const satisfies Record<string, CatalogueEntry>;
+export const MESSAGES = { ...RECORD_MESSAGES, ...API_MESSAGES, ...ADMIN_MESSAGES, ...HOTSPOT_MESSAGES } as const satisfies Record<
+  string,
+  CatalogueEntry
+>;
 export type MessageCode = keyof typeof MESSAGES;
 
 /**
