@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createCoreContext } from '../../core/context.ts';
+import { createLogger } from '../../core/platform/logger.ts';
+import { HotspotStore, type StoredHotspot } from '../../core/analytics/hotspot-store.ts';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.ts';
+import { launchChromium } from '../support/browser.ts';
+import { createDisplayToken } from './wall-records.ts';
+
+/**
+ * 未诉先办 on the wall and in the console: a hotspot the store holds shows in the wall's 热点预警 panel as it
+ * is raised, and the console's 热点研判 page lists it with its tickets and trend and takes it through 研判
+ * (acknowledge → assign → close with a note), each step in the audit log. The hotspot is written through
+ * the store's own `save` (the detector's path); its tickets are real hotline records sent through the ingest API.
+ */
+
+let app: TestApp;
+let browser: Browser;
+let admin: string;
+let display: string;
+let store: HotspotStore;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const CATEGORY = '城市管理';
+const STREET = '文艺路街道';
+const DEPARTMENT = '区城市管理和综合执法局';
+const now = Date.now();
+/** The local (Beijing) day of an instant. */
+const localDay = (ms: number) => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
+const today = localDay(now);
+/** Twelve tickets of the surge, signed within the last hour (today in Beijing unless the test starts just after midnight). */
+const SURGE_IDS = Array.from({ length: 12 }, (_, i) => `HS-${String(i + 1).padStart(2, '0')}`);
+
+function signed(ticketId: string, atMs: number, category = CATEGORY, street = STREET) {
+  return { ticketId, type: 'signed', at: new Date(atMs).toISOString(), urgency: '普通', category, street, department: DEPARTMENT };
+}
+
+const surge = (): StoredHotspot => ({
+  id: 'HS-TEST-1',
+  category: CATEGORY,
+  street: STREET,
+  start: new Date(now - 2 * HOUR_MS).toISOString(),
+  end: null,
+  raisedAt: new Date(now - HOUR_MS / 2).toISOString(),
+  observed: 12,
+  expected: 2.1,
+  score: 7.4,
+  level: '红',
+  ticketIds: SURGE_IDS,
+});
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
+  admin = await app.login();
+  display = (await createDisplayToken(app, admin)).token;
+  store = new HotspotStore(
+    createCoreContext({ redis: app.redis, keys: app.keys, log: createLogger('silent', 'test'), tz: 'Asia/Shanghai' }),
+  );
+  // History: one ticket a day in the street for the past ten days, then the surge within the last hour.
+  const history = Array.from({ length: 10 }, (_, d) => signed(`HH-${d}`, now - (d + 1) * DAY_MS));
+  const surgeTickets = SURGE_IDS.map((id, i) => signed(id, Math.min(now - 60_000, now - HOUR_MS + i * 60_000)));
+  await app.ingest('hotline', [...history, ...surgeTickets, signed('OTHER-1', now - 60_000, '市场监管', '朝阳街道')]);
+  await app.waitIdle(admin);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function openWall(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${app.baseUrl}/wall?screens=hotline&token=${display}`);
+  await page.waitForSelector('[data-testid=connection-state][data-state=live]');
+  return { page, errors };
+}
+
+async function signedIn(path: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(`${app.baseUrl}${path}`);
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', ADMIN_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=console]');
+  return page;
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).first().textContent();
+
+describe('热点预警 on the wall', () => {
+  it('says 暂无热点预警 in one line, then shows a hotspot as it is raised: level word and shape, place, count against expectation', async () => {
+    const { page, errors } = await openWall();
+    await expect.poll(() => text(page, '[data-testid=hotspots-none]')).toBe('暂无热点预警');
+    const emptyHeight = (await page.locator('[data-testid=hotspots]').boundingBox())!.height;
+    // Only the title line: far less than a panel with a list (the canvas is 1080 tall).
+    expect(emptyHeight).toBeLessThan(90);
+
+    await store.save([surge()], true);
+    const item = page.locator('[data-testid=hotspot][data-hotspot=HS-TEST-1]');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.getAttribute('data-level')).toBe('red');
+    expect(await item.locator('[data-testid=hotspot-level]').getAttribute('data-shape')).toBe('octagon');
+    expect((await item.locator('[data-testid=hotspot-level]').textContent())?.trim()).toBe('红色');
+    expect(await item.locator('[data-testid=hotspot-place]').textContent()).toBe('城市管理 · 文艺路街道');
+    expect((await item.locator('[data-testid=hotspot-counts]').textContent())?.trim()).toBe('12 条 / 预期 2.1');
+    expect(await item.locator('[data-testid=hotspot-since]').textContent()).toMatch(/^(\d\d-\d\d )?\d\d:\d\d 起$/);
+    expect(await page.locator('[data-testid=hotspots-none]').count()).toBe(0);
+
+    // It fits: nothing in the panel overflows, and the panel stays inside the screen.
+    const overflows = await page.evaluate(() => {
+      const panel = document.querySelector<HTMLElement>('[data-testid=hotspots]')!;
+      const screen = document.querySelector<HTMLElement>('[data-testid=wall-screen]')!.getBoundingClientRect();
+      const box = panel.getBoundingClientRect();
+      const out = [...panel.querySelectorAll<HTMLElement>('*'), panel]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+        .map((el) => `${el.className}: ${el.scrollWidth}×${el.scrollHeight} > ${el.clientWidth}×${el.clientHeight}`);
+      if (box.bottom > screen.bottom || box.right > screen.right) out.push('panel outside the screen');
+      return out;
+    });
+    expect(overflows).toEqual([]);
+
+    // Ended: it leaves the wall.
+    await store.save([{ ...surge(), end: new Date().toISOString() }], true);
+    await expect.poll(() => item.count()).toBe(0);
+    await expect.poll(() => text(page, '[data-testid=hotspots-none]')).toBe('暂无热点预警');
+    await store.save([surge()], true);
+    await expect.poll(() => item.count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('热点研判 in the console', () => {
+  it(
+    'lists the hotspot with its tickets and trend; acknowledge → assign → close with a note, each audited',
+    { timeout: 60_000 },
+    async () => {
+      const page = await signedIn(`/console?from=${today}&to=${today}`);
+      await page.click('[data-testid=nav-hotspots]');
+      await page.waitForURL(/\/console\/hotspots/);
+      expect(page.url()).toContain(`from=${today}`);
+      const row = page.locator('[data-testid=hotspot-row][data-hotspot=HS-TEST-1]');
+      await expect.poll(() => row.textContent()).toContain('城市管理 · 文艺路街道');
+      await expect.poll(() => text(page, '[data-testid=hotspots-total]')).toBe('共 1 个，进行中 1 个');
+      await row.click();
+
+      const detail = page.locator('[data-testid=hotspot-detail][data-hotspot=HS-TEST-1]');
+      await expect.poll(() => detail.locator('[data-testid=hotspot-ticket]').allTextContents()).toEqual(SURGE_IDS);
+      // The trend: today's twelve tickets and the days before, from the street within the category.
+      const chart = detail.locator('[data-testid=hotspot-trend] [data-testid=console-chart]');
+      const day = today.slice(5);
+      await expect.poll(() => chart.getAttribute('aria-label')).toContain(`每日签收：`);
+      const label = (await chart.getAttribute('aria-label')) ?? '';
+      expect(label).toContain(`${day} 12`);
+      expect(label).toContain(`预期（热点窗口内）：${day} 2.1`);
+
+      const state = detail.locator('[data-testid=hotspot-state]');
+      expect(await state.textContent()).toBe('待研判');
+      await detail.locator('[data-testid=hotspot-acknowledge]').click();
+      await expect.poll(() => state.textContent()).toBe('已确认');
+      expect(await detail.locator('[data-testid=hotspot-reviewed-by]').textContent()).toMatch(/^admin，\d{4}-\d\d-\d\d \d\d:\d\d$/);
+
+      // Assigning without a department is refused before it is sent.
+      await detail.locator('[data-testid=hotspot-assign]').click();
+      await expect.poll(() => text(page, '[data-testid=hotspot-review-error]')).toBe('请选择承办单位');
+      await detail.locator('[data-testid=hotspot-department-input]').click();
+      await page.keyboard.type(DEPARTMENT);
+      await page.keyboard.press('Enter');
+      await detail.locator('[data-testid=hotspot-assign]').click();
+      await expect.poll(() => state.textContent()).toBe('已交办');
+      expect(await text(page, '[data-testid=hotspot-department]')).toContain(`交办：${DEPARTMENT}`);
+
+      await detail
+        .locator('textarea[data-testid=hotspot-note-input], [data-testid=hotspot-note-input] textarea')
+        .fill('占道经营集中整治，已回访');
+      await detail.locator('[data-testid=hotspot-close]').click();
+      await expect.poll(() => state.textContent()).toBe('已办结');
+      expect(await text(page, '[data-testid=hotspot-note]')).toBe('说明：占道经营集中整治，已回访');
+      expect(await detail.locator('[data-testid=hotspot-close]').count()).toBe(0);
+      expect(await text(page, '[data-testid=hotspot-row-state]')).toBe('已办结');
+
+      const audit = (await (await app.get('/api/admin/audit?limit=50', admin)).json()) as {
+        entries: { actor: string; action: string; target: string; details?: Record<string, unknown> }[];
+      };
+      const mine = audit.entries.filter((e) => e.target === 'HS-TEST-1').reverse();
+      expect(mine.map((e) => [e.actor, e.action])).toEqual([
+        ['admin', 'hotspot.acknowledge'],
+        ['admin', 'hotspot.assign'],
+        ['admin', 'hotspot.close'],
+      ]);
+      expect(mine[1]!.details).toMatchObject({ department: DEPARTMENT });
+      expect(mine[2]!.details).toMatchObject({ note: '占道经营集中整治，已回访' });
+      await page.close();
+    },
+  );
+
+  it('refuses a review from a wall display token (403), which may still read the hotspots', async () => {
+    const read = await app.get(`/api/hotline/hotspots?from=${today}&to=${today}`, display);
+    expect(read.status).toBe(200);
+    const res = await fetch(`${app.baseUrl}/api/hotline/hotspots/HS-TEST-1/review`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${display}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'acknowledge' }),
+    });
+    expect(res.status).toBe(403);
+  });
+});
