@@ -3,7 +3,7 @@ import { AppError } from '../platform/errors.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { CoreContext } from '../context.ts';
 import { publish } from '../platform/channels.ts';
-import { encodeDimValue } from '../../shared/feeds/dimensions.ts';
+import { decodeDimValue, encodeDimValue } from '../../shared/feeds/dimensions.ts';
 import { msg } from '../../shared/messages/index.ts';
 import type { Hotspot, HotspotReview, HotspotReviewRequest } from '../../shared/analytics/hotspots.ts';
 
@@ -16,6 +16,14 @@ export interface HotspotSeries {
 /** The series' key in `<p>:{hotspots}:series` and in the detector: `c=<category>|s=<street>`, values through encodeDimValue. */
 export function seriesKey(s: HotspotSeries): string {
   return `c=${s.category === undefined ? '' : encodeDimValue(s.category)}|s=${s.street === undefined ? '' : encodeDimValue(s.street)}`;
+}
+
+/** The series of a key made by seriesKey. */
+export function parseSeriesKey(key: string): HotspotSeries {
+  const [c = '', st = ''] = key.split('|');
+  const category = decodeDimValue(c.slice(2));
+  const street = decodeDimValue(st.slice(2));
+  return { ...(category !== '' && { category }), ...(street !== '' && { street }) };
 }
 
 /** A hotspot as the detector keeps it: everything but the 研判, which only the review call writes. */

@@ -1,3 +1,4 @@
+import type { HotspotSection } from './hotspot-section.ts';
 import type { SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
 import {
   crossRegionByPartnerData,
@@ -60,6 +61,8 @@ export interface ExportModel {
   series: SeriesResponse;
   /** The KPI API's breakdown by partner region (跨域通办). */
   partners: KpiGroup[];
+  /** 未诉先办: the month's hotspots (a calendar month's export only; core/export/hotspot-section.ts). */
+  hotspots?: HotspotSection | null;
 }
 
 /** The headline KPIs of the appendix, a table per feed. */

@@ -1,3 +1,4 @@
+import { readHotspotSection } from './hotspot-section.ts';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
@@ -101,6 +102,8 @@ export class ExportService {
 
   private readonly bureau: BureauService;
 
+  private readonly ctx: CoreContext;
+
   constructor(
     ctx: CoreContext,
     kpis: KpiSource,
@@ -119,6 +122,7 @@ export class ExportService {
     ({ redis: this.redis, keys: this.keys, log: this.log } = ctx);
     this.now = () => new Date(ctx.now());
     this.bureau = new BureauService(ctx);
+    this.ctx = ctx;
   }
 
   /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
@@ -136,6 +140,7 @@ export class ExportService {
       this.bureau.get(),
     ]);
     const model = buildExportModel(period, figures, templates, targets, this.now(), budget, bureau);
+    model.hotspots = await readHotspotSection(this.ctx, period);
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

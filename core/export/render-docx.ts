@@ -246,6 +246,8 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     rest.push(new Paragraph({ children: [], spacing: { after: 120 } }));
   });
 
+  if (model.hotspots) rest.push(table(model.hotspots.table, undefined, SIZE_TABLE, [heading(`附：${model.hotspots.title}`)]));
+
   const doc = new Document({
     creator: 'Pulse 政务服务效能看板',
     title: model.title,

@@ -10,6 +10,7 @@ import { generateHall, hallExpectations } from './hall.ts';
 import { generateHotline, hotlineExpectations } from './hotline.ts';
 import { CURRENT_YEAR_PROFILE, PREVIOUS_YEAR_PROFILE, generateOnline, onlineExpectations, onlineItems } from './online.ts';
 import type { Expectation } from './tally.ts';
+import { surgeTickets, type Surge } from './surges.ts';
 
 /**
  * One year of records for the five feeds of FEEDS.md, as the bureau's systems would send them, and what
@@ -36,6 +37,8 @@ export interface YearOptions {
   scale?: number;
   /** Also generate the year before's 一网通办 volume rows (38383 at scale 1), for year-on-year figures. */
   previousYear?: boolean;
+  /** 未诉先办 surges injected into the hotline tickets (scripts/simulator/surges.ts); the ordinary tickets stay the same. */
+  hotlineSurges?: readonly Surge[];
 }
 
 export interface YearExpected {
@@ -65,7 +68,10 @@ export function generateYear(options: YearOptions = {}): GeneratedYear {
   const ctx = createContext(year, seed, scale);
   const items = onlineItems(seed);
   const outputs: Record<FeedName, FeedOutput> = {
-    hotline: generateHotline(ctx),
+    hotline: generateHotline(
+      ctx,
+      (options.hotlineSurges ?? []).flatMap((s) => surgeTickets(ctx.rng(`hotline.surge.${s.startMs}`), s)),
+    ),
     online: generateOnline(ctx, CURRENT_YEAR_PROFILE, items),
     hall: generateHall(ctx),
     crossRegion: generateCrossRegion(ctx),

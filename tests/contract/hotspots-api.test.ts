@@ -158,3 +158,22 @@ describe('live stream', () => {
     socket.disconnect();
   });
 });
+
+describe('the monthly report', () => {
+  it('lists the month’s hotspots with their 研判 in its own section, and a whole year’s report has none', async () => {
+    const download = async (query: string) => {
+      const res = await app.get(`/api/export/annual?${query}`, admin);
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer()).toString('utf8');
+    };
+    await review('H-MAR', { action: 'assign', department: '区城管局' });
+    const md = await download('from=2026-03-01&to=2026-03-31&format=md');
+    expect(md).toContain('## 未诉先办热点预警');
+    // Local times (Asia/Shanghai): 01:00Z is 09:00.
+    expect(md).toContain('| 城市管理 | 文艺路街道 | 3月4日 09:00 至 3月5日 11:00 | 12（0.4） | 红 | 已交办（区城管局） |');
+    const json = JSON.parse(await download('from=2026-03-01&to=2026-03-31&format=json')) as { hotspots: Hotspot[] };
+    expect(json.hotspots.map((h) => h.id)).toEqual(['H-MAR']);
+    expect(await download('from=2026-02-01&to=2026-02-28&format=md')).toContain('本月未发现热点。');
+    expect(await download('from=2026-01-01&to=2026-12-31&format=md')).not.toContain('未诉先办');
+  });
+});
