@@ -1,72 +1,68 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createCoreContext } from '../../core/context.ts';
-import { createLogger } from '../../core/platform/logger.ts';
-import { HotspotStore, type StoredHotspot } from '../../core/analytics/hotspot-store.ts';
+import type { Hotspot, HotspotsResponse } from '../../shared/analytics/hotspots.ts';
+import { addDays, dayStartUtc, localDayHour } from '../../shared/time.ts';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from '../support/browser.ts';
 import { createDisplayToken } from './wall-records.ts';
 
 /**
- * 未诉先办 on the wall and in the console: a hotspot the store holds shows in the wall's 热点预警 panel as it
- * is raised, and the console's 热点研判 page lists it with its tickets and trend and takes it through 研判
- * (acknowledge → assign → close with a note), each step in the audit log. The hotspot is written through
- * the store's own `save` (the detector's path); its tickets are real hotline records sent through the ingest API.
+ * 未诉先办 on the wall and in the console: twelve weeks of ordinary tickets, then a surge of twelve 城市管理
+ * tickets in 文艺路街道 sent through the ingest API while the wall is open; the workers' detector raises it, the
+ * wall's 热点预警 panel shows it, and the console's 热点研判 page lists it with its tickets and trend and takes it
+ * through 研判 (acknowledge → assign → close with a note), each step in the audit log.
  */
 
 let app: TestApp;
 let browser: Browser;
 let admin: string;
 let display: string;
-let store: HotspotStore;
+/** The hotspot the detector raised from the surge (found once the wall shows it). */
+let raised: Hotspot;
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 const CATEGORY = '城市管理';
 const STREET = '文艺路街道';
 const DEPARTMENT = '区城市管理和综合执法局';
+const TZ = 'Asia/Shanghai';
+const OTHER_CATEGORIES = ['市场监管', '物业管理'];
+const OTHER_STREETS = ['朝阳街道', '火星街道'];
 const now = Date.now();
-/** The local (Beijing) day of an instant. */
-const localDay = (ms: number) => new Date(ms + 8 * HOUR_MS).toISOString().slice(0, 10);
-const today = localDay(now);
-/** Twelve tickets of the surge, signed within the last hour (today in Beijing unless the test starts just after midnight). */
-const SURGE_IDS = Array.from({ length: 12 }, (_, i) => `HS-${String(i + 1).padStart(2, '0')}`);
+const today = localDayHour(now, TZ).day;
+/** The surge: twelve tickets of one category in one street within the last two hours. */
+const SURGE = Array.from({ length: 12 }, (_, i) => ({
+  id: `HS-${String(i + 1).padStart(2, '0')}`,
+  at: now - 2 * HOUR_MS + i * 10 * 60_000,
+}));
+const SURGE_IDS = SURGE.map((t) => t.id);
 
 function signed(ticketId: string, atMs: number, category = CATEGORY, street = STREET) {
   return { ticketId, type: 'signed', at: new Date(atMs).toISOString(), urgency: '普通', category, street, department: DEPARTMENT };
 }
 
-const surge = (): StoredHotspot => ({
-  id: 'HS-TEST-1',
-  category: CATEGORY,
-  street: STREET,
-  start: new Date(now - 2 * HOUR_MS).toISOString(),
-  end: null,
-  raisedAt: new Date(now - HOUR_MS / 2).toISOString(),
-  observed: 12,
-  expected: 2.1,
-  score: 7.4,
-  level: '红',
-  ticketIds: SURGE_IDS,
-});
-
 beforeAll(async () => {
   [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
   admin = await app.login();
   display = (await createDisplayToken(app, admin)).token;
-  store = new HotspotStore(
-    createCoreContext({ redis: app.redis, keys: app.keys, log: createLogger('silent', 'test'), tz: 'Asia/Shanghai' }),
-  );
-  // History: one ticket a day in the street for the past ten days, then the surge within the last hour.
-  const history = Array.from({ length: 10 }, (_, d) => signed(`HH-${d}`, now - (d + 1) * DAY_MS));
-  const surgeTickets = SURGE_IDS.map((id, i) => signed(id, Math.min(now - 60_000, now - HOUR_MS + i * 60_000)));
-  await app.ingest('hotline', [...history, ...surgeTickets, signed('OTHER-1', now - 60_000, '市场监管', '朝阳街道')]);
+  // Twelve weeks of ordinary history before the detector's three-day gap: each (category, street) about once a week.
+  const history = [];
+  for (let d = 3; d < 87; d++) {
+    const pair = d % 9;
+    const category = [CATEGORY, ...OTHER_CATEGORIES][pair % 3]!;
+    const street = [STREET, ...OTHER_STREETS][Math.floor(pair / 3)]!;
+    history.push(signed(`HH-${d}`, dayStartUtc(addDays(today, -d), TZ) + 10 * HOUR_MS, category, street));
+  }
+  await app.ingest('hotline', history);
   await app.waitIdle(admin);
 });
 afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
+
+const hotspotsOf = async (token: string, from = addDays(today, -2)): Promise<Hotspot[]> =>
+  ((await (await app.get(`/api/hotline/hotspots?from=${from}&to=${today}`, token)).json()) as HotspotsResponse).hotspots;
+const isTheSurge = (h: Hotspot) => h.category === CATEGORY && h.street === STREET;
 
 async function openWall(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -102,14 +98,19 @@ describe('热点预警 on the wall', () => {
     // Only the title line: far less than a panel with a list (the canvas is 1080 tall).
     expect(emptyHeight).toBeLessThan(90);
 
-    await store.save([surge()], true);
-    const item = page.locator('[data-testid=hotspot][data-hotspot=HS-TEST-1]');
+    await app.ingest('hotline', [...SURGE.map((t) => signed(t.id, t.at)), signed('OTHER-1', now - HOUR_MS, '市场监管', '朝阳街道')]);
+    await expect.poll(async () => (await hotspotsOf(display)).filter(isTheSurge).length, { timeout: 20_000 }).toBe(1);
+    raised = (await hotspotsOf(display)).find(isTheSurge)!;
+    expect(raised).toMatchObject({ observed: 12, end: null });
+    const item = page.locator(`[data-testid=hotspot][data-hotspot="${raised.id}"]`);
     await expect.poll(() => item.count()).toBe(1);
-    expect(await item.getAttribute('data-level')).toBe('red');
-    expect(await item.locator('[data-testid=hotspot-level]').getAttribute('data-shape')).toBe('octagon');
-    expect((await item.locator('[data-testid=hotspot-level]').textContent())?.trim()).toBe('红色');
+    const look = { 黄: ['yellow', 'triangle', '黄色'], 橙: ['orange', 'diamond', '橙色'], 红: ['red', 'octagon', '红色'] }[raised.level];
+    expect(await item.getAttribute('data-level')).toBe(look[0]);
+    expect(await item.locator('[data-testid=hotspot-level]').getAttribute('data-shape')).toBe(look[1]);
+    expect((await item.locator('[data-testid=hotspot-level]').textContent())?.trim()).toBe(look[2]);
     expect(await item.locator('[data-testid=hotspot-place]').textContent()).toBe('城市管理 · 文艺路街道');
-    expect((await item.locator('[data-testid=hotspot-counts]').textContent())?.trim()).toBe('12 条 / 预期 2.1');
+    const expected = raised.expected < 10 ? raised.expected.toFixed(1) : String(Math.round(raised.expected));
+    expect((await item.locator('[data-testid=hotspot-counts]').textContent())?.trim()).toBe(`12 条 / 预期 ${expected}`);
     expect(await item.locator('[data-testid=hotspot-since]').textContent()).toMatch(/^(\d\d-\d\d )?\d\d:\d\d 起$/);
     expect(await page.locator('[data-testid=hotspots-none]').count()).toBe(0);
 
@@ -126,12 +127,6 @@ describe('热点预警 on the wall', () => {
     });
     expect(overflows).toEqual([]);
 
-    // Ended: it leaves the wall.
-    await store.save([{ ...surge(), end: new Date().toISOString() }], true);
-    await expect.poll(() => item.count()).toBe(0);
-    await expect.poll(() => text(page, '[data-testid=hotspots-none]')).toBe('暂无热点预警');
-    await store.save([surge()], true);
-    await expect.poll(() => item.count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -146,20 +141,24 @@ describe('热点研判 in the console', () => {
       await page.click('[data-testid=nav-hotspots]');
       await page.waitForURL(/\/console\/hotspots/);
       expect(page.url()).toContain(`from=${today}`);
-      const row = page.locator('[data-testid=hotspot-row][data-hotspot=HS-TEST-1]');
+      const row = page.locator(`[data-testid=hotspot-row][data-hotspot="${raised.id}"]`);
       await expect.poll(() => row.textContent()).toContain('城市管理 · 文艺路街道');
-      await expect.poll(() => text(page, '[data-testid=hotspots-total]')).toBe('共 1 个，进行中 1 个');
+      const all = await hotspotsOf(admin, today);
+      const active = all.filter((h) => h.end === null).length;
+      await expect.poll(() => text(page, '[data-testid=hotspots-total]')).toBe(`共 ${all.length} 个，进行中 ${active} 个`);
       await row.click();
 
-      const detail = page.locator('[data-testid=hotspot-detail][data-hotspot=HS-TEST-1]');
-      await expect.poll(() => detail.locator('[data-testid=hotspot-ticket]').allTextContents()).toEqual(SURGE_IDS);
-      // The trend: today's twelve tickets and the days before, from the street within the category.
+      const detail = page.locator(`[data-testid=hotspot-detail][data-hotspot="${raised.id}"]`);
+      await expect.poll(() => detail.locator('[data-testid=hotspot-ticket]').allTextContents()).toEqual([...raised.ticketIds]);
+      expect([...raised.ticketIds].sort()).toEqual(SURGE_IDS);
+      // The trend: today's surge tickets (all twelve unless the test began just after midnight) and the days before.
+      const surgeToday = SURGE.filter((t) => localDayHour(t.at, TZ).day === today).length;
       const chart = detail.locator('[data-testid=hotspot-trend] [data-testid=console-chart]');
       const day = today.slice(5);
       await expect.poll(() => chart.getAttribute('aria-label')).toContain(`每日签收：`);
       const label = (await chart.getAttribute('aria-label')) ?? '';
-      expect(label).toContain(`${day} 12`);
-      expect(label).toContain(`预期（热点窗口内）：${day} 2.1`);
+      expect(label).toContain(`${day} ${surgeToday}`);
+      expect(label).toMatch(new RegExp(`预期（热点窗口内）：.*${day} \\d`));
 
       const state = detail.locator('[data-testid=hotspot-state]');
       expect(await state.textContent()).toBe('待研判');
@@ -189,7 +188,7 @@ describe('热点研判 in the console', () => {
       const audit = (await (await app.get('/api/admin/audit?limit=50', admin)).json()) as {
         entries: { actor: string; action: string; target: string; details?: Record<string, unknown> }[];
       };
-      const mine = audit.entries.filter((e) => e.target === 'HS-TEST-1').reverse();
+      const mine = audit.entries.filter((e) => e.target === raised.id).reverse();
       expect(mine.map((e) => [e.actor, e.action])).toEqual([
         ['admin', 'hotspot.acknowledge'],
         ['admin', 'hotspot.assign'],
@@ -204,7 +203,7 @@ describe('热点研判 in the console', () => {
   it('refuses a review from a wall display token (403), which may still read the hotspots', async () => {
     const read = await app.get(`/api/hotline/hotspots?from=${today}&to=${today}`, display);
     expect(read.status).toBe(200);
-    const res = await fetch(`${app.baseUrl}/api/hotline/hotspots/HS-TEST-1/review`, {
+    const res = await fetch(`${app.baseUrl}/api/hotline/hotspots/${raised.id}/review`, {
       method: 'POST',
       headers: { authorization: `Bearer ${display}`, 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'acknowledge' }),
