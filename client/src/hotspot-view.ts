@@ -12,13 +12,21 @@ export const LEVEL_PALETTE: Readonly<Record<HotspotLevel, AlertLevel>> = { 黄: 
 
 const LEVEL_RANK: Readonly<Record<HotspotLevel, number>> = { 红: 3, 橙: 2, 黄: 1 };
 
+/**
+ * The evidence as a number to compare: a score that is not a finite number (JSON has no Infinity, so a p-value
+ * that underflowed to 0 arrives as null) counts as the strongest.
+ */
+function evidence(score: number | null): number {
+  return typeof score === 'number' && Number.isFinite(score) ? score : Number.POSITIVE_INFINITY;
+}
+
 /** Active ones first, then the higher level, the stronger evidence, the later raise; the id breaks ties so the order is stable. */
 export function orderHotspots(hotspots: readonly Hotspot[]): Hotspot[] {
   return [...hotspots].sort(
     (a, b) =>
       Number(b.end === null) - Number(a.end === null) ||
       LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
-      b.score - a.score ||
+      (evidence(b.score) === evidence(a.score) ? 0 : evidence(b.score) > evidence(a.score) ? 1 : -1) ||
       b.raisedAt.localeCompare(a.raisedAt) ||
       a.id.localeCompare(b.id),
   );
@@ -28,6 +36,11 @@ export function orderHotspots(hotspots: readonly Hotspot[]): Hotspot[] {
 export function formatExpected(expected: number): string {
   if (!Number.isFinite(expected) || expected < 0) return '—';
   return expected < 10 ? expected.toFixed(1) : String(Math.round(expected));
+}
+
+/** The evidence (−log10 p) with one decimal; "—" when it is not a finite number (null on the wire). */
+export function formatScore(score: number | null): string {
+  return typeof score === 'number' && Number.isFinite(score) ? score.toFixed(1) : '—';
 }
 
 /** Where and what: "城市管理 · 文艺路街道", or only the one it has (a category across the district, a street across categories). */

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Hotspot, HotspotsResponse } from '../../shared/analytics/hotspots.ts';
@@ -44,6 +45,7 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
   admin = await app.login();
   display = (await createDisplayToken(app, admin)).token;
+  mkdirSync('test-results', { recursive: true });
   // Twelve weeks of ordinary history before the detector's three-day gap: each (category, street) about once a week.
   const history = [];
   for (let d = 3; d < 87; d++) {
@@ -126,6 +128,7 @@ describe('热点预警 on the wall', () => {
       return out;
     });
     expect(overflows).toEqual([]);
+    await page.screenshot({ path: 'test-results/wall-hotspot.png' });
 
     expect(errors).toEqual([]);
     await page.close();
@@ -147,6 +150,8 @@ describe('热点研判 in the console', () => {
       const active = all.filter((h) => h.end === null).length;
       await expect.poll(() => text(page, '[data-testid=hotspots-total]')).toBe(`共 ${all.length} 个，进行中 ${active} 个`);
       await row.click();
+      // Every column has its cell (a score the JSON could not carry as a number once took its cell away).
+      expect(await page.locator('[data-testid=hotspots-table] .el-table__body tr:first-child td').count()).toBe(7);
 
       const detail = page.locator(`[data-testid=hotspot-detail][data-hotspot="${raised.id}"]`);
       await expect.poll(() => detail.locator('[data-testid=hotspot-ticket]').allTextContents()).toEqual([...raised.ticketIds]);
@@ -160,6 +165,7 @@ describe('热点研判 in the console', () => {
       expect(label).toContain(`${day} ${surgeToday}`);
       expect(label).toMatch(new RegExp(`预期（热点窗口内）：.*${day} \\d`));
 
+      await page.screenshot({ path: 'test-results/console-hotspots.png', fullPage: true });
       const state = detail.locator('[data-testid=hotspot-state]');
       expect(await state.textContent()).toBe('待研判');
       await detail.locator('[data-testid=hotspot-acknowledge]').click();

@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import type { Hotspot } from '../../shared/analytics/hotspots.ts';
-import { expectedByDay, formatExpected, formatSince, hotspotPlace, orderHotspots } from '../../client/src/hotspot-view.ts';
+import { expectedByDay, formatExpected, formatScore, formatSince, hotspotPlace, orderHotspots } from '../../client/src/hotspot-view.ts';
 import { useHotspotStore } from '../../client/src/stores/hotspots.ts';
 import { trendDays, trendOption, trendQuery, TREND_DAYS } from '../../client/src/views/console/hotspot-trend.ts';
 
@@ -35,6 +35,15 @@ describe('orderHotspots (the wall panel and the 研判 list)', () => {
       hotspot('orange-later', { score: 7, raisedAt: '2026-12-03T03:00:00Z' }),
     ]);
     expect(ordered.map((h) => h.id)).toEqual(['red', 'orange-later', 'orange-strong', 'orange-weak', 'yellow', 'ended-red']);
+  });
+});
+
+describe('a score that is not a number (null on the wire: −log10 of a p-value that underflowed to 0)', () => {
+  it('is shown as — and sorts as the strongest evidence', () => {
+    const unbounded = hotspot('unbounded', { score: null as unknown as number });
+    expect(formatScore(unbounded.score)).toBe('—');
+    expect(formatScore(6.25)).toBe('6.3');
+    expect(orderHotspots([hotspot('strong', { score: 40 }), unbounded]).map((h) => h.id)).toEqual(['unbounded', 'strong']);
   });
 });
 
