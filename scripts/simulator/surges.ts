@@ -42,3 +42,12 @@ export function randomSurge(rng: Rng, startMs: number, tickets = 12, hours = 48)
   const category = HOTLINE_CATEGORIES[rng.int(0, HOTLINE_CATEGORIES.length - 1)]!.name;
   return { category, street: rng.pick(STREETS), startMs, hours, tickets };
 }
+
+/**
+ * A surge for the live stream (`npm run demo`): the quietest category in a random street, 5 % of the stream's
+ * tickets an hour at the busiest hour (at least 15), within 20 minutes — enough to stand out at any rate.
+ */
+export function liveSurge(rng: Rng, nowWall: number, hourlyTicketsAtPeak: number): Surge {
+  const quietest = [...HOTLINE_CATEGORIES].sort((a, b) => a.weight - b.weight)[0]!.name;
+  return { ...randomSurge(rng, nowWall, Math.max(15, Math.round(hourlyTicketsAtPeak * 0.05)), 1 / 3), category: quietest };
+}
