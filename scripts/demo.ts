@@ -353,11 +353,11 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
     continueFrom,
     onError: throttledWarn(log),
     ...(upstream && { sender: upstreamSender(upstream) }),
-    // 未诉先办: a surge a few minutes in, then every 20 minutes, so the wall's 热点预警 shows one appear.
+    // 未诉先办: a surge two minutes in (raised some minutes later), then every 20 minutes, so the wall's 热点预警 shows one appear.
     surges: {
-      firstAfterMs: 3 * 60_000,
+      firstAfterMs: 2 * 60_000,
       everyMs: 20 * 60_000,
-      onSurge: (s) => say(`热点 surge: ${s.category} · ${s.street}, ${s.tickets} tickets in 20 min`),
+      onSurge: (s) => say(`热点 surge: ${s.category} · ${s.street}, ${s.tickets} tickets in 10 min`),
     },
   });
   say(

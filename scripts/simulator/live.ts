@@ -53,8 +53,8 @@ export interface LiveStreamOptions {
   sender?: BatchSender;
   /**
    * 未诉先办 surges in the stream (scripts/simulator/surges.ts): the first `firstAfterMs` after the start, then
-   * every `everyMs`; each a burst of the quietest category in a random street over 20 minutes, sized to stand
-   * out at this rate. `onSurge` hears of each as it starts.
+   * every `everyMs`; each a burst of the quietest category in a random street over 10 minutes, sized to stand
+   * out at this rate (surges.ts liveSurge). `onSurge` hears of each as it starts.
    */
   surges?: { firstAfterMs: number; everyMs: number; onSurge?: (surge: Surge) => void };
 }
@@ -250,7 +250,7 @@ class LiveStreamRunner {
     return this.hallWeight(HALLS[0]!, wall) > 0;
   }
 
-  /** Starts a surge when its time has come: its tickets arrive over the next 20 minutes. */
+  /** Starts a surge when its time has come: its tickets arrive over the next 10 minutes. */
   private maybeSurge(nowWall: number): void {
     const plan = this.options.surges;
     if (!plan) return;
