@@ -38,7 +38,12 @@ export function startHotspotWorker(_config: Config, redisUrl: string, ctx: CoreC
   const subscriber = connectRedis(redisUrl, 'blocking', 'pulse-worker-hotspots');
   subscriber.on('error', (err) => log.debug({ err: err.message }, 'hotspot subscriber error'));
   subscriber.on('message', (_channel: string, raw: string) => {
-    const { feed } = parseMessage('changed', raw);
+    let feed: string;
+    try {
+      ({ feed } = parseMessage('changed', raw));
+    } catch {
+      return; // not a message of Pulse's
+    }
     if (feed !== 'hotline' && feed !== 'all') return;
     const slot = Math.floor(Date.now() / HOTSPOT_DEBOUNCE_MS);
     queue

@@ -8,7 +8,8 @@ import { logNegBinomialUpperTail } from './tail.ts';
  *
  * For each series — a (category, street), a category, a street — the tickets signed in the last 24 h and
  * 48 h are compared with what the series' own history predicts for that window. The prediction: the
- * district's tickets expected in the window (its history's mean by weekday and hour of day) times the
+ * district's tickets expected in the window (its history's mean by weekday and hour of day, or the tickets the
+ * other series had in the window when that is more: a district-wide rise raises no series) times the
  * series' share of the district, a Gamma posterior shrunk towards an average category or street (for a
  * pair: the product of its category's and street's shares) with the weight of one ticket; a series
  * observed only for part of the history counts only that part. The observed count's upper tail under the
@@ -160,11 +161,15 @@ export function detect(
         entry.tickets.push(t);
       }
     }
-    let district: number | undefined;
+    let fromHistory: number | undefined;
+    const allInWindow = tickets.reduce((n, t) => n + (t.at >= from && t.at <= now ? 1 : 0), 0);
     for (const [key, { series, tickets: its }] of inWindow) {
       if (its.length < options.minObserved) continue;
-      district ??= expectedDistrict(history, from, now, tz);
+      fromHistory ??= expectedDistrict(history, from, now, tz);
+      // The district's level now, when it is above its history (a district-wide rise, a holiday's calls): a series
+      // is then measured against its share of what came, its own tickets left out so that its surge cannot hide itself.
       const { shape, rate } = sharePosterior(history, series, nC, nS, options.priorTickets);
+      const district = Math.max(fromHistory, (allInWindow - its.length) / (1 - Math.min(0.9, shape / rate)));
       const expected = (shape / rate) * district;
       const score = -logNegBinomialUpperTail(its.length, shape, rate / (rate + district)) / Math.LN10;
       if (score < threshold || score <= (best.get(key)?.score ?? -Infinity)) continue;

@@ -181,7 +181,7 @@ export function drawTicket(rng: Rng, dayStartMs: number, recentByCategory: Map<s
   };
 }
 
-/** The year's tickets; `extra` (e.g. injected surges, scripts/simulator/surges.ts) join the ordinary ones, which stay as they were. */
+/** The year's tickets; `extra` (e.g. injected surges, scripts/simulator/surges.ts) join the ordinary ones, which keep their times and places. */
 export function generateHotline(ctx: GeneratorContext, extra: readonly Ticket[] = []): FeedOutput {
   const rng = ctx.rng('hotline');
   const signedTotal = scaled(TICKETS_PER_YEAR, ctx.scale, 1);

@@ -37,7 +37,7 @@ export interface YearOptions {
   scale?: number;
   /** Also generate the year before's 一网通办 volume rows (38383 at scale 1), for year-on-year figures. */
   previousYear?: boolean;
-  /** 未诉先办 surges injected into the hotline tickets (scripts/simulator/surges.ts); the ordinary tickets stay the same. */
+  /** 未诉先办 surges injected into the hotline tickets (scripts/simulator/surges.ts); the ordinary tickets keep their times and places. */
   hotlineSurges?: readonly Surge[];
 }
 

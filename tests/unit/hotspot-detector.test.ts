@@ -114,6 +114,17 @@ describe('the hotspot detector', () => {
     expect(busiest).toBeGreaterThan(8); // the busy category's windows were well past the minimum count: the score held them
   });
 
+  it('raises nothing when the whole district rises alike, and still the one series that rises beyond it', () => {
+    const now = dayStartUtc(EVAL_DAY, TZ) + 20 * HOUR_MS;
+    // Ten days of ordinary tickets squeezed into the last 24 hours: every series ten times its history.
+    const busy = generate(addDays(EVAL_DAY, -10), 10, 7).map((t, i) => ({ ...t, at: now - 1 - (i % (24 * 60)) * 60_000 }));
+    expect(detect(history, busy, now, TZ).alarms).toEqual([]);
+    const surge = Array.from({ length: 40 }, (_, i) => ({ id: `S${i}`, at: now - i * 60_000, category: '物业管理', street: '东湖街道' }));
+    expect(detect(history, [...busy, ...surge], now, TZ).alarms.map((a) => a.key)).toEqual([
+      seriesKey({ category: '物业管理', street: '东湖街道' }),
+    ]);
+  });
+
   it('does not alarm on a new street by itself', () => {
     const now = dayStartUtc(EVAL_DAY, TZ) + 20 * HOUR_MS;
     const three = ['城市管理', '市场监管', '城市管理'].map((category, i) => ({
