@@ -353,6 +353,12 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
     continueFrom,
     onError: throttledWarn(log),
     ...(upstream && { sender: upstreamSender(upstream) }),
+    // 未诉先办: a surge two minutes in (raised some minutes later), then every 20 minutes, so the wall's 热点预警 shows one appear.
+    surges: {
+      firstAfterMs: 2 * 60_000,
+      everyMs: 20 * 60_000,
+      onSurge: (s) => say(`热点 surge: ${s.category} · ${s.street}, ${s.tickets} tickets in 10 min`),
+    },
   });
   say(
     `实时 live: ${settings.rate} records/s at the busiest hour, ${continueFrom.pending.length} milestones of open tickets and visits to come`,

@@ -43,6 +43,8 @@ import type { BureauService } from '../core/services/bureau-service.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { displayTokenRoutes } from './routes/display-tokens.ts';
 import { bureauRoutes } from './routes/bureau.ts';
+import { hotspotRoutes } from './routes/hotspots.ts';
+import type { HotspotStore } from '../core/analytics/hotspot-store.ts';
 import type { ReferenceService } from '../core/services/reference-service.ts';
 import type { UserService } from '../core/services/user-service.ts';
 import type { SupervisedService } from '../core/services/supervised-service.ts';
@@ -80,6 +82,7 @@ export interface AppDeps {
   supervised: SupervisedService;
   feedHealth: FeedHealthService;
   health: HealthService;
+  hotspots: HotspotStore;
   /** The report's time zone (TZ_REPORT). */
   tz: string;
   log: Logger;
@@ -139,6 +142,7 @@ export function createApp(deps: AppDeps): { httpServer: HttpServer; io: SocketSe
   api.use(feedHealthRoutes(deps.feedHealth, deps.auth));
   api.use(exportRoutes(deps.exports, deps.exportTemplates, deps.auth, deps.audit));
   api.use(evidenceRoutes(deps.exports, deps.auth, deps.audit));
+  api.use(hotspotRoutes(deps.auth, deps.hotspots, deps.audit, deps.tz));
   api.use(consoleRoutes(deps));
   api.use(notFound);
   app.use('/api', api);

@@ -30,6 +30,8 @@ import { stopChartThread } from '../core/export/chart-pool.ts';
 import { TemplateStore } from '../core/export/template-store.ts';
 import { securityOptions } from './http/security.ts';
 import { attachSocketAdapter } from './socket-adapter.ts';
+import { HotspotStore } from '../core/analytics/hotspot-store.ts';
+import { attachHotspotLive } from './hotspot-live.ts';
 
 export interface RunningServer {
   port: number;
@@ -75,6 +77,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     { targets, reference },
   );
   const exportTemplates = new TemplateStore(ctx);
+  const hotspots = new HotspotStore(ctx);
   const exports = new ExportService(ctx, kpis, targets, exportTemplates, audit);
   const {
     httpServer,
@@ -100,6 +103,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     supervised: new SupervisedService(ctx),
     feedHealth: new FeedHealthService(ctx),
     health: new HealthService(ctx),
+    hotspots,
     exports,
     exportTemplates,
     ingestToken: ingestSecret.value,
@@ -123,6 +127,7 @@ export async function startServer(config: Config, redisUrl: string, log: Logger)
     auth,
   );
   await live.start();
+  await attachHotspotLive(nsp, subscriber, hotspots, keys, log);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.PORT, config.HOST, () => resolve());

@@ -10,6 +10,7 @@ import { IngestService } from '../core/ingest/ingest-service.ts';
 import { getOrCreateSecret } from '../core/services/secrets.ts';
 import { startConnectors } from './connectors.ts';
 import { startIngestWorkers } from './ingest-worker.ts';
+import { startHotspotWorker } from './hotspot-worker.ts';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -25,6 +26,7 @@ export function startWorker(config: Config, redisUrl: string, log: Logger): Runn
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
   const ctx = createCoreContext({ redis, keys: redisKeys(config.REDIS_PREFIX), log, tz: config.TZ_REPORT });
   const workers = startIngestWorkers(config, redisUrl, ctx);
+  const hotspots = startHotspotWorker(config, redisUrl, ctx);
   // Pulled records take the path of every other record: validation, PII hashing, the ingest queues.
   const connectors = (async () => {
     if (connectorConfigs.length === 0) return null;
@@ -52,6 +54,7 @@ export function startWorker(config: Config, redisUrl: string, log: Logger): Runn
       clearInterval(heartbeat);
       await (await connectors.catch(() => null))?.close();
       await workers.close();
+      await hotspots.close();
       await redis.del(heartbeatKey).catch(() => undefined);
       await redis.quit().catch(() => undefined);
     },

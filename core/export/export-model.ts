@@ -1,3 +1,4 @@
+import type { HotspotSection } from './hotspot-section.ts';
 import type { SeriesInterval, SeriesResponse } from '../../shared/api-types.ts';
 import {
   crossRegionByPartnerData,
@@ -62,6 +63,8 @@ export interface ExportModel {
   partners: KpiGroup[];
   /** SHA-256 of the evidence pack's manifest.json (core/export/evidence-pack.ts), printed on the DOCX's last page. */
   evidenceSha256?: string;
+  /** 未诉先办: the month's hotspots (a calendar month's export only; core/export/hotspot-section.ts). */
+  hotspots?: HotspotSection | null;
 }
 
 /** The headline KPIs of the appendix, a table per feed. */

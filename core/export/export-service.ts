@@ -1,3 +1,4 @@
+import { readHotspotSection } from './hotspot-section.ts';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.ts';
@@ -157,6 +158,7 @@ export class ExportService {
     ]);
     const model = buildExportModel(period, figures, templates, targets, this.now(), budget, bureau);
     model.sentences.push(...(await this.projectionSentences(period)));
+    model.hotspots = await readHotspotSection(this.ctx, period);
     // Charts render on the chart thread while the other formats are written.
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);

@@ -246,6 +246,7 @@ export async function renderDocx(model: ExportModel, charts: RenderedChart[]): P
     rest.push(new Paragraph({ children: [], spacing: { after: 120 } }));
   });
 
+  if (model.hotspots) rest.push(table(model.hotspots.table, undefined, SIZE_TABLE, [heading(`附：${model.hotspots.title}`)]));
   const evidence = model.evidenceSha256 && `佐证材料清单（manifest.json）SHA-256：${model.evidenceSha256}`;
   if (evidence) rest.push(new Paragraph({ children: [run(evidence, { size: SIZE_SMALL_TABLE })] }));
 

@@ -19,8 +19,9 @@ export function renderJson(model: ExportModel): Buffer {
     series,
     partners,
     charts,
+    hotspots,
   } = model;
   return Buffer.from(
-    `${JSON.stringify({ format: 'pulse-export/1', title, period, periodLabel, generatedAt, kpis, sentences, indicators, selfAssessment, interval, appendix, series, partners, charts }, null, 2)}\n`,
+    `${JSON.stringify({ format: 'pulse-export/1', title, period, periodLabel, generatedAt, kpis, sentences, indicators, selfAssessment, interval, appendix, series, partners, charts, ...(hotspots && { hotspots: hotspots.hotspots }) }, null, 2)}\n`,
   );
 }

@@ -1,3 +1,4 @@
+import { hotspotMarkdown } from './hotspot-section.ts';
 import type { ExportModel } from './export-model.ts';
 import { appendixTable, indicatorTable, type TextTable } from './table-text.ts';
 
@@ -25,5 +26,6 @@ export function renderMarkdown(model: ExportModel): Buffer {
     out.push(`## 附表${i + 1} ${t.title}（按${model.interval === 'month' ? '月' : '日'}）`, '');
     out.push(table(appendixTable(t)), '');
   });
+  out.push(...hotspotMarkdown(model.hotspots));
   return Buffer.from(out.join('\n'));
 }

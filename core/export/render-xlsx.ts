@@ -143,5 +143,7 @@ export async function renderXlsx(model: ExportModel): Promise<Buffer> {
     [20],
   );
 
+  if (model.hotspots)
+    addSheet(book, model.hotspots.title, model.hotspots.table.header, model.hotspots.table.rows, [], [12, 14, 30, 16, 6, 30]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -19,11 +19,13 @@ export interface ChannelMessages {
   changed: ChangedMessage;
   import: ImportProgress;
   revoked: Revocation;
+  /** The active hotspots or a review changed (core/analytics/hotspot-store.ts): servers send `hotspots` to their sockets. */
+  hotspots: { at: string };
 }
 
 export type ChannelName = keyof ChannelMessages;
 
-export const CHANNEL_NAMES = ['changed', 'import', 'revoked'] as const satisfies readonly ChannelName[];
+export const CHANNEL_NAMES = ['changed', 'import', 'revoked', 'hotspots'] as const satisfies readonly ChannelName[];
 
 /** The Redis channel of a message kind (key builders in redis-keys.ts). */
 export function channelKey(keys: RedisKeys, channel: ChannelName): string {
@@ -34,6 +36,8 @@ export function channelKey(keys: RedisKeys, channel: ChannelName): string {
       return keys.importChannel();
     case 'revoked':
       return keys.revokedChannel();
+    case 'hotspots':
+      return keys.hotspotsChannel();
   }
 }
 

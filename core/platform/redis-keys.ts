@@ -134,6 +134,20 @@ export function redisKeys(prefix: string) {
     connectorFiles: (id: string) => `${prefix}:{connector:${id}}:files`,
     /** Hash: SHA-256 of a file imported from a drop folder → JSON { file, importId, importedAt }. */
     importedFiles: (feed: FeedName) => `${tag(feed)}:files`,
+    /** 未诉先办 hotspots (core/analytics/hotspot-store.ts), tagged `{hotspots}` so the detector's transaction is one slot: hash id → JSON Hotspot (without its review). */
+    hotspots: () => `${prefix}:{hotspots}:all`,
+    /** Sorted set: hotspot id by start (epoch ms), for a period's list. */
+    hotspotsByStart: () => `${prefix}:{hotspots}:by-start`,
+    /** Set: the ids of the active hotspots (end null). */
+    hotspotsActive: () => `${prefix}:{hotspots}:active`,
+    /** Hash: series (`c=<category>|s=<street>`) → id of its latest hotspot, so a re-raise soon after extends it. */
+    hotspotSeries: () => `${prefix}:{hotspots}:series`,
+    /** Hash: hotspot id → JSON HotspotReview (研判), written only by the review call. */
+    hotspotReviews: () => `${prefix}:{hotspots}:review`,
+    /** String with TTL: the robot was told about this hotspot (SET NX: once across processes). */
+    hotspotNotified: (id: string) => `${prefix}:hotspot-notified:${id}`,
+    /** Pub/sub channel: the active hotspots changed (servers send `hotspots` to their wall sockets). */
+    hotspotsChannel: () => `${prefix}:hotspots-changed`,
     /** BullMQ prefix for this instance's queues. */
     queuePrefix: () => `${prefix}:bull`,
   };

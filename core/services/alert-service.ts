@@ -125,6 +125,29 @@ export class AlertService {
     return levels;
   }
 
+  /**
+   * Posts `text` to the configured robot once across every process: `SET NX` of `onceKey` (kept `ttlSeconds`);
+   * a failed post gives the key back, so the next caller tries again. Nothing without a webhook. Never throws.
+   */
+  async notifyOnce(onceKey: string, ttlSeconds: number, text: (bureau: string) => string): Promise<boolean> {
+    try {
+      const { webhook } = await this.getSettings();
+      if (!webhook) return false;
+      if ((await this.redis.set(onceKey, '1', 'EX', ttlSeconds, 'NX')) !== 'OK') return false;
+      try {
+        await this.send(signedUrl(webhook.url, webhook.kind, webhook.secret, this.now()), robotBody(text(await this.bureau.get())));
+        return true;
+      } catch (err) {
+        await this.redis.del(onceKey);
+        this.log.warn({ key: onceKey, err: (err as Error).message }, 'robot webhook failed; will retry');
+        return false;
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'robot message not sent');
+      return false;
+    }
+  }
+
   /** Notifies the robot of every KPI red today that was not notified yet today. Never throws. */
   async notifyRed(day: string, levels: Record<string, AlertLevel>, kpis: Record<string, KpiValue>): Promise<void> {
     const red = Object.keys(levels).filter((id) => levels[id] === 'red');

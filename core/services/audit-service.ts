@@ -23,7 +23,10 @@ export type AuditAction =
   | 'job.retry'
   | 'bureau.replace'
   | 'year.close'
-  | 'year.reopen';
+  | 'year.reopen'
+  | 'hotspot.acknowledge'
+  | 'hotspot.assign'
+  | 'hotspot.close';
 
 export interface AuditEntry {
   id: string;

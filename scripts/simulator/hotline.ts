@@ -181,7 +181,8 @@ export function drawTicket(rng: Rng, dayStartMs: number, recentByCategory: Map<s
   };
 }
 
-export function generateHotline(ctx: GeneratorContext): FeedOutput {
+/** The year's tickets; `extra` (e.g. injected surges, scripts/simulator/surges.ts) join the ordinary ones, which keep their times and places. */
+export function generateHotline(ctx: GeneratorContext, extra: readonly Ticket[] = []): FeedOutput {
   const rng = ctx.rng('hotline');
   const signedTotal = scaled(TICKETS_PER_YEAR, ctx.scale, 1);
   const completedTotal = Math.min(signedTotal, scaled(2792, ctx.scale));
@@ -197,6 +198,7 @@ export function generateHotline(ctx: GeneratorContext): FeedOutput {
   ctx.days.forEach((day, d) => {
     for (let k = 0; k < perDay[d]!; k++) tickets.push(drawTicket(rng, day.startMs, recentByCategory));
   });
+  tickets.push(...extra.map((t) => ({ ...t })));
 
   // Which tickets stay open (later in the year, complex more often) and which completed ones are not visited.
   const open = rng.weightedSample(

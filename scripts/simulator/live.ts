@@ -1,4 +1,4 @@
-import { MINUTE_MS, SECOND_MS, calendarDayOf, formatTime, toEpochMs, toWallMs } from './calendar.ts';
+import { HOUR_MS, MINUTE_MS, SECOND_MS, calendarDayOf, formatTime, toEpochMs, toWallMs } from './calendar.ts';
 import { HALLS, type Hall } from './catalogue.ts';
 import type { FeedRecord } from './context.ts';
 import { OFFICE_HOURS as CASE_HOURS, caseMilestones, drawCase } from './cross-region.ts';
@@ -12,6 +12,7 @@ import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './
 import { Rng, poisson } from './random.ts';
 import { drawCompanions } from './today.ts';
 import type { FeedName } from './year.ts';
+import { liveSurge, type Surge } from './surges.ts';
 
 export { mergeLiveStates, type LiveState, type OnlineCell, type PendingRecord } from './live-state.ts';
 export type { BatchSender } from './live-batcher.ts';
@@ -50,6 +51,12 @@ export interface LiveStreamOptions {
    * (`postBatch`). `npm run demo` with DEMO_MODE=pull hands the batches to the simulator's upstream instead.
    */
   sender?: BatchSender;
+  /**
+   * 未诉先办 surges in the stream (scripts/simulator/surges.ts): the first `firstAfterMs` after the start, then
+   * every `everyMs`; each a burst of the quietest category in a random street over 10 minutes, sized to stand
+   * out at this rate (surges.ts liveSurge). `onSurge` hears of each as it starts.
+   */
+  surges?: { firstAfterMs: number; everyMs: number; onSurge?: (surge: Surge) => void };
 }
 
 export interface LiveStats extends BatchStats {
@@ -120,6 +127,8 @@ class LiveStreamRunner {
   private stopping: Promise<void> | null = null;
 
   private readonly options: LiveStreamOptions;
+  /** Wall time of the next injected surge (options.surges). */
+  private nextSurgeWall: number | null = null;
 
   constructor(options: LiveStreamOptions) {
     this.options = options;
@@ -209,6 +218,7 @@ class LiveStreamRunner {
       for (let i = 0; i < n; i++) make(at());
     };
     const r = this.rate;
+    this.maybeSurge(toWall);
     times(((r * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * (HOUR_WEIGHTS[hour]! / HOTLINE_PEAK) * ticketDayWeight(day), (a) =>
       this.ticket(a, toWall),
     );
@@ -240,8 +250,21 @@ class LiveStreamRunner {
     return this.hallWeight(HALLS[0]!, wall) > 0;
   }
 
-  private ticket(arrival: number, nowWall: number): void {
+  /** Starts a surge when its time has come: its tickets arrive over the next 10 minutes. */
+  private maybeSurge(nowWall: number): void {
+    const plan = this.options.surges;
+    if (!plan) return;
+    this.nextSurgeWall ??= nowWall + plan.firstAfterMs;
+    if (nowWall < this.nextSurgeWall) return;
+    this.nextSurgeWall = nowWall + plan.everyMs;
+    const surge = liveSurge(this.rng, nowWall, ((this.rate * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * 3_600);
+    for (let i = 0; i < surge.tickets; i++) this.ticket(nowWall + Math.floor(this.rng.next() * surge.hours * HOUR_MS), nowWall, surge);
+    plan.onSurge?.(surge);
+  }
+
+  private ticket(arrival: number, nowWall: number, where?: Pick<Surge, 'category' | 'street'>): void {
     const t: Ticket = drawTicket(this.rng, calendarDayOf(arrival).startMs, this.recentCallers);
+    if (where) Object.assign(t, { category: where.category, street: where.street });
     const shift = arrival - t.received;
     for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const)
       if (t[key] !== undefined) t[key] += shift;

@@ -10,6 +10,7 @@ import { generateHall, hallExpectations } from './hall.ts';
 import { generateHotline, hotlineExpectations } from './hotline.ts';
 import { CURRENT_YEAR_PROFILE, PREVIOUS_YEAR_PROFILE, generateOnline, onlineExpectations, onlineItems } from './online.ts';
 import type { Expectation } from './tally.ts';
+import { surgeTickets, type Surge } from './surges.ts';
 
 /**
  * One year of records for the five feeds of FEEDS.md, as the bureau's systems would send them, and what
@@ -38,6 +39,8 @@ export interface YearOptions {
   previousYear?: boolean;
   /** Each year's own departure from the usual month profile (0 = none, the default; 0.15 ≈ ±10 % a month and a trend): scripts/simulator/context.ts. */
   seasonality?: number;
+  /** 未诉先办 surges injected into the hotline tickets (scripts/simulator/surges.ts); the ordinary tickets keep their times and places. */
+  hotlineSurges?: readonly Surge[];
 }
 
 export interface YearExpected {
@@ -67,7 +70,10 @@ export function generateYear(options: YearOptions = {}): GeneratedYear {
   const ctx = createContext(year, seed, scale, seasonality);
   const items = onlineItems(seed);
   const outputs: Record<FeedName, FeedOutput> = {
-    hotline: generateHotline(ctx),
+    hotline: generateHotline(
+      ctx,
+      (options.hotlineSurges ?? []).flatMap((s) => surgeTickets(ctx.rng(`hotline.surge.${s.startMs}`), s)),
+    ),
     online: generateOnline(ctx, CURRENT_YEAR_PROFILE, items),
     hall: generateHall(ctx),
     crossRegion: generateCrossRegion(ctx),

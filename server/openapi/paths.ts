@@ -4,6 +4,7 @@ import { adminPaths } from './admin-paths.ts';
 import { closedYearPaths } from './closed-year-paths.ts';
 import { evidencePaths } from './evidence-paths.ts';
 import { projectionPaths } from './projection-paths.ts';
+import { hotspotPaths } from './hotspot-paths.ts';
 import {
   anyObject,
   DAY,
@@ -288,6 +289,7 @@ export function apiPaths(): Record<string, Record<string, JsonSchema>> {
     ...closedYearPaths(),
     ...evidencePaths(),
     ...projectionPaths(),
+    ...hotspotPaths(),
   };
 }
 

@@ -3,6 +3,7 @@ import { RECORD_MESSAGES } from './record-messages.ts';
 import { ADMIN_MESSAGES } from './admin-messages.ts';
 import { CLOSED_YEAR_MESSAGES } from './closed-year-messages.ts';
 import { PROJECTION_MESSAGES } from './projection-messages.ts';
+import { HOTSPOT_MESSAGES } from './hotspot-messages.ts';
 
 /**
  * The one message catalogue of the server's words for people: API errors, rejected records, import
@@ -29,6 +30,7 @@ export const MESSAGES = {
   ...ADMIN_MESSAGES,
   ...CLOSED_YEAR_MESSAGES,
   ...PROJECTION_MESSAGES,
+  ...HOTSPOT_MESSAGES,
 } as const satisfies Record<string, CatalogueEntry>;
 export type MessageCode = keyof typeof MESSAGES;
 

@@ -169,6 +169,7 @@ const CONSOLE_PATHS = [
   '/console',
   ...FEEDS.map((feed) => `/console/feeds/${feed}`),
   '/console/supervised',
+  '/console/hotspots',
   '/console/health',
   '/console/imports',
   '/console/exports',

@@ -6,6 +6,8 @@ import { FEED_MODULES } from '../../core/feeds/index.ts';
 import { startLiveStream, type LiveStream } from '../../scripts/simulator/live.ts';
 import { generateToday } from '../../scripts/simulator/today.ts';
 import { FEEDS, type FeedRecord } from '../../scripts/simulator/year.ts';
+import type { Surge } from '../../scripts/simulator/surges.ts';
+import { toEpochMs } from '../../scripts/simulator/calendar.ts';
 
 /**
  * The simulator's live stream is the system under test; a tiny HTTP receiver stands in for Pulse's
@@ -313,5 +315,30 @@ describe('generateToday', () => {
     // Snapshot counts only grow.
     const lateCounts = new Map(late.feeds.online.map((r) => [`${r.itemCode}|${r.channel}`, Number(r.count)]));
     for (const r of early.feeds.online) expect(lateCounts.get(`${r.itemCode}|${r.channel}`)).toBeGreaterThanOrEqual(Number(r.count));
+  });
+});
+
+describe('未诉先办 surges in the live stream', () => {
+  it('injects a burst of the quietest category in one street, the first after the delay asked for', async () => {
+    const surges: Surge[] = [];
+    stream = startLiveStream({
+      baseUrl,
+      ingestToken: TOKEN,
+      ratePerSecond: 20,
+      seed: 11,
+      now: clock,
+      flushIntervalMs: 50,
+      surges: { firstAfterMs: 60_000, everyMs: 60 * 60_000, onSurge: (s) => surges.push(s) },
+    });
+    await sleep(3_500); // 7 minutes of the injected clock: one surge, 6 of its 10 minutes sent
+    await stream.stop();
+    expect(surges).toHaveLength(1);
+    const [surge] = surges;
+    expect(surge).toMatchObject({ category: '民政救助', tickets: 1_800 }); // half of 3,600 tickets an hour at rate 20
+    expect(toEpochMs(surge!.startMs) - NOW_0).toBeGreaterThanOrEqual(60_000);
+    const signedThere = normalised('hotline').filter(
+      ({ parsed }) => parsed.type === 'signed' && parsed.category === '民政救助' && parsed.street === surge!.street,
+    );
+    expect(signedThere.length).toBeGreaterThan(500);
   });
 });

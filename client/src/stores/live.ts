@@ -15,6 +15,7 @@ import {
 import { liveSocketOptions } from '../live-socket.ts';
 import { reportDayOf } from '../time-format.ts';
 import { useAuthStore } from './auth.ts';
+import { useHotspotStore } from './hotspots.ts';
 
 /** connecting: no figures yet; live: figures current; stale: link down or silent for STALE_AFTER_MS. */
 export type ConnectionState = 'connecting' | 'live' | 'stale';
@@ -213,6 +214,7 @@ export const useLiveStore = defineStore('live', () => {
     s.on('snapshot', applySnapshot);
     s.on('delta', applyDelta);
     s.on('heartbeat', applyHeartbeat);
+    s.on('hotspots', useHotspotStore().applyActive);
   }
 
   /** Closes the stream; the figures stay as they were, marked stale. */

@@ -41,6 +41,8 @@ export const DISSATISFIED_SET: HotlineLiveSet = 'dissatisfied';
  * encodeDimValue, so a `|` in them cannot shift the split), score = signed/received time.
  */
 export const CALLERS_SET: HotlineLiveSet = 'callers';
+/** Index of signed tickets for the hotspot detector: member `<category>|<street>|<ticketId>` (encodeDimValue), score = signed time. */
+export const TICKETS_SET: HotlineLiveSet = 'tickets';
 
 /**
  * A ticket's milestones: each counts on its own day; the follow-up's answers count on the follow-up's
@@ -99,6 +101,8 @@ export const hotlineApplier: FeedApplier<HotlineMilestone, HotlineField, Hotline
         add(signed.at, `cohort.${urgency}Signed`);
         if (responded && responded.at - signed.at <= limit * MINUTE_MS) add(signed.at, `cohort.${urgency}RespondedInTime`);
       }
+      const where = `${encodeDimValue(dims.category ?? '')}|${encodeDimValue(dims.street ?? '')}`;
+      members.push({ set: TICKETS_SET, member: `${where}|${encodeDimValue(ticketId)}`, score: signed.at });
       const deadline = ticketDeadline(records, settings)!;
       if (completed) {
         add(signed.at, 'cohort.completed');

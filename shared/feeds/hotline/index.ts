@@ -7,9 +7,11 @@ import { HOTLINE_FIELDS, type HotlineField } from './fields.ts';
  * - `unresolved`, `dissatisfied`: follow-ups that put a ticket under supervision (回访未解决 / 回访不满意),
  *   member ticketId, score = visited time;
  * - `callers`: caller hashes (repeat calls), member `<callerHash>|<category>|<ticketId>` (the last two
- *   through encodeDimValue), score = signed/received time.
+ *   through encodeDimValue), score = signed/received time;
+ * - `tickets`: every signed ticket, member `<category>|<street>|<ticketId>` (each through encodeDimValue, empty when
+ *   absent), score = signed time: the 未诉先办 detector's recent window (core/analytics/), read by score, never whole.
  */
-export const HOTLINE_LIVE_SETS = ['open', 'unresolved', 'dissatisfied', 'callers'] as const;
+export const HOTLINE_LIVE_SETS = ['open', 'unresolved', 'dissatisfied', 'callers', 'tickets'] as const;
 export type HotlineLiveSet = (typeof HOTLINE_LIVE_SETS)[number];
 
 /** 12345 热线 (FEEDS.md, KPIS.md). */

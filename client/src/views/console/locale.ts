@@ -1,3 +1,4 @@
+import { hotspotsEn, hotspotsZhCN } from './hotspot-locale.ts';
 import { adminEn, adminZhCN } from './locale-admin.ts';
 import { projectionEn, projectionZhCN } from './projection-locale.ts';
 import { integrationEn, integrationZhCN } from './locale-integration.ts';
@@ -21,6 +22,7 @@ export const consoleZhCN = {
     crossRegion: '跨域通办',
     evaluations: '好差评',
     supervised: '四类督办',
+    hotspots: '热点研判',
     health: '数据接入',
     imports: '文件导入',
     exports: '年度导出',
@@ -73,6 +75,7 @@ export const consoleZhCN = {
   },
   chart: { save: '保存为图片' },
   table: { download: '下载 XLSX', value: '值', downloadFailed: '下载失败：{message}' },
+  hotspots: hotspotsZhCN,
   supervised: {
     title: '四类督办工单',
     kinds: { overdue: '超时未办结', unresolved: '回访未解决', dissatisfied: '回访不满意', repeat: '重复来电' },
@@ -184,6 +187,7 @@ export const consoleEn: typeof consoleZhCN = {
     crossRegion: 'Cross-region',
     evaluations: 'Evaluations',
     supervised: 'Supervised tickets',
+    hotspots: 'Hotspot review',
     health: 'Feed health',
     imports: 'Imports',
     exports: 'Annual export',
@@ -236,6 +240,7 @@ export const consoleEn: typeof consoleZhCN = {
   },
   chart: { save: 'Save as picture' },
   table: { download: 'Download XLSX', value: 'Value', downloadFailed: 'Download failed: {message}' },
+  hotspots: hotspotsEn,
   supervised: {
     title: 'Supervised tickets',
     kinds: { overdue: 'Overdue', unresolved: 'Unresolved', dissatisfied: 'Dissatisfied', repeat: 'Repeat calls' },

@@ -22,6 +22,7 @@ export const consoleChildRoutes: RouteRecordRaw[] = [
     meta: { period: true },
   },
   { path: 'supervised', name: 'console-supervised', component: () => import('./pages/supervised.vue'), meta: { period: true } },
+  { path: 'hotspots', name: 'console-hotspots', component: () => import('./pages/hotspots.vue'), meta: { period: true } },
   { path: 'health', name: 'console-health', component: () => import('./pages/health.vue') },
   { path: 'imports', name: 'console-imports', component: () => import('./pages/imports.vue') },
   { path: 'exports', name: 'console-exports', component: () => import('./pages/exports.vue'), meta: { period: true } },

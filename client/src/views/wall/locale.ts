@@ -1,3 +1,4 @@
+import { wallHotspotsEn, wallHotspotsZhCN } from './hotspot-locale.ts';
 /** The wall's messages (`wall.*`), Chinese first; the English object has the same shape. */
 export const wallZhCN = {
   title: '大屏',
@@ -41,6 +42,7 @@ export const wallZhCN = {
   tickerEmpty: '暂无最新动态',
   alertLevels: { normal: '正常', yellow: '关注', orange: '预警', red: '告警' },
   allScreensFailed: '大屏暂时无法显示，稍后自动重试',
+  hotspots: wallHotspotsZhCN,
 };
 
 export const wallEn: typeof wallZhCN = {
@@ -85,4 +87,5 @@ export const wallEn: typeof wallZhCN = {
   tickerEmpty: 'No recent events',
   alertLevels: { normal: 'Normal', yellow: 'Watch', orange: 'Warning', red: 'Alarm' },
   allScreensFailed: 'The wall cannot show its screens; retrying shortly',
+  hotspots: wallHotspotsEn,
 };

@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import type { CoreContext } from '../context.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { RedisKeys } from '../platform/redis-keys.ts';
+import type { AlertService } from '../services/alert-service.ts';
+import { decodeDimValue } from '../../shared/feeds/dimensions.ts';
+import { addDays, localDayHour, type LocalDay } from '../../shared/time.ts';
+import {
+  buildHistory,
+  DEFAULT_DETECTOR_OPTIONS,
+  detect,
+  HISTORY_DAYS,
+  HISTORY_GAP_DAYS,
+  type DetectorHistory,
+  type DetectorOptions,
+  type RecentTicket,
+} from './hotspot-detector.ts';
+import { reconcile } from './hotspot-lifecycle.ts';
+import { parseSeriesKey, type HotspotStore, type StoredHotspot } from './hotspot-store.ts';
+
+const HOUR_MS = 3_600_000;
+/** The history is read again at most this often (and when the local day turns): back-filled days reach it within the hour. */
+const HISTORY_REFRESH_MS = HOUR_MS;
+const HOURS = Array.from({ length: 24 }, (_, h) => `signed@${h < 10 ? `0${h}` : h}`);
+
+/** The robot's words for a raised hotspot (Chinese: the group is the hotline centre's). */
+export function hotspotRobotText(h: StoredHotspot, tz: string, bureau = ''): string {
+  const where = [h.category, h.street].filter(Boolean).join(' · ') || '全区';
+  const start = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: tz,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(h.start));
+  return `【未诉先办·热点预警·${h.level}】${where}：${h.observed} 件，历史预期 ${h.expected} 件（始于 ${start}）。请及时研判。（${bureau}政务服务效能监测）`;
+}
+
+/**
+ * One run of the detector against Redis: the recent window's tickets from the hotline `tickets` index (by
+ * score: the last 48 hours, never a year), the history from the day buckets of the 12 weeks before (cached,
+ * read again hourly), then the store's hotspots reconciled, and the robot told of each active hotspot once.
+ */
+export class HotspotRunner {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly tz: string;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly store: HotspotStore;
+  private readonly alerts: AlertService | undefined;
+  private readonly options: DetectorOptions;
+  private cached: { day: LocalDay; at: number; history: DetectorHistory } | null = null;
+
+  constructor(ctx: CoreContext, store: HotspotStore, alerts?: AlertService, options: DetectorOptions = DEFAULT_DETECTOR_OPTIONS) {
+    ({ redis: this.redis, keys: this.keys, tz: this.tz, now: this.now, log: this.log } = ctx);
+    this.store = store;
+    this.alerts = alerts;
+    this.options = options;
+  }
+
+  /** The history days' hotline buckets: hours (`dh`), pairs (`dp2`), categories and streets (`dd`), `signed` only. */
+  async history(today: LocalDay): Promise<DetectorHistory> {
+    const now = this.now();
+    if (this.cached && this.cached.day === today && now - this.cached.at < HISTORY_REFRESH_MS) return this.cached.history;
+    const days = Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(today, i - HISTORY_DAYS - HISTORY_GAP_DAYS + 1));
+    const pipeline = this.redis.pipeline();
+    for (const day of days) {
+      pipeline.hmget(this.keys.dayHourBucket('hotline', day), ...HOURS);
+      pipeline.hgetall(this.keys.dayPathBucket('hotline', day, 2));
+      pipeline.hgetall(this.keys.dayDimBucket('hotline', day));
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const perDay = days.map((day, i) => {
+      const [hoursErr, hours] = replies[3 * i]!;
+      const [pathsErr, paths] = replies[3 * i + 1]!;
+      const [dimsErr, dims] = replies[3 * i + 2]!;
+      if (hoursErr || pathsErr || dimsErr) throw hoursErr ?? pathsErr ?? dimsErr;
+      const series = new Map<string, number>();
+      for (const [field, n] of Object.entries(paths as Record<string, string>)) {
+        const m = /^signed\|category=([^>]*)>street=([^>]*)$/.exec(field);
+        if (m && Number(n) > 0) series.set(`c=${m[1]}|s=${m[2]}`, Number(n));
+      }
+      for (const [field, n] of Object.entries(dims as Record<string, string>)) {
+        const m = /^signed\|(category|street)=(.*)$/.exec(field);
+        if (m && Number(n) > 0) series.set(m[1] === 'category' ? `c=${m[2]}|s=` : `c=|s=${m[2]}`, Number(n));
+      }
+      return { day, hours: (hours as (string | null)[]).map((v) => Number(v ?? 0)), series };
+    });
+    const history = buildHistory(perDay, parseSeriesKey);
+    this.cached = { day: today, at: now, history };
+    return history;
+  }
+
+  /** Tickets signed in the longest window ending now, from the `tickets` index. */
+  async recentTickets(now: number): Promise<RecentTicket[]> {
+    const longest = Math.max(...this.options.windowsHours) * HOUR_MS;
+    const raw = await this.redis.zrangebyscore(this.keys.liveSet('hotline', 'tickets'), now - longest, now, 'WITHSCORES');
+    const tickets: RecentTicket[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const [c = '', s = '', id = ''] = raw[i]!.split('|');
+      const category = decodeDimValue(c);
+      const street = decodeDimValue(s);
+      tickets.push({
+        id: decodeDimValue(id),
+        at: Number(raw[i + 1]),
+        ...(category !== '' && { category }),
+        ...(street !== '' && { street }),
+      });
+    }
+    return tickets;
+  }
+
+  async run(): Promise<{ raised: StoredHotspot[]; ended: StoredHotspot[]; active: number }> {
+    const now = this.now();
+    const today = localDayHour(now, this.tz).day;
+    const [history, tickets, state] = await Promise.all([this.history(today), this.recentTickets(now), this.store.detectorState()]);
+    const { alarms } = detect(history, tickets, now, this.tz, this.options);
+    const { changed, raised, ended, activeChanged } = reconcile(state, alarms, now);
+    await this.store.save(changed, activeChanged);
+    for (const h of raised) this.log.info({ id: h.id, category: h.category, street: h.street, score: h.score }, 'hotspot raised');
+    if (this.alerts) {
+      for (const h of await this.store.active()) {
+        await this.alerts.notifyOnce(this.keys.hotspotNotified(h.id), 90 * 86_400, (bureau) => hotspotRobotText(h, this.tz, bureau));
+      }
+    }
+    return { raised, ended, active: alarms.length };
+  }
+}
