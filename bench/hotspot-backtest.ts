@@ -161,7 +161,7 @@ const rows = LENGTHS.map((l) => {
 writeSection(
   'Hotspot backtest',
   [
-    `The pure detector and its lifecycle, evaluated every hour over generated hotline years (scale 1: ~3,040 tickets a year, 12 categories × 13 streets = 181 series), from the day its 12-week history is complete (28 March) to 31 December. Threshold: Bonferroni for ≤ 1 false hotspot a month (${'`scoreThreshold`'}), at least 5 tickets in the window. Delays are from the surge's first possible ticket to the raise, rounded up to the hour.`,
+    `The pure detector and its lifecycle, evaluated every hour over generated hotline years (scale 1: ~3,040 tickets a year, 12 categories × 13 streets = 181 series), from the day its 12-week history is complete (28 March) to 31 December. Threshold: Bonferroni for ≤ 1 false hotspot a month (${'`scoreThreshold`'}), at least 5 tickets in the window. Delays are from the surge's first possible ticket to the raise, rounded up to the hour. Seeds 1–${SEEDS} (no surge) and 101–${100 + SEEDS} (12 surges each). No time is measured here, so a shared machine does not change these figures.`,
     '',
     '| surge | raised | delay median | delay p90 |',
     '|---|---|---|---|',
