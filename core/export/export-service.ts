@@ -17,7 +17,7 @@ import type { TargetSetting } from './indicator-template.ts';
 import { periodKind, periodSlug, type Period } from './period-label.ts';
 import type { TemplateStore } from './template-store.ts';
 import { BudgetService } from '../services/budget-service.ts';
-import { readStoredExport } from '../services/closed-year/closed-year-service.ts';
+import { readStoredEvidence, readStoredExport } from '../services/closed-year/closed-year-service.ts';
 import { writeEvidencePack, type EvidenceProgress } from './evidence-pack.ts';
 import type { Writable } from 'node:stream';
 import { projectionSentencesFor } from './projection-section.ts';
@@ -131,20 +131,35 @@ export class ExportService {
     this.projectionSentences = projectionSentencesFor(ctx);
   }
 
+  /** A closed year's evidence pack as stored at close (封账), when `period` is exactly that year; else null. */
+  storedEvidence(period: Period): Promise<Buffer | null> {
+    if (periodKind(period) !== 'year') return Promise.resolve(null);
+    return readStoredEvidence(this.redis, this.keys, Number(period.from.slice(0, 4)));
+  }
+
   /** The evidence pack of `period` (core/export/evidence-pack.ts): the ZIP to `out`, or with null only its manifest's SHA-256. */
   evidencePack(period: Period, out: Writable | null, onProgress?: EvidenceProgress) {
     return writeEvidencePack({ ...this.ctx, kpis: this.kpis }, period, out, onProgress);
   }
 
-  /** Every file of the export of `period` in `formats`, reporting each step to `onStep`. */
-  async produce(period: Period, formats: readonly ExportFormat[], onStep: OnStep = () => undefined): Promise<ExportFile[]> {
+  /**
+   * Every file of the export of `period` in `formats`, reporting each step to `onStep`. The DOCX prints the evidence
+   * manifest's SHA-256: `evidenceSha256` when the caller made the pack itself (a close), else from a hash-only pass.
+   */
+  async produce(
+    period: Period,
+    formats: readonly ExportFormat[],
+    onStep: OnStep = () => undefined,
+    evidenceSha256?: string,
+  ): Promise<ExportFile[]> {
     // A closed year's export is the file stored when it was closed (封账, core/services/closed-year), byte for byte.
     const stored =
       periodKind(period) === 'year' ? await readStoredExport(this.redis, this.keys, Number(period.from.slice(0, 4)), formats) : null;
     if (stored) return formats.map((format) => ({ format, fileName: fileNameOf(period, format), data: stored.get(format)! }));
 
     // The DOCX prints the SHA-256 of the evidence pack's manifest: one more step, a hash-only pass over the ledger.
-    const stepsTotal = 1 + formats.length + Number(formats.includes('docx'));
+    const hashPass = formats.includes('docx') && !evidenceSha256;
+    const stepsTotal = 1 + formats.length + Number(hashPass);
     onStep('读取指标 reading figures', 0, stepsTotal);
     const year = Number(period.from.slice(0, 4));
     const sameYear = period.to.slice(0, 4) === period.from.slice(0, 4);
@@ -163,7 +178,8 @@ export class ExportService {
     const charts = formats.includes('docx') ? this.renderCharts(model.charts.map((c) => c.option)) : Promise.resolve([]);
     charts.catch(() => undefined);
     let done = 1;
-    if (formats.includes('docx')) {
+    model.evidenceSha256 = evidenceSha256;
+    if (hashPass) {
       onStep('佐证材料清单 evidence manifest', done, stepsTotal);
       model.evidenceSha256 = (await this.evidencePack(period, null)).manifestSha256;
       done++;

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { Router } from 'express';
 import { createCoreContext } from '../../core/context.ts';
 import { ExportService } from '../../core/export/export-service.ts';
@@ -10,6 +11,8 @@ import { FEED_NAMES } from '../../shared/feeds/feed.ts';
 import { msg } from '../../shared/messages/index.ts';
 import type { AppDeps } from '../app.ts';
 import { principalOf, requireRole } from '../http/auth.ts';
+
+const wholeYear = (year: number) => ({ from: `${year}-01-01`, to: `${year}-12-31` });
 
 function parseYear(value: unknown): number {
   const text = String(value);
@@ -28,13 +31,27 @@ export function closedYearRoutes(deps: AppDeps): Router {
     ctx,
     feeds,
     kpiOptions,
-    async (frozenCtx, kpis, year) =>
+    async (frozenCtx, kpis, year, evidenceSha256) =>
       new ExportService(frozenCtx, kpis, deps.targets, deps.exportTemplates, deps.audit).produce(
-        { from: `${year}-01-01`, to: `${year}-12-31` },
+        wholeYear(year),
         EXPORT_FORMATS,
+        undefined,
+        evidenceSha256,
       ),
     deps.audit,
     (work) => withIngestPaused(deps.redisUrl, deps.keys, feeds, work),
+    async (frozenCtx, kpis, year) => {
+      const chunks: Buffer[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk);
+          done();
+        },
+      });
+      const exports = new ExportService(frozenCtx, kpis, deps.targets, deps.exportTemplates, deps.audit);
+      const { manifestSha256 } = await exports.evidencePack(wholeYear(year), sink);
+      return { data: Buffer.concat(chunks), manifestSha256 };
+    },
   );
   const router = Router();
   const admins = requireRole(deps.auth, 'admin');

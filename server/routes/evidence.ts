@@ -22,6 +22,12 @@ export function evidenceRoutes(exports: ExportService, auth: AuthService, audit:
         'Content-Disposition',
         `attachment; filename="pulse-evidence-${periodSlug(period)}.zip"; filename*=UTF-8''${encodeURIComponent(name)}`,
       );
+    // A closed year's pack is the one made at close, whose manifest hash its stored DOCX prints (same bytes).
+    const stored = await exports.storedEvidence(period);
+    if (stored) {
+      res.send(stored);
+      return;
+    }
     try {
       await exports.evidencePack(period, res);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpisResponse } from '../../shared/api-types.ts';
 import type { ClosedYearStatus } from '../../shared/closed-year.ts';
@@ -9,6 +10,7 @@ import { FEED_MODULES } from '../../core/feeds/index.ts';
 import { closedYearKeys } from '../../core/services/closed-year/published-keys.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { testContext } from '../support/context.ts';
+import { docxEntry } from '../support/docx-render.ts';
 
 /**
  * The closed year (封账, REPORT.md v2) over a generated year, through the real server, worker and Redis:
@@ -54,6 +56,16 @@ async function download(query: string): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
+/** The year's evidence pack (佐证材料) and its manifest. */
+async function evidence(): Promise<{ zip: Buffer; manifestSha256: string; signed: number | null }> {
+  const res = await app.get(`/api/export/evidence?year=${YEAR}`, token);
+  expect(res.status).toBe(200);
+  const zip = Buffer.from(await res.arrayBuffer());
+  const manifest = await docxEntry(zip, 'manifest.json');
+  const { kpis } = JSON.parse(manifest.toString('utf8')) as { kpis: Record<string, { value: number | null }> };
+  return { zip, manifestSha256: createHash('sha256').update(manifest).digest('hex'), signed: kpis['hotline.signed']!.value };
+}
+
 const status = async () => (await call('GET', `/api/admin/years/${YEAR}`)).body as ClosedYearStatus;
 
 function runLedgerCli(command: 'verify' | 'rebuild'): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -90,6 +102,7 @@ let yearBefore: Record<string, KpiValue>;
 let monthBefore: Record<string, KpiValue>;
 let nextYearBefore: Record<string, KpiValue>;
 let docxAtClose: Buffer;
+let evidenceAtClose: Buffer;
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -137,6 +150,12 @@ describe('the closed year (封账)', () => {
     docxAtClose = await download(`year=${YEAR}&format=docx`);
     const stored = await app.redis.getBuffer(closedYearKeys(app.config.REDIS_PREFIX).exportFile(YEAR, 'docx'));
     expect(docxAtClose.equals(stored!)).toBe(true);
+    // The evidence pack made at close: its manifest's hash is the one the stored DOCX prints.
+    const pack = await evidence();
+    evidenceAtClose = pack.zip;
+    expect(pack.signed).toBe(yearBefore['hotline.signed']!.value);
+    const xml = (await docxEntry(docxAtClose, 'word/document.xml')).toString('utf8');
+    expect(/佐证材料清单（manifest\.json）SHA-256：([0-9a-f]{64})/.exec(xml)?.[1]).toBe(pack.manifestSha256);
   }, 120_000);
 
   it('keeps the published figures while late records arrive, and counts them once', async () => {
@@ -175,6 +194,8 @@ describe('the closed year (封账)', () => {
 
   it('serves the stored export of the year and the monthly report from the published figures', async () => {
     expect((await download(`year=${YEAR}&format=docx`)).equals(docxAtClose)).toBe(true);
+    // Late records are in the ledger, not in the evidence of the published figures.
+    expect((await evidence()).zip.equals(evidenceAtClose)).toBe(true);
     const month = JSON.parse((await download('from=2022-10-01&to=2022-10-31&format=json')).toString('utf8')) as {
       kpis: Record<string, KpiValue>;
     };
@@ -208,6 +229,7 @@ describe('the closed year (封账)', () => {
     expect(year['hotline.signed']!.value).toBe(yearBefore['hotline.signed']!.value! + 5);
     expect(year['hotline.completed']!.value).toBe(yearBefore['hotline.completed']!.value! + 1);
     expect(await app.redis.exists(closedYearKeys(app.config.REDIS_PREFIX).exportFile(YEAR, 'docx'))).toBe(0);
+    expect((await evidence()).signed).toBe(yearBefore['hotline.signed']!.value! + 5);
     const audit = (await (await app.get('/api/admin/audit?limit=20', token)).json()) as {
       entries: { actor: string; action: string; target: string; details?: Record<string, unknown> }[];
     };

@@ -13,8 +13,19 @@ import { readLateRecords } from './late-records.ts';
 import { closedYearKeys, closingView, yearBucketPairs } from './published-keys.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/console-types.ts';
 
-/** Produces a year's export in every format from the KPIs of the given context (core/export/export-service.ts). */
-export type YearExporter = (ctx: CoreContext, kpis: KpiService, year: number) => Promise<{ format: ExportFormat; data: Buffer }[]>;
+/**
+ * Produces a year's export in every format from the KPIs of the given context (core/export/export-service.ts); the
+ * DOCX prints `evidenceSha256`, the manifest hash of the evidence pack stored with it.
+ */
+export type YearExporter = (
+  ctx: CoreContext,
+  kpis: KpiService,
+  year: number,
+  evidenceSha256?: string,
+) => Promise<{ format: ExportFormat; data: Buffer }[]>;
+
+/** Produces a year's evidence pack (佐证材料 ZIP, core/export/evidence-pack.ts) and its manifest's SHA-256. */
+export type YearEvidence = (ctx: CoreContext, kpis: KpiService, year: number) => Promise<{ data: Buffer; manifestSha256: string }>;
 
 /** Runs `work` with the ingest queues paused and no batch being applied (core/ledger/ledger-service.ts withIngestPaused). */
 export type PauseIngest = (work: () => Promise<void>) => Promise<void>;
@@ -60,6 +71,7 @@ export class ClosedYearService {
   private readonly exporter: YearExporter;
   private readonly audit: Pick<AuditService, 'record'>;
   private readonly pauseIngest: PauseIngest;
+  private readonly evidence: YearEvidence | undefined;
 
   constructor(
     ctx: CoreContext,
@@ -68,6 +80,7 @@ export class ClosedYearService {
     exporter: YearExporter,
     audit: Pick<AuditService, 'record'>,
     pauseIngest: PauseIngest,
+    evidence?: YearEvidence,
   ) {
     this.ctx = ctx;
     ({ redis: this.redis, keys: this.keys } = ctx);
@@ -79,6 +92,7 @@ export class ClosedYearService {
     this.exporter = exporter;
     this.audit = audit;
     this.pauseIngest = pauseIngest;
+    this.evidence = evidence;
   }
 
   private async entry(year: number): Promise<{ closedAt: string; closedBy: string } | null> {
@@ -112,14 +126,19 @@ export class ClosedYearService {
       if (closed) throw new AppError('conflict', msg('year.already_closed', { year, ...closed }));
       // Live sets are copied with the buckets; the period figures they give are read at this instant.
       const copiedAt = this.ctx.now();
-      // With ingest paused and drained, no batch straddles the copy (late-records.ts counts from it).
+      const frozenCtx: CoreContext = { ...this.ctx, keys: closingView(this.keys, year, copiedAt) };
+      const frozenKpis = new KpiService(frozenCtx, this.feeds, this.kpiOptions);
+      let evidence: { data: Buffer; manifestSha256: string } | undefined;
+      // With ingest paused and drained, no batch straddles the copy (late-records.ts counts from it), and the
+      // evidence pack reads a ledger that holds exactly the records of the published figures.
       await this.pauseIngest(async () => {
         for (const feed of this.feeds) await replaceFrozen(this.redis, this.keys, feed, year, copiedAt);
+        evidence = await this.evidence?.(frozenCtx, frozenKpis, year);
       });
-      const frozenCtx: CoreContext = { ...this.ctx, keys: closingView(this.keys, year, copiedAt) };
-      const files = await this.exporter(frozenCtx, new KpiService(frozenCtx, this.feeds, this.kpiOptions), year);
+      const files = await this.exporter(frozenCtx, frozenKpis, year, evidence?.manifestSha256);
       const store = this.redis.pipeline();
       for (const file of files) store.set(this.pub.exportFile(year, file.format), file.data);
+      if (evidence) store.set(this.pub.evidenceFile(year), evidence.data);
       await store.exec();
       const entry = { closedAt: new Date(this.ctx.now()).toISOString(), closedBy: actor, copiedAt };
       await this.redis.hset(this.pub.registry(), String(year), JSON.stringify(entry));
@@ -140,6 +159,7 @@ export class ClosedYearService {
       for (const feed of this.feeds) await replaceFrozen(this.redis, this.keys, feed, year, null);
       const drop = this.redis.pipeline();
       for (const format of EXPORT_FORMATS) drop.del(this.pub.exportFile(year, format));
+      drop.del(this.pub.evidenceFile(year));
       await drop.exec();
       await this.audit.record(actor, 'year.reopen', String(year), {
         closedAt: closed.closedAt,
@@ -194,6 +214,13 @@ export async function readStoredExport(
     files.set(format, data);
   }
   return files;
+}
+
+/** A closed year's evidence pack as stored at close, or null when the year is open (or was closed without one). */
+export async function readStoredEvidence(redis: Redis, keys: RedisKeys, year: number): Promise<Buffer | null> {
+  const pub = closedYearKeys(keys.prefix);
+  if (!(await redis.hexists(pub.registry(), String(year)))) return null;
+  return redis.getBuffer(pub.evidenceFile(year));
 }
 
 /** Every closed year's state with its adjustments, oldest first (`npm run verify` reports them apart from differences). */

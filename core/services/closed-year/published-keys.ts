@@ -22,6 +22,8 @@ export function closedYearKeys(prefix: string) {
     lock: (year: number) => `${prefix}:closed-years:lock:${year}`,
     /** String without TTL: the year's export in one format, stored at close (served as is). */
     exportFile: (year: number, format: string) => `${prefix}:closed-years:export:${year}:${format}`,
+    /** String without TTL: the year's evidence pack (佐证材料 ZIP), made at close from the ledger as published (served as is). */
+    evidenceFile: (year: number) => `${prefix}:closed-years:evidence:${year}`,
     /**
      * Hash: year → epoch ms of the frozen copy of this feed's buckets, written in the copy's MULTI: from then on the
      * feed's late records for that year are counted (`countLateRecords`).
