@@ -2,7 +2,7 @@
  * `npm run bench [-- part…]` — the performance suite. Each part runs as its own process (a fresh heap
  * and fresh redis-servers), prints its progress and writes its section of bench/RESULTS.md; this
  * runner writes the "last run" header (machine, versions, date, parameters) and times each part.
- * Parts, in order: ingest, wall, export, client, console, imports, post-to-page (default: all of these),
+ * Parts, in order: ingest, wall, wall-renderer, export, client, console, imports, post-to-page (default: all of these),
  * and wall-memory (long) and start (server start time) only when named.
  * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
  * (default 3) is the number of runs behind each min/median/max; BENCH_APPENDFSYNC=everysec runs Redis
@@ -24,6 +24,10 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
     file: 'bench/wall-latency.ts',
     args: ['1000', '10000'],
     what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s',
+  },
+  'wall-renderer': {
+    file: 'bench/wall-renderer.ts',
+    what: 'the wall page’s main-thread share of a core and layouts/s over 90 s of the live stream',
   },
   export: { file: 'bench/export-year.ts', what: 'the year-end export' },
   client: { file: 'bench/client.ts', what: 'client JavaScript size and first full wall render in Chromium' },
