@@ -10,6 +10,7 @@
  * (default 3), each with a fresh page. Writes the section "wall-renderer" of bench/RESULTS.md.
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { launchChromium } from '../tests/support/browser.ts';
 import { generateToday } from '../scripts/simulator/today.ts';
 import { startLiveStream } from '../scripts/simulator/live.ts';
@@ -68,6 +69,8 @@ try {
   const shares: number[] = [];
   const layouts: number[] = [];
   const styles: number[] = [];
+  /** Load average (1 min) at each run's start: a starved renderer's TaskDuration counts its wait for a core. */
+  const loads: string[] = [];
   const layoutMs: number[] = [];
   const scriptShares: number[] = [];
   for (let run = 1; run <= REPEAT; run++) {
@@ -85,6 +88,7 @@ try {
           m.value,
         ]),
       );
+    loads.push(loadavg()[0]!.toFixed(1));
     const before = await read();
     const sentBefore = live.stats().sent;
     await page.waitForTimeout(SECONDS * 1000);
@@ -106,7 +110,8 @@ try {
   const body = [
     `The wall (1920×1080, headless Chromium ${browser.version()}, default playlist, kiosk) during the simulator's live stream at ` +
       `${RATE} records/s (the demo's rate, clock set to the busiest hour), after today so far; Pulse as 1 server + 1 worker process. ` +
-      `CDP Performance.getMetrics over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, a fresh page per run.`,
+      `CDP Performance.getMetrics over ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, a fresh page per run; ` +
+      `load average (1 min) at the runs' starts: ${loads.join(', ')}.`,
     '',
     table([
       { label: 'renderer main thread busy (TaskDuration / wall time)', unit: '% of a core', values: shares, digits: 1 },
