@@ -3,7 +3,7 @@
  * and fresh redis-servers), prints its progress and writes its section of bench/RESULTS.md; this
  * runner writes the "last run" header (machine, versions, date, parameters) and times each part.
  * Parts, in order: ingest, wall, wall-renderer, export, client, console, imports, post-to-page (default: all of these),
- * and wall-memory (long) and start (server start time) only when named.
+ * and wall-memory (long), start (server start time) and worker-processes only when named.
  * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
  * (default 3) is the number of runs behind each min/median/max; BENCH_APPENDFSYNC=everysec runs Redis
  * with the AOF fsynced every second instead of on every write (as deployed). A part whose program is not in
@@ -36,6 +36,11 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
   'post-to-page': { file: 'bench/post-to-page.ts', what: 'POST → figure on the page, one record at a time' },
   // Run by name, with START_TSX_LOADER (and START_OLD_NODE) to compare with the tsx loader of before.
   start: { file: 'bench/start-time.ts', what: 'server process start to GET /api/health answering', optional: true },
+  'worker-processes': {
+    file: 'bench/worker-processes.ts',
+    what: 'npm start to idle with WORKER_PROCESSES 0, 1 and 2 (BENCH_CPUS: under taskset)',
+    optional: true,
+  },
   // ~11 minutes at its default 100,000 updates: run it by name.
   'wall-memory': { file: 'bench/wall-memory.ts', what: 'the wall page’s JS heap over a long run of deltas', optional: true },
 };
