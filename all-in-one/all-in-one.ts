@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Config } from '../core/platform/config.ts';
 import type { Logger } from '../core/platform/logger.ts';
 import { startWorker } from '../workers/worker-process.ts';
+import { loadConnectorsFile } from '../core/connectors/config.ts';
+import { startWorkerProcesses, workerProcessCount } from './worker-processes.ts';
 import { DEFAULT_LOCAL_REDIS, redisAnswers, startEmbeddedRedis, type EmbeddedRedis } from '../core/platform/embedded-redis.ts';
 import { startServer, type RunningServer } from '../server/server-process.ts';
 
@@ -16,7 +18,7 @@ export interface AllInOne {
 }
 
 /**
- * Server and workers in one process, and — when REDIS_URL is unset and nothing answers on
+ * Server and workers in one process (or the workers in WORKER_PROCESSES processes of their own), and — when REDIS_URL is unset and nothing answers on
  * 127.0.0.1:6379 (REDIS_EMBEDDED_PORT) — a private redis-server child (`npm start`, `npm run demo`).
  */
 export async function startAllInOne(config: Config, log: Logger): Promise<AllInOne> {
@@ -33,7 +35,9 @@ export async function startAllInOne(config: Config, log: Logger): Promise<AllInO
     }
   }
   try {
-    const worker = startWorker(config, redisUrl, log);
+    const processes = workerProcessCount(config);
+    if (processes > 0) loadConnectorsFile(); // a bad connectors file stops npm start here, as in one process
+    const worker = processes > 0 ? startWorkerProcesses(processes, redisUrl, log) : startWorker(config, redisUrl, log);
     const server = await startServer(config, redisUrl, log);
     return {
       server,

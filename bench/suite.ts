@@ -4,6 +4,8 @@
  * runner writes the "last run" header (machine, versions, date, parameters) and times each part.
  * Parts, in order: ingest, wall, export, client, console, imports, post-to-page, hotspots (default: all of these),
  * and wall-memory (long) and start (server start time) only when named.
+ * Parts, in order: ingest, wall, wall-renderer, export, client, console, imports, post-to-page (default: all of these),
+ * and wall-memory (long), start (server start time) and worker-processes only when named.
  * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
  * (default 3) is the number of runs behind each min/median/max; BENCH_APPENDFSYNC=everysec runs Redis
  * with the AOF fsynced every second instead of on every write (as deployed). A part whose program is not in
@@ -25,6 +27,10 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
     args: ['1000', '10000'],
     what: 'event-to-wall latency p50/p99, 50 walls, 1,000 and 10,000 records/s',
   },
+  'wall-renderer': {
+    file: 'bench/wall-renderer.ts',
+    what: 'the wall page’s main-thread share of a core and layouts/s over 90 s of the live stream',
+  },
   export: { file: 'bench/export-year.ts', what: 'the year-end export' },
   evidence: { file: 'bench/evidence-year.ts', what: 'the evidence pack 佐证材料 of a year: seconds to the last byte, server peak RSS' },
   client: { file: 'bench/client.ts', what: 'client JavaScript size and first full wall render in Chromium' },
@@ -35,6 +41,11 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
   hotspots: { file: 'bench/hotspot-backtest.ts', what: '未诉先办 backtest: surges raised, delay, false hotspots a month' },
   // Run by name, with START_TSX_LOADER (and START_OLD_NODE) to compare with the tsx loader of before.
   start: { file: 'bench/start-time.ts', what: 'server process start to GET /api/health answering', optional: true },
+  'worker-processes': {
+    file: 'bench/worker-processes.ts',
+    what: 'npm start to idle with WORKER_PROCESSES 0, 1 and 2 (BENCH_CPUS: under taskset)',
+    optional: true,
+  },
   // ~11 minutes at its default 100,000 updates: run it by name.
   'wall-memory': { file: 'bench/wall-memory.ts', what: 'the wall page’s JS heap over a long run of deltas', optional: true },
 };

@@ -15,5 +15,7 @@ against the Redis of REDIS_URL (required). Configuration is read from the enviro
 await runProcess('pulse-worker', async (config, log) => {
   if (!config.REDIS_URL) throw new Error('REDIS_URL is required for start:worker (npm start embeds Redis for you)');
   const worker = startWorker(config, config.REDIS_URL, log);
+  // Started by `npm start` (WORKER_PROCESSES): when that process ends, even by SIGKILL, this one stops in order too.
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   return () => worker.close();
 });

@@ -85,6 +85,15 @@ const envSchema = z
      */
     WORKER_CONCURRENCY: intVar(1, 64, 4),
     /**
+     * `npm start` only: worker processes it starts beside its own (0, the default: the workers run in its process);
+     * `auto`: one fewer than the cores. bench/worker-processes.ts measures it (bench/RESULTS.md, docs/DEPLOY.md).
+     */
+    WORKER_PROCESSES: z
+      .string()
+      .default('0')
+      .refine((v) => v === 'auto' || (/^\d+$/.test(v) && Number(v) <= 64), 'must be auto or a whole number from 0 to 64')
+      .transform((v) => (v === 'auto' ? ('auto' as const) : Number(v))),
+    /**
      * A worker's lock on a batch, in ms: a worker killed mid-batch leaves its batch to be taken up again
      * by any worker after about twice this long (the ledger recognises what it had already applied).
      */
