@@ -1,7 +1,7 @@
 import { DRILL_PATHS, encodeDimValue } from '../../shared/feeds/dimensions.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
-import { localDayHour, type LocalDay } from '../../shared/time.ts';
+import { dayStartUtc, localDayHour, type LocalDay } from '../../shared/time.ts';
 import type { Contribution, ContributionContext, FeedApplier } from '../feeds/feed-applier.ts';
 
 /** What happened to one delivered record. */
@@ -174,9 +174,11 @@ function addPathFields(
   }
 }
 
-/** Live-set members of a contribution: `<setKey>\u0000<member>` → score. */
-function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, number> {
-  return new Map((contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, m.score]));
+/** Live-set members of a contribution: `<setKey>\u0000<member>` → score and set name. */
+function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, { score: number; set: string }> {
+  return new Map(
+    (contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, { score: m.score, set: m.set }]),
+  );
 }
 
 export interface EntityPlan {
@@ -243,12 +245,27 @@ export function planEntity<R extends { id: string }>(
   expandContribution(applier.feed, before, keys, ctx.tz, increments, -1, plan.days);
   const membersBefore = membersOf(applier.feed, before, keys);
   const membersAfter = membersOf(applier.feed, after, keys);
-  for (const [k, score] of membersAfter) {
-    if (membersBefore.get(k) !== score) plan.members.push([...(k.split('\u0000') as [string, string]), score]);
+  // Live figures are today's: a changed member makes the batch touch today, unless its set counts only
+  // members scored from today and both its scores (before and after) are older (a history batch).
+  const today = localDayHour(processedAt, ctx.tz).day;
+  let todayStart: number | undefined;
+  const touchesToday = (set: string, ...scores: (number | undefined)[]) => {
+    if (!applier.todayOnlyLiveSets?.includes(set)) return true;
+    todayStart ??= dayStartUtc(today, ctx.tz);
+    return scores.some((score) => score !== undefined && score >= todayStart!);
+  };
+  let changesToday = false;
+  for (const [k, { score, set }] of membersAfter) {
+    const old = membersBefore.get(k)?.score;
+    if (old === score) continue;
+    plan.members.push([...(k.split('\u0000') as [string, string]), score]);
+    changesToday ||= touchesToday(set, old, score);
   }
-  for (const k of membersBefore.keys()) {
-    if (!membersAfter.has(k)) plan.members.push([...(k.split('\u0000') as [string, string]), '']);
+  for (const [k, { score, set }] of membersBefore) {
+    if (membersAfter.has(k)) continue;
+    plan.members.push([...(k.split('\u0000') as [string, string]), '']);
+    changesToday ||= touchesToday(set, score);
   }
-  if (plan.members.length > 0) plan.days.add(localDayHour(processedAt, ctx.tz).day); // live figures are today's
+  if (changesToday) plan.days.add(today);
   return plan;
 }

@@ -2,8 +2,10 @@ import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
+import { localDayHour } from '../../shared/time.ts';
 import { redisKeys } from '../../core/platform/redis-keys.ts';
 import { ApplyService } from '../../core/ingest/apply-service.ts';
+import { planEntity } from '../../core/ingest/entity-plan.ts';
 import { hallApplier } from '../../core/feeds/hall/apply.ts';
 import type { HallQueueRecord } from '../../core/feeds/hall/feed.ts';
 import { verifyAggregates } from '../../core/ledger/ledger-service.ts';
@@ -12,7 +14,7 @@ import { testContext } from '../support/context.ts';
 
 /**
  * Issue 19: the apply script writes each entity's ledger once, and each bucket field a chunk touches
- * once, at its value after the chunk — after every check.
+ * once, at its value after the chunk — after every check; and a history batch does not touch today.
  */
 
 const tz = 'Asia/Shanghai';
@@ -114,5 +116,35 @@ describe('the merged apply', () => {
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toMatch(/REFUSED key .*:l:q\|.* is not a hash: nothing of this chunk was written/);
     expect(await redis.keys(`${keys.prefix}:*`)).toEqual([keys.ledger('hall', hallApplier.entityOf(second!, tz))]);
+  });
+});
+
+describe('live figures of a history batch', () => {
+  const keys = redisKeys('live');
+  const ctx = { tz, settings: DEFAULT_SETTINGS };
+  const taken = (at: number): HallQueueRecord => ({
+    id: 'T1',
+    type: 'taken',
+    hall: '区政务服务大厅',
+    day: localDayHour(at, tz).day,
+    queueId: 'A001',
+    at,
+    service: '社保',
+  });
+  const plan = (record: HallQueueRecord, now: number) =>
+    planEntity(hallApplier, hallApplier.entityOf(record, tz), new Map(), [{ record, origin: 'b:0' }], keys, ctx, now, new Map());
+
+  it('a number taken on a past day changes the waiting set but not today', () => {
+    const now = Date.now();
+    const old = plan(taken(Date.parse('2022-06-15T09:00:00+08:00')), now);
+    expect(old.members).toHaveLength(1);
+    expect([...old.days]).toEqual(['2022-06-15']);
+  });
+
+  it('a number taken today touches today', () => {
+    const now = Date.now();
+    const fresh = plan(taken(now), now);
+    expect(fresh.members).toHaveLength(1);
+    expect([...fresh.days]).toEqual([localDayHour(now, tz).day]);
   });
 });
