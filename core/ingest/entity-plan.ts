@@ -54,15 +54,25 @@ function addTo(into: Increments, key: string, field: string, n: number): void {
   bucket.set(field, (bucket.get(field) ?? 0) + n);
 }
 
-/** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
-const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string, path2: string, path3: string]>();
-const fieldNameCache = new Map<string, string>();
+/**
+ * Interned strings of the hot path: the same bucket keys and field names recur across a batch and a
+ * rebuild. Looked up through nested maps, so a lookup builds no string (a rebuild makes millions).
+ */
+type BucketKeys = [total: string, hour: string, dim: string, month: string, path2: string, path3: string];
+const bucketKeyCache = new WeakMap<RedisKeys, Map<FeedName, Map<LocalDay, BucketKeys>>>();
+let bucketKeyCount = 0;
 
-function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string, string, string] {
-  const id = `${keys.prefix}|${feed}|${day}`;
-  let cached = bucketKeyCache.get(id);
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): BucketKeys {
+  let byFeed = bucketKeyCache.get(keys);
+  if (!byFeed) bucketKeyCache.set(keys, (byFeed = new Map()));
+  let byDay = byFeed.get(feed);
+  if (!byDay) byFeed.set(feed, (byDay = new Map()));
+  let cached = byDay.get(day);
   if (!cached) {
-    if (bucketKeyCache.size > 20_000) bucketKeyCache.clear();
+    if (++bucketKeyCount > 20_000) {
+      byDay.clear();
+      bucketKeyCount = 0;
+    }
     cached = [
       keys.dayBucket(feed, day),
       keys.dayHourBucket(feed, day),
@@ -71,18 +81,57 @@ function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, 
       keys.dayPathBucket(feed, day, 2),
       keys.dayPathBucket(feed, day, 3),
     ];
-    bucketKeyCache.set(id, cached);
+    byDay.set(day, cached);
   }
   return cached;
 }
 
-function fieldName(field: string, suffix: string, build: () => string): string {
-  const id = `${field}\u0000${suffix}`;
-  let name = fieldNameCache.get(id);
+/** Field names by field, then by a part that needs no building: hour (`<field>@07`), dimension and value, path suffix. */
+const hourNames = new Map<string, string[]>();
+const dimNames = new Map<string, Map<string, Map<string, string>>>();
+const pathNames = new Map<string, Map<string, string>>();
+let fieldNameCount = 0;
+
+/** Counts a new interned name; past 200,000 the caches start again (a year's names are far fewer). */
+function interned(): void {
+  if (++fieldNameCount <= 200_000) return;
+  hourNames.clear();
+  dimNames.clear();
+  pathNames.clear();
+  fieldNameCount = 0;
+}
+
+function hourName(field: string, hour: number): string {
+  let names = hourNames.get(field);
+  if (!names) hourNames.set(field, (names = []));
+  let name = names[hour];
   if (name === undefined) {
-    if (fieldNameCache.size > 200_000) fieldNameCache.clear();
-    name = build();
-    fieldNameCache.set(id, name);
+    interned();
+    names[hour] = name = `${field}@${pad2(hour)}`;
+  }
+  return name;
+}
+
+function dimName(field: string, dim: string, value: string): string {
+  let byDim = dimNames.get(field);
+  if (!byDim) dimNames.set(field, (byDim = new Map()));
+  let byValue = byDim.get(dim);
+  if (!byValue) byDim.set(dim, (byValue = new Map()));
+  let name = byValue.get(value);
+  if (name === undefined) {
+    interned();
+    byValue.set(value, (name = `${field}|${dim}=${encodeDimValue(value)}`));
+  }
+  return name;
+}
+
+function pathName(field: string, suffix: string): string {
+  let bySuffix = pathNames.get(field);
+  if (!bySuffix) pathNames.set(field, (bySuffix = new Map()));
+  let name = bySuffix.get(suffix);
+  if (name === undefined) {
+    interned();
+    bySuffix.set(suffix, (name = field + suffix));
   }
   return name;
 }
@@ -105,22 +154,12 @@ export function expandContribution(
     const [totalKey, hourKey, dimKey, monthKey, path2Key, path3Key] = bucketKeysOf(keys, feed, day);
     addTo(into, totalKey, entry.field, n);
     addTo(into, monthKey, entry.field, n);
-    addTo(
-      into,
-      hourKey,
-      fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`),
-      n,
-    );
+    addTo(into, hourKey, hourName(entry.field, hour), n);
     if (!entry.dims) continue;
     for (const dim in entry.dims) {
       const value = entry.dims[dim];
       if (value !== undefined && value !== '') {
-        addTo(
-          into,
-          dimKey,
-          fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${encodeDimValue(value)}`),
-          n,
-        );
+        addTo(into, dimKey, dimName(entry.field, dim, value), n);
       }
     }
     if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
@@ -164,13 +203,7 @@ function addPathFields(
   const suffixes = pathSuffixes(dims, drillPath);
   for (let i = 0; i < suffixes.length; i++) {
     const suffix = suffixes[i]!;
-    // `\u0001` keeps these cache entries apart from the single-dimension ones (`|<dim>=<raw value>`).
-    addTo(
-      into,
-      i === 0 ? path2Key : path3Key,
-      fieldName(field, `\u0001${suffix}`, () => field + suffix),
-      n,
-    );
+    addTo(into, i === 0 ? path2Key : path3Key, pathName(field, suffix), n);
   }
 }
 
