@@ -57,7 +57,7 @@ async function deployAllInOne(): Promise<Deployment> {
     await redis.stop();
   };
   try {
-    await waitForHttp(`${base}/api/health`);
+    await waitForHttp(`${base}/api/health`, 120_000); // a loaded machine starts slowly
     const res = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
