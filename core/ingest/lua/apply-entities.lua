@@ -18,7 +18,7 @@
                        write count w, then w × (slot, value)
     statistics         n, then n × (field, increment)
     conflict reports   n, then n × (JSON)
-    bucket increments  n, then n × (key, field, increment)   -- already summed over the chunk
+    bucket increments  n, then n × (key, field, increment)   -- summed over the chunk (a repeat adds up)
     live-set changes   n, then n × (key, member, score)       -- score "" removes the member
   Every key in ARGV carries the hash tag of KEYS[1]'s feed, so the script stays in one Cluster slot.
 
@@ -29,6 +29,10 @@
   applied whole or not at all: a refused chunk writes nothing and answers an error starting
   `REFUSED`, which fails its batch for good (kept failed, `idle` false, retryable once repaired).
   (Out of memory cannot strike half-way either: Redis refuses a script's writes only before its first.)
+
+  Writes, once everything is checked, are one per thing (issue 19): an entity's slots and its next `_v`
+  in one HSET; each bucket at its fields' values after the chunk (computed from the checks' HMGET), one
+  HSET per bucket and one HDEL of the fields that came to 0 — not an HINCRBY per field and per entity.
 ]]
 local i = 1
 local function take()
