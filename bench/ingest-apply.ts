@@ -107,7 +107,9 @@ for (const [m, mix] of mixes.entries()) {
   for (let run = 1; run <= REPEAT; run++) {
     const d = await deployAllInOne();
     try {
-      const timing = await ingestToIdle(d, mix.batches);
+      const timing = await ingestToIdle(d, mix.batches).catch((err: Error) => {
+        throw new Error(`${err.message} (${String(err.cause)}); npm start said: ${d.server.output().slice(-2000)}`);
+      });
       rates.push(timing.recordsPerSecond);
       say(
         `${mix.name}, run ${run}/${REPEAT}: ${fmt(mix.total)} records, idle after ${fmt(timing.idleSeconds, 1)} s → ${fmt(timing.recordsPerSecond)} records/s`,
