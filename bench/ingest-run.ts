@@ -88,7 +88,15 @@ export async function ingestToIdle(d: Deployment, batches: Batch[], onProgress?:
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
             body: batch.body,
+          }).catch((err: Error) => {
+            // A kept-alive connection the server closed as this request went out (a loaded machine's race): send again.
+            if ((err.cause as { code?: string } | undefined)?.code === 'ECONNRESET') return null;
+            throw err;
           });
+          if (res === null) {
+            retries++;
+            continue;
+          }
           if (res.status === 202) {
             const body = (await res.json()) as { rejected: unknown[] };
             if (body.rejected.length > 0)

@@ -22,6 +22,7 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
     file: 'bench/ingest-year.ts',
     what: 'ingest to idle (1 and 2 workers) vs naive and the raw Redis ceiling; KPI p95; rebuild; verify; memory',
   },
+  apply: { file: 'bench/ingest-apply.ts', what: 'npm start to idle: one record per entity and the lifecycle mix; ceiling, naive, rebuild' },
   wall: {
     file: 'bench/wall-latency.ts',
     args: ['1000', '10000'],

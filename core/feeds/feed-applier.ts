@@ -51,4 +51,10 @@ export interface FeedApplier<R extends { id: string }, F extends string = string
   snapshot?(record: R): { asOf?: number } | null;
   /** What the entity, holding `records` by slot, adds to the figures. */
   contribution(entity: string, records: ReadonlyMap<string, R>, ctx: ContributionContext): Contribution<F, S>;
+  /**
+   * Live sets whose live figures count only members scored from the start of today (hall `waiting`:
+   * numbers taken today): a change there with scores before today leaves today's live figures as they
+   * were, so a history batch does not make the wall recompute them (entity-plan.ts).
+   */
+  todayOnlyLiveSets?: readonly S[];
 }

@@ -11,6 +11,7 @@ import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
 import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
 import { FEEDS, applierOf } from '../feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
+import type { ContributionContext } from '../feeds/feed-applier.ts';
 import { addApplyLatency } from './apply-latency.ts';
 import { countLateRecords } from '../services/closed-year/late-records.ts';
 
@@ -84,6 +85,25 @@ function mergePlans(plans: EntityPlan[], increments: Increments) {
   return { stats: [...stats], conflicts, counts, countTriples, members };
 }
 
+/** What the chunks of one batch share. */
+interface BatchScope {
+  job: IngestJobData;
+  applier: NonNullable<ReturnType<typeof applierOf>>;
+  ctx: ContributionContext;
+  processedAt: number;
+  statsKey: string;
+  conflictsKey: string;
+  totalsKey: string;
+  appliedKey: string;
+}
+
+/** A chunk's plans once applied; `replayed` when an earlier run of the job had applied it. */
+interface ChunkResult {
+  chunk: string[];
+  plans: EntityPlan[];
+  replayed: boolean;
+}
+
 /** Identifies a chunk of a batch by its deliveries (origin and record id), so a re-run of the same job recognises the chunks it applied. */
 function chunkId(chunk: readonly string[], byEntity: Map<string, Delivery<{ id: string }>[]>): string {
   const hash = createHash('sha1');
@@ -122,6 +142,7 @@ export class ApplyService {
     const conflictsKey = this.keys.conflicts(job.feed);
     const totalsKey = this.keys.ingestTotals(job.feed);
     const appliedKey = this.keys.appliedChunks(job.feed, job.batchId);
+    const batch: BatchScope = { job, applier, ctx, processedAt, statsKey, conflictsKey, totalsKey, appliedKey };
     // Received is counted before any outcome, so outcomes never exceed it, even when the server queued
     // the batch but never got to count it. A marker younger than its TTL is still there if it was ever
     // set; an older batch was counted by an earlier run of this job (or the server) if ever.
@@ -140,59 +161,29 @@ export class ApplyService {
     /** Deliveries that changed the figures, for the wall's ticker (those of today). */
     const fresh: Delivery<{ id: string }>[] = [];
     const entities = [...byEntity.keys()];
-    for (let start = 0; start < entities.length; start += CHUNK) {
-      const chunk = entities.slice(start, start + CHUNK);
-      for (let round = 0; ; round++) {
-        if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${chunk.slice(0, 5).join(', ')}`);
-        const read = this.redis.pipeline();
-        for (const entity of chunk) read.hgetall(this.keys.ledger(job.feed, entity));
-        const states = (await read.exec()) ?? [];
-
-        const plans: EntityPlan[] = [];
-        const increments: Increments = new Map();
-        const entityArgs: (string | number)[] = [appliedKey, chunkId(chunk, byEntity), chunk.length];
-        chunk.forEach((entity, i) => {
-          const [err, hash] = states[i]!;
-          if (err) throw err;
-          const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
-          const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt, increments);
-          plans.push(plan);
-          entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length);
-          for (const [slot, value] of plan.ledgerWrites) entityArgs.push(slot, value);
-        });
-        const { stats, conflicts, counts: countArgs, countTriples, members } = mergePlans(plans, increments);
-        // One argument array, never spread: a chunk of a year's tickets has far more arguments than a
-        // JavaScript call may take (spreading overflowed the stack at ~2,300 hotline records).
-        const args = entityArgs;
-        args.push(stats.length);
-        for (const [field, n] of stats) args.push(field, n);
-        args.push(conflicts.length);
-        for (const conflict of conflicts) args.push(conflict);
-        args.push(countTriples);
-        for (const arg of countArgs) args.push(arg);
-        args.push(members.length);
-        for (const [key, member, score] of members) args.push(key, member, score);
-        const stale = await this.redis.applyEntities(statsKey, conflictsKey, totalsKey, args).catch((err: Error) => {
-          // The script refused the chunk before writing anything (a counter would leave ±(2^53 − 1), a key
-          // has the wrong type): the same batch would be refused again, so it fails now and stays failed.
-          throw err.message.startsWith('REFUSED') ? new UnrecoverableError(`batch ${job.batchId}: ${err.message}`) : err;
-        });
-        if (stale === -1) {
-          // Applied by an earlier run of this job (its worker died before completing it): count nothing again.
-          for (const entity of chunk) counts.replay += byEntity.get(entity)!.length;
-          break;
-        }
-        if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
-        plans.forEach((plan, i) => {
-          const deliveries = byEntity.get(chunk[i]!)!;
-          plan.outcomes.forEach((outcome, k) => {
-            counts[outcome]++;
-            if (outcome === 'new' || outcome === 'replaced') fresh.push(deliveries[k]!);
-          });
-          for (const day of plan.days) days.add(day);
-        });
-        break;
+    const chunks: string[][] = [];
+    for (let start = 0; start < entities.length; start += CHUNK) chunks.push(entities.slice(start, start + CHUNK));
+    // Every chunk of the batch at once: Redis reads one chunk's ledger and applies another's script while
+    // this process plans a third (one connection, so they still run in order). Each chunk is atomic on its
+    // own, as before; one refused chunk fails the batch once the others have settled.
+    const applied = await Promise.allSettled(chunks.map((chunk) => this.applyChunk(batch, chunk, byEntity)));
+    const refused = applied.find((r) => r.status === 'rejected');
+    if (refused) throw refused.reason;
+    for (const result of applied) {
+      const { plans, chunk, replayed } = (result as PromiseFulfilledResult<ChunkResult>).value;
+      if (replayed) {
+        // Applied by an earlier run of this job (its worker died before completing it): count nothing again.
+        for (const entity of chunk) counts.replay += byEntity.get(entity)!.length;
+        continue;
       }
+      plans.forEach((plan, i) => {
+        const deliveries = byEntity.get(chunk[i]!)!;
+        plan.outcomes.forEach((outcome, k) => {
+          counts[outcome]++;
+          if (outcome === 'new' || outcome === 'replaced') fresh.push(deliveries[k]!);
+        });
+        for (const day of plan.days) days.add(day);
+      });
     }
 
     const done = this.redis.multi().hset(this.keys.batchResult(job.batchId), counts).expire(this.keys.batchResult(job.batchId), 86_400);
@@ -211,6 +202,55 @@ export class ApplyService {
     await done.exec();
     await countLateRecords(this.redis, this.keys, this.tz, job); // closed years' late records (core/services/closed-year)
     return { counts, days: [...days] };
+  }
+
+  /** Reads, plans and applies one chunk of a batch's entities, again while another worker changed one meanwhile. */
+  private async applyChunk(batch: BatchScope, chunk: string[], byEntity: Map<string, Delivery<{ id: string }>[]>): Promise<ChunkResult> {
+    const { job, applier, ctx, processedAt } = batch;
+    for (let round = 0; ; round++) {
+      if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${chunk.slice(0, 5).join(', ')}`);
+      const read = this.redis.pipeline();
+      for (const entity of chunk) read.hgetall(this.keys.ledger(job.feed, entity));
+      const states = (await read.exec()) ?? [];
+
+      const plans: EntityPlan[] = [];
+      const increments: Increments = new Map();
+      const entityArgs: (string | number)[] = [batch.appliedKey, chunkId(chunk, byEntity), chunk.length];
+      chunk.forEach((entity, i) => {
+        const [err, hash] = states[i]!;
+        if (err?.message.startsWith('WRONGTYPE')) {
+          // As the script would refuse it (apply-entities.lua): the same batch would meet the same key again.
+          const key = this.keys.ledger(job.feed, entity);
+          throw new UnrecoverableError(`batch ${job.batchId}: REFUSED key ${key} is not a hash: nothing of this chunk was written`);
+        }
+        if (err) throw err;
+        const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
+        const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt, increments);
+        plans.push(plan);
+        entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length);
+        for (const [slot, value] of plan.ledgerWrites) entityArgs.push(slot, value);
+      });
+      const { stats, conflicts, counts: countArgs, countTriples, members } = mergePlans(plans, increments);
+      // One argument array, never spread: a chunk of a year's tickets has far more arguments than a
+      // JavaScript call may take (spreading overflowed the stack at ~2,300 hotline records).
+      const args = entityArgs;
+      args.push(stats.length);
+      for (const [field, n] of stats) args.push(field, n);
+      args.push(conflicts.length);
+      for (const conflict of conflicts) args.push(conflict);
+      args.push(countTriples);
+      for (const arg of countArgs) args.push(arg);
+      args.push(members.length);
+      for (const [key, member, score] of members) args.push(key, member, score);
+      const stale = await this.redis.applyEntities(batch.statsKey, batch.conflictsKey, batch.totalsKey, args).catch((err: Error) => {
+        // The script refused the chunk before writing anything (a counter would leave ±(2^53 − 1), a key
+        // has the wrong type): the same batch would be refused again, so it fails now and stays failed.
+        throw err.message.startsWith('REFUSED') ? new UnrecoverableError(`batch ${job.batchId}: ${err.message}`) : err;
+      });
+      if (stale === -1) return { chunk, plans: [], replayed: true };
+      if (stale !== 0) continue; // another worker changed an entity of this chunk: read and plan again
+      return { chunk, plans, replayed: false };
+    }
   }
 
   /** The local day a record happened on (its `at`, or its `date` for day rows): only today's make the ticker, not a back-fill. */

@@ -1,7 +1,7 @@
 import { DRILL_PATHS, encodeDimValue } from '../../shared/feeds/dimensions.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
-import { localDayHour, type LocalDay } from '../../shared/time.ts';
+import { dayStartUtc, localDayHour, type LocalDay } from '../../shared/time.ts';
 import type { Contribution, ContributionContext, FeedApplier } from '../feeds/feed-applier.ts';
 
 /** What happened to one delivered record. */
@@ -54,15 +54,25 @@ function addTo(into: Increments, key: string, field: string, n: number): void {
   bucket.set(field, (bucket.get(field) ?? 0) + n);
 }
 
-/** Interned strings of the hot path: the same bucket keys and field names recur across a batch. */
-const bucketKeyCache = new Map<string, [total: string, hour: string, dim: string, month: string, path2: string, path3: string]>();
-const fieldNameCache = new Map<string, string>();
+/**
+ * Interned strings of the hot path: the same bucket keys and field names recur across a batch and a
+ * rebuild. Looked up through nested maps, so a lookup builds no string (a rebuild makes millions).
+ */
+type BucketKeys = [total: string, hour: string, dim: string, month: string, path2: string, path3: string];
+const bucketKeyCache = new WeakMap<RedisKeys, Map<FeedName, Map<LocalDay, BucketKeys>>>();
+let bucketKeyCount = 0;
 
-function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, string, string, string, string, string] {
-  const id = `${keys.prefix}|${feed}|${day}`;
-  let cached = bucketKeyCache.get(id);
+function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): BucketKeys {
+  let byFeed = bucketKeyCache.get(keys);
+  if (!byFeed) bucketKeyCache.set(keys, (byFeed = new Map()));
+  let byDay = byFeed.get(feed);
+  if (!byDay) byFeed.set(feed, (byDay = new Map()));
+  let cached = byDay.get(day);
   if (!cached) {
-    if (bucketKeyCache.size > 20_000) bucketKeyCache.clear();
+    if (++bucketKeyCount > 20_000) {
+      byDay.clear();
+      bucketKeyCount = 0;
+    }
     cached = [
       keys.dayBucket(feed, day),
       keys.dayHourBucket(feed, day),
@@ -71,18 +81,57 @@ function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): [string, 
       keys.dayPathBucket(feed, day, 2),
       keys.dayPathBucket(feed, day, 3),
     ];
-    bucketKeyCache.set(id, cached);
+    byDay.set(day, cached);
   }
   return cached;
 }
 
-function fieldName(field: string, suffix: string, build: () => string): string {
-  const id = `${field}\u0000${suffix}`;
-  let name = fieldNameCache.get(id);
+/** Field names by field, then by a part that needs no building: hour (`<field>@07`), dimension and value, path suffix. */
+const hourNames = new Map<string, string[]>();
+const dimNames = new Map<string, Map<string, Map<string, string>>>();
+const pathNames = new Map<string, Map<string, string>>();
+let fieldNameCount = 0;
+
+/** Counts a new interned name; past 200,000 the caches start again (a year's names are far fewer). */
+function interned(): void {
+  if (++fieldNameCount <= 200_000) return;
+  hourNames.clear();
+  dimNames.clear();
+  pathNames.clear();
+  fieldNameCount = 0;
+}
+
+function hourName(field: string, hour: number): string {
+  let names = hourNames.get(field);
+  if (!names) hourNames.set(field, (names = []));
+  let name = names[hour];
   if (name === undefined) {
-    if (fieldNameCache.size > 200_000) fieldNameCache.clear();
-    name = build();
-    fieldNameCache.set(id, name);
+    interned();
+    names[hour] = name = `${field}@${pad2(hour)}`;
+  }
+  return name;
+}
+
+function dimName(field: string, dim: string, value: string): string {
+  let byDim = dimNames.get(field);
+  if (!byDim) dimNames.set(field, (byDim = new Map()));
+  let byValue = byDim.get(dim);
+  if (!byValue) byDim.set(dim, (byValue = new Map()));
+  let name = byValue.get(value);
+  if (name === undefined) {
+    interned();
+    byValue.set(value, (name = `${field}|${dim}=${encodeDimValue(value)}`));
+  }
+  return name;
+}
+
+function pathName(field: string, suffix: string): string {
+  let bySuffix = pathNames.get(field);
+  if (!bySuffix) pathNames.set(field, (bySuffix = new Map()));
+  let name = bySuffix.get(suffix);
+  if (name === undefined) {
+    interned();
+    bySuffix.set(suffix, (name = field + suffix));
   }
   return name;
 }
@@ -105,22 +154,12 @@ export function expandContribution(
     const [totalKey, hourKey, dimKey, monthKey, path2Key, path3Key] = bucketKeysOf(keys, feed, day);
     addTo(into, totalKey, entry.field, n);
     addTo(into, monthKey, entry.field, n);
-    addTo(
-      into,
-      hourKey,
-      fieldName(entry.field, `@${hour}`, () => `${entry.field}@${pad2(hour)}`),
-      n,
-    );
+    addTo(into, hourKey, hourName(entry.field, hour), n);
     if (!entry.dims) continue;
     for (const dim in entry.dims) {
       const value = entry.dims[dim];
       if (value !== undefined && value !== '') {
-        addTo(
-          into,
-          dimKey,
-          fieldName(entry.field, `|${dim}=${value}`, () => `${entry.field}|${dim}=${encodeDimValue(value)}`),
-          n,
-        );
+        addTo(into, dimKey, dimName(entry.field, dim, value), n);
       }
     }
     if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
@@ -164,19 +203,15 @@ function addPathFields(
   const suffixes = pathSuffixes(dims, drillPath);
   for (let i = 0; i < suffixes.length; i++) {
     const suffix = suffixes[i]!;
-    // `\u0001` keeps these cache entries apart from the single-dimension ones (`|<dim>=<raw value>`).
-    addTo(
-      into,
-      i === 0 ? path2Key : path3Key,
-      fieldName(field, `\u0001${suffix}`, () => field + suffix),
-      n,
-    );
+    addTo(into, i === 0 ? path2Key : path3Key, pathName(field, suffix), n);
   }
 }
 
-/** Live-set members of a contribution: `<setKey>\u0000<member>` → score. */
-function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, number> {
-  return new Map((contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, m.score]));
+/** Live-set members of a contribution: `<setKey>\u0000<member>` → score and set name. */
+function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, { score: number; set: string }> {
+  return new Map(
+    (contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, { score: m.score, set: m.set }]),
+  );
 }
 
 export interface EntityPlan {
@@ -243,12 +278,27 @@ export function planEntity<R extends { id: string }>(
   expandContribution(applier.feed, before, keys, ctx.tz, increments, -1, plan.days);
   const membersBefore = membersOf(applier.feed, before, keys);
   const membersAfter = membersOf(applier.feed, after, keys);
-  for (const [k, score] of membersAfter) {
-    if (membersBefore.get(k) !== score) plan.members.push([...(k.split('\u0000') as [string, string]), score]);
+  // Live figures are today's: a changed member makes the batch touch today, unless its set counts only
+  // members scored from today and both its scores (before and after) are older (a history batch).
+  const today = localDayHour(processedAt, ctx.tz).day;
+  let todayStart: number | undefined;
+  const touchesToday = (set: string, ...scores: (number | undefined)[]) => {
+    if (!applier.todayOnlyLiveSets?.includes(set)) return true;
+    todayStart ??= dayStartUtc(today, ctx.tz);
+    return scores.some((score) => score !== undefined && score >= todayStart!);
+  };
+  let changesToday = false;
+  for (const [k, { score, set }] of membersAfter) {
+    const old = membersBefore.get(k)?.score;
+    if (old === score) continue;
+    plan.members.push([...(k.split('\u0000') as [string, string]), score]);
+    changesToday ||= touchesToday(set, old, score);
   }
-  for (const k of membersBefore.keys()) {
-    if (!membersAfter.has(k)) plan.members.push([...(k.split('\u0000') as [string, string]), '']);
+  for (const [k, { score, set }] of membersBefore) {
+    if (membersAfter.has(k)) continue;
+    plan.members.push([...(k.split('\u0000') as [string, string]), '']);
+    changesToday ||= touchesToday(set, score);
   }
-  if (plan.members.length > 0) plan.days.add(localDayHour(processedAt, ctx.tz).day); // live figures are today's
+  if (changesToday) plan.days.add(today);
   return plan;
 }

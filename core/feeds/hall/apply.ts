@@ -71,6 +71,8 @@ export const hallApplier: FeedApplier<HallRecord, HallField, HallLiveSet> = {
   entityOf: (r) => (r.type === 'footfall' ? `f|${r.hall}|${r.at}` : `q|${encodeDimValue(r.hall)}|${r.day}|${encodeDimValue(r.queueId)}`),
   slotOf: (r) => r.type,
   snapshot: (r) => (r.type !== 'footfall' ? null : r.asOf === undefined ? {} : { asOf: r.asOf }),
+  // `_live.waitingNow` counts the numbers taken today (core/services/live-figures.ts).
+  todayOnlyLiveSets: [WAITING_SET],
   contribution(_entity, records, { settings }) {
     const steps = new Map<HallQueueStep, HallQueueRecord>();
     for (const record of records.values()) {

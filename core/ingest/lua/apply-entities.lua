@@ -18,7 +18,7 @@
                        write count w, then w × (slot, value)
     statistics         n, then n × (field, increment)
     conflict reports   n, then n × (JSON)
-    bucket increments  n, then n × (key, field, increment)   -- already summed over the chunk
+    bucket increments  n, then n × (key, field, increment)   -- summed over the chunk (a repeat adds up)
     live-set changes   n, then n × (key, member, score)       -- score "" removes the member
   Every key in ARGV carries the hash tag of KEYS[1]'s feed, so the script stays in one Cluster slot.
 
@@ -29,6 +29,10 @@
   applied whole or not at all: a refused chunk writes nothing and answers an error starting
   `REFUSED`, which fails its batch for good (kept failed, `idle` false, retryable once repaired).
   (Out of memory cannot strike half-way either: Redis refuses a script's writes only before its first.)
+
+  Writes, once everything is checked, are one per thing (issue 19): an entity's slots and its next `_v`
+  in one HSET; each bucket at its fields' values after the chunk (computed from the checks' HMGET), one
+  HSET per bucket and one HDEL of the fields that came to 0 — not an HINCRBY per field and per entity.
 ]]
 local i = 1
 local function take()
@@ -76,9 +80,10 @@ local entitiesStart = i
 for e = 1, entityCount do
   local key = take()
   local planned = take()
-  problem = wrongType(key, 'hash')
-  if problem then return refuse(problem) end
-  local version = redis.call('HGET', key, '_v') or '0'
+  -- A ledger key is read once: HGET answers an error for a key that is not a hash (nothing written yet).
+  local version = redis.pcall('HGET', key, '_v')
+  if type(version) == 'table' and version.err then return refuse(wrongType(key, 'hash') or version.err) end
+  version = version or '0'
   if version ~= planned then
     return e
   end
@@ -87,12 +92,23 @@ for e = 1, entityCount do
 end
 
 -- Counters are read with one HMGET per run of fields of one hash (a chunk's increments come grouped by key).
-local function checkSums(key, fields, increments)
+-- With `into`, each counter's value after the increment is kept (into[key][field], a whole-number string)
+-- for the writes, a field named twice adding up, so each field is written once, by one HSET per run.
+local function checkSums(key, fields, increments, into)
   if #fields == 0 then return nil end
   local current = redis.call('HMGET', key, unpack(fields))
+  local after = into and into[key]
+  if into and not after then
+    after = {}
+    into[key] = after
+    into[#into + 1] = key
+  end
   for f = 1, #fields do
-    local bad = badSum(key, fields[f], increments[f], current[f] or nil)
+    local field = fields[f]
+    local now = (after and after[field]) or current[f] or nil
+    local bad = badSum(key, field, increments[f], now)
     if bad then return bad end
+    if after then after[field] = string.format('%.0f', tonumber(now or '0') + tonumber(increments[f])) end
   end
 end
 
@@ -107,17 +123,19 @@ for _ = 1, tonumber(take()) do
   take()
 end
 local runKey
+-- Bucket key → field → its value after the chunk; the keys in order at [1..n].
+local buckets = {}
 fields, increments = {}, {}
 for _ = 1, tonumber(take()) do
   local key, field, increment = take(), take(), take()
   if key ~= runKey or #fields == 1000 then
-    problem = checkSums(runKey, fields, increments) or wrongType(key, 'hash')
+    problem = checkSums(runKey, fields, increments, buckets) or wrongType(key, 'hash')
     if problem then return refuse(problem) end
     runKey, fields, increments = key, {}, {}
   end
   fields[#fields + 1], increments[#increments + 1] = field, increment
 end
-problem = checkSums(runKey, fields, increments)
+problem = checkSums(runKey, fields, increments, buckets)
 if problem then return refuse(problem) end
 for _ = 1, tonumber(take()) do
   local key, member, score = take(), take(), take()
@@ -129,13 +147,18 @@ end
 i = entitiesStart
 for _ = 1, entityCount do
   local key = take()
-  take() -- version, checked above
+  local version = tonumber(take())
   local writes = tonumber(take())
-  for _ = 1, writes do
-    redis.call('HSET', key, take(), take())
-  end
+  -- The entity's slots and its next version in one HSET.
   if writes > 0 then
-    redis.call('HINCRBY', key, '_v', 1)
+    local hset = { key }
+    for _ = 1, writes do
+      hset[#hset + 1] = take()
+      hset[#hset + 1] = take()
+    end
+    hset[#hset + 1] = '_v'
+    hset[#hset + 1] = string.format('%d', version + 1)
+    redis.call('HSET', unpack(hset))
   end
 end
 
@@ -154,11 +177,31 @@ if conflicts > 0 then
   redis.call('LTRIM', KEYS[2], 0, 999)
 end
 
-for _ = 1, tonumber(take()) do
-  local key, field, increment = take(), take(), take()
-  if redis.call('HINCRBY', key, field, increment) == 0 then
-    redis.call('HDEL', key, field)
+-- Each bucket field once, at its value after the chunk (checked above): one HSET of the changed fields per
+-- bucket (at most 500 fields a call, within unpack's reach), one HDEL of those that came to 0.
+local counted = tonumber(take())
+i = i + 3 * counted
+for b = 1, #buckets do
+  local key = buckets[b]
+  local hset, hdel = { key }, { key }
+  for field, value in pairs(buckets[key]) do
+    if value == '0' then
+      hdel[#hdel + 1] = field
+    else
+      hset[#hset + 1] = field
+      hset[#hset + 1] = value
+      if #hset > 1000 then
+        redis.call('HSET', unpack(hset))
+        hset = { key }
+      end
+    end
+    if #hdel > 1000 then
+      redis.call('HDEL', unpack(hdel))
+      hdel = { key }
+    end
   end
+  if #hset > 1 then redis.call('HSET', unpack(hset)) end
+  if #hdel > 1 then redis.call('HDEL', unpack(hdel)) end
 end
 
 for _ = 1, tonumber(take()) do
