@@ -20,6 +20,11 @@ import { logNegBinomialUpperTail } from './tail.ts';
  */
 
 const HOUR_MS = 3_600_000;
+/**
+ * The score's ceiling: with nothing expected at all (no history yet, the window's tickets all this series') the tail
+ * is 0 and −log10 of it infinite, which JSON cannot carry (it became null). 99 is far above any threshold: 红.
+ */
+export const MAX_SCORE = 99;
 
 /** What the detector knows of the past: the district's hourly profile and each series' tickets. */
 export interface DetectorHistory {
@@ -171,7 +176,7 @@ export function detect(
       const { shape, rate } = sharePosterior(history, series, nC, nS, options.priorTickets);
       const district = Math.max(fromHistory, (allInWindow - its.length) / (1 - Math.min(0.9, shape / rate)));
       const expected = (shape / rate) * district;
-      const score = -logNegBinomialUpperTail(its.length, shape, rate / (rate + district)) / Math.LN10;
+      const score = Math.min(MAX_SCORE, -logNegBinomialUpperTail(its.length, shape, rate / (rate + district)) / Math.LN10);
       if (score < threshold || score <= (best.get(key)?.score ?? -Infinity)) continue;
       const sorted = [...its].sort((a, b) => a.at - b.at);
       best.set(key, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistory, detect, scoreThreshold, type RecentTicket } from '../../core/analytics/hotspot-detector.ts';
+import { buildHistory, detect, MAX_SCORE, scoreThreshold, type RecentTicket } from '../../core/analytics/hotspot-detector.ts';
 import { reconcile, EXTEND_WITHIN_MS } from '../../core/analytics/hotspot-lifecycle.ts';
 import { parseSeriesKey, seriesKey, type StoredHotspot } from '../../core/analytics/hotspot-store.ts';
 import { logNegBinomialUpperTail, logPoissonUpperTail } from '../../core/analytics/tail.ts';
@@ -96,6 +96,19 @@ describe('the hotspot detector', () => {
     expect(alarm!.score).toBeGreaterThan(threshold + 4);
     expect(alarm!.level).toBe('红');
     expect(alarm!.start).toBe(surge[0]!.at);
+  });
+
+  it('gives a finite score when nothing at all was expected (no history yet), so the API never sends a null score', () => {
+    const now = dayStartUtc(EVAL_DAY, TZ) + 20 * HOUR_MS;
+    const surge: RecentTicket[] = Array.from({ length: 12 }, (_, i) => ({
+      id: `N${i}`,
+      at: now - i * 60_000,
+      category: '物业管理',
+      street: '火星街道',
+    }));
+    const { alarms } = detect(historyOf([], HISTORY_FIRST, 84), surge, now, TZ);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(JSON.parse(JSON.stringify(alarm)).score).toBe(MAX_SCORE);
   });
 
   it('raises nothing over a month of ordinary tickets evaluated every hour', () => {
