@@ -28,10 +28,17 @@ export const PARTNERS = [
 ];
 
 /**
- * A morning of today's records on all five feeds, with times in the last hour before `nowMs` (so they
- * belong to today in Asia/Shanghai unless the test runs in the first hour after midnight there).
+ * "Now" for a wall test's records: at least 65 minutes into the local day in Asia/Shanghai, so that records of
+ * "the last hour" belong to today even when the test runs just after midnight there (16:00 UTC). They may then
+ * lie up to 65 minutes ahead, which ingest accepts (INGEST_MAX_AHEAD_HOURS).
  */
-export function todayRecords(nowMs = Date.now(), count = 60) {
+export function wallNow(nowMs = Date.now()): number {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(nowMs));
+  return Math.max(nowMs, Date.parse(`${day}T00:00:00+08:00`) + 65 * 60_000);
+}
+
+/** A morning of today's records on all five feeds, with times in the last hour before `nowMs` (today in Asia/Shanghai). */
+export function todayRecords(nowMs = wallNow(), count = 60) {
   const at = (i: number) => new Date(nowMs - 3_600_000 + (i * 3_600_000) / (count + 1)).toISOString();
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(nowMs));
   const hotline = Array.from({ length: count }, (_, i) => [
@@ -83,7 +90,7 @@ export function todayRecords(nowMs = Date.now(), count = 60) {
 }
 
 /** Sends the partner list (reference data) and `todayRecords`, and waits until the workers applied them. */
-export async function sendToday(app: TestApp, adminToken: string, nowMs = Date.now()): Promise<void> {
+export async function sendToday(app: TestApp, adminToken: string, nowMs = wallNow()): Promise<void> {
   const partners = await fetch(`${app.baseUrl}/api/admin/reference/cross-region-partners`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },

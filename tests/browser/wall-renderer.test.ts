@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from '../support/browser.ts';
+import { wallNow } from './wall-records.ts';
 
 /**
  * The wall runs for weeks on whatever PC is behind the screen (issue 19, item 7): its animations must be ones the
@@ -58,7 +59,7 @@ function animatedProperties(page: Page): Promise<string[]> {
 
 describe('wall renderer', () => {
   it('animates only transform and opacity, and a wall whose figures stay still recalculates style far less than once a frame', async () => {
-    const now = Date.now();
+    const now = wallNow();
     const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(now));
     // A red alert (resolution 0 %: its card pulses), ranked streets, bars of channels, a ticker.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from '../support/browser.ts';
-import { createDisplayToken } from './wall-records.ts';
+import { createDisplayToken, wallNow } from './wall-records.ts';
 
 let app: TestApp;
 let browser: Browser;
@@ -106,7 +106,7 @@ describe('wall', () => {
     await expect.poll(() => page.getAttribute('[data-testid=hall-panel]', 'data-silent'), POLL).toBe('true');
     expect(await page.textContent('[data-testid=hall-panel] [data-testid=feed-silent]')).toContain('暂无数据');
 
-    const now = Date.now();
+    const now = wallNow();
     const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(now));
     await app.ingest('hall', [
