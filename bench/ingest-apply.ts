@@ -18,7 +18,7 @@ import { SUPPORTED_FEEDS } from '../core/ingest/apply-service.ts';
 import { rebuildAggregates, withIngestPaused } from '../core/ledger/ledger-service.ts';
 import { startTestRedis } from '../tests/support/redis-server.ts';
 import { captureScriptCalls, naiveRecordsPerSecond, scriptPipelineRecordsPerSecond } from './baselines.ts';
-import { ADMIN_PASSWORD, APPENDFSYNC, INGEST_TOKEN, ingestToIdle, type Deployment } from './ingest-run.ts';
+import { ADMIN_PASSWORD, APPENDFSYNC, benchEnv, ingestToIdle, type Deployment } from './ingest-run.ts';
 import { onePerEntityBatches } from './one-per-entity.ts';
 import { startProcess, waitForHttp } from './processes.ts';
 import { fmt, median, table, writeSection, type MeasuredRow } from './results.ts';
@@ -39,15 +39,7 @@ const load = () =>
 async function deployAllInOne(): Promise<Deployment> {
   const redis = await startTestRedis({ appendonly: true, appendfsync: APPENDFSYNC });
   const port = await freePort();
-  const env = {
-    REDIS_URL: redis.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ADMIN_PASSWORD,
-    INGEST_TOKEN,
-    INGEST_MAX_BACKLOG_JOBS: '100000',
-    INGEST_REQUESTS_PER_MINUTE: '1000000',
-  };
+  const env = benchEnv(redis.url, port);
   const server = startProcess('all-in-one/main.ts', env);
   const base = `http://127.0.0.1:${port}`;
   const client = new Redis(redis.url);

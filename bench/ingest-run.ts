@@ -25,19 +25,24 @@ export interface Deployment {
   stop(): Promise<void>;
 }
 
-export async function deploy(workers: number, extraEnv: Record<string, string> = {}): Promise<Deployment> {
-  const redis = await startTestRedis({ appendonly: true, appendfsync: APPENDFSYNC });
-  const port = await freePort();
-  const env = {
-    REDIS_URL: redis.url,
+/** The environment of a benchmarked Pulse: its Redis and port, the bench's credentials, no backlog or rate limit in the way. */
+export function benchEnv(redisUrl: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     ADMIN_PASSWORD,
     INGEST_TOKEN,
     INGEST_MAX_BACKLOG_JOBS: '100000',
     INGEST_REQUESTS_PER_MINUTE: '1000000',
-    ...extraEnv,
+    ...extra,
   };
+}
+
+export async function deploy(workers: number, extraEnv: Record<string, string> = {}): Promise<Deployment> {
+  const redis = await startTestRedis({ appendonly: true, appendfsync: APPENDFSYNC });
+  const port = await freePort();
+  const env = benchEnv(redis.url, port, extraEnv);
   const server = startProcess('server/main.ts', env);
   const workerProcs = Array.from({ length: workers }, () => startProcess('workers/main.ts', env));
   const base = `http://127.0.0.1:${port}`;
