@@ -13,7 +13,7 @@ import type { Settings } from '../../shared/settings.ts';
 import { addDays, dayStartUtc, type LocalDay } from '../../shared/time.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { mastersOf } from '../platform/redis.ts';
-import { decodeEntity } from '../ingest/entity-plan.ts';
+import { readEntities, recordsBySlot } from '../ingest/entity-plan.ts';
 import { applierOf } from '../feeds/index.ts';
 import { sameDayLastYear } from '../services/bucket-reader.ts';
 import type { KpiSource } from './export-model.ts';
@@ -130,11 +130,11 @@ async function scanSides(deps: EvidenceDeps, files: SideFile[], onProgress: Evid
     idsByFeed.delete(feed);
     const applier = applierOf(feed);
     const mine = files.filter((f) => f.side.feed === feed);
-    const fetchChunk = async (i: number) => {
-      const read = redis.pipeline();
-      for (const id of ids.slice(i, i + CHUNK)) read.hgetall(keys.ledger(feed, id));
-      return (await read.exec()) ?? [];
-    };
+    const fetchChunk = (i: number) =>
+      readEntities<{ id: string }>(
+        redis,
+        ids.slice(i, i + CHUNK).map((id) => keys.ledger(feed, id)),
+      );
     // Redis reads the next chunk while this process writes the rows of the current one.
     let next = fetchChunk(0);
     for (let i = 0; i < ids.length; i += CHUNK) {
@@ -142,11 +142,9 @@ async function scanSides(deps: EvidenceDeps, files: SideFile[], onProgress: Evid
       const hashes = await next;
       if (i + CHUNK < ids.length) (next = fetchChunk(i + CHUNK)).catch(() => undefined); // awaited next turn
       chunk.forEach((entity, j) => {
-        const [err, hash] = hashes[j]!;
-        if (err) throw err;
-        const { slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
+        const { slots } = hashes[j]!;
         if (slots.size === 0) return;
-        const records = new Map([...slots].map(([slot, s]) => [slot, s.record]));
+        const records = recordsBySlot(slots);
         const contribution = applier.contribution(entity, records, { settings, tz });
         for (const file of mine) {
           let counted = 0;

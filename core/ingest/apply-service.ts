@@ -8,7 +8,7 @@ import type { CoreContext } from '../context.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { localDayHour, type LocalDay } from '../../shared/time.ts';
 import { TICKER_LENGTH, tickerItemOf } from '../../shared/feeds/wall.ts';
-import { decodeEntity, planEntity, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
+import { planEntity, readEntities, type ApplyOutcome, type Delivery, type EntityPlan, type Increments } from './entity-plan.ts';
 import { FEEDS, applierOf } from '../feeds/index.ts';
 import { defineScripts } from './lua/scripts.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
@@ -209,25 +209,22 @@ export class ApplyService {
     const { job, applier, ctx, processedAt } = batch;
     for (let round = 0; ; round++) {
       if (round === MAX_ROUNDS) throw new Error(`entities kept changing under this worker: ${chunk.slice(0, 5).join(', ')}`);
-      const read = this.redis.pipeline();
-      for (const entity of chunk) read.hgetall(this.keys.ledger(job.feed, entity));
-      const states = (await read.exec()) ?? [];
+      const ledgerKeys = chunk.map((entity) => this.keys.ledger(job.feed, entity));
+      const states = await readEntities<{ id: string }>(this.redis, ledgerKeys).catch((err: Error) => {
+        // As the script would refuse it (apply-entities.lua): the same batch would meet the same key again.
+        throw err.message.startsWith('REFUSED')
+          ? new UnrecoverableError(`batch ${job.batchId}: ${err.message}: nothing of this chunk was written`)
+          : err;
+      });
 
       const plans: EntityPlan[] = [];
       const increments: Increments = new Map();
       const entityArgs: (string | number)[] = [batch.appliedKey, chunkId(chunk, byEntity), chunk.length];
       chunk.forEach((entity, i) => {
-        const [err, hash] = states[i]!;
-        if (err?.message.startsWith('WRONGTYPE')) {
-          // As the script would refuse it (apply-entities.lua): the same batch would meet the same key again.
-          const key = this.keys.ledger(job.feed, entity);
-          throw new UnrecoverableError(`batch ${job.batchId}: REFUSED key ${key} is not a hash: nothing of this chunk was written`);
-        }
-        if (err) throw err;
-        const { version, slots } = decodeEntity<{ id: string }>(hash as Record<string, string>);
+        const { version, slots } = states[i]!;
         const plan = planEntity(applier, entity, slots, byEntity.get(entity)!, this.keys, ctx, processedAt, increments);
         plans.push(plan);
-        entityArgs.push(this.keys.ledger(job.feed, entity), version, plan.ledgerWrites.length);
+        entityArgs.push(ledgerKeys[i]!, version, plan.ledgerWrites.length);
         for (const [slot, value] of plan.ledgerWrites) entityArgs.push(slot, value);
       });
       const { stats, conflicts, counts: countArgs, countTriples, members } = mergePlans(plans, increments);

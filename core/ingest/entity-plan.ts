@@ -1,8 +1,10 @@
+import type { Redis } from 'ioredis';
 import { DRILL_PATHS, encodeDimValue } from '../../shared/feeds/dimensions.ts';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { dayStartUtc, localDayHour, type LocalDay } from '../../shared/time.ts';
 import type { Contribution, ContributionContext, FeedApplier } from '../feeds/feed-applier.ts';
+import { defineScripts } from './lua/scripts.ts';
 
 /** What happened to one delivered record. */
 export type ApplyOutcome = 'new' | 'replay' | 'duplicate' | 'conflict' | 'replaced' | 'superseded';
@@ -28,11 +30,23 @@ export function canonicalContent(record: { id: string }): string {
   return JSON.stringify(content);
 }
 
-/** Parses an entity's ledger hash (`HGETALL`) into its version and records by slot. */
-export function decodeEntity<R>(hash: Record<string, string>): { version: string; slots: Map<string, StoredRecord<R>> } {
+/** An entity's ledger: its version and its records by slot. */
+export interface LedgerEntity<R> {
+  version: string;
+  slots: Map<string, StoredRecord<R>>;
+}
+
+/** Parses an entity's ledger hash as HGETALL answers it in a script reply: field, value, field, value, … */
+export function decodeEntity<R>(hash: readonly string[]): LedgerEntity<R> {
   const slots = new Map<string, StoredRecord<R>>();
-  for (const [slot, value] of Object.entries(hash)) {
-    if (slot === '_v') continue;
+  let version = '0';
+  for (let f = 0; f < hash.length; f += 2) {
+    const slot = hash[f]!;
+    const value = hash[f + 1]!;
+    if (slot === '_v') {
+      version = value;
+      continue;
+    }
     const first = value.indexOf('\n');
     const second = value.indexOf('\n', first + 1);
     const content = value.slice(second + 1);
@@ -42,7 +56,22 @@ export function decodeEntity<R>(hash: Record<string, string>): { version: string
       record: { id: value.slice(first + 1, second), ...(JSON.parse(content) as object) } as R,
     });
   }
-  return { version: hash._v ?? '0', slots };
+  return { version, slots };
+}
+
+/** Reads entities' ledgers in one script call (read-entities.lua); refused (`REFUSED key …`) when a key is not a hash. */
+export async function readEntities<R>(redis: Redis, ledgerKeys: string[]): Promise<LedgerEntity<R>[]> {
+  if (ledgerKeys.length === 0) return [];
+  defineScripts(redis);
+  const hashes = await redis.readEntities(ledgerKeys.length, ledgerKeys);
+  return hashes.map((hash) => decodeEntity<R>(hash));
+}
+
+/** An entity's records by slot, as its applier reads them. */
+export function recordsBySlot<R>(slots: Map<string, StoredRecord<R>>): Map<string, R> {
+  const records = new Map<string, R>();
+  for (const [slot, s] of slots) records.set(slot, s.record);
+  return records;
 }
 
 /** Bucket increments: bucket key → field → n (zeros possible where changes cancel). */
@@ -207,12 +236,17 @@ function addPathFields(
   }
 }
 
+type Members = ReadonlyMap<string, { score: number; set: string }>;
+const NO_MEMBERS: Members = new Map();
+
 /** Live-set members of a contribution: `<setKey>\u0000<member>` → score and set name. */
-function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Map<string, { score: number; set: string }> {
-  return new Map(
-    (contribution.members ?? []).map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, { score: m.score, set: m.set }]),
-  );
+function membersOf(feed: FeedName, contribution: Contribution, keys: RedisKeys): Members {
+  if (!contribution.members?.length) return NO_MEMBERS;
+  return new Map(contribution.members.map((m) => [`${keys.liveSet(feed, m.set)}\u0000${m.member}`, { score: m.score, set: m.set }]));
 }
+
+/** What an entity holding no records contributes: nothing (every feed's applier, tests/unit/entity-plan.test.ts). */
+const NOTHING: Contribution = { entries: [] };
 
 export interface EntityPlan {
   outcomes: ApplyOutcome[];
@@ -238,8 +272,8 @@ export function planEntity<R extends { id: string }>(
   /** Where the figures' change goes, shared by a chunk's plans. */
   increments: Increments,
 ): EntityPlan {
-  const records = (slots: Map<string, StoredRecord<R>>) => new Map([...slots].map(([slot, s]) => [slot, s.record]));
-  const before = applier.contribution(entity, records(current), ctx);
+  // A new entity (most of a live day's records) skips its applier for the contribution it had before.
+  const before = current.size === 0 ? NOTHING : applier.contribution(entity, recordsBySlot(current), ctx);
   const slots = new Map(current);
   const plan: EntityPlan = { outcomes: [], ledgerWrites: [], conflicts: [], members: [], days: new Set() };
   const written = new Set<string>();
@@ -273,11 +307,12 @@ export function planEntity<R extends { id: string }>(
   }
   if (written.size === 0) return plan;
 
-  const after = applier.contribution(entity, records(slots), ctx);
+  const after = applier.contribution(entity, recordsBySlot(slots), ctx);
   expandContribution(applier.feed, after, keys, ctx.tz, increments, 1, plan.days);
   expandContribution(applier.feed, before, keys, ctx.tz, increments, -1, plan.days);
   const membersBefore = membersOf(applier.feed, before, keys);
   const membersAfter = membersOf(applier.feed, after, keys);
+  if (membersBefore.size === 0 && membersAfter.size === 0) return plan;
   // Live figures are today's: a changed member makes the batch touch today, unless its set counts only
   // members scored from today and both its scores (before and after) are older (a history batch).
   const today = localDayHour(processedAt, ctx.tz).day;

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { mastersOf, scanAll } from '../platform/redis.ts';
-import { decodeEntity, expandContribution, type Increments } from '../ingest/entity-plan.ts';
+import { expandContribution, readEntities, recordsBySlot, type Increments, type LedgerEntity } from '../ingest/entity-plan.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
 import { applierOf } from '../feeds/index.ts';
 
@@ -18,32 +18,26 @@ export interface Recomputed {
 
 const SCAN_COUNT = 2_000;
 
-/** Calls `visit` with every ledger entity of `feed` (id and HGETALL hash), a pipeline per SCAN page. */
+/** Calls `visit` with every ledger entity of `feed` (id and ledger), one read-entities.lua call per SCAN page. */
 export async function forEachEntity(
   redis: Redis,
   keys: RedisKeys,
   feed: FeedName,
-  visit: (entity: string, hash: Record<string, string>) => void,
+  visit: (entity: string, ledger: LedgerEntity<{ id: string }>) => void,
 ): Promise<void> {
   const prefixLength = keys.ledger(feed, '').length;
   // A feed's ledger is in one slot, so on a cluster one master holds it; the others answer empty pages.
   for (const node of mastersOf(redis)) {
     const fetchPage = async (cursor: string) => {
       const [next, found] = await node.scan(cursor, 'MATCH', keys.ledgerPattern(feed), 'COUNT', SCAN_COUNT);
-      const pipeline = node.pipeline();
-      for (const key of found) pipeline.hgetall(key);
-      return { next, found, results: found.length > 0 ? ((await pipeline.exec()) ?? []) : [] };
+      return { next, found, ledgers: await readEntities<{ id: string }>(node, found) };
     };
     // Redis reads the next page while this process works through the current one.
     let page = fetchPage('0');
     for (;;) {
-      const { next, found, results } = await page;
+      const { next, found, ledgers } = await page;
       if (next !== '0') page = fetchPage(next);
-      found.forEach((key, i) => {
-        const [err, hash] = results[i]!;
-        if (err) throw err;
-        visit(key.slice(prefixLength), hash as Record<string, string>);
-      });
+      found.forEach((key, i) => visit(key.slice(prefixLength), ledgers[i]!));
       if (next === '0') break;
     }
   }
@@ -57,12 +51,11 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
   const members = new Map<string, Map<string, number>>();
   let entities = 0;
   let records = 0;
-  await forEachEntity(redis, keys, feed, (entity, hash) => {
-    const { slots } = decodeEntity<{ id: string }>(hash);
+  await forEachEntity(redis, keys, feed, (entity, { slots }) => {
     if (slots.size === 0) return;
     entities++;
     records += slots.size;
-    const contribution = applier.contribution(entity, new Map([...slots].map(([slot, s]) => [slot, s.record])), ctx);
+    const contribution = applier.contribution(entity, recordsBySlot(slots), ctx);
     expandContribution(feed, contribution, keys, ctx.tz, buckets);
     for (const m of contribution.members ?? []) {
       const key = keys.liveSet(feed, m.set);

@@ -6,7 +6,7 @@ import type { RedisKeys } from '../platform/redis-keys.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { CoreContext } from '../context.ts';
 import { dayStartUtc, type LocalDay } from '../../shared/time.ts';
-import { decodeEntity } from '../ingest/entity-plan.ts';
+import { readEntities, type LedgerEntity } from '../ingest/entity-plan.ts';
 import { CALLERS_SET, DISSATISFIED_SET, OPEN_TICKETS_SET, UNRESOLVED_SET, ticketDeadline } from '../feeds/hotline/apply.ts';
 import { findRepeats } from './live-figures.ts';
 
@@ -40,14 +40,13 @@ export class SupervisedService {
     const end = dayStartUtc(to, this.ctx.tz) + DAY_MS;
     const found = await this.members(kind, start, end, now);
     const slice = found.slice(page.offset, page.offset + page.limit);
-    const ledgers = this.redis.pipeline();
-    for (const { ticketId } of slice) ledgers.hgetall(this.keys.ledger('hotline', ticketId));
-    const results = slice.length > 0 ? ((await ledgers.exec()) ?? []) : [];
-    const items = slice.map(({ ticketId, since, deadline }, i) => {
-      const [err, hash] = results[i]!;
-      if (err) throw err;
-      return describeTicket(ticketId, hash as Record<string, string>, since, this.ctx.settings, deadline);
-    });
+    const ledgers = await readEntities<HotlineMilestone>(
+      this.redis,
+      slice.map(({ ticketId }) => this.keys.ledger('hotline', ticketId)),
+    );
+    const items = slice.map(({ ticketId, since, deadline }, i) =>
+      describeTicket(ticketId, ledgers[i]!, since, this.ctx.settings, deadline),
+    );
     return { kind, period: { from, to }, asOf: new Date(now).toISOString(), total: found.length, offset: page.offset, items };
   }
 
@@ -85,12 +84,11 @@ export class SupervisedService {
 /** A ticket's attributes from its ledger (`signed` first, as the applier reads them); personal fields left out. */
 function describeTicket(
   ticketId: string,
-  hash: Record<string, string>,
+  { slots }: LedgerEntity<HotlineMilestone>,
   since: number,
   settings: Settings,
   deadline?: number,
 ): SupervisedTicket {
-  const { slots } = decodeEntity<HotlineMilestone>(hash);
   const byType = new Map([...slots.values()].map((s) => [s.record.type, s.record]));
   const order = ['signed', 'received', 'responded', 'completed', 'visited'] as const;
   const attr = <K extends 'category' | 'street' | 'department' | 'urgency' | 'deadline'>(key: K): HotlineMilestone[K] | undefined => {

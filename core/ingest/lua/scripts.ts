@@ -7,6 +7,8 @@ declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext> {
     /** See apply-entities.lua for KEYS and ARGV. */
     applyEntities(statsKey: string, conflictsKey: string, totalsKey: string, args: (string | number)[]): Result<number, Context>;
+    /** See read-entities.lua: `numberOfKeys` first, then the ledger keys. */
+    readEntities(numberOfKeys: number, ledgerKeys: string[]): Result<string[][], Context>;
     /** See count-received.lua. */
     countReceived(statsKey: string, appliedKey: string, totalsKey: string, received: number, rejected: number): Result<number, Context>;
   }
@@ -18,6 +20,7 @@ const defined = new WeakSet<Redis>();
 export function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
   redis.defineCommand('applyEntities', { numberOfKeys: 3, lua: load('apply-entities.lua') });
+  redis.defineCommand('readEntities', { lua: load('read-entities.lua') });
   redis.defineCommand('countReceived', { numberOfKeys: 3, lua: load('count-received.lua') });
   defined.add(redis);
 }
