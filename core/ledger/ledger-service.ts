@@ -7,7 +7,7 @@ import { publish } from '../platform/channels.ts';
 import { localDayHour } from '../../shared/time.ts';
 import type { IngestJobData } from '../ingest/apply-service.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
-import { recomputeFeed, scanKeys } from './recompute.ts';
+import { recomputeFeed } from './recompute.ts';
 
 const STAT_FIELDS = ['received', 'rejected', 'accepted', 'duplicate', 'conflict', 'replaced', 'superseded'] as const;
 type StatField = (typeof STAT_FIELDS)[number];
@@ -89,7 +89,7 @@ export async function verifyAggregates(
   const report: VerifyReport = { ok: true, feeds: {} };
   for (const feed of feeds) {
     const recomputed = await recomputeFeed(redis, keys, feed, ctx);
-    const liveKeys = new Set((await Promise.all(keys.dayBucketPatterns(feed).map((p) => scanKeys(redis, p)))).flat());
+    const liveKeys = new Set(recomputed.stored.bucket);
     for (const key of recomputed.buckets.keys()) liveKeys.add(key);
     const bucketKeys = [...liveKeys].sort();
     const read = redis.pipeline();
@@ -111,7 +111,7 @@ export async function verifyAggregates(
     });
 
     let liveSetDifferences = 0;
-    const setKeys = new Set([...(await scanKeys(redis, keys.liveSetPattern(feed))), ...recomputed.members.keys()]);
+    const setKeys = new Set([...recomputed.stored.liveSet, ...recomputed.members.keys()]);
     for (const key of setKeys) {
       const stored = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       const storedMap = new Map<string, number>();
@@ -126,7 +126,7 @@ export async function verifyAggregates(
       const day = localDayHour(job.receivedAt, ctx.tz).day;
       pendingByDay.set(day, (pendingByDay.get(day) ?? 0) + job.records.length);
     }
-    const statKeys = (await scanKeys(redis, keys.ingestStatsPattern(feed))).sort();
+    const statKeys = recomputed.stored.stats.sort();
     const days: FeedVerification['days'] = [];
     let acceptedTotal = 0;
     for (const key of statKeys) {
@@ -170,12 +170,21 @@ export async function rebuildAggregates(
   for (const feed of feeds) {
     const started = performance.now();
     const recomputed = await recomputeFeed(redis, keys, feed, ctx);
-    const stale = (await Promise.all([...keys.dayBucketPatterns(feed), keys.liveSetPattern(feed)].map((p) => scanKeys(redis, p)))).flat();
+    const stale = [...recomputed.stored.bucket, ...recomputed.stored.liveSet];
     const write = redis.pipeline();
     for (let i = 0; i < stale.length; i += 500) write.del(...stale.slice(i, i + 500));
     for (const [key, fields] of recomputed.buckets) {
-      const nonZero = [...fields].filter(([, n]) => n !== 0);
-      if (nonZero.length > 0) write.hset(key, Object.fromEntries(nonZero));
+      // Flat field/value arguments, at most 500 fields a command (a year's month bucket has thousands).
+      let args: (string | number)[] = [];
+      for (const [field, n] of fields) {
+        if (n === 0) continue;
+        args.push(field, n);
+        if (args.length === 1000) {
+          write.hset(key, args);
+          args = [];
+        }
+      }
+      if (args.length > 0) write.hset(key, args);
     }
     for (const [key, members] of recomputed.members) {
       const args: string[] = [];

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
-import { mastersOf, scanAll } from '../platform/redis.ts';
+import { mastersOf } from '../platform/redis.ts';
 import { expandContribution, readEntities, recordsBySlot, type Increments, type LedgerEntity } from '../ingest/entity-plan.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
 import { applierOf } from '../feeds/index.ts';
@@ -12,35 +12,57 @@ export interface Recomputed {
   buckets: Map<string, Map<string, number>>;
   /** Live-set key → member → score. */
   members: Map<string, Map<string, number>>;
+  /** The feed's stored keys besides its ledger, by kind (`keys.feedKeyKind`): what rebuild replaces and verify compares. */
+  stored: Record<'bucket' | 'liveSet' | 'stats', string[]>;
   entities: number;
   records: number;
 }
 
-const SCAN_COUNT = 2_000;
+const SCAN_COUNT = 10_000;
+/** Ledgers read by one read-entities.lua call. */
+const READ_CHUNK = 500;
 
-/** Calls `visit` with every ledger entity of `feed` (id and ledger), one read-entities.lua call per SCAN page. */
+/**
+ * Calls `visit` with every ledger entity of `feed` (id and ledger) and returns the feed's other keys met on
+ * the way (buckets, live sets, statistics: `keys.feedKeyKind`): one SCAN of the keyspace per feed.
+ */
 export async function forEachEntity(
   redis: Redis,
   keys: RedisKeys,
   feed: FeedName,
   visit: (entity: string, ledger: LedgerEntity<{ id: string }>) => void,
-): Promise<void> {
+): Promise<string[]> {
   const prefixLength = keys.ledger(feed, '').length;
-  // A feed's ledger is in one slot, so on a cluster one master holds it; the others answer empty pages.
+  const others: string[] = [];
+  // A feed's keys are in one slot, so on a cluster one master holds them; the others answer empty pages.
   for (const node of mastersOf(redis)) {
+    // A SCAN page's ledgers are read in chunks sent at once: this process works through the first while
+    // Redis reads the next, and the next page is scanned before this one is done.
     const fetchPage = async (cursor: string) => {
-      const [next, found] = await node.scan(cursor, 'MATCH', keys.ledgerPattern(feed), 'COUNT', SCAN_COUNT);
-      return { next, found, ledgers: await readEntities<{ id: string }>(node, found) };
+      const [next, found] = await node.scan(cursor, 'MATCH', keys.feedPattern(feed), 'COUNT', SCAN_COUNT);
+      const ledgerKeys: string[] = [];
+      for (const key of found) (keys.feedKeyKind(feed, key) === 'ledger' ? ledgerKeys : others).push(key);
+      const reads: { keys: string[]; ledgers: Promise<LedgerEntity<{ id: string }>[]> }[] = [];
+      for (let i = 0; i < ledgerKeys.length; i += READ_CHUNK) {
+        const chunk = ledgerKeys.slice(i, i + READ_CHUNK);
+        const ledgers = readEntities<{ id: string }>(node, chunk);
+        ledgers.catch(() => undefined); // awaited below, in order
+        reads.push({ keys: chunk, ledgers });
+      }
+      return { next, reads };
     };
-    // Redis reads the next page while this process works through the current one.
     let page = fetchPage('0');
     for (;;) {
-      const { next, found, ledgers } = await page;
-      if (next !== '0') page = fetchPage(next);
-      found.forEach((key, i) => visit(key.slice(prefixLength), ledgers[i]!));
+      const { next, reads } = await page;
+      if (next !== '0') (page = fetchPage(next)).catch(() => undefined); // awaited next turn
+      for (const read of reads) {
+        const ledgers = await read.ledgers;
+        read.keys.forEach((key, i) => visit(key.slice(prefixLength), ledgers[i]!));
+      }
       if (next === '0') break;
     }
   }
+  return [...new Set(others)]; // SCAN may return a key twice
 }
 
 /** Recomputes a feed's day buckets and live sets from its ledger with the same applier the worker uses. */
@@ -51,7 +73,7 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
   const members = new Map<string, Map<string, number>>();
   let entities = 0;
   let records = 0;
-  await forEachEntity(redis, keys, feed, (entity, { slots }) => {
+  const others = await forEachEntity(redis, keys, feed, (entity, { slots }) => {
     if (slots.size === 0) return;
     entities++;
     records += slots.size;
@@ -64,10 +86,10 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
       set.set(m.member, m.score);
     }
   });
-  return { buckets, members, entities, records };
-}
-
-/** Every existing key of a feed matching `pattern` (day buckets, live sets). */
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  return scanAll(redis, pattern, SCAN_COUNT);
+  const stored: Recomputed['stored'] = { bucket: [], liveSet: [], stats: [] };
+  for (const key of others) {
+    const kind = keys.feedKeyKind(feed, key);
+    if (kind === 'bucket' || kind === 'liveSet' || kind === 'stats') stored[kind].push(key);
+  }
+  return { buckets, members, stored, entities, records };
 }

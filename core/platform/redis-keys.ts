@@ -6,6 +6,17 @@ import type { LocalDay } from '../../shared/time.ts';
  * feed's apply script, which touches the ledger, the day buckets and the statistics together, stays in
  * one Redis Cluster slot.
  */
+export type FeedKeyKind = 'ledger' | 'bucket' | 'liveSet' | 'stats' | 'other';
+const FEED_KEY_KINDS: Readonly<Record<string, FeedKeyKind>> = {
+  l: 'ledger',
+  d: 'bucket',
+  dh: 'bucket',
+  dd: 'bucket',
+  m: 'bucket',
+  z: 'liveSet',
+  st: 'stats',
+};
+
 export function redisKeys(prefix: string) {
   const tag = (feed: FeedName) => `${prefix}:{${feed}}`;
   return {
@@ -27,7 +38,15 @@ export function redisKeys(prefix: string) {
      * shared/feeds/dimensions.ts DRILL_PATHS), one hash per depth so a level reads only its own fields.
      */
     dayPathBucket: (feed: FeedName, day: LocalDay, depth: number) => `${tag(feed)}:dp${depth}:${day}`,
-    /** Patterns of a feed's day buckets of every kind, for SCAN during rebuild/verify. */
+    /** Pattern of every key of a feed: rebuild and verify SCAN the keyspace once per feed and sort what they meet by feedKeyKind. */
+    feedPattern: (feed: FeedName) => `${tag(feed)}:*`,
+    /** What a key met by feedPattern holds, by its segment after the tag (the builders above and below). */
+    feedKeyKind: (feed: FeedName, key: string): FeedKeyKind => {
+      const start = tag(feed).length + 1;
+      const segment = key.slice(start, key.indexOf(':', start));
+      return FEED_KEY_KINDS[segment] ?? (/^dp\d$/.test(segment) ? 'bucket' : 'other'); // dp2, dp3: dayPathBucket
+    },
+    /** Patterns of a feed's day buckets of every kind (tests look them up). */
     dayBucketPatterns: (feed: FeedName) => [
       `${tag(feed)}:d:*`,
       `${tag(feed)}:dh:*`,
@@ -35,8 +54,6 @@ export function redisKeys(prefix: string) {
       `${tag(feed)}:dp?:*`,
       `${tag(feed)}:m:*`,
     ],
-    /** Pattern of a feed's live sets. */
-    liveSetPattern: (feed: FeedName) => `${tag(feed)}:z:*`,
     /** Pattern of a feed's ingest statistics. */
     ingestStatsPattern: (feed: FeedName) => `${tag(feed)}:st:*`,
     /** Sorted set maintained by the feed's applier (e.g. hotline `open`: open tickets scored by deadline). */
