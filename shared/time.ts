@@ -73,13 +73,20 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** Local day and hour (0–23) of the instant `utcMs` in `tz`. */
-export function localDayHour(utcMs: number, tz: string): { day: LocalDay; hour: number } {
-  const d = new Date(utcMs + zoneOffsetMs(utcMs, tz));
-  return {
-    day: `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`,
-    hour: d.getUTCHours(),
-  };
+/** Local day and hour by local hour number (local wall-clock ms / 1 h): the same object for every instant of that hour. */
+const localHours = new Map<number, Readonly<{ day: LocalDay; hour: number }>>();
+
+/** Local day and hour (0–23) of the instant `utcMs` in `tz` (shared: not to be changed by the caller). */
+export function localDayHour(utcMs: number, tz: string): Readonly<{ day: LocalDay; hour: number }> {
+  const localHour = Math.floor((utcMs + zoneOffsetMs(utcMs, tz)) / HOUR_MS);
+  let cached = localHours.get(localHour);
+  if (!cached) {
+    const d = new Date(localHour * HOUR_MS);
+    cached = { day: `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`, hour: d.getUTCHours() };
+    if (localHours.size > 200_000) localHours.clear();
+    localHours.set(localHour, cached);
+  }
+  return cached;
 }
 
 /** An ISO 8601 date-time as parseInstant reads it (offset optional); its source is the feed schemas' pattern. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { dayStartUtc, isLocalDay, parseInstant, type LocalDay } from '../../shared/time.ts';
 import { DEFAULT_TIME_WINDOW, type NormalizeContext } from '../../shared/feeds/feed.ts';
 import { msg, type Message, type MessageParam } from '../../shared/messages/index.ts';
@@ -31,6 +31,8 @@ const kindOf = (value: unknown): Message => {
   return msg(kind === 'number' || kind === 'boolean' || kind === 'string' ? `kind.${kind}` : 'kind.object');
 };
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Every text field goes through here, on every path (HTTP JSON and NDJSON, file imports, connectors),
  * so the ledger, the aggregates and rebuild/verify hold the same string: trimmed, in Unicode NFC, with
@@ -39,6 +41,8 @@ const kindOf = (value: unknown): Message => {
  * surrogate) and any other control character (NUL, ESC, DEL, C1).
  */
 export function cleanText(value: string): Parsed<string> {
+  // Printable ASCII (most ids, codes and times) holds nothing to replace, refuse or normalise.
+  if (PRINTABLE_ASCII.test(value)) return { value: value.trim() };
   const text = value.replace(/[\t\n\r]+/g, ' ').trim();
   const bad = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(text);
   if (bad) {
@@ -50,15 +54,25 @@ export function cleanText(value: string): Parsed<string> {
   return { value: text.normalize('NFC') };
 }
 
+/** Each enumeration's codes by code and by label. */
+const enumCodes = new WeakMap<object, Map<string, string>>();
+
 /** An enumeration given by English code or Chinese label. */
 export function parseEnum<C extends string>(value: unknown, labels: Readonly<Record<C, string>>): Parsed<C> {
   if (typeof value !== 'string') return { error: msg('record.expected_text', { kind: kindOf(value) }) };
   const cleaned = cleanText(value);
   if ('error' in cleaned) return cleaned;
   const text = cleaned.value;
-  for (const [code, label] of Object.entries(labels) as [C, string][]) {
-    if (text === code || text === label) return { value: code };
+  let codes = enumCodes.get(labels);
+  if (!codes) {
+    codes = new Map();
+    for (const [code, label] of Object.entries(labels) as [C, string][]) {
+      for (const name of [code, label]) if (!codes.has(name)) codes.set(name, code); // the first entry named wins
+    }
+    enumCodes.set(labels, codes);
   }
+  const code = codes.get(text) as C | undefined;
+  if (code !== undefined) return { value: code };
   const allowed = (Object.entries(labels) as [C, string][]).map(([c, l]) => `${c}/${l}`).join(', ');
   return { error: msg('record.not_in_list', { value: text, allowed }) };
 }
@@ -121,7 +135,7 @@ export function parseText(value: unknown, max: number): Parsed<string> {
 
 /** A stable id derived from a record's canonical content, for records sent without `id`. */
 export function contentId(canonicalJson: string): string {
-  return createHash('sha256').update(canonicalJson).digest('base64url').slice(0, 22);
+  return hash('sha256', canonicalJson, 'base64url').slice(0, 22);
 }
 
 /**
