@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisAnswers } from '../../core/platform/embedded-redis.ts';
+import { REDIS_DATA_SETTINGS, redisAnswers } from '../../core/platform/embedded-redis.ts';
 import { freePort } from '../../core/platform/free-port.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
@@ -48,7 +48,7 @@ export async function startScenarioRedis(options: { appendfsync?: 'everysec' | '
   let exited: Promise<void> = Promise.resolve();
   const start = async () => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'];
-    args.push('--appendfsync', options.appendfsync ?? 'everysec', '--maxmemory-policy', 'noeviction');
+    args.push('--appendfsync', options.appendfsync ?? 'everysec', '--maxmemory-policy', 'noeviction', ...REDIS_DATA_SETTINGS);
     const proc = track(spawn('redis-server', args, { stdio: 'ignore' }));
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));

@@ -44,6 +44,7 @@ describe('docker-compose.yml', () => {
     expect(command).toMatch(/--appendonly yes/);
     expect(command).toMatch(/--appendfsync always/);
     expect(command).toMatch(/--maxmemory-policy noeviction/);
+    expect(command).toMatch(/--hash-max-listpack-value 1024/); // compact ledger hashes, as the embedded Redis
   });
 
   it('runs node itself (no npm as PID 1 or every 10 s), the entry points package.json starts, against the compose Redis', () => {

@@ -19,6 +19,7 @@ describe('embedded redis-server', () => {
       expect(await redis.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
       expect(await redis.config('GET', 'appendfsync')).toEqual(['appendfsync', 'always']);
       expect(await redis.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await redis.config('GET', 'hash-max-listpack-value')).toEqual(['hash-max-listpack-value', '1024']);
       expect(await redis.config('GET', 'dir')).toEqual(['dir', dataDir]);
       await redis.set('kept', '1');
     } finally {

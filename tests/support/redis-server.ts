@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisAnswers } from '../../core/platform/embedded-redis.ts';
+import { REDIS_DATA_SETTINGS, redisAnswers } from '../../core/platform/embedded-redis.ts';
 import { freePort } from '../../core/platform/free-port.ts';
 
 export { freePort };
@@ -45,6 +45,7 @@ export async function startTestRedis(
       options.appendfsync ?? 'everysec',
       '--maxmemory-policy',
       'noeviction',
+      ...REDIS_DATA_SETTINGS,
     ],
     { stdio: 'ignore' },
   );
