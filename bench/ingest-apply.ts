@@ -9,7 +9,8 @@
  * the last lifecycle run, `rebuild` of the year from the ledger (bench/ingest-year.ts's method), per
  * million records. Figures go to bench/RESULTS.md, section "ingest-apply" (or "ingest-apply-scale-<s>").
  */
-import { loadavg } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import type { FeedName } from '../shared/feeds/feed.ts';
@@ -63,6 +64,30 @@ async function deployAllInOne(): Promise<Deployment> {
   }
 }
 
+/** CPU seconds used so far by process `pid` and its children (the worker processes of WORKER_PROCESSES), from /proc. */
+function processCpuSeconds(pid: number): number {
+  const ticks = (p: number | string) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  let total = ticks(pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid) total += ticks(entry);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return total / 100; // clock ticks (USER_HZ)
+}
+
+/** Redis's CPU seconds so far (INFO cpu: user + sys). */
+async function redisCpuSeconds(client: Redis): Promise<number> {
+  const info = await client.info('cpu');
+  return Number(/used_cpu_user:([\d.]+)/.exec(info)![1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)![1]);
+}
+
 const year = benchYear(SCALE);
 const one = onePerEntityBatches(year.generated, Math.round(535_750 * SCALE));
 const samplesOf = (batches: Batch[], count: number) => {
@@ -96,13 +121,18 @@ const rows: MeasuredRow[] = [];
 const rebuildSeconds: number[] = [];
 for (const [m, mix] of mixes.entries()) {
   const rates: number[] = [];
+  const nodeMicros: number[] = [];
+  const redisMicros: number[] = [];
   for (let run = 1; run <= REPEAT; run++) {
     const d = await deployAllInOne();
     try {
+      const [node0, redis0] = [processCpuSeconds(d.server.child.pid!), await redisCpuSeconds(d.client)];
       const timing = await ingestToIdle(d, mix.batches).catch((err: Error) => {
         throw new Error(`${err.message} (${String(err.cause)}); npm start said: ${d.server.output().slice(-2000)}`);
       });
       rates.push(timing.recordsPerSecond);
+      nodeMicros.push(((processCpuSeconds(d.server.child.pid!) - node0) / mix.total) * 1e6);
+      redisMicros.push((((await redisCpuSeconds(d.client)) - redis0) / mix.total) * 1e6);
       say(
         `${mix.name}, run ${run}/${REPEAT}: ${fmt(mix.total)} records, idle after ${fmt(timing.idleSeconds, 1)} s → ${fmt(timing.recordsPerSecond)} records/s`,
       );
@@ -142,6 +172,18 @@ for (const [m, mix] of mixes.entries()) {
       ],
     },
     {
+      label: `  CPU of npm start's Node process (HTTP, validation, queueing, planning) per record during that run`,
+      unit: 'µs',
+      values: nodeMicros,
+      digits: 1,
+    },
+    {
+      label: `  CPU of redis-server per record during that run`,
+      unit: 'µs',
+      values: redisMicros,
+      digits: 1,
+    },
+    {
       label: `  ceiling: apply-entities.lua replayed in process (ioredis pipeline of 8 calls, the workers' own arguments for ${fmt(captured.records)} records)`,
       unit: 'records/s',
       values: ceiling,
@@ -161,7 +203,7 @@ rows.push({
 });
 
 const body = [
-  `Year ${BENCH_YEAR} at scale ${SCALE}; \`npm start\` (server and worker in one process, WORKER_CONCURRENCY default) on a fresh redis-server per run (AOF, appendfsync ${APPENDFSYNC}); 4 senders, requests of 5,000 records. ${REPEAT} runs per figure. Load average (1/5/15 min) before ${loadBefore}, after ${load()} — the machine's 2 cores were shared with other sessions' work.`,
+  `Year ${BENCH_YEAR} at scale ${SCALE}; \`npm start\` (server and worker in one process, WORKER_CONCURRENCY default) on a fresh redis-server per run (AOF, appendfsync ${APPENDFSYNC}); 4 senders, requests of 5,000 records. ${REPEAT} runs per figure. Load average (1/5/15 min) before ${loadBefore}, after ${load()} on ${cpus().length} cores (a load above the core count means other work shared the machine). CPU per record: what npm start's process and redis-server used between the first request and idle, divided by the records.`,
   '',
   table(rows),
 ].join('\n');
