@@ -22,6 +22,9 @@ export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>>
   ALL_FEED_DESCRIPTORS.flatMap((d) => (d.drillPath ? [[d.name, d.drillPath]] : [])),
 );
 
+/** The characters encodeDimValue writes `%XX`. */
+const STRUCTURAL = /[%|=@>\n]/;
+
 /**
  * A dimension value as bucket field names hold it (`<field>|<dim>=<value>`, paths `…>dim=<value>`):
  * the characters that structure field names, and `%` itself, are written `%XX` (`a|b` → `a%7Cb`), so
@@ -29,6 +32,7 @@ export const DRILL_PATHS: Readonly<Partial<Record<FeedName, readonly string[]>>>
  * (Stores written before this encoding had `_` for `|`, `=`, `@`, `>`: `npm run rebuild` rewrites them.)
  */
 export function encodeDimValue(value: string): string {
+  if (!STRUCTURAL.test(value)) return value; // most values: nothing to write differently
   return value.replace(/[%|=@>\n]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
