@@ -50,11 +50,9 @@ export function decodeEntity<R>(hash: readonly string[]): LedgerEntity<R> {
     const first = value.indexOf('\n');
     const second = value.indexOf('\n', first + 1);
     const content = value.slice(second + 1);
-    slots.set(slot, {
-      origin: value.slice(0, first),
-      content,
-      record: { id: value.slice(first + 1, second), ...(JSON.parse(content) as object) } as R,
-    });
+    const record = JSON.parse(content) as Record<string, unknown>; // the content never holds `id` (canonicalContent)
+    record.id = value.slice(first + 1, second);
+    slots.set(slot, { origin: value.slice(0, first), content, record: record as R });
   }
   return { version, slots };
 }
