@@ -31,7 +31,7 @@ const EARLY_UPDATES = 1_000;
 const TARGET_UPDATES = 100_000;
 /** Deltas a second (a real wall gets a few; this is what the page keeps up with on a small machine). */
 const RATE_PER_SECOND = Number(process.env.WALL_RATE ?? 150);
-const ROTATE_SECONDS = 3;
+const ROTATE_SECONDS = 5;
 /** A `hotspots` event after every this many deltas. */
 const HOTSPOT_EVERY = 200;
 const SNAPSHOT_DIR = process.env.WALL_SNAPSHOTS;
@@ -213,18 +213,20 @@ try {
   /** Used JS heap after a forced GC, always at the same point: 1.5 s into a fresh showing of the hotline screen, still up when measured. */
   const heapMiB = async () => {
     await caughtUp();
-    // On a busy machine the GCs and the snapshot can outlast the showing: the screen then rotated (the services
-    // screen holds less) and the figures would not be comparable. The showing is marked, and measured again if gone.
+    // On a busy machine the GCs and the snapshot can outlast the showing: the screen then rotates (the services
+    // screen holds less) and the figures would not be comparable, so a point is taken again unless the page was
+    // still on the hotline screen after the heap was read and the snapshot (atomic) holds the hotline screen's DOM.
     for (let attempt = 1; ; attempt++) {
       await onScreen('services');
       await onScreen('hotline');
-      await page.evaluate(() => document.querySelector('[data-screen=hotline]')?.setAttribute('data-bench-showing', ''));
       await page.waitForTimeout(1_500);
       for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
       const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-      const fromSnapshot = await snapshotMiB(sent);
-      if (await page.evaluate(() => document.querySelector('[data-screen=hotline]')?.hasAttribute('data-bench-showing') === true))
-        return { mib: usedSize / 2 ** 20, ...fromSnapshot };
+      const stillUp = await page.evaluate(
+        () => document.querySelector('[data-testid=wall-screen]')?.getAttribute('data-current-screen') === 'hotline',
+      );
+      const fromSnapshot = stillUp ? await snapshotMiB(sent) : null;
+      if (fromSnapshot?.onHotline) return { mib: usedSize / 2 ** 20, codeMib: fromSnapshot.codeMib, dataMib: fromSnapshot.dataMib };
       if (attempt === 5) throw new Error('the hotline screen rotated away during five measurements running: the machine is too busy');
       say(`  the screen rotated during the measurement after ${sent} updates: measuring at its next showing`);
     }
@@ -241,8 +243,9 @@ try {
     cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
     await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
     cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
-    if (SNAPSHOT_DIR) writeFileSync(join(SNAPSHOT_DIR, `${updates}.heapsnapshot`), chunks.join(''));
-    const snap = JSON.parse(chunks.join('')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+    const text = chunks.join('');
+    if (SNAPSHOT_DIR) writeFileSync(join(SNAPSHOT_DIR, `${updates}.heapsnapshot`), text);
+    const snap = JSON.parse(text) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
     const fields = snap.snapshot.meta.node_fields;
     const typeAt = fields.indexOf('type');
     const sizeAt = fields.indexOf('self_size');
@@ -269,7 +272,7 @@ try {
       if (snap.nodes[i + typeAt] === code) codeBytes += snap.nodes[i + sizeAt]!;
       else if (data.has(snap.nodes[i + typeAt]!)) dataBytes += snap.nodes[i + sizeAt]!;
     }
-    return { codeMib: codeBytes / 2 ** 20, dataMib: dataBytes / 2 ** 20 };
+    return { codeMib: codeBytes / 2 ** 20, dataMib: dataBytes / 2 ** 20, onHotline: text.includes('class=\\"hotline-screen\\"') };
   };
 
   /**
