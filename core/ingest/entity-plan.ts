@@ -26,6 +26,10 @@ const pad2 = (h: number) => (h < 10 ? `0${h}` : String(h));
 
 /** Canonical content of a record: its JSON without `id`, in the feed module's key order. */
 export function canonicalContent(record: { id: string }): string {
+  // Records carry `id` first (withId): their JSON without that first member, without copying the record.
+  const json = JSON.stringify(record);
+  const prefix = `{"id":${JSON.stringify(record.id)},`;
+  if (json.startsWith(prefix)) return `{${json.slice(prefix.length)}`;
   const { id: _id, ...content } = record;
   return JSON.stringify(content);
 }
@@ -272,7 +276,7 @@ export function planEntity<R extends { id: string }>(
 ): EntityPlan {
   // A new entity (most of a live day's records) skips its applier for the contribution it had before.
   const before = current.size === 0 ? NOTHING : applier.contribution(entity, recordsBySlot(current), ctx);
-  const slots = new Map(current);
+  const slots = current; // the caller's map, read afresh for each planning round: deliveries are stored into it
   const plan: EntityPlan = { outcomes: [], ledgerWrites: [], conflicts: [], members: [], days: new Set() };
   const written = new Set<string>();
 
