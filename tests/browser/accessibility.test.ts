@@ -82,7 +82,7 @@ interface AxeResults {
   violations: { id: string; impact: string; nodes: { target: string[]; failureSummary: string; html: string }[] }[];
 }
 
-/** Until every finite animation (transitions, rolling figures; not a ticker's endless scroll) has ended. */
+/** Until every finite animation (transitions, rolling figures, a ticker's step; not an endless one) has ended. */
 function animationsDone(page: Page) {
   return page.waitForFunction(() =>
     document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),

@@ -97,9 +97,9 @@ describe('wall renderer', () => {
       expect(animated.filter((p) => !COMPOSITED.includes(p))).toEqual([]);
 
       // Nothing arrives now: over three clock ticks no animation runs on the main thread (one would recalculate style
-      // on every frame, some 60 times a second: the old box-shadow pulse gave 52 a second). Measured on a quiet
-      // machine, headless Chromium still recalculates ~13 times a second while the ticker scrolls (1 a second, the
-      // clock, with the ticker paused) although its animation is transform only: a cost left open in issue 19.
+      // on every frame, some 60 times a second: the old box-shadow pulse gave 52 a second). A ticker that scrolled
+      // without end, transform only, still cost ~13 a second; it now moves item by item and stands still between
+      // steps, and a red card's pulse ends (bench/RESULTS.md, "wall-ticker-notes").
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
       const count = async () =>
