@@ -40,6 +40,13 @@ export interface LedgerEntity<R> {
   slots: Map<string, StoredRecord<R>>;
 }
 
+/** The record of a slot's value `<origin>\n<id>\n<content>` (newlines at `first`, `second`): its content parsed, its id set. */
+function slotRecord<R>(value: string, content: string, first: number, second: number): R {
+  const record = JSON.parse(content) as Record<string, unknown>; // the content never holds `id` (canonicalContent)
+  record.id = value.slice(first + 1, second);
+  return record as R;
+}
+
 /** Parses an entity's ledger hash as HGETALL answers it in a script reply: field, value, field, value, … */
 export function decodeEntity<R>(hash: readonly string[]): LedgerEntity<R> {
   const slots = new Map<string, StoredRecord<R>>();
@@ -54,19 +61,35 @@ export function decodeEntity<R>(hash: readonly string[]): LedgerEntity<R> {
     const first = value.indexOf('\n');
     const second = value.indexOf('\n', first + 1);
     const content = value.slice(second + 1);
-    const record = JSON.parse(content) as Record<string, unknown>; // the content never holds `id` (canonicalContent)
-    record.id = value.slice(first + 1, second);
-    slots.set(slot, { origin: value.slice(0, first), content, record: record as R });
+    slots.set(slot, { origin: value.slice(0, first), content, record: slotRecord<R>(value, content, first, second) });
   }
   return { version, slots };
 }
 
-/** Reads entities' ledgers in one script call (read-entities.lua); refused (`REFUSED key …`) when a key is not a hash. */
-export async function readEntities<R>(redis: Redis, ledgerKeys: string[]): Promise<LedgerEntity<R>[]> {
+/** An entity's records by slot from its ledger hash (as decodeEntity, without origins and contents: what rebuild reads). */
+export function decodeRecords<R>(hash: readonly string[]): Map<string, R> {
+  const records = new Map<string, R>();
+  for (let f = 0; f < hash.length; f += 2) {
+    const slot = hash[f]!;
+    if (slot === '_v') continue;
+    const value = hash[f + 1]!;
+    const first = value.indexOf('\n');
+    const second = value.indexOf('\n', first + 1);
+    records.set(slot, slotRecord<R>(value, value.slice(second + 1), first, second));
+  }
+  return records;
+}
+
+/** Reads entities' ledger hashes in one script call (read-entities.lua); refused (`REFUSED key …`) when a key is not a hash. */
+export async function readLedgerHashes(redis: Redis, ledgerKeys: string[]): Promise<string[][]> {
   if (ledgerKeys.length === 0) return [];
   defineScripts(redis);
-  const hashes = await redis.readEntities(ledgerKeys.length, ledgerKeys);
-  return hashes.map((hash) => decodeEntity<R>(hash));
+  return redis.readEntities(ledgerKeys.length, ledgerKeys);
+}
+
+/** Reads and decodes entities' ledgers (readLedgerHashes, decodeEntity). */
+export async function readEntities<R>(redis: Redis, ledgerKeys: string[]): Promise<LedgerEntity<R>[]> {
+  return (await readLedgerHashes(redis, ledgerKeys)).map((hash) => decodeEntity<R>(hash));
 }
 
 /** An entity's records by slot, as its applier reads them. */
@@ -79,9 +102,7 @@ export function recordsBySlot<R>(slots: Map<string, StoredRecord<R>>): Map<strin
 /** Bucket increments: bucket key → field → n (zeros possible where changes cancel). */
 export type Increments = Map<string, Map<string, number>>;
 
-function addTo(into: Increments, key: string, field: string, n: number): void {
-  let bucket = into.get(key);
-  if (!bucket) into.set(key, (bucket = new Map()));
+function addTo(bucket: Map<string, number>, field: string, n: number): void {
   bucket.set(field, (bucket.get(field) ?? 0) + n);
 }
 
@@ -116,6 +137,41 @@ function bucketKeysOf(keys: RedisKeys, feed: FeedName, day: LocalDay): BucketKey
   }
   return cached;
 }
+
+/**
+ * The bucket maps of an Increments by a day's interned key tuple (bucketKeysOf), each found in the
+ * Increments once: an entry reaches its buckets without looking each key up (a rebuild adds millions).
+ */
+type BucketMaps = (Map<string, number> | undefined)[];
+const bucketMapCache = new WeakMap<Increments, Map<BucketKeys, BucketMaps>>();
+
+function bucketMapsOf(into: Increments, keys: BucketKeys): BucketMaps {
+  let byKeys = bucketMapCache.get(into);
+  if (!byKeys) bucketMapCache.set(into, (byKeys = new Map()));
+  let maps = byKeys.get(keys);
+  if (!maps) byKeys.set(keys, (maps = []));
+  return maps;
+}
+
+/** Bucket `i` of `keys` in `into`, created when first added to. */
+function bucketIn(into: Increments, maps: BucketMaps, keys: BucketKeys, i: number): Map<string, number> {
+  let bucket = maps[i];
+  if (!bucket) {
+    const key = keys[i]!;
+    bucket = into.get(key);
+    if (!bucket) into.set(key, (bucket = new Map()));
+    maps[i] = bucket;
+  }
+  return bucket;
+}
+
+/** Positions in BucketKeys. */
+const TOTAL = 0;
+const HOUR = 1;
+const DIM = 2;
+const MONTH = 3;
+const PATH2 = 4;
+const PATH3 = 5;
 
 /** Field names by field, then by a part that needs no building: hour (`<field>@07`), dimension and value, path suffix. */
 const hourNames = new Map<string, string[]>();
@@ -182,18 +238,24 @@ export function expandContribution(
     const n = (entry.n ?? 1) * sign;
     const { day, hour } = localDayHour(entry.at, tz);
     days?.add(day);
-    const [totalKey, hourKey, dimKey, monthKey, path2Key, path3Key] = bucketKeysOf(keys, feed, day);
-    addTo(into, totalKey, entry.field, n);
-    addTo(into, monthKey, entry.field, n);
-    addTo(into, hourKey, hourName(entry.field, hour), n);
+    const bucketKeys = bucketKeysOf(keys, feed, day);
+    const maps = bucketMapsOf(into, bucketKeys);
+    addTo(bucketIn(into, maps, bucketKeys, TOTAL), entry.field, n);
+    addTo(bucketIn(into, maps, bucketKeys, MONTH), entry.field, n);
+    addTo(bucketIn(into, maps, bucketKeys, HOUR), hourName(entry.field, hour), n);
     if (!entry.dims) continue;
     for (const dim in entry.dims) {
       const value = entry.dims[dim];
       if (value !== undefined && value !== '') {
-        addTo(into, dimKey, dimName(entry.field, dim, value), n);
+        addTo(bucketIn(into, maps, bucketKeys, DIM), dimName(entry.field, dim, value), n);
       }
     }
-    if (drillPath) addPathFields(into, path2Key, path3Key, entry.field, entry.dims, drillPath, n);
+    if (!drillPath) continue;
+    const suffixes = pathSuffixes(entry.dims, drillPath);
+    for (let i = 0; i < suffixes.length; i++) {
+      // The drill-down fields: `<field><suffix>` for each path suffix, in the hash of its depth.
+      addTo(bucketIn(into, maps, bucketKeys, i === 0 ? PATH2 : PATH3), pathName(entry.field, suffixes[i]!), n);
+    }
   }
   return into;
 }
@@ -219,23 +281,6 @@ function pathSuffixes(dims: Readonly<Record<string, string | undefined>>, drillP
   }
   pathSuffixCache.set(dims, suffixes);
   return suffixes;
-}
-
-/** The drill-down fields of one entry: `<field><suffix>` for each of its dims' path suffixes, in the hash of its depth. */
-function addPathFields(
-  into: Increments,
-  path2Key: string,
-  path3Key: string,
-  field: string,
-  dims: Readonly<Record<string, string | undefined>>,
-  drillPath: readonly string[],
-  n: number,
-): void {
-  const suffixes = pathSuffixes(dims, drillPath);
-  for (let i = 0; i < suffixes.length; i++) {
-    const suffix = suffixes[i]!;
-    addTo(into, i === 0 ? path2Key : path3Key, pathName(field, suffix), n);
-  }
 }
 
 type Members = ReadonlyMap<string, { score: number; set: string }>;

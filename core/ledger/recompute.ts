@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { FeedName } from '../../shared/feeds/feed.ts';
 import type { RedisKeys } from '../platform/redis-keys.ts';
 import { mastersOf } from '../platform/redis.ts';
-import { expandContribution, readEntities, recordsBySlot, type Increments, type LedgerEntity } from '../ingest/entity-plan.ts';
+import { decodeRecords, expandContribution, readLedgerHashes, type Increments } from '../ingest/entity-plan.ts';
 import type { ContributionContext } from '../feeds/feed-applier.ts';
 import { applierOf } from '../feeds/index.ts';
 
@@ -23,14 +23,15 @@ const SCAN_COUNT = 10_000;
 const READ_CHUNK = 500;
 
 /**
- * Calls `visit` with every ledger entity of `feed` (id and ledger) and returns the feed's other keys met on
- * the way (buckets, live sets, statistics: `keys.feedKeyKind`): one SCAN of the keyspace per feed.
+ * Calls `visit` with every ledger entity of `feed` (id, and ledger hash as HGETALL answers it) and returns
+ * the feed's other keys met on the way (buckets, live sets, statistics: `keys.feedKeyKind`): one SCAN of
+ * the keyspace per feed.
  */
 export async function forEachEntity(
   redis: Redis,
   keys: RedisKeys,
   feed: FeedName,
-  visit: (entity: string, ledger: LedgerEntity<{ id: string }>) => void,
+  visit: (entity: string, ledgerHash: readonly string[]) => void,
 ): Promise<string[]> {
   const prefixLength = keys.ledger(feed, '').length;
   const others: string[] = [];
@@ -42,10 +43,10 @@ export async function forEachEntity(
       const [next, found] = await node.scan(cursor, 'MATCH', keys.feedPattern(feed), 'COUNT', SCAN_COUNT);
       const ledgerKeys: string[] = [];
       for (const key of found) (keys.feedKeyKind(feed, key) === 'ledger' ? ledgerKeys : others).push(key);
-      const reads: { keys: string[]; ledgers: Promise<LedgerEntity<{ id: string }>[]> }[] = [];
+      const reads: { keys: string[]; ledgers: Promise<string[][]> }[] = [];
       for (let i = 0; i < ledgerKeys.length; i += READ_CHUNK) {
         const chunk = ledgerKeys.slice(i, i + READ_CHUNK);
-        const ledgers = readEntities<{ id: string }>(node, chunk);
+        const ledgers = readLedgerHashes(node, chunk);
         ledgers.catch(() => undefined); // awaited below, in order
         reads.push({ keys: chunk, ledgers });
       }
@@ -73,11 +74,12 @@ export async function recomputeFeed(redis: Redis, keys: RedisKeys, feed: FeedNam
   const members = new Map<string, Map<string, number>>();
   let entities = 0;
   let records = 0;
-  const others = await forEachEntity(redis, keys, feed, (entity, { slots }) => {
+  const others = await forEachEntity(redis, keys, feed, (entity, hash) => {
+    const slots = decodeRecords<{ id: string }>(hash);
     if (slots.size === 0) return;
     entities++;
     records += slots.size;
-    const contribution = applier.contribution(entity, recordsBySlot(slots), ctx);
+    const contribution = applier.contribution(entity, slots, ctx);
     expandContribution(feed, contribution, keys, ctx.tz, buckets);
     for (const m of contribution.members ?? []) {
       const key = keys.liveSet(feed, m.set);
