@@ -3,10 +3,11 @@ import type { Logger } from '../core/platform/logger.ts';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
 import { channelKey, channelNameOf } from '../core/platform/channels.ts';
 import type { HotspotStore } from '../core/analytics/hotspot-store.ts';
+import type { LiveHotspot } from '../shared/analytics/hotspots.ts';
 import type { LiveNamespace, LiveSocket } from './live-service.ts';
 
 /**
- * 未诉先办 on the live stream: every socket of `/live` gets `hotspots { active }` when it connects, and
+ * 未诉先办 on the live stream: every socket of `/live` gets `hotspots { active }` (LiveHotspot: no ticket lists) when it connects, and
  * again whenever a worker's detector or a review changes them (`<p>:hotspots-changed`). Each server
  * relays the message to its own sockets only (`nsp.local`): through the adapter each would get it once per server.
  */
@@ -19,7 +20,7 @@ export async function attachHotspotLive(
 ): Promise<void> {
   const send = async (target: LiveSocket | null) => {
     try {
-      const active = await store.active();
+      const active = (await store.active()).map(({ ticketIds: _tickets, ...live }): LiveHotspot => live);
       if (target) target.emit('hotspots', { active });
       else nsp.local.emit('hotspots', { active });
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { KpiValue } from './kpis.ts';
 import type { Message } from './messages/index.ts';
-import type { Hotspot } from './analytics/hotspots.ts';
+import type { LiveHotspot } from './analytics/hotspots.ts';
 
 /**
  * The live stream of API.md, namespace `/live`: one typed map shared by server and client.
@@ -117,8 +117,8 @@ export interface ServerToClientEvents {
   heartbeat: (beat: Heartbeat) => void;
   'import:progress': (progress: ImportProgress) => void;
   refused: (refusal: LiveRefusal) => void;
-  /** 未诉先办: the active hotspots (ANALYTICS.md), on connect and whenever they or their 研判 change. */
-  hotspots: (message: { active: Hotspot[] }) => void;
+  /** 未诉先办: the active hotspots (ANALYTICS.md) without their ticket lists, on connect and whenever they or their 研判 change. */
+  hotspots: (message: { active: LiveHotspot[] }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,4 +1,4 @@
-import type { Hotspot, HotspotLevel } from '@shared/analytics/hotspots.ts';
+import type { Hotspot, HotspotLevel, LiveHotspot } from '@shared/analytics/hotspots.ts';
 import type { AlertLevel } from '@shared/socket-events.ts';
 import { formatHourMinute, reportDayOf } from './time-format.ts';
 
@@ -21,7 +21,7 @@ function evidence(score: number | null): number {
 }
 
 /** Active ones first, then the higher level, the stronger evidence, the later raise; the id breaks ties so the order is stable. */
-export function orderHotspots(hotspots: readonly Hotspot[]): Hotspot[] {
+export function orderHotspots<H extends LiveHotspot>(hotspots: readonly H[]): H[] {
   return [...hotspots].sort(
     (a, b) =>
       Number(b.end === null) - Number(a.end === null) ||

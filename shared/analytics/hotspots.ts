@@ -44,6 +44,13 @@ export interface Hotspot {
   review: HotspotReview;
 }
 
+/**
+ * A hotspot as the `/live` socket's `hotspots` event carries it: without its ticket list, which the wall never
+ * shows and the console reads from the API. A surge of thousands of tickets would otherwise send every wall its
+ * whole list again at each change of its count.
+ */
+export type LiveHotspot = Omit<Hotspot, 'ticketIds'>;
+
 /** `GET /api/hotline/hotspots?from&to` */
 export interface HotspotsResponse {
   hotspots: Hotspot[];

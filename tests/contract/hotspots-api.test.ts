@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Hotspot, HotspotsResponse } from '../../shared/analytics/hotspots.ts';
+import type { Hotspot, HotspotsResponse, LiveHotspot } from '../../shared/analytics/hotspots.ts';
 import { createCoreContext } from '../../core/context.ts';
 import { createLogger } from '../../core/platform/logger.ts';
 import { HotspotStore, type StoredHotspot } from '../../core/analytics/hotspot-store.ts';
@@ -147,12 +147,15 @@ describe('POST /api/hotline/hotspots/:id/review', () => {
 });
 
 describe('live stream', () => {
-  it('sends the active hotspots on connect and again when a review changes them', async () => {
+  it('sends the active hotspots, without their ticket lists, on connect and again when a review changes them', async () => {
     await store.save([hotspot('H-LIVE', '2026-05-01T01:00:00.000Z', null)], true);
     const socket = app.connectLive(displayToken);
-    const first = await new Promise<{ active: Hotspot[] }>((resolve) => socket.once('hotspots', resolve));
+    const first = await new Promise<{ active: LiveHotspot[] }>((resolve) => socket.once('hotspots', resolve));
     expect(first.active.map((h) => h.id)).toEqual(['H-LIVE']);
-    const next = new Promise<{ active: Hotspot[] }>((resolve) => socket.once('hotspots', resolve));
+    // The wall never shows the tickets (the console reads them from the API): a big surge is not sent to every wall.
+    expect(first.active[0]).not.toHaveProperty('ticketIds');
+    expect(first.active[0]).toMatchObject({ observed: 12, level: '红' });
+    const next = new Promise<{ active: LiveHotspot[] }>((resolve) => socket.once('hotspots', resolve));
     await review('H-LIVE', { action: 'acknowledge' });
     expect((await next).active[0]!.review.state).toBe('acknowledged');
     socket.disconnect();
