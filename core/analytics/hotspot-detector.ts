@@ -104,8 +104,52 @@ export function expectedDistrict(history: DetectorHistory, fromMs: number, toMs:
   return sum;
 }
 
-/** The series a ticket counts in: its pair, its category, its street (those it has). */
-function seriesOf(t: RecentTicket): HotspotSeries[] {
+/** The recent tickets of one (category, street) — either may be absent — in signed-time order, with their input positions. */
+interface PairGroup extends HotspotSeries {
+  tickets: { ticket: RecentTicket; index: number }[];
+}
+
+/** Signed time, then the order the tickets came in. */
+const byTime = (a: PairGroup['tickets'][number], b: PairGroup['tickets'][number]) => a.ticket.at - b.ticket.at || a.index - b.index;
+
+/** Tickets grouped by (category, street): a series' window count is then a sum of a few binary searches. */
+function groupByPair(tickets: readonly RecentTicket[]): PairGroup[] {
+  const groups = new Map<string, PairGroup>();
+  tickets.forEach((ticket, index) => {
+    const key = `${ticket.category ?? ''}\u0000${ticket.street ?? ''}\u0000${ticket.category === undefined ? 0 : 1}${ticket.street === undefined ? 0 : 1}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        ...(ticket.category !== undefined && { category: ticket.category }),
+        ...(ticket.street !== undefined && { street: ticket.street }),
+        tickets: [],
+      };
+      groups.set(key, group);
+    }
+    group.tickets.push({ ticket, index });
+  });
+  for (const g of groups.values()) {
+    // The `tickets` index yields them by signed time already; anything else is sorted once here.
+    if (g.tickets.some((t, i) => i > 0 && byTime(g.tickets[i - 1]!, t) > 0)) g.tickets.sort(byTime);
+  }
+  return [...groups.values()];
+}
+
+/** The first position in `tickets` (by signed time) whose ticket is at or after `ms` (`after`: strictly after). */
+function firstAt(tickets: PairGroup['tickets'], ms: number, after = false): number {
+  let lo = 0;
+  let hi = tickets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = tickets[mid]!.ticket.at;
+    if (at < ms || (after && at === ms)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The series a ticket of this category and street counts in: its pair, its category, its street (those it has). */
+function seriesOf(t: HotspotSeries): HotspotSeries[] {
   const out: HotspotSeries[] = [];
   if (t.category !== undefined && t.street !== undefined) out.push({ category: t.category, street: t.street });
   if (t.category !== undefined) out.push({ category: t.category });
@@ -153,42 +197,52 @@ export function detect(
   const nS = Math.max(1, streets.size);
   const seriesCount = nC * nS + nC + nS;
   const threshold = scoreThreshold(seriesCount, options);
+  const groups = groupByPair(tickets);
   const best = new Map<string, Alarm>();
   for (const windowHours of options.windowsHours) {
     const from = now - windowHours * HOUR_MS;
-    const inWindow = new Map<string, { series: HotspotSeries; tickets: RecentTicket[] }>();
-    for (const t of tickets) {
-      if (t.at < from || t.at > now) continue;
-      for (const s of seriesOf(t)) {
+    // Each pair's tickets in [from, now] are one range of its group; a series adds up the ranges of its pairs.
+    const inWindow = new Map<
+      string,
+      { series: HotspotSeries; ranges: { tickets: PairGroup['tickets']; lo: number; hi: number }[]; count: number }
+    >();
+    let allInWindow = 0;
+    for (const g of groups) {
+      const lo = firstAt(g.tickets, from);
+      const hi = firstAt(g.tickets, now, true);
+      if (hi === lo) continue;
+      allInWindow += hi - lo;
+      for (const s of seriesOf(g)) {
         const key = seriesKey(s);
         let entry = inWindow.get(key);
-        if (!entry) inWindow.set(key, (entry = { series: s, tickets: [] }));
-        entry.tickets.push(t);
+        if (!entry) inWindow.set(key, (entry = { series: s, ranges: [], count: 0 }));
+        entry.ranges.push({ tickets: g.tickets, lo, hi });
+        entry.count += hi - lo;
       }
     }
     let fromHistory: number | undefined;
-    const allInWindow = tickets.reduce((n, t) => n + (t.at >= from && t.at <= now ? 1 : 0), 0);
-    for (const [key, { series, tickets: its }] of inWindow) {
-      if (its.length < options.minObserved) continue;
+    for (const [key, { series, ranges, count }] of inWindow) {
+      if (count < options.minObserved) continue;
       fromHistory ??= expectedDistrict(history, from, now, tz);
       // The district's level now, when it is above its history (a district-wide rise, a holiday's calls): a series
       // is then measured against its share of what came, its own tickets left out so that its surge cannot hide itself.
       const { shape, rate } = sharePosterior(history, series, nC, nS, options.priorTickets);
-      const district = Math.max(fromHistory, (allInWindow - its.length) / (1 - Math.min(0.9, shape / rate)));
+      const district = Math.max(fromHistory, (allInWindow - count) / (1 - Math.min(0.9, shape / rate)));
       const expected = (shape / rate) * district;
-      const score = Math.min(MAX_SCORE, -logNegBinomialUpperTail(its.length, shape, rate / (rate + district)) / Math.LN10);
+      const score = Math.min(MAX_SCORE, -logNegBinomialUpperTail(count, shape, rate / (rate + district)) / Math.LN10);
       if (score < threshold || score <= (best.get(key)?.score ?? -Infinity)) continue;
-      const sorted = [...its].sort((a, b) => a.at - b.at);
+      const its = ranges.flatMap((r) => r.tickets.slice(r.lo, r.hi));
+      if (ranges.length > 1) its.sort(byTime);
       best.set(key, {
         ...series,
         key,
         windowHours,
-        start: sorted[0]!.at,
-        observed: its.length,
+        start: its[0]!.ticket.at,
+        observed: count,
         expected: Math.round(expected * 100) / 100,
         score: Math.round(score * 100) / 100,
         level: levelOf(score, threshold),
-        ticketIds: sorted.map((t) => t.id),
+        ticketIds: its.map((t) => t.ticket.id),
       });
     }
   }

@@ -33,9 +33,16 @@ export function reconcile(
     const figures = { observed: alarm.observed, expected: alarm.expected, score: alarm.score, level: alarm.level };
     const previous = activeByKey.get(alarm.key) ?? state.latestBySeries.get(alarm.key);
     if (previous && (previous.end === null || now - Date.parse(previous.end) <= EXTEND_WITHIN_MS)) {
-      const ticketIds = [...new Set([...previous.ticketIds, ...alarm.ticketIds])];
+      // Its tickets so far and the window's new ones (a big surge holds hundreds of thousands: no copy when none is new).
+      const ids = new Set(previous.ticketIds);
+      for (const id of alarm.ticketIds) ids.add(id);
+      const ticketIds = ids.size === previous.ticketIds.length ? previous.ticketIds : [...ids];
       const next: StoredHotspot = { ...previous, ...figures, end: null, ticketIds };
-      if (JSON.stringify(next) !== JSON.stringify(previous)) {
+      const same =
+        ticketIds === previous.ticketIds &&
+        previous.end === null &&
+        (Object.keys(figures) as (keyof typeof figures)[]).every((k) => figures[k] === previous[k]);
+      if (!same) {
         changed.push(next);
         activeChanged = true;
       }

@@ -21,6 +21,8 @@ import { parseSeriesKey, type HotspotStore, type StoredHotspot } from './hotspot
 const HOUR_MS = 3_600_000;
 /** The history is read again at most this often (and when the local day turns): back-filled days reach it within the hour. */
 const HISTORY_REFRESH_MS = HOUR_MS;
+/** Tickets read from the index per command: Redis answers a page in a few milliseconds. */
+export const TICKETS_PAGE = 5_000;
 const HOURS = Array.from({ length: 24 }, (_, h) => `signed@${h < 10 ? `0${h}` : h}`);
 
 /** The robot's words for a raised hotspot (Chinese: the group is the hotline centre's). */
@@ -92,23 +94,44 @@ export class HotspotRunner {
     return history;
   }
 
-  /** Tickets signed in the longest window ending now, from the `tickets` index. */
+  /**
+   * Tickets signed in the longest window ending now, from the `tickets` index (members `<category>|<street>|<id>`),
+   * read in pages of TICKETS_PAGE by signed time so that no one read holds Redis for long however busy the window.
+   */
   async recentTickets(now: number): Promise<RecentTicket[]> {
-    const longest = Math.max(...this.options.windowsHours) * HOUR_MS;
-    const raw = await this.redis.zrangebyscore(this.keys.liveSet('hotline', 'tickets'), now - longest, now, 'WITHSCORES');
+    const key = this.keys.liveSet('hotline', 'tickets');
+    // A window holds few places and many tickets: each place is decoded once.
+    const places = new Map<string, { category?: string; street?: string }>();
     const tickets: RecentTicket[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      const [c = '', s = '', id = ''] = raw[i]!.split('|');
-      const category = decodeDimValue(c);
-      const street = decodeDimValue(s);
-      tickets.push({
-        id: decodeDimValue(id),
-        at: Number(raw[i + 1]),
-        ...(category !== '' && { category }),
-        ...(street !== '' && { street }),
-      });
+    // The cursor: the last page's last signed time, and the members read at that time (a page may end among equals).
+    let min = now - Math.max(...this.options.windowsHours) * HOUR_MS;
+    let atMin = new Set<string>();
+    for (;;) {
+      const raw = await this.redis.zrangebyscore(key, min, now, 'WITHSCORES', 'LIMIT', atMin.size, TICKETS_PAGE);
+      const before = tickets.length;
+      const last = raw.length > 0 ? Number(raw[raw.length - 1]) : min;
+      const atLast = last === min ? atMin : new Set<string>();
+      for (let i = 0; i < raw.length; i += 2) {
+        const member = raw[i]!;
+        const at = Number(raw[i + 1]);
+        if (at === min && atMin.has(member)) continue; // read on the page before (a ticket added meanwhile shifted the page)
+        if (at === last) atLast.add(member);
+        const cut = member.indexOf('|', member.indexOf('|') + 1);
+        const prefix = member.slice(0, cut);
+        let place = places.get(prefix);
+        if (!place) {
+          const [category = '', street = ''] = prefix.split('|').map(decodeDimValue);
+          place = { ...(category !== '' && { category }), ...(street !== '' && { street }) };
+          places.set(prefix, place);
+        }
+        const id = member.slice(cut + 1);
+        tickets.push({ id: id.includes('%') ? decodeDimValue(id) : id, at, category: place.category, street: place.street });
+      }
+      // A short page is the window's end; a full page of nothing new (only with many tickets added meanwhile at one instant) ends it too.
+      if (raw.length < 2 * TICKETS_PAGE || tickets.length === before) return tickets;
+      min = last;
+      atMin = atLast;
     }
-    return tickets;
   }
 
   async run(): Promise<{ raised: StoredHotspot[]; ended: StoredHotspot[]; active: number }> {
