@@ -104,44 +104,46 @@ export function expectedDistrict(history: DetectorHistory, fromMs: number, toMs:
   return sum;
 }
 
-/** The recent tickets of one (category, street) — either may be absent — in signed-time order, with their input positions. */
+/** The recent tickets of one (category, street) — either may be absent. */
 interface PairGroup extends HotspotSeries {
-  tickets: { ticket: RecentTicket; index: number }[];
+  /** Their positions in the tickets given to detect, by signed time, then position. */
+  order: number[];
 }
 
-/** Signed time, then the order the tickets came in. */
-const byTime = (a: PairGroup['tickets'][number], b: PairGroup['tickets'][number]) => a.ticket.at - b.ticket.at || a.index - b.index;
+/** Compares positions in `tickets` by signed time, then position. */
+const byTimeIn = (tickets: readonly RecentTicket[]) => (a: number, b: number) => tickets[a]!.at - tickets[b]!.at || a - b;
 
 /** Tickets grouped by (category, street): a series' window count is then a sum of a few binary searches. */
 function groupByPair(tickets: readonly RecentTicket[]): PairGroup[] {
-  const groups = new Map<string, PairGroup>();
-  tickets.forEach((ticket, index) => {
-    const key = `${ticket.category ?? ''}\u0000${ticket.street ?? ''}\u0000${ticket.category === undefined ? 0 : 1}${ticket.street === undefined ? 0 : 1}`;
-    let group = groups.get(key);
+  const byCategory = new Map<string | undefined, Map<string | undefined, PairGroup>>();
+  const groups: PairGroup[] = [];
+  for (let i = 0; i < tickets.length; i++) {
+    const { category, street } = tickets[i]!;
+    let byStreet = byCategory.get(category);
+    if (!byStreet) byCategory.set(category, (byStreet = new Map()));
+    let group = byStreet.get(street);
     if (!group) {
-      group = {
-        ...(ticket.category !== undefined && { category: ticket.category }),
-        ...(ticket.street !== undefined && { street: ticket.street }),
-        tickets: [],
-      };
-      groups.set(key, group);
+      group = { ...(category !== undefined && { category }), ...(street !== undefined && { street }), order: [] };
+      byStreet.set(street, group);
+      groups.push(group);
     }
-    group.tickets.push({ ticket, index });
-  });
-  for (const g of groups.values()) {
-    // The `tickets` index yields them by signed time already; anything else is sorted once here.
-    if (g.tickets.some((t, i) => i > 0 && byTime(g.tickets[i - 1]!, t) > 0)) g.tickets.sort(byTime);
+    group.order.push(i);
   }
-  return [...groups.values()];
+  const byTime = byTimeIn(tickets);
+  for (const g of groups) {
+    // The `tickets` index yields them by signed time already; anything else is sorted once here.
+    if (g.order.some((t, k) => k > 0 && byTime(g.order[k - 1]!, t) > 0)) g.order.sort(byTime);
+  }
+  return groups;
 }
 
-/** The first position in `tickets` (by signed time) whose ticket is at or after `ms` (`after`: strictly after). */
-function firstAt(tickets: PairGroup['tickets'], ms: number, after = false): number {
+/** The first place in `order` whose ticket was signed at or after `ms` (`after`: strictly after). */
+function firstAt(tickets: readonly RecentTicket[], order: readonly number[], ms: number, after = false): number {
   let lo = 0;
-  let hi = tickets.length;
+  let hi = order.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const at = tickets[mid]!.ticket.at;
+    const at = tickets[order[mid]!]!.at;
     if (at < ms || (after && at === ms)) lo = mid + 1;
     else hi = mid;
   }
@@ -187,36 +189,33 @@ export function detect(
   tz: string,
   options: DetectorOptions = DEFAULT_DETECTOR_OPTIONS,
 ): { alarms: Alarm[]; threshold: number; seriesCount: number } {
+  const groups = groupByPair(tickets);
   const categories = new Set(history.categories);
   const streets = new Set(history.streets);
-  for (const t of tickets) {
-    if (t.category !== undefined) categories.add(t.category);
-    if (t.street !== undefined) streets.add(t.street);
+  for (const g of groups) {
+    if (g.category !== undefined) categories.add(g.category);
+    if (g.street !== undefined) streets.add(g.street);
   }
   const nC = Math.max(1, categories.size);
   const nS = Math.max(1, streets.size);
   const seriesCount = nC * nS + nC + nS;
   const threshold = scoreThreshold(seriesCount, options);
-  const groups = groupByPair(tickets);
   const best = new Map<string, Alarm>();
   for (const windowHours of options.windowsHours) {
     const from = now - windowHours * HOUR_MS;
     // Each pair's tickets in [from, now] are one range of its group; a series adds up the ranges of its pairs.
-    const inWindow = new Map<
-      string,
-      { series: HotspotSeries; ranges: { tickets: PairGroup['tickets']; lo: number; hi: number }[]; count: number }
-    >();
+    const inWindow = new Map<string, { series: HotspotSeries; ranges: { order: number[]; lo: number; hi: number }[]; count: number }>();
     let allInWindow = 0;
     for (const g of groups) {
-      const lo = firstAt(g.tickets, from);
-      const hi = firstAt(g.tickets, now, true);
+      const lo = firstAt(tickets, g.order, from);
+      const hi = firstAt(tickets, g.order, now, true);
       if (hi === lo) continue;
       allInWindow += hi - lo;
       for (const s of seriesOf(g)) {
         const key = seriesKey(s);
         let entry = inWindow.get(key);
         if (!entry) inWindow.set(key, (entry = { series: s, ranges: [], count: 0 }));
-        entry.ranges.push({ tickets: g.tickets, lo, hi });
+        entry.ranges.push({ order: g.order, lo, hi });
         entry.count += hi - lo;
       }
     }
@@ -231,18 +230,18 @@ export function detect(
       const expected = (shape / rate) * district;
       const score = Math.min(MAX_SCORE, -logNegBinomialUpperTail(count, shape, rate / (rate + district)) / Math.LN10);
       if (score < threshold || score <= (best.get(key)?.score ?? -Infinity)) continue;
-      const its = ranges.flatMap((r) => r.tickets.slice(r.lo, r.hi));
-      if (ranges.length > 1) its.sort(byTime);
+      const its = ranges.flatMap((r) => r.order.slice(r.lo, r.hi));
+      if (ranges.length > 1) its.sort(byTimeIn(tickets));
       best.set(key, {
         ...series,
         key,
         windowHours,
-        start: its[0]!.ticket.at,
+        start: tickets[its[0]!]!.at,
         observed: count,
         expected: Math.round(expected * 100) / 100,
         score: Math.round(score * 100) / 100,
         level: levelOf(score, threshold),
-        ticketIds: its.map((t) => t.ticket.id),
+        ticketIds: its.map((i) => tickets[i]!.id),
       });
     }
   }

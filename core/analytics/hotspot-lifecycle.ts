@@ -14,6 +14,20 @@ export function hotspotId(key: string, raisedAt: number): string {
 }
 
 /**
+ * A hotspot's tickets so far, then the window's that are new, in that order; `so far` itself when none is new.
+ * A big surge holds hundreds of thousands: while the window still holds them all it starts with them, and the
+ * union is the window's list without a set of either.
+ */
+function accumulate(soFar: readonly string[], window: readonly string[]): string[] {
+  if (window.length >= soFar.length && soFar.every((id, i) => window[i] === id)) {
+    return window.length === soFar.length ? (soFar as string[]) : [...soFar, ...window.slice(soFar.length)];
+  }
+  const ids = new Set(soFar);
+  for (const id of window) ids.add(id);
+  return ids.size === soFar.length ? (soFar as string[]) : [...ids];
+}
+
+/**
  * What the detector's alarms at `now` change (pure): an alarm of an active hotspot's series updates it (its
  * tickets so far kept); of a series whose hotspot ended less than EXTEND_WITHIN_MS ago reopens that one;
  * otherwise a new hotspot is raised. An active hotspot without an alarm ends now. `activeChanged` says whether
@@ -33,10 +47,7 @@ export function reconcile(
     const figures = { observed: alarm.observed, expected: alarm.expected, score: alarm.score, level: alarm.level };
     const previous = activeByKey.get(alarm.key) ?? state.latestBySeries.get(alarm.key);
     if (previous && (previous.end === null || now - Date.parse(previous.end) <= EXTEND_WITHIN_MS)) {
-      // Its tickets so far and the window's new ones (a big surge holds hundreds of thousands: no copy when none is new).
-      const ids = new Set(previous.ticketIds);
-      for (const id of alarm.ticketIds) ids.add(id);
-      const ticketIds = ids.size === previous.ticketIds.length ? previous.ticketIds : [...ids];
+      const ticketIds = accumulate(previous.ticketIds, alarm.ticketIds);
       const next: StoredHotspot = { ...previous, ...figures, end: null, ticketIds };
       const same =
         ticketIds === previous.ticketIds &&

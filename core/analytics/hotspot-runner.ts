@@ -16,6 +16,7 @@ import {
   type RecentTicket,
 } from './hotspot-detector.ts';
 import { reconcile } from './hotspot-lifecycle.ts';
+import { defineScripts } from '../ingest/lua/scripts.ts';
 import { parseSeriesKey, type HotspotStore, type StoredHotspot } from './hotspot-store.ts';
 
 const HOUR_MS = 3_600_000;
@@ -96,9 +97,11 @@ export class HotspotRunner {
 
   /**
    * Tickets signed in the longest window ending now, from the `tickets` index (members `<category>|<street>|<id>`),
-   * read in pages of TICKETS_PAGE by signed time so that no one read holds Redis for long however busy the window.
+   * read in pages of TICKETS_PAGE by signed time (tickets-page.lua: one string a page) so that no one read holds
+   * Redis for long however busy the window.
    */
   async recentTickets(now: number): Promise<RecentTicket[]> {
+    defineScripts(this.redis);
     const key = this.keys.liveSet('hotline', 'tickets');
     // A window holds few places and many tickets: each place is decoded once.
     const places = new Map<string, { category?: string; street?: string }>();
@@ -107,15 +110,24 @@ export class HotspotRunner {
     let min = now - Math.max(...this.options.windowsHours) * HOUR_MS;
     let atMin = new Set<string>();
     for (;;) {
-      const raw = await this.redis.zrangebyscore(key, min, now, 'WITHSCORES', 'LIMIT', atMin.size, TICKETS_PAGE);
+      const [count, text] = await this.redis.ticketsPage(key, min, now, atMin.size, TICKETS_PAGE);
       const before = tickets.length;
-      const last = raw.length > 0 ? Number(raw[raw.length - 1]) : min;
-      const atLast = last === min ? atMin : new Set<string>();
-      for (let i = 0; i < raw.length; i += 2) {
-        const member = raw[i]!;
-        const at = Number(raw[i + 1]);
+      // The members of the page's last signed time so far (the next cursor), kept as they come.
+      let atLast: string[] = [];
+      let last = min;
+      for (let pos = 0; pos < text.length;) {
+        const space = text.indexOf(' ', pos);
+        const newline = text.indexOf('\n', space);
+        const end = newline === -1 ? text.length : newline;
+        const at = Number(text.slice(pos, space));
+        const member = text.slice(space + 1, end);
+        pos = end + 1;
         if (at === min && atMin.has(member)) continue; // read on the page before (a ticket added meanwhile shifted the page)
-        if (at === last) atLast.add(member);
+        if (at !== last) {
+          last = at;
+          atLast = [];
+        }
+        atLast.push(member);
         const cut = member.indexOf('|', member.indexOf('|') + 1);
         const prefix = member.slice(0, cut);
         let place = places.get(prefix);
@@ -128,9 +140,9 @@ export class HotspotRunner {
         tickets.push({ id: id.includes('%') ? decodeDimValue(id) : id, at, category: place.category, street: place.street });
       }
       // A short page is the window's end; a full page of nothing new (only with many tickets added meanwhile at one instant) ends it too.
-      if (raw.length < 2 * TICKETS_PAGE || tickets.length === before) return tickets;
+      if (count < TICKETS_PAGE || tickets.length === before) return tickets;
+      atMin = last === min ? new Set([...atMin, ...atLast]) : new Set(atLast);
       min = last;
-      atMin = atLast;
     }
   }
 

@@ -194,6 +194,54 @@ describe('the hotspot detector', () => {
   });
 });
 
+describe('a hotspot’s tickets', () => {
+  const now = Date.parse('2026-04-01T04:00:00.000Z');
+  const active = (ticketIds: string[]): StoredHotspot => ({
+    id: 'hs-1',
+    category: '物业管理',
+    street: '朝阳街道',
+    start: '2026-04-01T00:00:00.000Z',
+    end: null,
+    raisedAt: '2026-04-01T01:00:00.000Z',
+    observed: ticketIds.length,
+    expected: 0.4,
+    score: 9,
+    level: '红',
+    ticketIds,
+  });
+  const alarm = (ticketIds: string[]) => ({
+    category: '物业管理',
+    street: '朝阳街道',
+    key: seriesKey({ category: '物业管理', street: '朝阳街道' }),
+    windowHours: 48,
+    start: Date.parse('2026-04-01T00:00:00.000Z'),
+    observed: ticketIds.length,
+    expected: 0.4,
+    score: 9,
+    level: '红' as const,
+    ticketIds,
+  });
+  const after = (soFar: string[], window: string[]) => {
+    const h = active(soFar);
+    return reconcile({ active: [h], latestBySeries: new Map([[seriesKey(h), h]]) }, [alarm(window)], now);
+  };
+
+  it('accumulate: the window’s new ones after those so far, the ones that left the window kept', () => {
+    expect(after(['A', 'B'], ['A', 'B', 'C', 'D']).changed[0]!.ticketIds).toEqual(['A', 'B', 'C', 'D']);
+    // The window slid past A and B meanwhile, and brought E.
+    expect(after(['A', 'B', 'C'], ['C', 'E']).changed[0]!.ticketIds).toEqual(['A', 'B', 'C', 'E']);
+    expect(after(['A', 'B', 'C'], ['B', 'A', 'F']).changed[0]!.ticketIds).toEqual(['A', 'B', 'C', 'F']);
+  });
+
+  it('change nothing when the window brings no new ticket and the figures stand', () => {
+    // Same window: no write, no message to the walls.
+    expect(after(['A', 'B'], ['A', 'B'])).toMatchObject({ changed: [], activeChanged: false });
+    // Fewer in the window (two left it): the count falls, the tickets stay.
+    const fewer = after(['A', 'B', 'C'], ['C']);
+    expect(fewer.changed[0]).toMatchObject({ observed: 1, ticketIds: ['A', 'B', 'C'] });
+  });
+});
+
 describe('tail probabilities', () => {
   it('match the Poisson sums they stand for, far into the tail', () => {
     // P(X ≥ 3 | λ = 0.5) = 1 − e^−0.5 (1 + 0.5 + 0.125)
