@@ -3,7 +3,6 @@ import type { Logger } from '../core/platform/logger.ts';
 import type { RedisKeys } from '../core/platform/redis-keys.ts';
 import { channelKey, channelNameOf } from '../core/platform/channels.ts';
 import type { HotspotStore } from '../core/analytics/hotspot-store.ts';
-import type { LiveHotspot } from '../shared/analytics/hotspots.ts';
 import type { LiveNamespace, LiveSocket } from './live-service.ts';
 
 /**
@@ -20,7 +19,7 @@ export async function attachHotspotLive(
 ): Promise<void> {
   const send = async (target: LiveSocket | null) => {
     try {
-      const active = (await store.active()).map(({ ticketIds: _tickets, ...live }): LiveHotspot => live);
+      const active = await store.active();
       if (target) target.emit('hotspots', { active });
       else nsp.local.emit('hotspots', { active });
     } catch (err) {

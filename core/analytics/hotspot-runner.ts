@@ -27,7 +27,7 @@ export const TICKETS_PAGE = 5_000;
 const HOURS = Array.from({ length: 24 }, (_, h) => `signed@${h < 10 ? `0${h}` : h}`);
 
 /** The robot's words for a raised hotspot (Chinese: the group is the hotline centre's). */
-export function hotspotRobotText(h: StoredHotspot, tz: string, bureau = ''): string {
+export function hotspotRobotText(h: Omit<StoredHotspot, 'ticketIds'>, tz: string, bureau = ''): string {
   const where = [h.category, h.street].filter(Boolean).join(' · ') || '全区';
   const start = new Intl.DateTimeFormat('zh-CN', {
     timeZone: tz,

@@ -5,7 +5,7 @@ import type { CoreContext } from '../context.ts';
 import { publish } from '../platform/channels.ts';
 import { decodeDimValue, encodeDimValue } from '../../shared/feeds/dimensions.ts';
 import { msg } from '../../shared/messages/index.ts';
-import type { Hotspot, HotspotReview, HotspotReviewRequest } from '../../shared/analytics/hotspots.ts';
+import type { Hotspot, HotspotReview, HotspotReviewRequest, LiveHotspot } from '../../shared/analytics/hotspots.ts';
 
 /** A series the detector watches: a (category, street), a category across the district, or a street across categories. */
 export interface HotspotSeries {
@@ -28,6 +28,8 @@ export function parseSeriesKey(key: string): HotspotSeries {
 
 /** A hotspot as the detector keeps it: everything but the 研判, which only the review call writes. */
 export type StoredHotspot = Omit<Hotspot, 'review'>;
+/** A stored hotspot without its ticket list. */
+type HotspotSummary = Omit<StoredHotspot, 'ticketIds'>;
 
 const NEW_REVIEW: HotspotReview = { state: 'new' };
 /** Longest department name and closing note a review takes. */
@@ -59,8 +61,9 @@ export function parseReviewRequest(body: unknown): HotspotReviewRequest {
 
 /**
  * The hotspots the detector raised (ANALYTICS.md), in Redis under the tag `{hotspots}`: the hotspot JSON by
- * id, ids by start, the active ids, each series' latest id, and the 研判 by id (written apart, so the
- * detector rewriting a hotspot never loses a review).
+ * id, its ticket ids by id (apart: a surge's list is long, and the wall and the robot never read it), ids by
+ * start, the active ids, each series' latest id, and the 研判 by id (written apart, so the detector rewriting a
+ * hotspot never loses a review).
  */
 export class HotspotStore {
   private readonly redis: Redis;
@@ -71,16 +74,37 @@ export class HotspotStore {
     ({ redis: this.redis, keys: this.keys, now: this.now } = ctx);
   }
 
-  private async withReviews(stored: StoredHotspot[]): Promise<Hotspot[]> {
+  private async withReviews<H extends { id: string }>(stored: H[]): Promise<(H & { review: HotspotReview })[]> {
     if (stored.length === 0) return [];
     const reviews = await this.redis.hmget(this.keys.hotspotReviews(), ...stored.map((h) => h.id));
     return stored.map((h, i) => ({ ...h, review: reviews[i] ? (JSON.parse(reviews[i]) as HotspotReview) : { ...NEW_REVIEW } }));
   }
 
-  private async read(ids: string[]): Promise<StoredHotspot[]> {
+  /** Hotspots by id without their ticket lists (those stored before the lists were kept apart lose theirs here). */
+  private async readSummaries(ids: string[]): Promise<HotspotSummary[]> {
     if (ids.length === 0) return [];
     const values = await this.redis.hmget(this.keys.hotspots(), ...ids);
-    return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as StoredHotspot);
+    return values
+      .filter((v): v is string => v !== null)
+      .map((v) => {
+        const { ticketIds: _tickets, ...summary } = JSON.parse(v) as HotspotSummary & { ticketIds?: string[] };
+        return summary;
+      });
+  }
+
+  /** Hotspots by id with their ticket lists. */
+  private async read(ids: string[]): Promise<StoredHotspot[]> {
+    if (ids.length === 0) return [];
+    const [values, lists] = await Promise.all([
+      this.redis.hmget(this.keys.hotspots(), ...ids),
+      this.redis.hmget(this.keys.hotspotTickets(), ...ids),
+    ]);
+    return values.flatMap((v, i) => {
+      if (v === null) return [];
+      const stored = JSON.parse(v) as HotspotSummary & { ticketIds?: string[] };
+      // Stored before the lists were kept apart: the list is in the hotspot's own JSON.
+      return [{ ...stored, ticketIds: lists[i] ? (JSON.parse(lists[i]) as string[]) : (stored.ticketIds ?? []) }];
+    });
   }
 
   /** Hotspots active at some time in [fromMs, toMs): started before its end and not ended before its start; by start. */
@@ -95,10 +119,10 @@ export class HotspotStore {
     return stored ? ((await this.withReviews([stored]))[0] ?? null) : null;
   }
 
-  /** The active hotspots (end null), by start. */
-  async active(): Promise<Hotspot[]> {
+  /** The active hotspots (end null), by start, without their ticket lists (the wall's and the robot's). */
+  async active(): Promise<LiveHotspot[]> {
     const ids = await this.redis.smembers(this.keys.hotspotsActive());
-    const stored = (await this.read(ids)).sort((a, b) => a.start.localeCompare(b.start));
+    const stored = (await this.readSummaries(ids)).sort((a, b) => a.start.localeCompare(b.start));
     return this.withReviews(stored);
   }
 
@@ -124,8 +148,9 @@ export class HotspotStore {
   async save(changed: StoredHotspot[], activeChanged: boolean): Promise<void> {
     if (changed.length === 0) return;
     const tx = this.redis.multi();
-    for (const h of changed) {
+    for (const { ticketIds, ...h } of changed) {
       tx.hset(this.keys.hotspots(), h.id, JSON.stringify(h));
+      tx.hset(this.keys.hotspotTickets(), h.id, JSON.stringify(ticketIds));
       tx.zadd(this.keys.hotspotsByStart(), Date.parse(h.start), h.id);
       tx.hset(this.keys.hotspotSeries(), seriesKey(h), h.id);
       if (h.end === null) tx.sadd(this.keys.hotspotsActive(), h.id);

@@ -151,8 +151,10 @@ export function redisKeys(prefix: string) {
     connectorFiles: (id: string) => `${prefix}:{connector:${id}}:files`,
     /** Hash: SHA-256 of a file imported from a drop folder → JSON { file, importId, importedAt }. */
     importedFiles: (feed: FeedName) => `${tag(feed)}:files`,
-    /** 未诉先办 hotspots (core/analytics/hotspot-store.ts), tagged `{hotspots}` so the detector's transaction is one slot: hash id → JSON Hotspot (without its review). */
+    /** 未诉先办 hotspots (core/analytics/hotspot-store.ts), tagged `{hotspots}` so the detector's transaction is one slot: hash id → JSON Hotspot (without its review and its tickets). */
     hotspots: () => `${prefix}:{hotspots}:all`,
+    /** Hash: hotspot id → JSON array of its ticket ids (a surge's can be long: read only where the tickets are shown). */
+    hotspotTickets: () => `${prefix}:{hotspots}:tickets`,
     /** Sorted set: hotspot id by start (epoch ms), for a period's list. */
     hotspotsByStart: () => `${prefix}:{hotspots}:by-start`,
     /** Set: the ids of the active hotspots (end null). */

@@ -87,6 +87,20 @@ describe('GET /api/hotline/hotspots', () => {
     expect(apr!.end).toBeNull();
   });
 
+  it('keeps each ticket list apart from its hotspot, and still reads a hotspot stored with its list inside', async () => {
+    const [apart] = await app.redis.hmget(app.keys.hotspots(), 'H-MAR');
+    expect(JSON.parse(apart!)).not.toHaveProperty('ticketIds');
+    expect(JSON.parse((await app.redis.hget(app.keys.hotspotTickets(), 'H-MAR'))!)).toEqual(['T-1', 'T-2']);
+    // Written by an earlier version: the list inside the hotspot's JSON, none apart.
+    const legacy = hotspot('H-OLD', '2026-02-01T01:00:00.000Z', '2026-02-02T01:00:00.000Z', { ticketIds: ['T-9'] });
+    await app.redis.hset(app.keys.hotspots(), 'H-OLD', JSON.stringify(legacy));
+    await app.redis.zadd(app.keys.hotspotsByStart(), Date.parse(legacy.start), 'H-OLD');
+    const [old] = await list('from=2026-02-01&to=2026-02-28');
+    expect(old).toMatchObject({ id: 'H-OLD', ticketIds: ['T-9'] });
+    await app.redis.hdel(app.keys.hotspots(), 'H-OLD');
+    await app.redis.zrem(app.keys.hotspotsByStart(), 'H-OLD');
+  });
+
   it('refuses a bad period with a specific message, and a caller without a token', async () => {
     const res = await send('GET', '/api/hotline/hotspots?from=2026-13-01', admin, undefined, 'en');
     expect(res.status).toBe(400);
