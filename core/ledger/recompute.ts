@@ -35,6 +35,8 @@ export async function forEachEntity(
 ): Promise<string[]> {
   const prefixLength = keys.ledger(feed, '').length;
   const others: string[] = [];
+  // SCAN may return a key twice (when Redis resizes its table meanwhile): an entity counts once.
+  const seen = new Set<string>();
   // A feed's keys are in one slot, so on a cluster one master holds them; the others answer empty pages.
   for (const node of mastersOf(redis)) {
     // A SCAN page's ledgers are read in chunks sent at once: this process works through the first while
@@ -42,7 +44,13 @@ export async function forEachEntity(
     const fetchPage = async (cursor: string) => {
       const [next, found] = await node.scan(cursor, 'MATCH', keys.feedPattern(feed), 'COUNT', SCAN_COUNT);
       const ledgerKeys: string[] = [];
-      for (const key of found) (keys.feedKeyKind(feed, key) === 'ledger' ? ledgerKeys : others).push(key);
+      for (const key of found) {
+        if (keys.feedKeyKind(feed, key) !== 'ledger') others.push(key);
+        else if (!seen.has(key)) {
+          seen.add(key);
+          ledgerKeys.push(key);
+        }
+      }
       const reads: { keys: string[]; ledgers: Promise<string[][]> }[] = [];
       for (let i = 0; i < ledgerKeys.length; i += READ_CHUNK) {
         const chunk = ledgerKeys.slice(i, i + READ_CHUNK);
@@ -63,7 +71,7 @@ export async function forEachEntity(
       if (next === '0') break;
     }
   }
-  return [...new Set(others)]; // SCAN may return a key twice
+  return [...new Set(others)];
 }
 
 /** Recomputes a feed's day buckets and live sets from its ledger with the same applier the worker uses. */
