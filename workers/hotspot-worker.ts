@@ -46,6 +46,7 @@ function hotspotThread(config: Config, redisUrl: string, log: Logger) {
   const start = () => {
     const data: HotspotThreadData = { redisUrl, prefix: config.REDIS_PREFIX, tz: config.TZ_REPORT, logLevel: config.LOG_LEVEL };
     const t = new Thread(new URL('./hotspot-thread.ts', import.meta.url), { workerData: data });
+    t.unref(); // the worker's own connections keep the process alive; the thread alone never does
     t.on('message', (reply: HotspotRunReply) => {
       pending.get(reply.id)?.(reply);
       pending.delete(reply.id);
