@@ -2,10 +2,9 @@
  * `npm run bench [-- part…]` — the performance suite. Each part runs as its own process (a fresh heap
  * and fresh redis-servers), prints its progress and writes its section of bench/RESULTS.md; this
  * runner writes the "last run" header (machine, versions, date, parameters) and times each part.
- * Parts, in order: ingest, wall, export, client, console, imports, post-to-page, hotspots (default: all of these),
- * and wall-memory (long) and start (server start time) only when named.
- * Parts, in order: ingest, wall, wall-renderer, export, client, console, imports, post-to-page (default: all of these),
- * and wall-memory (long), start (server start time) and worker-processes only when named.
+ * Parts, in order: ingest, apply, wall, wall-renderer, export, evidence, client, console, imports, post-to-page,
+ * projection, hotspots, hotspot-run (default: all of these), and start (server start time), worker-processes and
+ * wall-memory (long) only when named.
  * BENCH_SCALE (default 1: the 2022 report's 1.36 million records) scales the year; BENCH_REPEAT
  * (default 3) is the number of runs behind each min/median/max; BENCH_APPENDFSYNC=everysec runs Redis
  * with the AOF fsynced every second instead of on every write (as deployed). A part whose program is not in
@@ -40,6 +39,7 @@ const PARTS: Record<string, { file: string; args?: string[]; what: string; optio
   'post-to-page': { file: 'bench/post-to-page.ts', what: 'POST → figure on the page, one record at a time' },
   projection: { file: 'bench/projection-backtest.ts', what: '预计全年 backtest: error and 80 % interval coverage per cut-off month' },
   hotspots: { file: 'bench/hotspot-backtest.ts', what: '未诉先办 backtest: surges raised, delay, false hotspots a month' },
+  'hotspot-run': { file: 'bench/hotspot-run.ts', what: 'one 未诉先办 detector run over 22,000 and 220,000 tickets in its window' },
   // Run by name, with START_TSX_LOADER (and START_OLD_NODE) to compare with the tsx loader of before.
   start: { file: 'bench/start-time.ts', what: 'server process start to GET /api/health answering', optional: true },
   'worker-processes': {
