@@ -6,7 +6,8 @@ import { wallNow } from './wall-records.ts';
 
 /**
  * The wall draws less while figures stream in (issue 19, item 7; bench/RESULTS.md "wall-renderer-notes-2"): the
- * charts redraw together at most once per pace (client/src/views/wall/chart-pace.ts), not once per delta.
+ * charts redraw together at most once per pace (client/src/views/wall/chart-pace.ts), not once per delta, and a bar
+ * whose length changes by less than a step of its track starts no transition.
  */
 let app: TestApp;
 let browser: Browser;
@@ -62,6 +63,50 @@ describe('wall redraws', () => {
     expect(seen.drawn.length).toBeGreaterThanOrEqual(1);
     expect(seen.drawn.length).toBeLessThan(seen.items.length);
     expect(seen.drawn.at(-1)).toBe('朝阳街道=4;文艺路街道=1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('starts no bar transition when the longest bar grows by one and the others change by less than a step', async () => {
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(wallNow()));
+    await app.ingest('online', [
+      { date: day, itemCode: 'B1', channel: 'pc', count: 400 },
+      { date: day, itemCode: 'B1', channel: 'mobile', count: 300 },
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(() => {
+      const runs: string[] = [];
+      (window as unknown as { __barRuns: string[] }).__barRuns = runs;
+      document.addEventListener(
+        'transitionrun',
+        (e) => {
+          const target = e.target as HTMLElement;
+          if (target.classList.contains('bar')) runs.push(target.closest('[data-key]')?.getAttribute('data-key') ?? '?');
+        },
+        true,
+      );
+    });
+    await page.goto(`${app.baseUrl}/wall?token=${admin}&screens=services`);
+    const row = (key: string) => `[data-testid=online-panel] .row[data-key=${key}]`;
+    await expect.poll(() => page.getAttribute(row('pc'), 'data-value'), POLL).toBe('400');
+    await expect.poll(() => page.getAttribute(row('mobile'), 'data-value'), POLL).toBe('300');
+    // The bars have grown from nothing to their first lengths; from here, record only what the next delta starts.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await page.evaluate(() => ((window as unknown as { __barRuns: string[] }).__barRuns.length = 0));
+
+    // 网上办 400 → 401: 掌上办's bar goes from 300/400 to 300/401 of the track, 0.19 % — less than a step (0.5 %).
+    await app.ingest('online', [{ date: day, itemCode: 'B2', channel: 'pc', count: 1 }]);
+    await expect.poll(() => page.getAttribute(row('pc'), 'data-value'), POLL).toBe('401');
+    // Transitions start in the style update of the frame after the change and are announced in the frame after that.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done)))));
+    expect(await page.evaluate(() => (window as unknown as { __barRuns: string[] }).__barRuns)).toEqual([]);
+
+    // A change of a step or more still moves: 掌上办 300 → 340 (75 % → 84.8 % of the track).
+    await app.ingest('online', [{ date: day, itemCode: 'B2', channel: 'mobile', count: 40 }]);
+    await expect.poll(() => page.getAttribute(row('mobile'), 'data-value'), POLL).toBe('340');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __barRuns: string[] }).__barRuns), POLL).toEqual(['mobile']);
     expect(errors).toEqual([]);
     await page.close();
   });
