@@ -6,7 +6,8 @@ import { wallNow } from './wall-records.ts';
 
 /**
  * The wall draws less while figures stream in (issue 19, item 7; bench/RESULTS.md "wall-renderer-notes-2"): the
- * charts redraw together at most once per pace (client/src/views/wall/chart-pace.ts), not once per delta, and a bar
+ * charts redraw together at most once per pace (client/src/views/wall/chart-pace.ts), not once per delta, and
+ * without an update animation (one canvas frame, not one every display frame for a while); and a bar
  * whose length changes by less than a step of its track starts no transition.
  */
 let app: TestApp;
@@ -63,6 +64,59 @@ describe('wall redraws', () => {
     expect(seen.drawn.length).toBeGreaterThanOrEqual(1);
     expect(seen.drawn.length).toBeLessThan(seen.items.length);
     expect(seen.drawn.at(-1)).toBe('朝阳街道=4;文艺路街道=1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('redraws a ranking whose figures changed in one canvas frame, without an update animation', async () => {
+    const now = wallNow();
+    const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    // 韭菜园街道 4, 五里牌街道 1: the second bar a quarter of the first (or less, with other tests' streets).
+    await app.ingest('hotline', [
+      ...[1, 2, 3, 4].map((i) => ({ ticketId: `F-0-${i}`, type: 'signed', at: at(30), street: '韭菜园街道', category: '住房保障' })),
+      { ticketId: 'F-0-5', type: 'signed', at: at(30), street: '五里牌街道', category: '住房保障' },
+    ]);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Every clear of a canvas is one frame drawn by ECharts (zrender clears its layer before each redraw).
+    await page.addInitScript(() => {
+      const clears = new Map<HTMLCanvasElement, number>();
+      (window as unknown as { __clears: typeof clears }).__clears = clears;
+      const clearRect = CanvasRenderingContext2D.prototype.clearRect;
+      CanvasRenderingContext2D.prototype.clearRect = function (...args: Parameters<typeof clearRect>) {
+        clears.set(this.canvas as HTMLCanvasElement, (clears.get(this.canvas as HTMLCanvasElement) ?? 0) + 1);
+        return clearRect.apply(this, args);
+      };
+    });
+    await page.goto(`${app.baseUrl}/wall?token=${admin}&screens=hotline`);
+    const chart = '[data-testid=streets] .rank-chart';
+    await expect.poll(() => page.getAttribute(chart, 'data-drawn'), POLL).toContain('五里牌街道=1');
+    /** The streets chart's canvas frames so far, after `frames` more display frames. */
+    const framesDrawn = (frames: number) =>
+      page.evaluate(
+        async ({ selector, frames }) => {
+          for (let i = 0; i < frames; i++) await new Promise((done) => requestAnimationFrame(done));
+          const canvas = document.querySelector(`${selector} canvas`) as HTMLCanvasElement;
+          return (window as unknown as { __clears: Map<HTMLCanvasElement, number> }).__clears.get(canvas) ?? 0;
+        },
+        { selector: chart, frames },
+      );
+    // The first draw grows in (ECharts' entry animation, kept); wait until a whole second of frames draws nothing.
+    let before = await framesDrawn(0);
+    for (;;) {
+      const after = await framesDrawn(60);
+      if (after === before) break;
+      before = after;
+    }
+
+    // 五里牌街道's bar doubles.
+    await app.ingest('hotline', [{ ticketId: 'F-1', type: 'signed', at: at(1), street: '五里牌街道', category: '住房保障' }]);
+    await expect.poll(() => page.getAttribute(chart, 'data-drawn'), POLL).toContain('五里牌街道=2');
+    // A 300 ms update animation drew some 18 frames here; without one the new bars are drawn once.
+    const redraws = (await framesDrawn(60)) - before;
+    expect(redraws).toBeGreaterThanOrEqual(1);
+    expect(redraws).toBeLessThanOrEqual(2);
     expect(errors).toEqual([]);
     await page.close();
   });
