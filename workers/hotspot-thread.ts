@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCoreContext } from '../core/context.ts';
 import { createLogger } from '../core/platform/logger.ts';
@@ -13,6 +14,8 @@ export interface HotspotThreadData {
   prefix: string;
   tz: string;
   logLevel: string;
+  /** The thread's nice value (Linux). */
+  nice: number;
 }
 
 /** The thread's answer to a run request (`{ id }`): how long the run took, and what it found or why it failed. */
@@ -25,6 +28,15 @@ export type HotspotRunReply = { id: number; ms: number } & ({ raised: number; en
  * the walls.
  */
 const data = workerData as HotspotThreadData;
+// On Linux a nice value belongs to the thread that sets it: when the cores are busy the detector gives way. (Elsewhere it
+// would lower the whole worker: left as it is.)
+if (process.platform === 'linux') {
+  try {
+    setPriority(data.nice);
+  } catch {
+    // not permitted here: the detector runs at the worker's priority
+  }
+}
 const redis = connectRedis(data.redisUrl, 'command', 'pulse-worker-hotspots-thread');
 const log = createLogger(data.logLevel, 'worker');
 redis.on('error', (err) => log.debug({ err: err.message }, 'hotspot thread redis connection error'));

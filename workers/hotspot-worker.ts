@@ -14,6 +14,8 @@ export const HOTSPOT_QUEUE = '{analytics-hotspots}';
 export const HOTSPOT_TICK_MS = 60_000;
 /** After an applied hotline batch the detector runs once this long after, however many batches came meanwhile. */
 export const HOTSPOT_DEBOUNCE_MS = 1_000;
+/** The detector thread's nice value on Linux: below the event loop that applies batches and feeds the walls, and below Redis. */
+export const DETECTOR_NICE = 10;
 /** The share of a core the detector's thread may take while hotline batches keep coming. */
 export const HOTSPOT_MAX_SHARE = 0.1;
 
@@ -44,7 +46,13 @@ function hotspotThread(config: Config, redisUrl: string, log: Logger) {
     thread = null;
   };
   const start = () => {
-    const data: HotspotThreadData = { redisUrl, prefix: config.REDIS_PREFIX, tz: config.TZ_REPORT, logLevel: config.LOG_LEVEL };
+    const data: HotspotThreadData = {
+      redisUrl,
+      prefix: config.REDIS_PREFIX,
+      tz: config.TZ_REPORT,
+      logLevel: config.LOG_LEVEL,
+      nice: DETECTOR_NICE,
+    };
     const t = new Thread(new URL('./hotspot-thread.ts', import.meta.url), { workerData: data });
     t.unref(); // the worker's own connections keep the process alive; the thread alone never does
     t.on('message', (reply: HotspotRunReply) => {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import type { HotspotsResponse } from '../../shared/analytics/hotspots.ts';
 import { createLogger } from '../../core/platform/logger.ts';
 import { startServer, type RunningServer } from '../../server/server-process.ts';
 import { startWorker, type RunningWorker } from '../../workers/worker-process.ts';
+import { DETECTOR_NICE } from '../../workers/hotspot-worker.ts';
 import { addDays, dayStartUtc, localDayHour } from '../../shared/time.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
@@ -99,4 +101,17 @@ describe('未诉先办 from ingest to the API', () => {
     const after = ((await (await app.get(`/api/hotline/hotspots?${period}`, admin)).json()) as HotspotsResponse).hotspots;
     expect(after.map((h) => h.id)).toEqual([hotspot!.id]);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'runs the detector on a thread of its own, niced below the threads that apply batches (Linux)',
+    () => {
+      // /proc/<pid>/task/<tid>/stat: field 19 is the thread's nice value (after the command in parentheses, field 17).
+      const nices = readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      expect(nices).toContain(0); // this process's own threads, the event loop among them
+      expect(nices).toContain(DETECTOR_NICE); // the detectors' threads (this process runs two workers)
+    },
+  );
 });
