@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../tests/support/browser.ts';
 import { generateToday } from '../scripts/simulator/today.ts';
-import { deploy, INGEST_TOKEN, waitIdle } from './ingest-run.ts';
+import { deploy, sendToIdle } from './ingest-run.ts';
 import { fmt, median, table, writeSection } from './results.ts';
 
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
@@ -33,19 +33,7 @@ const browser = await launchChromium();
 try {
   // Today so far, as the simulator's outside systems would have sent it: cards and charts have figures to draw.
   const today = generateToday({ now: Date.now() });
-  let todayRecords = 0;
-  for (const [feed, records] of Object.entries(today.feeds)) {
-    for (let i = 0; i < records.length; i += 5_000) {
-      const res = await fetch(`${d.base}/api/ingest/${feed}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-        body: JSON.stringify({ events: records.slice(i, i + 5_000) }),
-      });
-      if (res.status !== 202) throw new Error(`ingest ${feed} answered ${res.status}: ${await res.text()}`);
-    }
-    todayRecords += records.length;
-  }
-  await waitIdle(d);
+  const todayRecords = await sendToIdle(d, today.feeds);
   say(`today so far: ${fmt(todayRecords)} records from the simulator`);
   const created = await fetch(`${d.base}/api/admin/display-tokens`, {
     method: 'POST',

@@ -158,3 +158,39 @@ export async function memoryMiB(d: Deployment): Promise<{ redis: number; server:
     workers: await Promise.all(d.workers.map((w) => rssMiB(w.child.pid!))),
   };
 }
+
+/** Sends records of each feed as requests of 5,000 (202 expected) and waits for idle; returns how many were sent. */
+export async function sendToIdle(d: Deployment, feeds: Record<string, readonly object[]>): Promise<number> {
+  let sent = 0;
+  for (const [feed, records] of Object.entries(feeds)) {
+    for (let i = 0; i < records.length; i += 5_000) {
+      const res = await fetch(`${d.base}/api/ingest/${feed}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+        body: JSON.stringify({ events: records.slice(i, i + 5_000) }),
+      });
+      if (res.status !== 202) throw new Error(`ingest ${feed} answered ${res.status}: ${await res.text()}`);
+    }
+    sent += records.length;
+  }
+  await waitIdle(d);
+  return sent;
+}
+
+/** A new display token's wall address (`/wall?token=…`), made with the deployment's admin session. */
+export async function createWallPath(d: Deployment, name: string): Promise<string> {
+  const created = await fetch(`${d.base}/api/admin/display-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
+    body: JSON.stringify({ name }),
+  });
+  if (created.status !== 201) throw new Error(`display token: ${created.status} ${await created.text()}`);
+  return ((await created.json()) as { wallUrl: string }).wallUrl;
+}
+
+/** The live stream's clock in the wall benches: 10:00 of today in Asia/Shanghai (the busiest hour), running at real speed from now. */
+export function busyHourClock(): () => number {
+  const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const offset = Date.parse(`${shanghaiDay}T10:00:00+08:00`) - Date.now();
+  return () => Date.now() + offset;
+}

@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { launchChromium } from '../tests/support/browser.ts';
 import { generateToday } from '../scripts/simulator/today.ts';
 import { startLiveStream } from '../scripts/simulator/live.ts';
-import { deploy, INGEST_TOKEN, waitIdle } from './ingest-run.ts';
+import { busyHourClock, createWallPath, deploy, INGEST_TOKEN, sendToIdle } from './ingest-run.ts';
 import { fmt, table, writeSection } from './results.ts';
 
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
@@ -26,10 +26,7 @@ const say = (line: string) => console.log(`  [wall-renderer] ${line}`);
 
 if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) throw new Error('client/dist is missing: run npm run build first');
 
-/** The stream's clock: 10:00 today in Asia/Shanghai (the busiest hour), running at real speed from now. */
-const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-const busyHourOffset = Date.parse(`${shanghaiDay}T10:00:00+08:00`) - Date.now();
-const streamNow = () => Date.now() + busyHourOffset;
+const streamNow = busyHourClock();
 
 type Metrics = Record<string, number>;
 
@@ -38,24 +35,8 @@ const browser = await launchChromium();
 const stream = { stop: async () => undefined } as { stop(timeoutMs?: number): Promise<void> };
 try {
   const today = generateToday({ now: streamNow() });
-  for (const [feed, records] of Object.entries(today.feeds)) {
-    for (let i = 0; i < records.length; i += 5_000) {
-      const res = await fetch(`${d.base}/api/ingest/${feed}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-        body: JSON.stringify({ events: records.slice(i, i + 5_000) }),
-      });
-      if (res.status !== 202) throw new Error(`ingest ${feed} answered ${res.status}: ${await res.text()}`);
-    }
-  }
-  await waitIdle(d);
-  const created = await fetch(`${d.base}/api/admin/display-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
-    body: JSON.stringify({ name: 'bench wall renderer' }),
-  });
-  if (created.status !== 201) throw new Error(`display token: ${created.status} ${await created.text()}`);
-  const wallPath = ((await created.json()) as { wallUrl: string }).wallUrl;
+  await sendToIdle(d, today.feeds);
+  const wallPath = await createWallPath(d, 'bench wall renderer');
   const live = startLiveStream({
     baseUrl: d.base,
     ingestToken: INGEST_TOKEN,

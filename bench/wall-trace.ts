@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { launchChromium } from '../tests/support/browser.ts';
 import { generateToday } from '../scripts/simulator/today.ts';
 import { startLiveStream } from '../scripts/simulator/live.ts';
-import { deploy, INGEST_TOKEN, waitIdle } from './ingest-run.ts';
+import { busyHourClock, createWallPath, deploy, INGEST_TOKEN, sendToIdle } from './ingest-run.ts';
 import { summariseTrace, type TraceEvent } from './wall-trace-summary.ts';
 
 const SECONDS = Number(process.env.WALL_TRACE_SECONDS ?? 30);
@@ -39,33 +39,15 @@ if (process.env.WALL_TRACE_INVALIDATIONS === '1') CATEGORIES.push('disabled-by-d
 
 if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) throw new Error('client/dist is missing: run npm run build first');
 
-const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-const busyHourOffset = Date.parse(`${shanghaiDay}T10:00:00+08:00`) - Date.now();
-const streamNow = () => Date.now() + busyHourOffset;
+const streamNow = busyHourClock();
 
 const d = await deploy(1, { LOG_LEVEL: 'warn' });
 const browser = await launchChromium();
 const stream = { stop: async () => undefined } as { stop(timeoutMs?: number): Promise<void> };
 try {
   const today = generateToday({ now: streamNow() });
-  for (const [feed, records] of Object.entries(today.feeds)) {
-    for (let i = 0; i < records.length; i += 5_000) {
-      const res = await fetch(`${d.base}/api/ingest/${feed}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-        body: JSON.stringify({ events: records.slice(i, i + 5_000) }),
-      });
-      if (res.status !== 202) throw new Error(`ingest ${feed} answered ${res.status}: ${await res.text()}`);
-    }
-  }
-  await waitIdle(d);
-  const created = await fetch(`${d.base}/api/admin/display-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
-    body: JSON.stringify({ name: 'bench wall trace' }),
-  });
-  if (created.status !== 201) throw new Error(`display token: ${created.status} ${await created.text()}`);
-  const url = new URL(((await created.json()) as { wallUrl: string }).wallUrl, d.base);
+  await sendToIdle(d, today.feeds);
+  const url = new URL(await createWallPath(d, 'bench wall trace'), d.base);
   if (SCREENS) url.searchParams.set('screens', SCREENS);
   if (ROTATE) url.searchParams.set('rotateSeconds', ROTATE);
   const live = startLiveStream({

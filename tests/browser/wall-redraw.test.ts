@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchChromium } from '../support/browser.ts';
+import type { TestApp } from '../support/app.ts';
+import { withAppAndBrowser } from '../support/app-browser.ts';
 import { wallNow } from './wall-records.ts';
 
 /**
@@ -14,14 +14,7 @@ let app: TestApp;
 let browser: Browser;
 let admin: string;
 
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-  admin = await app.login();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+withAppAndBrowser((started) => ({ app, browser, admin } = started));
 
 const POLL = { timeout: 15_000 };
 const FAST = { timeout: 15_000, intervals: [50] };

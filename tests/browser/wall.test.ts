@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.ts';
-import { launchChromium } from '../support/browser.ts';
+import { ADMIN_PASSWORD, type TestApp } from '../support/app.ts';
+import { withAppAndBrowser } from '../support/app-browser.ts';
 import { createDisplayToken, wallNow } from './wall-records.ts';
 
 let app: TestApp;
 let browser: Browser;
 let admin: string;
 
-beforeAll(async () => {
-  [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-  admin = await app.login();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+withAppAndBrowser((started) => ({ app, browser, admin } = started));
 
 const POLL = { timeout: 15_000 };
 /** The final value of a figure (its reels may still be rolling). */
