@@ -1,6 +1,6 @@
 /**
  * Latency from POST /api/ingest/hotline to the figure changing on the page, in headless Chromium,
- * with the default coalescing (LIVE_COALESCE_MS = 250). Prints the figures and writes them to
+ * with the default coalescing (LIVE_COALESCE_MS). Prints the figures and writes them to
  * bench/RESULTS.md (section "post-to-page").
  */
 import { createLogger } from '../core/platform/logger.ts';

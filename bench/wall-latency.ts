@@ -2,10 +2,11 @@
  * Event-to-wall latency: 50 wall screens (display-token sockets on `/live`) while hotline records arrive at a
  * fixed rate. For every ingest request, the time from its 202 to the first delta on each wall whose
  * `hotline.signed` includes it. Server and worker run as separate processes with the default coalescing
- * (LIVE_COALESCE_MS = 250). Usage: `node bench/wall-latency.ts [rates…]` (default 1000 10000 records/s);
+ * (LIVE_COALESCE_MS). Usage: `node bench/wall-latency.ts [rates…]` (default 1000 10000 records/s);
  * WALL_SECONDS sets the sending time per rate (default 20). Writes the section "wall-latency" of bench/RESULTS.md.
  */
 import { io, type Socket } from 'socket.io-client';
+import { loadConfig } from '../core/platform/config.ts';
 import type { LiveMessage } from '../shared/socket-events.ts';
 import { freePort, startTestRedis } from '../tests/support/redis-server.ts';
 import { rssMiB, startProcess, waitForHttp } from './processes.ts';
@@ -130,7 +131,7 @@ try {
   writeSection(
     'wall-latency',
     [
-      `Event to wall: ${WALLS} display-token sockets on \`/live\`, hotline records sent as ${REQUESTS_PER_SECOND} requests a second for ${SECONDS} s after ${WARMUP_SECONDS} s of unmeasured warm-up; per request and wall, the time from its 202 to the first delta whose \`hotline.signed\` includes it (default coalescing 250 ms; server and worker in separate processes, Redis AOF on).`,
+      `Event to wall: ${WALLS} display-token sockets on \`/live\`, hotline records sent as ${REQUESTS_PER_SECOND} requests a second for ${SECONDS} s after ${WARMUP_SECONDS} s of unmeasured warm-up; per request and wall, the time from its 202 to the first delta whose \`hotline.signed\` includes it (default coalescing ${loadConfig({}).LIVE_COALESCE_MS} ms; server and worker in separate processes, Redis AOF on).`,
       '',
       '| records/s | sent | walls | samples | p50 ms | p99 ms | max ms | RSS server / worker MiB |',
       '|---|---|---|---|---|---|---|---|',
