@@ -2,6 +2,9 @@ import { Redis } from 'ioredis';
 import { freePort, startTestRedis, type TestRedis } from '../tests/support/redis-server.ts';
 import { rssMiB, startProcess, waitForHttp, type Proc } from './processes.ts';
 import type { Batch } from './year-batches.ts';
+import { calendarDayOf, toWallMs } from '../scripts/simulator/calendar.ts';
+import { startLiveStream, type LiveStream } from '../scripts/simulator/live.ts';
+import { generateToday } from '../scripts/simulator/today.ts';
 
 export const ADMIN_PASSWORD = 'bench-root-passphrase';
 export const INGEST_TOKEN = 'bench-ingest-token-0123456789';
@@ -188,9 +191,18 @@ export async function createWallPath(d: Deployment, name: string): Promise<strin
   return ((await created.json()) as { wallUrl: string }).wallUrl;
 }
 
-/** The live stream's clock in the wall benches: 10:00 of today in Asia/Shanghai (the busiest hour), running at real speed from now. */
-export function busyHourClock(): () => number {
+/**
+ * The wall benches' load: today so far up to 10:00 in Asia/Shanghai (the busiest hour, whatever the time of the run),
+ * sent until applied, then the simulator's live stream carrying on from there at `ratePerSecond` (at the busiest hour
+ * of a working day), its clock running at real speed. The simulator models the kind of day (a weekend is quiet), so
+ * the kind of today is returned for the bench to say.
+ */
+export async function startBusyHourStream(d: Deployment, ratePerSecond: number): Promise<{ live: LiveStream; dayKind: string }> {
   const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
   const offset = Date.parse(`${shanghaiDay}T10:00:00+08:00`) - Date.now();
-  return () => Date.now() + offset;
+  const now = () => Date.now() + offset;
+  const today = generateToday({ now: now() });
+  await sendToIdle(d, today.feeds);
+  const live = startLiveStream({ baseUrl: d.base, ingestToken: INGEST_TOKEN, ratePerSecond, seed: 2022, now, continueFrom: today.live });
+  return { live, dayKind: calendarDayOf(toWallMs(now())).kind };
 }

@@ -12,10 +12,7 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { launchChromium } from '../tests/support/browser.ts';
-import { generateToday } from '../scripts/simulator/today.ts';
-import { startLiveStream } from '../scripts/simulator/live.ts';
-import { calendarDayOf, toWallMs } from '../scripts/simulator/calendar.ts';
-import { busyHourClock, createWallPath, deploy, INGEST_TOKEN, sendToIdle } from './ingest-run.ts';
+import { createWallPath, deploy, startBusyHourStream } from './ingest-run.ts';
 import { fmt, table, writeSection } from './results.ts';
 
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
@@ -27,27 +24,14 @@ const say = (line: string) => console.log(`  [wall-renderer] ${line}`);
 
 if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) throw new Error('client/dist is missing: run npm run build first');
 
-const streamNow = busyHourClock();
-/** The simulator models weekends and holidays as quiet (the district hall closed): the stream's load depends on the day. */
-const dayKind = calendarDayOf(toWallMs(streamNow())).kind;
-
 type Metrics = Record<string, number>;
 
 const d = await deploy(1, { LOG_LEVEL: 'warn' });
 const browser = await launchChromium();
 const stream = { stop: async () => undefined } as { stop(timeoutMs?: number): Promise<void> };
 try {
-  const today = generateToday({ now: streamNow() });
-  await sendToIdle(d, today.feeds);
+  const { live, dayKind } = await startBusyHourStream(d, RATE);
   const wallPath = await createWallPath(d, 'bench wall renderer');
-  const live = startLiveStream({
-    baseUrl: d.base,
-    ingestToken: INGEST_TOKEN,
-    ratePerSecond: RATE,
-    seed: 2022,
-    now: streamNow,
-    continueFrom: today.live,
-  });
   stream.stop = (timeoutMs) => live.stop(timeoutMs);
 
   const shares: number[] = [];

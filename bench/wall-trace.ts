@@ -13,9 +13,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { launchChromium } from '../tests/support/browser.ts';
-import { generateToday } from '../scripts/simulator/today.ts';
-import { startLiveStream } from '../scripts/simulator/live.ts';
-import { busyHourClock, createWallPath, deploy, INGEST_TOKEN, sendToIdle } from './ingest-run.ts';
+import { createWallPath, deploy, startBusyHourStream } from './ingest-run.ts';
 import { summariseTrace, type TraceEvent } from './wall-trace-summary.ts';
 
 const SECONDS = Number(process.env.WALL_TRACE_SECONDS ?? 30);
@@ -39,25 +37,14 @@ if (process.env.WALL_TRACE_INVALIDATIONS === '1') CATEGORIES.push('disabled-by-d
 
 if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) throw new Error('client/dist is missing: run npm run build first');
 
-const streamNow = busyHourClock();
-
 const d = await deploy(1, { LOG_LEVEL: 'warn' });
 const browser = await launchChromium();
 const stream = { stop: async () => undefined } as { stop(timeoutMs?: number): Promise<void> };
 try {
-  const today = generateToday({ now: streamNow() });
-  await sendToIdle(d, today.feeds);
+  const { live } = await startBusyHourStream(d, RATE);
   const url = new URL(await createWallPath(d, 'bench wall trace'), d.base);
   if (SCREENS) url.searchParams.set('screens', SCREENS);
   if (ROTATE) url.searchParams.set('rotateSeconds', ROTATE);
-  const live = startLiveStream({
-    baseUrl: d.base,
-    ingestToken: INGEST_TOKEN,
-    ratePerSecond: RATE,
-    seed: 2022,
-    now: streamNow,
-    continueFrom: today.live,
-  });
   stream.stop = (timeoutMs) => live.stop(timeoutMs);
 
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
