@@ -32,11 +32,11 @@ export function afterBatchDelay(lastRunMs: number): number {
 }
 
 /**
- * The detector's own thread (workers/hotspot-thread.ts), started with the first run and reused; a run is a
- * message and its reply. A thread that dies fails the runs in flight (BullMQ retries the job) and is started
- * again by the next run.
+ * The detector's own thread (workers/hotspot-thread.ts, or `threadFile`), started with the first run and reused; a run
+ * is a message and its reply. A thread that dies fails the runs in flight (BullMQ retries the job) and is started again
+ * by the next run; a dead thread's late events (its `exit` follows its `error`) leave its successor's runs alone.
  */
-function hotspotThread(config: Config, redisUrl: string, log: Logger) {
+export function hotspotThread(data: HotspotThreadData, log: Logger, threadFile = new URL('./hotspot-thread.ts', import.meta.url)) {
   let thread: Thread | null = null;
   let nextId = 0;
   const pending = new Map<number, (reply: HotspotRunReply) => void>();
@@ -46,24 +46,18 @@ function hotspotThread(config: Config, redisUrl: string, log: Logger) {
     thread = null;
   };
   const start = () => {
-    const data: HotspotThreadData = {
-      redisUrl,
-      prefix: config.REDIS_PREFIX,
-      tz: config.TZ_REPORT,
-      logLevel: config.LOG_LEVEL,
-      nice: DETECTOR_NICE,
-    };
-    const t = new Thread(new URL('./hotspot-thread.ts', import.meta.url), { workerData: data });
+    const t = new Thread(threadFile, { workerData: data });
     t.unref(); // the worker's own connections keep the process alive; the thread alone never does
+    const died = (error: string) => thread === t && failAll(error);
     t.on('message', (reply: HotspotRunReply) => {
       pending.get(reply.id)?.(reply);
       pending.delete(reply.id);
     });
     t.on('error', (err: Error) => {
       log.warn({ err: err.message }, 'hotspot thread failed');
-      failAll(`hotspot thread failed: ${err.message}`);
+      died(`hotspot thread failed: ${err.message}`);
     });
-    t.on('exit', (code) => failAll(`hotspot thread exited with code ${code}`));
+    t.on('exit', (code) => died(`hotspot thread exited with code ${code}`));
     return t;
   };
   return {
@@ -76,7 +70,7 @@ function hotspotThread(config: Config, redisUrl: string, log: Logger) {
     },
     async close(): Promise<void> {
       const t = thread;
-      thread = null;
+      failAll('hotspot thread closed');
       await t?.terminate();
     },
   };
@@ -93,7 +87,10 @@ export function startHotspotWorker(config: Config, redisUrl: string, ctx: CoreCo
   const connection = bullConnection(redisUrl, 'blocking');
   const queue = new Queue(HOTSPOT_QUEUE, { connection, prefix: keys.queuePrefix() });
   queue.on('error', (err) => log.debug({ err: err.message }, 'hotspot queue connection error'));
-  const thread = hotspotThread(config, redisUrl, log);
+  const thread = hotspotThread(
+    { redisUrl, prefix: config.REDIS_PREFIX, tz: config.TZ_REPORT, logLevel: config.LOG_LEVEL, nice: DETECTOR_NICE },
+    log,
+  );
   let lastRunMs = 0;
   const run = async () => {
     const reply = await thread.run();
