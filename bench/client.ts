@@ -2,16 +2,15 @@
  * The client part of the suite, on the built client (`npm run build` first):
  * - gzipped size of the initial JavaScript (the entry script and modulepreloads of index.html), and of
  *   all JavaScript the wall page loads before its first full render;
- * - time to the first full wall render in headless Chromium at 1920×1080, cold cache, with today's
- *   so far in (the simulator's generateToday): navigation start → every KPI card is filled, today's
- *   signed tickets show, every chart has drawn.
+ * - time to the first full wall render in headless Chromium at 1920×1080, cold cache, with today so far
+ *   up to 10:00 in (sendBusyHourToday): navigation start → every KPI card is filled, the 签收 card shows
+ *   what the API reports, every chart has drawn.
  * BENCH_REPEAT renders (default 3). Writes the section "client" of bench/RESULTS.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from '../tests/support/browser.ts';
-import { generateToday } from '../scripts/simulator/today.ts';
-import { deploy, sendToIdle } from './ingest-run.ts';
+import { createWallPath, deploy, sendBusyHourToday } from './ingest-run.ts';
 import { fmt, median, table, writeSection } from './results.ts';
 
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
@@ -31,16 +30,16 @@ say(`initial JavaScript: ${initialScripts.length} files, ${fmt(initialKiB, 1)} K
 const d = await deploy(1, { LOG_LEVEL: 'warn' });
 const browser = await launchChromium();
 try {
-  // Today so far, as the simulator's outside systems would have sent it: cards and charts have figures to draw.
-  const today = generateToday({ now: Date.now() });
-  const todayRecords = await sendToIdle(d, today.feeds);
-  say(`today so far: ${fmt(todayRecords)} records from the simulator`);
-  const created = await fetch(`${d.base}/api/admin/display-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
-    body: JSON.stringify({ name: 'bench client' }),
-  });
-  const wallPath = created.status === 201 ? ((await created.json()) as { wallUrl: string }).wallUrl : `/wall?token=${d.token}`;
+  // Today so far up to the busy hour, as the simulator's outside systems would have sent it: cards and charts have figures.
+  const today = await sendBusyHourToday(d);
+  say(`today so far (a ${today.dayKind}, up to 10:00): ${fmt(today.records)} records from the simulator`);
+  const wallPath = await createWallPath(d, 'bench client');
+  // The page has rendered today's figures when its 签收 card shows what the API says (on a quiet day that may be 0).
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const figures = (await (
+    await fetch(`${d.base}/api/kpis?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${d.token}` } })
+  ).json()) as { kpis: Record<string, { value: number | null }> };
+  const signedDigits = String(figures.kpis['hotline.signed']!.value);
 
   const renders: number[] = [];
   const wallJsKiB: number[] = [];
@@ -54,16 +53,18 @@ try {
     });
     await page.goto(new URL(wallPath, d.base).href);
     const renderedAtMs = await page.waitForFunction(
-      () => {
+      (expectedSigned) => {
         const values = [...document.querySelectorAll('[data-kpi] [data-testid="kpi-value"]')];
         const charts = [...document.querySelectorAll('[_echarts_instance_]')];
         // Every card filled (a figure, or — where today has no denominator), and today's tickets counted.
         const signed = document.querySelector('[data-kpi="hotline.signed"] [data-testid="kpi-value"]')?.textContent ?? '';
-        const figures = values.length > 0 && values.every((v) => (v.textContent ?? '').trim() !== '') && /[1-9]/.test(signed);
-        const drawn = charts.every((c) => c.querySelector('canvas, svg') !== null);
+        const figures =
+          values.length > 0 && values.every((v) => (v.textContent ?? '').trim() !== '') && signed.replace(/\D/g, '') === expectedSigned;
+        // A chart with nothing to draw today (a quiet day's rankings) shows its panel's 今日暂无数据 instead.
+        const drawn = charts.every((c) => c.querySelector('canvas, svg') !== null || c.closest('.wall-panel')?.querySelector('.empty'));
         return figures && drawn ? performance.now() : null;
       },
-      undefined,
+      signedDigits,
       { polling: 'raf', timeout: RENDER_TIMEOUT_MS },
     );
     renders.push((await renderedAtMs.jsonValue()) as number);

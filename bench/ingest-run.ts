@@ -3,7 +3,7 @@ import { freePort, startTestRedis, type TestRedis } from '../tests/support/redis
 import { rssMiB, startProcess, waitForHttp, type Proc } from './processes.ts';
 import type { Batch } from './year-batches.ts';
 import { calendarDayOf, toWallMs } from '../scripts/simulator/calendar.ts';
-import { startLiveStream, type LiveStream } from '../scripts/simulator/live.ts';
+import { startLiveStream, type LiveState, type LiveStream } from '../scripts/simulator/live.ts';
 import { generateToday } from '../scripts/simulator/today.ts';
 
 export const ADMIN_PASSWORD = 'bench-root-passphrase';
@@ -192,17 +192,29 @@ export async function createWallPath(d: Deployment, name: string): Promise<strin
 }
 
 /**
- * The wall benches' load: today so far up to 10:00 in Asia/Shanghai (the busiest hour, whatever the time of the run),
- * sent until applied, then the simulator's live stream carrying on from there at `ratePerSecond` (at the busiest hour
- * of a working day), its clock running at real speed. The simulator models the kind of day (a weekend is quiet), so
- * the kind of today is returned for the bench to say.
+ * Today so far up to 10:00 in Asia/Shanghai (the busiest hour, whatever the time of the run), from the simulator, sent
+ * until applied: what a wall bench's screens show. Returns the clock it used (running at real speed from 10:00), where the
+ * live stream carries on, the records sent, and the kind of day (the simulator models a weekend as quiet: benches say it).
  */
-export async function startBusyHourStream(d: Deployment, ratePerSecond: number): Promise<{ live: LiveStream; dayKind: string }> {
+export async function sendBusyHourToday(d: Deployment): Promise<{ now: () => number; live: LiveState; records: number; dayKind: string }> {
   const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
   const offset = Date.parse(`${shanghaiDay}T10:00:00+08:00`) - Date.now();
   const now = () => Date.now() + offset;
   const today = generateToday({ now: now() });
-  await sendToIdle(d, today.feeds);
-  const live = startLiveStream({ baseUrl: d.base, ingestToken: INGEST_TOKEN, ratePerSecond, seed: 2022, now, continueFrom: today.live });
-  return { live, dayKind: calendarDayOf(toWallMs(now())).kind };
+  const records = await sendToIdle(d, today.feeds);
+  return { now, live: today.live, records, dayKind: calendarDayOf(toWallMs(now())).kind };
+}
+
+/** sendBusyHourToday, then the simulator's live stream carrying on at `ratePerSecond` (at the busiest hour of a working day). */
+export async function startBusyHourStream(d: Deployment, ratePerSecond: number): Promise<{ live: LiveStream; dayKind: string }> {
+  const today = await sendBusyHourToday(d);
+  const live = startLiveStream({
+    baseUrl: d.base,
+    ingestToken: INGEST_TOKEN,
+    ratePerSecond,
+    seed: 2022,
+    now: today.now,
+    continueFrom: today.live,
+  });
+  return { live, dayKind: today.dayKind };
 }
