@@ -31,8 +31,8 @@ const browser = await launchChromium();
 const stream = { stop: async () => undefined } as { stop(timeoutMs?: number): Promise<void> };
 try {
   const { live, dayKind } = await startBusyHourStream(d, RATE);
-  const wallPath = await createWallPath(d, 'bench wall renderer');
   stream.stop = (timeoutMs) => live.stop(timeoutMs);
+  const wallPath = await createWallPath(d, 'bench wall renderer');
 
   const shares: number[] = [];
   const layouts: number[] = [];

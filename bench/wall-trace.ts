@@ -42,10 +42,10 @@ const browser = await launchChromium();
 const stream = { stop: async () => undefined } as { stop(timeoutMs?: number): Promise<void> };
 try {
   const { live } = await startBusyHourStream(d, RATE);
+  stream.stop = (timeoutMs) => live.stop(timeoutMs);
   const url = new URL(await createWallPath(d, 'bench wall trace'), d.base);
   if (SCREENS) url.searchParams.set('screens', SCREENS);
   if (ROTATE) url.searchParams.set('rotateSeconds', ROTATE);
-  stream.stop = (timeoutMs) => live.stop(timeoutMs);
 
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await context.newPage();
