@@ -226,7 +226,7 @@ try {
         () => document.querySelector('[data-testid=wall-screen]')?.getAttribute('data-current-screen') === 'hotline',
       );
       const fromSnapshot = stillUp ? await snapshotMiB(sent) : null;
-      if (fromSnapshot?.onHotline) return { mib: usedSize / 2 ** 20, codeMib: fromSnapshot.codeMib, dataMib: fromSnapshot.dataMib };
+      if (fromSnapshot?.onHotline) return { mib: usedSize / 2 ** 20, ...fromSnapshot };
       if (attempt === 5) throw new Error('the hotline screen rotated away during five measurements running: the machine is too busy');
       say(`  the screen rotated during the measurement after ${sent} updates: measuring at its next showing`);
     }
@@ -235,7 +235,10 @@ try {
   /**
    * From a heap snapshot: V8's compiled code (nodes of type `code`: bytecode, feedback, baseline and optimised code),
    * which grows while the JIT warms up and shrinks when V8 flushes what went cold; and the page's own JS data (objects,
-   * arrays, strings, closures and their shapes), where anything the wall kept would show.
+   * arrays, strings, closures and their shapes), where anything the wall kept would show. Of the code: the machine
+   * code (`system / InstructionStream`: baseline and optimised code, which V8 adds as functions get hot and drops on
+   * deoptimisation), and the number of functions V8 knows (`SharedFunctionInfo`), which grows only if the page keeps
+   * making new code (eval, new Function, ever new modules) — a leak of code, as opposed to the JIT warming the same code.
    */
   const snapshotMiB = async (updates: number) => {
     const chunks: string[] = [];
@@ -245,9 +248,14 @@ try {
     cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
     const text = chunks.join('');
     if (SNAPSHOT_DIR) writeFileSync(join(SNAPSHOT_DIR, `${updates}.heapsnapshot`), text);
-    const snap = JSON.parse(text) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+    const snap = JSON.parse(text) as {
+      snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+      nodes: number[];
+      strings: string[];
+    };
     const fields = snap.snapshot.meta.node_fields;
     const typeAt = fields.indexOf('type');
+    const nameAt = fields.indexOf('name');
     const sizeAt = fields.indexOf('self_size');
     const types = snap.snapshot.meta.node_types[0];
     const code = types.indexOf('code');
@@ -267,12 +275,24 @@ try {
       ].map((t) => types.indexOf(t)),
     );
     let codeBytes = 0;
+    let machineCodeBytes = 0;
+    let functions = 0;
     let dataBytes = 0;
     for (let i = 0; i < snap.nodes.length; i += fields.length) {
-      if (snap.nodes[i + typeAt] === code) codeBytes += snap.nodes[i + sizeAt]!;
-      else if (data.has(snap.nodes[i + typeAt]!)) dataBytes += snap.nodes[i + sizeAt]!;
+      if (snap.nodes[i + typeAt] === code) {
+        codeBytes += snap.nodes[i + sizeAt]!;
+        const name = snap.strings[snap.nodes[i + nameAt]!]!;
+        if (name === 'system / InstructionStream') machineCodeBytes += snap.nodes[i + sizeAt]!;
+        else if (name.startsWith('system / SharedFunctionInfo')) functions += 1;
+      } else if (data.has(snap.nodes[i + typeAt]!)) dataBytes += snap.nodes[i + sizeAt]!;
     }
-    return { codeMib: codeBytes / 2 ** 20, dataMib: dataBytes / 2 ** 20, onHotline: text.includes('class=\\"hotline-screen\\"') };
+    return {
+      codeMib: codeBytes / 2 ** 20,
+      machineCodeMib: machineCodeBytes / 2 ** 20,
+      functions,
+      dataMib: dataBytes / 2 ** 20,
+      onHotline: text.includes('class=\\"hotline-screen\\"'),
+    };
   };
 
   /**
@@ -303,12 +323,15 @@ try {
     .concat(TOTAL_UPDATES > TARGET_UPDATES ? [TARGET_UPDATES] : []) // a longer run still reports the target's point
     .sort((a, b) => a - b)
     .filter((n, i, all) => n >= EARLY_UPDATES && all.indexOf(n) === i);
-  const heaps: { updates: number; mib: number; codeMib: number; dataMib: number }[] = [];
+  const heaps: { updates: number; mib: number; codeMib: number; machineCodeMib: number; functions: number; dataMib: number }[] = [];
   for (const point of points) {
     await sendUntil(point);
-    const { mib, codeMib, dataMib } = await heapMiB();
-    heaps.push({ updates: point, mib, codeMib, dataMib });
-    say(`heap after ${point} updates: ${mib.toFixed(2)} MiB (compiled code ${codeMib.toFixed(2)} MiB, JS data ${dataMib.toFixed(2)} MiB)`);
+    const { mib, codeMib, machineCodeMib, functions, dataMib } = await heapMiB();
+    heaps.push({ updates: point, mib, codeMib, machineCodeMib, functions, dataMib });
+    say(
+      `heap after ${point} updates: ${mib.toFixed(2)} MiB (compiled code ${codeMib.toFixed(2)} MiB, of which machine code ` +
+        `${machineCodeMib.toFixed(2)} MiB; ${functions} functions; JS data ${dataMib.toFixed(2)} MiB)`,
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   const early = heaps[0]!.mib;
@@ -324,8 +347,9 @@ try {
     'wall-memory',
     `Wall page JS heap (headless Chromium, 1920×1080, both screens rotating every ${ROTATE_SECONDS} s, each delta carrying all ` +
       `figures, five breakdowns, alerts, feed states and a ticker item, a \`hotspots\` event every ${HOTSPOT_EVERY} deltas; used heap after a forced GC, on the hotline screen):\n\n` +
-      `| after | used JS heap | against ${EARLY_UPDATES.toLocaleString('en')} | of which V8 compiled code | heap without compiled code | against ${EARLY_UPDATES.toLocaleString('en')} | ` +
-      `JS data (objects, arrays, strings, closures, shapes) | against ${EARLY_UPDATES.toLocaleString('en')} |\n|---|---|---|---|---|---|---|---|\n` +
+      `| after | used JS heap | against ${EARLY_UPDATES.toLocaleString('en')} | of which V8 compiled code | of that, machine code | functions V8 knows | ` +
+      `heap without compiled code | against ${EARLY_UPDATES.toLocaleString('en')} | ` +
+      `JS data (objects, arrays, strings, closures, shapes) | against ${EARLY_UPDATES.toLocaleString('en')} |\n|---|---|---|---|---|---|---|---|---|---|\n` +
       heaps
         .map((h) => {
           const first = heaps[0]!;
@@ -333,6 +357,7 @@ try {
           const against = h === first ? ['', '', ''] : [pct(h.mib), pct(rest, first.mib - first.codeMib), pct(h.dataMib, first.dataMib)];
           return (
             `| ${h.updates.toLocaleString('en')} updates | ${h.mib.toFixed(2)} MiB | ${against[0]} | ${h.codeMib.toFixed(2)} MiB | ` +
+            `${h.machineCodeMib.toFixed(2)} MiB | ${h.functions.toLocaleString('en')} | ` +
             `${rest.toFixed(2)} MiB | ${against[1]} | ${h.dataMib.toFixed(2)} MiB | ${against[2]} |`
           );
         })
