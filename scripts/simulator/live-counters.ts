@@ -138,3 +138,30 @@ export class FootfallCounts {
 function intervalStart(epochMs: number): number {
   return toEpochMs(Math.floor(toWallMs(epochMs) / FOOTFALL_INTERVAL_MS) * FOOTFALL_INTERVAL_MS);
 }
+
+/** `YYYYMMDDHHmmss` of a wall time, for ids. */
+const stamp = (wall: number) => new Date(wall).toISOString().slice(0, 19).replace(/[-:T]/g, '');
+
+/** Ids `<prefix><YYYYMMDDHHmmss><n>`, numbered per prefix and second, so they are unique across runs of the stream. */
+export class LiveIds {
+  private readonly perPrefix = new Map<string, Map<string, number>>();
+  /** Numbers of seconds older than this (before the latest id asked for) are forgotten. */
+  private readonly keepMs: number;
+
+  constructor(keepMs: number) {
+    this.keepMs = keepMs;
+  }
+
+  next(prefix: string, wall: number, digits: number): string {
+    let perSecond = this.perPrefix.get(prefix);
+    if (!perSecond) this.perPrefix.set(prefix, (perSecond = new Map()));
+    const second = stamp(wall);
+    if (perSecond.size > 1_000) {
+      const cutoff = stamp(wall - this.keepMs);
+      for (const key of perSecond.keys()) if (key < cutoff) perSecond.delete(key);
+    }
+    const n = (perSecond.get(second) ?? 0) + 1;
+    perSecond.set(second, n);
+    return `${prefix}${second}${String(n).padStart(digits, '0')}`;
+  }
+}

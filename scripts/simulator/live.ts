@@ -1,12 +1,13 @@
 import { HOUR_MS, MINUTE_MS, SECOND_MS, calendarDayOf, formatTime, toEpochMs, toWallMs } from './calendar.ts';
 import { HALLS, type Hall } from './catalogue.ts';
 import type { FeedRecord } from './context.ts';
-import { OFFICE_HOURS as CASE_HOURS, caseMilestones, drawCase } from './cross-region.ts';
+import { OFFICE_HOURS as CASE_HOURS, caseMilestones } from './cross-region.ts';
 import { ANY_HOUR, CHANNEL_WEIGHTS, drawRating, ratingDayWeight } from './evaluations.ts';
 import { SCHEDULES, drawVisit, queueLetter, visitMilestones } from './hall.ts';
-import { HOUR_WEIGHTS, drawTicket, settleTicket, ticketDayWeight, ticketMilestones, type Ticket } from './hotline.ts';
+import { HOUR_WEIGHTS, ticketDayWeight, ticketMilestones } from './hotline.ts';
+import { drawLiveCase, drawLiveTicket } from './live-arrivals.ts';
 import { LiveBatcher, type BatchSender, type BatchStats } from './live-batcher.ts';
-import { FootfallCounts, OnlineCounts } from './live-counters.ts';
+import { FootfallCounts, LiveIds, OnlineCounts } from './live-counters.ts';
 import { DueHeap, LIVE_QUEUE_BASE, type LiveState, type PendingRecord } from './live-state.ts';
 import { CHANNELS, CURRENT_YEAR_PROFILE, onlineDayWeight, onlineItems } from './online.ts';
 import { Rng, poisson } from './random.ts';
@@ -93,8 +94,6 @@ const HOTLINE_PEAK = peak(HOUR_WEIGHTS);
 const ANY_HOUR_PEAK = peak(ANY_HOUR);
 const CASE_PEAK = peak(CASE_HOURS);
 const iso = (wall: number) => formatTime(wall, true);
-/** `YYYYMMDDHHmmss` of a wall time, for ids. */
-const stamp = (wall: number) => new Date(wall).toISOString().slice(0, 19).replace(/[-:T]/g, '');
 
 /** Starts the stream; the first batch goes out within one flush interval. */
 export function startLiveStream(options: LiveStreamOptions): LiveStream {
@@ -121,8 +120,8 @@ class LiveStreamRunner {
   private date: string;
   private lastTickMs: number;
   private lastEmitMs: number;
-  /** Per id prefix, numbers issued per second (ids are `<prefix><YYYYMMDDHHmmss><n>`, unique across runs). */
-  private readonly idCounters = new Map<string, Map<string, number>>();
+  /** Arrivals are never more than MAX_CATCH_UP_MS old: ids of older seconds can be forgotten. */
+  private readonly ids = new LiveIds(2 * MAX_CATCH_UP_MS);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopping: Promise<void> | null = null;
 
@@ -263,30 +262,8 @@ class LiveStreamRunner {
   }
 
   private ticket(arrival: number, nowWall: number, where?: Pick<Surge, 'category' | 'street'>): void {
-    const t: Ticket = drawTicket(this.rng, calendarDayOf(arrival).startMs, this.recentCallers);
-    if (where) Object.assign(t, { category: where.category, street: where.street });
-    const shift = arrival - t.received;
-    for (const key of ['received', 'signed', 'responded', 'completed', 'visited', 'deadline'] as const)
-      if (t[key] !== undefined) t[key] += shift;
-    // Units sign most tickets within a few minutes (a few take longer, some beyond the 2-hour limit).
-    const r = this.rng.next();
-    const signGapMinutes =
-      r < 0.7
-        ? Math.min(2, 0.15 + this.rng.exponential(0.7))
-        : r < 0.85
-          ? this.rng.float(2, 10)
-          : r < 0.97
-            ? this.rng.float(10, 110)
-            : this.rng.float(125, 300);
-    const resign = Math.round(t.received + signGapMinutes * MINUTE_MS - t.signed);
-    for (const key of ['signed', 'responded', 'completed', 'visited', 'deadline'] as const) if (t[key] !== undefined) t[key] += resign;
-    if (this.rng.chance(0.5)) {
-      // Simple matters (咨询, 即时办理) are closed within the hour and visited within a few hours.
-      t.completed = t.responded + this.rng.float(5, 60) * MINUTE_MS;
-      t.visited = t.completed + this.rng.float(10, 240) * MINUTE_MS;
-    }
-    settleTicket(this.rng, t);
-    const id = this.nextId('HL', arrival, 2);
+    const t = drawLiveTicket(this.rng, arrival, this.recentCallers, where);
+    const id = this.ids.next('HL', arrival, 2);
     this.schedule('hotline', ticketMilestones(this.rng, id, t), nowWall, (record) => {
       if (record.deadline !== undefined && t.deadline !== undefined) record.deadline = iso(t.deadline);
     });
@@ -314,7 +291,7 @@ class LiveStreamRunner {
   private rating(arrival: number): void {
     let channel = CHANNEL_WEIGHTS[this.rng.weightedIndex(CHANNEL_WEIGHTS.map(([, w]) => w))]![0];
     if ((channel === 'window' || channel === 'kiosk') && !this.districtHallOpen(arrival)) channel = 'mobile';
-    const id = this.nextId('HCP', arrival, 3);
+    const id = this.ids.next('HCP', arrival, 3);
     const { record } = drawRating(this.rng, id, arrival, channel);
     record.at = iso(arrival);
     this.emit('evaluations', record, this.clock());
@@ -335,26 +312,9 @@ class LiveStreamRunner {
   }
 
   private crossRegionCase(arrival: number, nowWall: number): void {
-    const c = drawCase(this.rng, calendarDayOf(arrival).startMs, Infinity);
-    const shift = arrival - c.received;
-    c.received = arrival;
-    if (c.closed !== undefined) c.closed += shift;
-    const id = this.nextId('KY', arrival, 2);
+    const c = drawLiveCase(this.rng, arrival);
+    const id = this.ids.next('KY', arrival, 2);
     this.schedule('crossRegion', caseMilestones(this.rng, id, c), nowWall);
-  }
-
-  private nextId(prefix: string, wall: number, digits: number): string {
-    let perSecond = this.idCounters.get(prefix);
-    if (!perSecond) this.idCounters.set(prefix, (perSecond = new Map()));
-    const second = stamp(wall);
-    if (perSecond.size > 1_000) {
-      // Arrivals are never more than a minute old: older seconds can go.
-      const cutoff = stamp(wall - 2 * MAX_CATCH_UP_MS);
-      for (const key of perSecond.keys()) if (key < cutoff) perSecond.delete(key);
-    }
-    const n = (perSecond.get(second) ?? 0) + 1;
-    perSecond.set(second, n);
-    return `${prefix}${second}${String(n).padStart(digits, '0')}`;
   }
 
   /** Sends the milestones that have happened, keeps the others for later; times written with +08:00. */
