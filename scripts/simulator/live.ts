@@ -105,7 +105,6 @@ export function startLiveStream(options: LiveStreamOptions): LiveStream {
 class LiveStreamRunner {
   private readonly clock: () => number;
   private readonly rng: Rng;
-  private readonly rate: number;
   private readonly flushIntervalMs: number;
   private readonly batcher: LiveBatcher;
   private readonly heap = new DueHeap();
@@ -133,7 +132,6 @@ class LiveStreamRunner {
     this.options = options;
     if (!(options.ratePerSecond > 0)) throw new Error(`ratePerSecond must be > 0, got ${options.ratePerSecond}`);
     this.clock = options.now ?? Date.now;
-    this.rate = options.ratePerSecond;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.batcher = new LiveBatcher(
       {
@@ -216,7 +214,7 @@ class LiveStreamRunner {
       const n = poisson(this.rng, perSecond * seconds);
       for (let i = 0; i < n; i++) make(at());
     };
-    const r = this.rate;
+    const r = this.options.ratePerSecond;
     this.maybeSurge(toWall);
     times(((r * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * (HOUR_WEIGHTS[hour]! / HOTLINE_PEAK) * ticketDayWeight(day), (a) =>
       this.ticket(a, toWall),
@@ -256,7 +254,7 @@ class LiveStreamRunner {
     this.nextSurgeWall ??= nowWall + plan.firstAfterMs;
     if (nowWall < this.nextSurgeWall) return;
     this.nextSurgeWall = nowWall + plan.everyMs;
-    const surge = liveSurge(this.rng, nowWall, ((this.rate * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * 3_600);
+    const surge = liveSurge(this.rng, nowWall, ((this.options.ratePerSecond * RECORD_SHARE.hotline) / RECORDS_PER_TICKET) * 3_600);
     for (let i = 0; i < surge.tickets; i++) this.ticket(nowWall + Math.floor(this.rng.next() * surge.hours * HOUR_MS), nowWall, surge);
     plan.onSurge?.(surge);
   }
