@@ -11,6 +11,13 @@
  */
 export const CHART_PACE_MS = 3_000;
 
+/**
+ * The wall's charts draw without animation: a chart's animated frame costs the page's main thread 7–11 ms, and a
+ * redraw, a new ranking order (ECharts enters re-ordered bars anew, 1 s) or the screen coming up animated for ~20–60
+ * frames (bench/RESULTS.md "wall-renderer-notes-2"). They redraw at once, at most every CHART_PACE_MS.
+ */
+export const UNANIMATED = { animation: false } as const;
+
 const pending = new Map<object, () => void>();
 const drawn = new WeakSet<object>();
 let timer: ReturnType<typeof setTimeout> | undefined;
