@@ -35,9 +35,8 @@ try {
   say(`today so far (a ${today.dayKind}, up to 10:00): ${fmt(today.records)} records from the simulator`);
   const wallPath = await createWallPath(d, 'bench client');
   // The page has rendered today's figures when its 签收 card shows what the API says (on a quiet day that may be 0).
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
   const figures = (await (
-    await fetch(`${d.base}/api/kpis?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${d.token}` } })
+    await fetch(`${d.base}/api/kpis?from=${today.day}&to=${today.day}`, { headers: { authorization: `Bearer ${d.token}` } })
   ).json()) as { kpis: Record<string, { value: number | null }> };
   const signedDigits = String(figures.kpis['hotline.signed']!.value);
 

@@ -5,6 +5,10 @@ import type { Batch } from './year-batches.ts';
 import { calendarDayOf, toWallMs } from '../scripts/simulator/calendar.ts';
 import { startLiveStream, type LiveState, type LiveStream } from '../scripts/simulator/live.ts';
 import { generateToday } from '../scripts/simulator/today.ts';
+import { dayStartUtc, localDayHour, type LocalDay } from '../shared/time.ts';
+
+/** The simulator's (and Pulse's default report) time zone. */
+const SIMULATOR_TZ = 'Asia/Shanghai';
 
 export const ADMIN_PASSWORD = 'bench-root-passphrase';
 export const INGEST_TOKEN = 'bench-ingest-token-0123456789';
@@ -196,13 +200,15 @@ export async function createWallPath(d: Deployment, name: string): Promise<strin
  * until applied: what a wall bench's screens show. Returns the clock it used (running at real speed from 10:00), where the
  * live stream carries on, the records sent, and the kind of day (the simulator models a weekend as quiet: benches say it).
  */
-export async function sendBusyHourToday(d: Deployment): Promise<{ now: () => number; live: LiveState; records: number; dayKind: string }> {
-  const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  const offset = Date.parse(`${shanghaiDay}T10:00:00+08:00`) - Date.now();
+export async function sendBusyHourToday(
+  d: Deployment,
+): Promise<{ day: LocalDay; now: () => number; live: LiveState; records: number; dayKind: string }> {
+  const { day } = localDayHour(Date.now(), SIMULATOR_TZ);
+  const offset = dayStartUtc(day, SIMULATOR_TZ) + 10 * 3_600_000 - Date.now();
   const now = () => Date.now() + offset;
   const today = generateToday({ now: now() });
   const records = await sendToIdle(d, today.feeds);
-  return { now, live: today.live, records, dayKind: calendarDayOf(toWallMs(now())).kind };
+  return { day, now, live: today.live, records, dayKind: calendarDayOf(toWallMs(now())).kind };
 }
 
 /** sendBusyHourToday, then the simulator's live stream carrying on at `ratePerSecond` (at the busiest hour of a working day). */
